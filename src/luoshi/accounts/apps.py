@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Users attached to units with roles."""
+
+    name = "luoshi.accounts"
+    verbose_name = "用户与角色"

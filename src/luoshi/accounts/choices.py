@@ -1,0 +1,11 @@
+"""Roles of users, with Chinese labels."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "综合协调组办公室"
+    OFFICE = "office", "工作专班办公室"
+    REPORTER = "reporter", "单位填报员"
+    HEAD = "head", "单位负责人"
+    LEADER = "leader", "领导"

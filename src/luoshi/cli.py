@@ -1,0 +1,105 @@
+"""The ``luoshi`` command: one entry point over Luoshi's management commands.
+
+``luoshi import FILE`` is ``manage.py import_plan FILE`` and so on, so nobody types
+``manage.py``. ``luoshi parse`` runs without Django at all. Errors come out as one
+Chinese line and exit code 1, never a traceback.
+"""
+
+import os
+import sys
+
+# Command names a user types → Django management command names.
+ALIASES = {
+    "import": "import_plan",
+    "export": "export_plan",
+}
+
+USAGE = """\
+用法：luoshi <命令> [参数]
+
+常用命令：
+  demo [--no-serve]            建立演示环境（示例方案、演示用户、往期报告）并启动服务
+  serve [--port N]             启动服务（生产用 WSGI 服务器）
+  parse FILE [--json]          解析方案文件（txt/docx/html/pdf），显示条目树或输出 JSON
+  import FILE                  导入方案（方案 JSON 或 txt/docx/html/pdf 文件）
+  plans                        列出已导入的方案及其版本
+  units                        列出单位及其任务数
+  export three-lists [PLAN] -o FILE.xlsx   导出“三张清单”
+  migrate                      建立或升级数据库
+  createsuperuser              创建管理员
+
+其余 Django 管理命令同样可用：luoshi help 查看全部。
+"""
+
+
+def _run_parse(argv: list[str]) -> int:
+    from luoshi.docparse.command import main as parse_main
+
+    return parse_main(argv)
+
+
+def _database_error_message(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    if "locked" in text:
+        return "数据库正被其他程序占用（database is locked），请稍后重试；如持续出现，请检查是否有未结束的 luoshi 进程。"
+    return f"无法连接数据库：{text}。请检查 LUOSHI_DATABASE_URL 设置以及数据库服务是否已启动。"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one ``luoshi`` command and return its exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help"}:
+        sys.stdout.write(USAGE)
+        return 0
+    if argv[0] == "parse":
+        return _run_parse(argv[1:])
+    if argv[0] == "--version":
+        from luoshi import __version__
+
+        print(f"luoshi {__version__}")
+        return 0
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    try:
+        import django
+        from django.core.exceptions import ImproperlyConfigured
+
+        django.setup()
+    except ImproperlyConfigured as exc:
+        print(f"配置错误：{exc}", file=sys.stderr)
+        return 1
+
+    from django.core.management import CommandError, ManagementUtility, get_commands, load_command_class
+    from django.db import DatabaseError, InterfaceError
+
+    name = ALIASES.get(argv[0], argv[0])
+    commands = get_commands()
+    if name not in commands:
+        utility = ManagementUtility(["luoshi", *argv])
+        utility.prog_name = "luoshi"
+        utility.execute()
+        return 0
+    command = load_command_class(commands[name], name)
+    parser = command.create_parser("luoshi", argv[0])
+    options = parser.parse_args(argv[1:])
+    cmd_options = vars(options)
+    args = cmd_options.pop("args", ())
+    try:
+        command.execute(*args, **cmd_options)
+    except CommandError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return exc.returncode or 1
+    except (DatabaseError, InterfaceError) as exc:
+        print(f"错误：{_database_error_message(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader (e.g. `luoshi units | head`) went away: not an error of ours
+        sys.stderr.close()
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""luoshi demo: from nothing to a running server with the seed plan and demo users."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from luoshi.core import demo
+from luoshi.plans.validation import PlanError
+
+
+class Command(BaseCommand):
+    help = "建立演示环境：建库、导入示例方案、创建各角色演示用户，然后启动服务"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+        parser.add_argument("--port", type=int, default=8000, help="服务端口（默认 8000）")
+
+    def handle(self, *args, no_serve=False, port=8000, **options):
+        self.stdout.write("1/3 建立或升级数据库……")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("2/3 导入示例方案……")
+        try:
+            result = demo.load_demo_plan()
+        except PlanError as exc:
+            raise CommandError(f"示例方案导入失败：{exc}") from None
+        plan = result.plan
+        state = "已导入" if result.created else "已存在，未重复导入"
+        self.stdout.write(
+            f"    {plan.title}：{state}（{plan.tasks.count()} 项任务，{plan.targets.count()} 个指标）"
+        )
+        self.stdout.write(f"    来源：{demo.DEMO_SOURCE}")
+        self.stdout.write("3/3 创建演示用户……")
+        users = demo.create_demo_users(plan)
+        self.stdout.write(f"    演示用户 {len(users)} 个，密码均为 {demo.DEMO_PASSWORD}：")
+        for user in users:
+            self.stdout.write(f"    {user.username:<10} {user.role:<10} {user.unit}")
+        if no_serve:
+            self.stdout.write(self.style.SUCCESS("演示数据已就绪。运行 luoshi serve 启动服务。"))
+            return
+        call_command("serve", port=port)

@@ -1,0 +1,27 @@
+"""Plan documents (txt, docx, html, pdf) to Plan JSON (``luoshi.plan/1``).
+
+Plain Python: nothing here imports Django. Two stages:
+
+- ``readers.read_document(source)`` turns a file (path or bytes) into a list of text
+  lines, whatever its format (encoding detection, Word numbering, task tables, web-page
+  clean-up, PDF text layer), with warnings about what it had to leave out;
+- ``core.parse_lines(lines)`` turns those lines into the plan dict.
+"""
+
+from .core import parse_lines
+from .readers import DocumentError, read_document
+
+SCHEMA = "luoshi.plan/1"
+
+__all__ = ["SCHEMA", "DocumentError", "parse", "parse_lines", "read_document"]
+
+
+def parse(source, *, filename=None) -> dict:
+    """Parse a plan document given as a path or as bytes into a ``luoshi.plan/1`` dict.
+
+    Raises ``DocumentError`` (a Chinese message) for input that is no readable document.
+    """
+    document = read_document(source, filename=filename)
+    plan = parse_lines(document.lines)
+    plan["warnings"] = list(document.warnings) + list(plan.get("warnings", []))
+    return plan

@@ -1,0 +1,97 @@
+"""The Chinese admin for plans and units, with a unit-merge action."""
+
+from django.contrib import admin, messages
+
+from .models import Part, Plan, Section, Target, Task, TaskForce, TaskForceSeat, TaskUnit, Unit, UnitAlias
+from .services import merge_units
+from .validation import PlanError
+
+
+class UnitAliasInline(admin.TabularInline):
+    model = UnitAlias
+    extra = 0
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "short_name", "order"]
+    list_filter = ["kind"]
+    list_editable = ["kind", "order"]
+    search_fields = ["name", "aliases__name"]
+    inlines = [UnitAliasInline]
+    actions = ["merge_selected"]
+
+    @admin.action(description="合并所选的两个单位（保留先选中的名称，另一个成为别名）")
+    def merge_selected(self, request, queryset):
+        ids = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        units = sorted(queryset, key=lambda unit: ids.index(str(unit.pk)) if str(unit.pk) in ids else 0)
+        if len(units) != 2:
+            self.message_user(request, "请恰好选择两个单位进行合并。", messages.ERROR)
+            return
+        keep, other = units
+        try:
+            merge_units(keep, other)
+        except PlanError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(request, f"已将“{other.name}”合并到“{keep.name}”。", messages.SUCCESS)
+
+
+class PartInline(admin.TabularInline):
+    model = Part
+    extra = 0
+    fields = ["key", "title", "order"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "version", "doc_number", "date", "year", "created_at"]
+    list_filter = ["year"]
+    search_fields = ["title", "doc_number"]
+    readonly_fields = ["series", "content_hash", "source_sha256", "diff", "created_at", "updated_at"]
+    exclude = ["data"]
+    inlines = [PartInline]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["sid", "title", "plan"]
+    list_filter = ["plan", "part"]
+    search_fields = ["sid", "title", "text"]
+    raw_id_fields = ["parent"]
+
+
+class TaskUnitInline(admin.TabularInline):
+    model = TaskUnit
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "part", "deadline"]
+    list_filter = ["plan", "part"]
+    search_fields = ["title", "text", "section__sid"]
+    raw_id_fields = ["section"]
+    inlines = [TaskUnitInline]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["subject", "op", "value", "unit", "section"]
+    list_filter = ["plan", "part"]
+    search_fields = ["subject", "text"]
+    raw_id_fields = ["section"]
+
+
+class SeatInline(admin.TabularInline):
+    model = TaskForceSeat
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(TaskForce)
+class TaskForceAdmin(admin.ModelAdmin):
+    list_display = ["name", "part", "office"]
+    list_filter = ["plan"]
+    inlines = [SeatInline]

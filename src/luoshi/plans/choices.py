@@ -1,0 +1,30 @@
+"""Choices of the plans domain, with Chinese labels."""
+
+from django.db import models
+
+
+class UnitKind(models.TextChoices):
+    DEPARTMENT = "department", "部门"
+    STREET_TOWN = "street_town", "街道/镇"
+    COMPANY = "company", "企业"
+    STATIONED = "stationed", "驻区单位"
+    GROUP = "group", "单位群体"
+
+
+class TaskRole(models.TextChoices):
+    LEAD = "lead", "牵头单位"
+    COOPERATOR = "cooperator", "配合单位"
+
+
+class TargetOp(models.TextChoices):
+    GE = ">=", "不低于"
+    GT = ">", "超过"
+    LE = "<=", "不高于"
+    LT = "<", "低于"
+    EQ = "=", "达到"
+
+
+class ForceRole(models.TextChoices):
+    CONVENOR = "convenor", "召集人"
+    DEPUTY = "deputy", "副召集人"
+    MEMBER = "member", "成员单位"

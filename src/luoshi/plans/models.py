@@ -1,0 +1,273 @@
+"""The plan and its three lists: plans (versioned), parts, sections, tasks, targets,
+task forces, and the unit registry shared by all plans."""
+
+from django.db import models
+from django.db.models import Q
+
+from .choices import ForceRole, TargetOp, TaskRole, UnitKind
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Unit(TimeStamped):
+    """A responsible unit (单位): department, street/town, company, stationed unit, or a
+    group phrase such as ``区直有关单位``. One registry across all plans."""
+
+    name = models.CharField("规范名称", max_length=200, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitAlias(TimeStamped):
+    """Another spelling of a unit's name (``区住建(交通)局`` for ``区住建局(交通局)``)."""
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="aliases", verbose_name="单位")
+    name = models.CharField("别名", max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = "单位别名"
+        verbose_name_plural = "单位别名"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.unit.name}"
+
+
+class Plan(TimeStamped):
+    """One imported version of a plan document (方案). Versions of one plan share a
+    ``series``; the newest version is the one every list acts on by default."""
+
+    series = models.CharField("方案系列", max_length=300, db_index=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    title = models.CharField("标题", max_length=300)
+    issuer = models.CharField("发文机关", max_length=200, blank=True)
+    doc_number = models.CharField("发文字号", max_length=100, blank=True)
+    date = models.DateField("成文日期", null=True, blank=True)
+    year = models.PositiveIntegerField("年度")
+    source_name = models.CharField("来源文件名", max_length=300, blank=True)
+    source_file = models.FileField("来源文件", upload_to="plans/%Y/", blank=True)
+    source_sha256 = models.CharField("来源文件 SHA-256", max_length=64, blank=True)
+    content_hash = models.CharField("内容指纹", max_length=64, db_index=True)
+    data = models.JSONField("方案 JSON", default=dict)
+    diff = models.JSONField("与上一版本的差异", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "方案"
+        verbose_name_plural = "方案"
+        ordering = ["-year", "series", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "version"],
+                name="plan_series_version_unique",
+                violation_error_message="同一方案的版本号不能重复",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（第{self.version}版）" if self.version > 1 else self.title
+
+
+class Part(TimeStamped):
+    """The main text (正文) or an attachment (附件N); each 攻坚 plan is a campaign."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="parts", verbose_name="方案")
+    key = models.CharField("编号", max_length=20)
+    title = models.CharField("标题", max_length=300)
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "部分（攻坚）"
+        verbose_name_plural = "部分（攻坚）"
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "key"],
+                name="part_plan_key_unique",
+                violation_error_message="方案中部分编号重复",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.title}"
+
+
+class Section(TimeStamped):
+    """A numbered item of the plan (``一、`` ``(一)`` ``1.`` ``(1)``), as a tree."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="sections", verbose_name="方案")
+    part = models.ForeignKey(Part, models.CASCADE, related_name="sections", verbose_name="部分")
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="children", verbose_name="上级条目"
+    )
+    sid = models.CharField("条目编号", max_length=200)
+    number = models.CharField("序号", max_length=20)
+    title = models.CharField("标题", max_length=500, blank=True)
+    text = models.TextField("内容", blank=True)
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "条目"
+        verbose_name_plural = "条目"
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "sid"],
+                name="section_plan_sid_unique",
+                violation_error_message="方案中条目编号重复",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sid} {self.title}".strip()
+
+    @property
+    def heading(self) -> str:
+        """The title, else the start of the text."""
+        return self.title or self.text.split("\n")[0][:60]
+
+
+class Task(TimeStamped):
+    """A task (任务): a section that carries a responsibility clause.
+
+    A task keeps its identity across versions of its plan: importing a revision moves an
+    unchanged or edited task to the new version (``plan`` and ``section`` follow it), so
+    everything reported on it stays attached. A task removed by a revision stays with the
+    last version that had it.
+    """
+
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="tasks", verbose_name="方案")
+    part = models.ForeignKey(Part, models.PROTECT, related_name="tasks", verbose_name="攻坚")
+    section = models.ForeignKey(Section, models.PROTECT, related_name="tasks", verbose_name="条目")
+    title = models.CharField("任务", max_length=500)
+    text = models.TextField("内容", blank=True)
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    start = models.DateField("开始日期", null=True, blank=True, help_text="空则从方案成文日期起算")
+    units = models.ManyToManyField(Unit, through="TaskUnit", related_name="tasks", verbose_name="责任单位")
+
+    class Meta:
+        verbose_name = "任务"
+        verbose_name_plural = "任务"
+        ordering = ["plan", "section__order"]
+
+    def __str__(self) -> str:
+        return f"{self.section.sid} {self.title}"
+
+    def leads(self) -> list[Unit]:
+        return [tu.unit for tu in self.task_units.all() if tu.role == TaskRole.LEAD]
+
+    def cooperators(self) -> list[Unit]:
+        return [tu.unit for tu in self.task_units.all() if tu.role == TaskRole.COOPERATOR]
+
+
+class TaskUnit(TimeStamped):
+    """A unit's role on a task: lead (牵头) or cooperator (配合)."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="task_units", verbose_name="任务")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="task_roles", verbose_name="单位")
+    role = models.CharField("角色", max_length=20, choices=TaskRole.choices)
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "任务责任单位"
+        verbose_name_plural = "任务责任单位"
+        ordering = ["task", "role", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit"],
+                name="taskunit_task_unit_unique",
+                violation_error_message="同一单位在一项任务中只能有一个角色",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}（{self.get_role_display()}）"
+
+
+class Target(TimeStamped):
+    """A quantitative target (指标): ``社会消费品零售总额增长6%以上`` is ``>= 6 %``.
+
+    Like tasks, targets keep their identity across plan versions.
+    """
+
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="targets", verbose_name="方案")
+    part = models.ForeignKey(Part, models.PROTECT, related_name="targets", verbose_name="部分")
+    section = models.ForeignKey(Section, models.PROTECT, related_name="targets", verbose_name="条目")
+    subject = models.CharField("指标", max_length=300, blank=True)
+    op = models.CharField("比较", max_length=2, choices=TargetOp.choices)
+    value = models.DecimalField("目标值", max_digits=20, decimal_places=6)
+    unit = models.CharField("计量单位", max_length=50, blank=True)
+    text = models.TextField("原文", blank=True)
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "指标"
+        verbose_name_plural = "指标"
+        ordering = ["plan", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.subject or self.text} {self.op} {self.value_display}{self.unit}"
+
+    @property
+    def value_display(self) -> str:
+        return format(self.value.normalize(), "f") if self.value is not None else ""
+
+
+class TaskForce(TimeStamped):
+    """A campaign task force (工作专班) with its convenors, members and office."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="task_forces", verbose_name="方案")
+    part = models.ForeignKey(Part, models.CASCADE, related_name="task_forces", verbose_name="攻坚")
+    name = models.CharField("名称", max_length=300)
+    office = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="offices_of", verbose_name="专班办公室"
+    )
+
+    class Meta:
+        verbose_name = "工作专班"
+        verbose_name_plural = "工作专班"
+        ordering = ["plan", "part__order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskForceSeat(TimeStamped):
+    """One seat of a task force: a convenor or deputy (a position, as written) or a member unit."""
+
+    task_force = models.ForeignKey(TaskForce, models.CASCADE, related_name="seats", verbose_name="工作专班")
+    role = models.CharField("角色", max_length=20, choices=ForceRole.choices)
+    name = models.CharField("名称", max_length=200)
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="seats", verbose_name="单位"
+    )
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "专班成员"
+        verbose_name_plural = "专班成员"
+        ordering = ["task_force", "role", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=ForceRole.MEMBER) | Q(unit__isnull=False),
+                name="seat_member_has_unit",
+                violation_error_message="成员单位必须对应单位名录中的单位",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}：{self.name}"
