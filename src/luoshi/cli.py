@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"luoshi {__version__}")
         return 0
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    # Luoshi's settings, whatever another Django project left in the environment
+    # (in-process callers such as the tests have set Django up already).
+    os.environ["DJANGO_SETTINGS_MODULE"] = "luoshi.settings"
     try:
         import django
         from django.core.exceptions import ImproperlyConfigured

@@ -115,6 +115,22 @@ class UnitResolver:
         for name, unit in self.by_alias.items():
             self.by_key.setdefault(alias_key(name), unit)
 
+    def preload(self, names: list[str]) -> None:
+        """Register a document's names, the preferred spelling of each unit first.
+
+        Of two spellings of one new unit, the one whose bracket closes the name
+        (``区住建局(交通局)``) is the canonical name, the other (``区住建(交通)局``) its alias.
+        """
+        groups: dict[str, list[str]] = {}
+        for raw in names:
+            name = normalize_name(raw)
+            groups.setdefault(alias_key(name), [])
+            if name not in groups[alias_key(name)]:
+                groups[alias_key(name)].append(name)
+        for spellings in groups.values():
+            for name in sorted(spellings, key=lambda n: not n.endswith(")")):
+                self.get(name)
+
     def get(self, raw: str) -> Unit:
         name = normalize_name(raw)
         unit = self.by_name.get(name) or self.by_alias.get(name)
@@ -273,6 +289,7 @@ def import_plan(
         for i, p in enumerate(plan_data["parts"])
     }
     sections = _create_sections(plan, parts, plan_data["sections"])
+    resolver.preload(_unit_names(plan_data))
     _import_tasks(plan, parts, sections, plan_data, previous, resolver, result)
     _import_targets(plan, sections, plan_data.get("targets") or [], previous)
     _import_task_forces(plan, parts, plan_data.get("task_forces") or [], resolver)
@@ -292,6 +309,15 @@ def _keep_source(data: bytes, sha256: str, name: str) -> str:
     if not default_storage.exists(stored):
         default_storage.save(stored, ContentFile(data))
     return stored
+
+
+def _unit_names(plan_data: dict) -> list[str]:
+    names = []
+    for task in plan_data["tasks"]:
+        names += (task.get("leads") or []) + (task.get("cooperators") or [])
+    for force in plan_data.get("task_forces") or []:
+        names += (force.get("members") or []) + ([force["office"]] if force.get("office") else [])
+    return names
 
 
 def _create_sections(plan: Plan, parts: dict[str, Part], items: list[dict]) -> dict[str, Section]:

@@ -1,0 +1,20 @@
+"""Settings for the test suite: Luoshi's own, with the database from
+``LUOSHI_TEST_DATABASE_URL`` (PostgreSQL in the second run) and a throw-away data dir."""
+
+import os
+import tempfile
+
+os.environ.setdefault("LUOSHI_DATA_DIR", tempfile.mkdtemp(prefix="luoshi-test-"))
+os.environ.setdefault("LUOSHI_SECRET_KEY", "luoshi-tests-only")
+
+from luoshi.settings import *  # noqa: E402,F403
+from luoshi.settings import _database  # noqa: E402
+
+if os.environ.get("LUOSHI_TEST_DATABASE_URL"):
+    DATABASES = {"default": _database(os.environ["LUOSHI_TEST_DATABASE_URL"])}
+else:
+    # a file, not memory: tests of concurrent writers need several connections
+    DATABASES = {"default": _database(None)}
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["LUOSHI_DATA_DIR"], "test.sqlite3")}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
