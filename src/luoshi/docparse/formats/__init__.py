@@ -1,0 +1,1 @@
+"""One reader per input format (text, docx, html, pdf); see ``luoshi.docparse.readers``."""

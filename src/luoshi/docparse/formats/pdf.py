@@ -1,0 +1,270 @@
+"""PDF files with a text layer (pdfminer.six); scanned PDFs are refused (no OCR here).
+
+Lines are taken with their position on the page. Page numbers (``— 3 —``, ``-3-``,
+``第3页``) and headers/footers repeated on most pages are dropped, and lines broken by the
+page width are joined again: a line that runs to the right margin, does not end a
+sentence, and is followed by a line that is not indented and does not start a numbered
+item or heading, continues on that line.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from dataclasses import dataclass
+
+from ..readers import Document, DocumentError
+
+#: Pages read at most; the rest is reported in a warning.
+MAX_PDF_PAGES = 200
+
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－―~～·•]*(第\s*)?[\d０-９]+(\s*页)?(\s*[/／]\s*\d+|\s*共\s*\d+\s*页)?[\s\-—–－―~～·•]*$"
+    r"|^[\s\-—–－―]*[ivxlcIVXLC]+[\s\-—–－―]*$"
+)
+_SENTENCE_END = tuple("。！？；!?;…")
+_STARTS_ITEM = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百零〇]+\s*[、.．]|[（(]\s*[一二三四五六七八九十百零〇\d]+\s*[）)]"
+    r"|\d+\s*[.．、](?!\d)|[①-⑳⑴-⒇⒈-⒛]|第[一二三四五六七八九十百\d]+[章节条部分]|附件|——|[-•·●■◆]\s)"
+)
+
+
+@dataclass
+class _Row:
+    """One visual line of a page: its text and its box (PDF points, y up)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    page: int
+
+    @property
+    def height(self) -> float:
+        return max(self.top - self.bottom, 1.0)
+
+
+def read_pdf(data: bytes) -> Document:
+    """Read a PDF's text layer into lines (raises :class:`DocumentError` when there is none)."""
+    total = _page_count(data)
+    warnings = []
+    if total > MAX_PDF_PAGES:
+        warnings.append(
+            {
+                "line": None,
+                "message": f"PDF 共 {total} 页：只读取了前 {MAX_PDF_PAGES} 页，其余 {total - MAX_PDF_PAGES} 页未读取。",
+            }
+        )
+    pages, failure = _read_pages(data, min(total, MAX_PDF_PAGES))
+    if failure and not any(pages):
+        raise DocumentError(f"PDF 文件已损坏，无法读取（{failure}）。")
+    if failure:
+        warnings.append(
+            {
+                "line": None,
+                "message": f"PDF 第 {len(pages) + 1} 页起无法读取（文件可能已损坏），只读取了前 {len(pages)} 页。",
+            }
+        )
+    _check_text_layer(pages)
+    empty = [index + 1 for index, rows in enumerate(pages) if not rows]
+    if empty:
+        shown = "、".join(str(number) for number in empty[:10]) + ("等" if len(empty) > 10 else "")
+        warnings.append(
+            {"line": None, "message": f"PDF 第 {shown} 页没有文字层（可能是扫描页），这些页的内容未读取。"}
+        )
+    pages = _drop_furniture(pages)
+    return Document(lines=_join_lines(pages), warnings=warnings, format="pdf")
+
+
+def _page_count(data: bytes) -> int:
+    """Number of pages, or a :class:`DocumentError` for a damaged or password-protected PDF."""
+    from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        if not document.is_extractable:
+            raise DocumentError("该 PDF 禁止提取文字（文档权限限制），无法读取。请使用未加限制的版本。")
+        count = 0
+        for _page in PDFPage.create_pages(document):
+            count += 1
+            if count > 100_000:
+                break
+        return count
+    except DocumentError:
+        raise
+    except PDFPasswordIncorrect as error:
+        raise DocumentError("该 PDF 设置了打开密码（已加密），无法读取。请上传未加密的版本。") from error
+    except Exception as error:  # pdfminer raises many kinds for damaged files
+        raise DocumentError(f"PDF 文件已损坏，无法读取（{type(error).__name__}）。") from error
+
+
+def _read_pages(data: bytes, limit: int) -> tuple[list[list[_Row]], str | None]:
+    """The rows of the first ``limit`` pages, and an error name if reading stopped early."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams
+
+    laparams = LAParams(line_overlap=0.5, char_margin=2.0, word_margin=0.2, line_margin=0.5, all_texts=True)
+    pages: list[list[_Row]] = []
+    try:
+        for number, layout in enumerate(extract_pages(io.BytesIO(data), laparams=laparams, maxpages=limit)):
+            pages.append(_page_rows(layout, number))
+    except Exception as error:  # a damaged page stops the reading, keeping what was read
+        return pages, type(error).__name__
+    return pages, None
+
+
+def _text_lines(item):
+    """All text lines under a layout item (text boxes and figures)."""
+    from pdfminer.layout import LTTextLine
+
+    if isinstance(item, LTTextLine):
+        yield item
+        return
+    if hasattr(item, "__iter__"):
+        for child in item:
+            yield from _text_lines(child)
+
+
+def _page_rows(layout, number: int) -> list[_Row]:
+    """A page's text lines, merged into visual rows, top to bottom."""
+    pieces = []
+    for line in _text_lines(layout):
+        text = _CJK_SPACE.sub("", line.get_text().replace("\n", " ")).strip()
+        if text:
+            pieces.append(_Row(text, line.x0, line.x1, line.y1, line.y0, number))
+    pieces.sort(key=lambda row: (-row.top, row.x0))
+    rows: list[_Row] = []
+    for piece in pieces:
+        if rows and _same_row(rows[-1], piece):
+            rows[-1] = _merge(rows[-1], piece)
+        else:
+            rows.append(piece)
+    return rows
+
+
+def _same_row(a: _Row, b: _Row) -> bool:
+    overlap = min(a.top, b.top) - max(a.bottom, b.bottom)
+    return overlap > 0.5 * min(a.height, b.height)
+
+
+def _merge(a: _Row, b: _Row) -> _Row:
+    left, right = (a, b) if a.x0 <= b.x0 else (b, a)
+    return _Row(
+        f"{left.text} {right.text}",
+        left.x0,
+        max(a.x1, b.x1),
+        max(a.top, b.top),
+        min(a.bottom, b.bottom),
+        a.page,
+    )
+
+
+def _check_text_layer(pages: list[list[_Row]]) -> None:
+    text = "".join(row.text for rows in pages for row in rows)
+    if len(re.sub(r"\s", "", text)) == 0:
+        raise DocumentError(
+            "该PDF没有文字层（可能是扫描件），本系统不做文字识别（OCR）。请上传 Word 版或带文字的 PDF。"
+        )
+    cids = len(re.findall(r"\(cid:\d+\)", text))
+    if cids * 8 > len(text) * 0.5:
+        raise DocumentError(
+            "该 PDF 的字体缺少文字编码信息，提取出的是乱码，无法读取。请上传 Word 版或其他 PDF 版本。"
+        )
+
+
+# ---------------------------------------------------------------------------
+# Page furniture
+# ---------------------------------------------------------------------------
+
+
+def _drop_furniture(pages: list[list[_Row]]) -> list[list[_Row]]:
+    """Remove page numbers and headers/footers repeated on most pages."""
+    repeated = _repeated_edges(pages)
+    cleaned = []
+    for rows in pages:
+        edges = {id(row) for row in rows[:2] + rows[-2:]}
+        cleaned.append(
+            [
+                row
+                for row in rows
+                if not (
+                    id(row) in edges and (_PAGE_NUMBER.match(row.text) or _edge_key(row.text) in repeated)
+                )
+            ]
+        )
+    return cleaned
+
+
+def _edge_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _repeated_edges(pages: list[list[_Row]]) -> set[str]:
+    """Texts (digits ignored) at the top or bottom of at least half the pages, three at least."""
+    if len(pages) < 3:
+        return set()
+    counts: dict[str, int] = {}
+    for rows in pages:
+        for key in {_edge_key(row.text) for row in rows[:2] + rows[-2:]}:
+            counts[key] = counts.get(key, 0) + 1
+    threshold = max(3, len(pages) // 2)
+    return {key for key, count in counts.items() if count >= threshold}
+
+
+# ---------------------------------------------------------------------------
+# Joining lines broken by the page width
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Frame:
+    """A page's text frame: left and right margins and the size of a character."""
+
+    left: float
+    right: float
+    em: float
+
+
+def _frame(rows: list[_Row]) -> _Frame | None:
+    if not rows:
+        return None
+    em = statistics.median(row.height for row in rows)
+    return _Frame(left=min(row.x0 for row in rows), right=max(row.x1 for row in rows), em=em)
+
+
+def _join_lines(pages: list[list[_Row]]) -> list[str]:
+    """The rows of all pages as lines, rejoining lines the page width broke."""
+    lines: list[str] = []
+    previous: tuple[_Row, _Frame] | None = None
+    for rows in pages:
+        frame = _frame(rows)
+        for row in rows:
+            if previous and lines and _continues(previous, (row, frame)):
+                lines[-1] += row.text if _cjk_edge(lines[-1], row.text) else " " + row.text
+            else:
+                lines.append(row.text)
+            previous = (row, frame)
+    return lines
+
+
+def _continues(previous: tuple[_Row, _Frame], current: tuple[_Row, _Frame | None]) -> bool:
+    """Whether ``current`` continues the line before it (same paragraph, broken by width)."""
+    prev, prev_frame = previous
+    row, frame = current
+    if frame is None or prev.text.endswith(_SENTENCE_END) or _STARTS_ITEM.match(row.text):
+        return False
+    full = prev.x1 >= prev_frame.right - 1.5 * prev_frame.em
+    wide_enough = prev.x1 - prev.x0 >= 0.6 * (prev_frame.right - prev_frame.left)
+    not_indented = row.x0 <= frame.left + 0.8 * frame.em
+    return full and wide_enough and not_indented
+
+
+def _cjk_edge(left: str, right: str) -> bool:
+    """Whether two pieces meet at a CJK character (joined without a space)."""
+    return bool(re.match(rf"[{_CJK}]", left[-1:]) or re.match(rf"[{_CJK}]", right[:1]))

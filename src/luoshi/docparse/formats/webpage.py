@@ -1,0 +1,344 @@
+"""Web pages saved from a government website: the document's text without the page around it.
+
+Page furniture (navigation, breadcrumbs, 分享到, 字体：大 中 小, 打印本页, 关闭窗口, the
+索引号/主题分类/发布机构 metadata block, 阅读次数, 相关链接, copyright and ICP footers) is
+dropped. The 发文字号 found in the metadata is kept: it is emitted as a plain line before
+the title, where the core looks for the document number. Block elements become lines,
+``<br>`` a line break, and tables go through :mod:`luoshi.docparse.tables`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..readers import MAX_TEXT_BYTES, Document
+from ..tables import Cell, table_lines
+from .text import _CONTROL, decode_text
+
+#: HTML is parsed up to this many bytes (a saved page is rarely a tenth of it).
+MAX_HTML_BYTES = 2 * MAX_TEXT_BYTES
+
+_DROP_TAGS = [
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "iframe", "form",
+    "select", "button", "input", "textarea", "svg", "object", "embed", "template",
+    "link", "meta", "head", "title", "map", "video", "audio", "canvas",
+]  # fmt: skip
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li",
+    "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "center", "address", "figure",
+    "figcaption", "fieldset", "hr", "body", "html", "caption", "tbody", "thead", "tfoot",
+}  # fmt: skip
+_CONTENT_HINT = re.compile(
+    r"TRS_Editor|TRS_UEDITOR|Custom_UnionStyle|zoom|pages_content|article|content|detail|"
+    r"main|text|zwnr|wznr|xxgk|nr|con|view|body|neirong|zhengwen",
+    re.I,
+)
+_CHROME_HINT = re.compile(
+    r"(^|[\s_-])(nav|menu|breadcrumb|crumb|location|position|share|bdshare|footer|foot|copyright|"
+    r"header|top|banner|sidebar|side|related|xgld|links?|print|fontsize|tool|search|qrcode|ewm)([\s_-]|$)",
+    re.I,
+)
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}\s*[〔［\[（(【]\s*\d{4}\s*[〕］\]）)】]\s*\d+\s*号")
+_META_KEYS = (
+    "索引号", "主题分类", "发布机构", "成文日期", "发文字号", "发布日期", "文号", "公开方式",
+    "公开范围", "信息来源", "有效性", "生效日期", "废止日期", "体裁分类", "组配分类", "发文机关",
+    "文件编号", "信息分类", "公开时限", "统一编号", "所属主题",
+)  # fmt: skip
+_LEFTOVER = re.compile(
+    r"^(当前位置|您当前的位置|您现在的位置|现在位置|所在位置)|首页\s*[>＞»›/]|^分享到|分享[:：]|"
+    r"字[体号][:：]?\s*[【\[（(]?\s*大\s*[】\]）)]?\s*[【\[（(]?\s*中|【?\s*打印(本页|此页|文章|本文)?\s*】?$|"
+    r"【?\s*关闭(窗口|本页)\s*】?|^(阅读|浏览|访问|点击)(次数|量|数)|^【?(我要纠错|返回顶部|收藏|加入收藏)|"
+    r"^相关(链接|阅读|文章|新闻|附件)[:：]?$|^(上一篇|下一篇)[:：]|扫一扫在手机|版权所有|ICP\s*备|"
+    r"公网安备|网站标识码|Copyright|©|^主办(单位)?[:：]|^(承办|维护|技术支持)(单位)?[:：]",
+    re.I,
+)
+
+
+def looks_like_html(head: bytes, ext: str = "") -> bool:
+    """Whether the first bytes of a file are HTML (the extension lowers the bar)."""
+    sample = head[:4096].lower().lstrip(b"\xef\xbb\xbf \t\r\n")
+    sample = sample.replace(b"\x00", b"")
+    markers = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<?xml")
+    if sample.startswith(markers) or any(marker in sample[:2048] for marker in (b"<html", b"<body")):
+        return True
+    if sample.startswith((b"<p>", b"<p ", b"<div", b"<table", b"<!--")):
+        return True
+    return ext in {"html", "htm", "shtml", "xhtml", "mht", "jsp", "asp", "aspx", "php"} and b"<" in sample
+
+
+def read_html(data: bytes, total_size: int | None = None) -> Document:
+    """Read a saved web page into the lines of the document it shows."""
+    from bs4 import BeautifulSoup
+
+    warnings = []
+    if len(data) > MAX_HTML_BYTES:
+        data = data[:MAX_HTML_BYTES]
+        warnings.append(
+            {"line": None, "message": f"网页文件过大：只读取了前 {MAX_HTML_BYTES // 1024 // 1024} MB。"}
+        )
+    text, _encoding = decode_text(data, _declared_charset(data))
+    text = _CONTROL.sub("", text)
+    soup = BeautifulSoup(text, "lxml")
+    title = _title(soup)
+    doc_number = _doc_number(soup)
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    _drop_chrome(soup)
+    container = _main_container(soup)
+    lines = _Flattener().lines(container) if container is not None else []
+    lines = _clean(lines)
+    lines = _with_heading(lines, title, doc_number)
+    return Document(lines=lines, warnings=warnings, format="html")
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", data[:4096], re.I)
+    return match.group(1).decode("ascii", "ignore") if match else None
+
+
+# ---------------------------------------------------------------------------
+# Title and document number
+# ---------------------------------------------------------------------------
+
+
+def _title(soup) -> str | None:
+    """The document title: ``ArticleTitle`` meta, else the page's heading, else ``<title>``."""
+    for name in ("ArticleTitle", "articletitle", "title", "og:title"):
+        meta = soup.find("meta", attrs={"name": name}) or soup.find("meta", attrs={"property": name})
+        if meta and meta.get("content", "").strip():
+            return meta["content"].strip()
+    for heading in soup.find_all(["h1", "h2"]):
+        text = _text(heading)
+        if len(text) >= 6:
+            return text
+    if soup.title and soup.title.string:
+        return re.split(
+            r"\s*[_|｜—-]{1,2}\s*[^_|｜—-]*(政府|网|门户|人民)[^_|｜—-]*$", soup.title.string.strip()
+        )[0]
+    return None
+
+
+def _doc_number(soup) -> str | None:
+    """The 发文字号 of the metadata block (or meta tags), if the page has one."""
+    for name in ("DocumentNumber", "wenhao", "fileNum"):
+        meta = soup.find("meta", attrs={"name": name})
+        if meta and _DOC_NUMBER.search(meta.get("content", "")):
+            return _DOC_NUMBER.search(meta["content"]).group(0)
+    text = soup.get_text("\n")
+    for match in re.finditer(r"(发文字号|文\s*号|发布文号|文件编号)\s*[|:：]?([\s\S]{0,60})", text):
+        number = _DOC_NUMBER.search(match.group(2))
+        if number:
+            return re.sub(r"\s+", "", number.group(0))
+    return None
+
+
+def _text(element) -> str:
+    return re.sub(r"\s+", " ", element.get_text(" ")).strip()
+
+
+# ---------------------------------------------------------------------------
+# Chrome removal and the main container
+# ---------------------------------------------------------------------------
+
+
+def _attrs(element) -> str:
+    classes = element.get("class") or []
+    if isinstance(classes, str):
+        classes = [classes]
+    return " ".join([element.get("id") or "", *classes])
+
+
+def _drop_chrome(soup) -> None:
+    """Remove hidden elements, metadata blocks, and elements named like page chrome."""
+    for element in list(soup.find_all(True)):
+        if getattr(element, "decomposed", False) or element.parent is None:
+            continue
+        style = (element.get("style") or "").replace(" ", "").lower()
+        hidden = "display:none" in style or "visibility:hidden" in style
+        if hidden or (_CHROME_HINT.search(_attrs(element)) and len(_text(element)) < 400):
+            element.decompose()
+    for element in list(soup.find_all(["table", "div", "ul", "dl"])):
+        if element.parent is not None and _is_metadata(element):
+            element.decompose()
+
+
+def _is_metadata(element) -> bool:
+    """A block that is the 索引号/主题分类/发布机构… table and little else."""
+    text = _text(element)
+    keys = sum(1 for key in _META_KEYS if key in text)
+    return keys >= 3 and len(text) < 60 * keys + 200
+
+
+def _main_container(soup):
+    """The element that holds the document: the longest one named like content, else <body>."""
+    body = soup.body or soup
+    total = len(_text(body))
+    candidates = [
+        (element, len(_text(element)))
+        for element in soup.find_all(["div", "td", "article", "section", "main"])
+        if _CONTENT_HINT.search(_attrs(element))
+    ]
+    best_len = max((length for _element, length in candidates), default=0)
+    if best_len < max(50, 0.25 * total):
+        return body
+    # The innermost candidate that still holds most of the text (e.g. TRS_Editor in #content).
+    fitting = [(element, length) for element, length in candidates if length >= 0.7 * best_len]
+    return min(fitting, key=lambda pair: pair[1])[0]
+
+
+# ---------------------------------------------------------------------------
+# Flattening
+# ---------------------------------------------------------------------------
+
+
+class _Flattener:
+    """Turns an element tree into lines: blocks break lines, tables go to ``tables``."""
+
+    def __init__(self):
+        self.out: list[str] = []
+        self.current: list[str] = []
+
+    def lines(self, element) -> list[str]:
+        self._walk(element)
+        self._break()
+        return self.out
+
+    def _break(self) -> None:
+        text = "".join(self.current)
+        self.current = []
+        for line in text.split("\n"):
+            line = re.sub(r"[ \t\r\xa0]+", " ", line).strip()
+            if line:
+                self.out.append(line)
+
+    def _walk(self, element) -> None:
+        from bs4 import NavigableString, Tag
+        from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+
+        for child in element.children:
+            if isinstance(child, Comment | Declaration | Doctype | ProcessingInstruction):
+                continue
+            if isinstance(child, NavigableString):
+                self.current.append(re.sub(r"\s+", " ", str(child)))
+            elif isinstance(child, Tag):
+                self._tag(child)
+
+    def _tag(self, tag) -> None:
+        name = tag.name
+        if name == "br":
+            self.current.append("\n")
+        elif name == "table":
+            self._break()
+            self._table(tag)
+        elif name in _BLOCK_TAGS or name in {"tr", "td", "th"}:
+            self._break()
+            self._walk(tag)
+            self._break()
+        else:
+            self._walk(tag)
+
+    def _table(self, table) -> None:
+        grid = html_grid(table)
+        if _is_layout(table, grid):
+            for row in _own_rows(table):
+                for cell in row.find_all(["td", "th"], recursive=False):
+                    self._break()
+                    self._walk(cell)
+                    self._break()
+            return
+        self.out += table_lines(grid)
+
+
+def _own_rows(table) -> list:
+    """The rows of a table, not of the tables nested in it."""
+    rows = []
+    for child in table.children:
+        if getattr(child, "name", None) == "tr":
+            rows.append(child)
+        elif getattr(child, "name", None) in {"tbody", "thead", "tfoot"}:
+            rows += child.find_all("tr", recursive=False)
+    return rows
+
+
+def _is_layout(table, grid: list[list[Cell]]) -> bool:
+    """A table used to lay out the page (nested tables, block content), not data."""
+    if table.find("table") is not None:
+        return True
+    return len(grid) <= 2 and max((len(row) for row in grid), default=0) <= 1
+
+
+def _cell_lines(cell) -> list[str]:
+    flattener = _Flattener()
+    return flattener.lines(cell)
+
+
+def html_grid(table) -> list[list[Cell]]:
+    """A table's grid positions with ``rowspan``/``colspan`` merges marked."""
+    grid: list[list[Cell]] = []
+    pending: dict[int, tuple[Cell, int]] = {}  # col -> (cell spanning down, rows left)
+    for tr in _own_rows(table)[:5000]:
+        row: list[Cell] = []
+        cells = iter(tr.find_all(["td", "th"], recursive=False))
+        while True:
+            col = len(row)
+            if col in pending:
+                above, left = pending[col]
+                row.append(Cell(lines=above.lines, vcont=True, hcont=above.hcont))
+                pending[col] = (above, left - 1)
+                if left <= 1:
+                    del pending[col]
+                continue
+            td = next(cells, None)
+            if td is None:
+                break
+            _place(row, td, pending)
+        grid.append(row)
+    return grid
+
+
+def _place(row: list[Cell], td, pending: dict) -> None:
+    colspan = max(1, min(_span(td.get("colspan")), 64))
+    rowspan = max(1, min(_span(td.get("rowspan")), 1000))
+    lines = _cell_lines(td)
+    for offset in range(colspan):
+        cell = Cell(lines=lines, hcont=offset > 0)
+        if rowspan > 1:
+            pending[len(row)] = (cell, rowspan - 1)
+        row.append(cell)
+
+
+def _span(value) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return 1
+
+
+# ---------------------------------------------------------------------------
+# Line clean-up
+# ---------------------------------------------------------------------------
+
+
+def _clean(lines: list[str]) -> list[str]:
+    """Drop page leftovers (breadcrumbs, tools, metadata lines, footers)."""
+    out = []
+    for line in lines:
+        if _LEFTOVER.search(line):
+            continue
+        if re.match(rf"^({'|'.join(_META_KEYS)})\s*[:：|]", line) and len(line) < 80:
+            continue
+        if line in {"大", "中", "小", "【", "】", "|", ">", "»", "打印", "关闭", "分享"}:
+            continue
+        out.append(line)
+    return out
+
+
+def _with_heading(lines: list[str], title: str | None, doc_number: str | None) -> list[str]:
+    """Put the document number and, when the content lacks it, the title at the top."""
+    head = []
+    top = re.sub(r"\s+", "", "".join(lines[:15]))
+    if doc_number and re.sub(r"\s+", "", doc_number) not in top:
+        head.append(doc_number)
+    if title and re.sub(r"\s+", "", title) not in top:
+        head.append(title)
+    return head + lines
