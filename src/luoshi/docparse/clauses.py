@@ -1,0 +1,247 @@
+"""Responsibility clauses (责任条款): who leads, who cooperates, which leader, by when.
+
+A clause is either a bracket group that names units with roles
+(``(区人社局牵头负责,区科工局、祝丰镇等按职责分工负责)``, ``[牵头单位:X;责任单位:Y]``,
+``(区发改局、区财政局)``) or labelled text (``牵头单位：X``, ``部门分工：X牵头，Y配合``)
+standing on its own line or after the item's last sentence.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from .textutil import bracket_groups, fold, split_top
+from .units import dedupe, looks_like_unit, split_units
+
+# Labels of a labelled clause, grouped by the role they give.
+_LEAD_LABELS = "牵头单位|牵头部门|主责单位|主责部门|主办单位|主办部门|牵头责任单位"
+_DUTY_LABELS = "责任单位|责任部门|实施单位|落实单位|承办单位"
+_COOP_LABELS = "配合单位|配合部门|协办单位|协办部门|协同单位|参与单位|参加单位|协助单位|协作单位"
+_LEADER_LABELS = r"分管(?:省|市|区|县|州|镇)?(?:领导|负责同志)|责任领导|牵头领导|联系领导|包联领导"
+_SPLIT_LABELS = "部门分工|责任分工|分工"
+_TIME_LABELS = "完成时限|完成时间|时间节点|时限要求|完成期限|时限"
+LABEL = re.compile(
+    rf"\[?(?P<label>{_LEAD_LABELS}|{_DUTY_LABELS}|{_COOP_LABELS}|{_LEADER_LABELS}|{_SPLIT_LABELS}|{_TIME_LABELS})"
+    r"(?:\]\s*:?|\s*:)"
+)
+_ROLE_OF = [
+    ("lead", re.compile(rf"^(?:{_LEAD_LABELS})$")),
+    ("duty", re.compile(rf"^(?:{_DUTY_LABELS})$")),
+    ("coop", re.compile(rf"^(?:{_COOP_LABELS})$")),
+    ("leader", re.compile(rf"^(?:{_LEADER_LABELS})$")),
+    ("split", re.compile(rf"^(?:{_SPLIT_LABELS})$")),
+    ("time", re.compile(rf"^(?:{_TIME_LABELS})$")),
+]
+
+# Free-form segments, split at commas and semicolons:
+#   X牵头 / X牵头负责 / X、Y分别牵头 / X为牵头单位
+_LEAD_SEG = re.compile(
+    r"^(?P<units>.+?)(?:分别|共同|负责)?(?:牵头(?:负责|抓总|落实|实施|推进|办理)?(?:落实)?|为牵头单位|为牵头部门)$"
+)
+#   Y、Z等按职责分工负责 / Y配合 / Y参与
+_COOP_SEG = re.compile(
+    r"^(?P<units>.+?)(?:按照?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|抓好落实|配合|做好相关工作)?|"
+    r"分工负责|配合(?:落实|实施|推进)?|协助|协同|参与|共同负责|(?:分别)?按职责(?:分工)?)$"
+)
+#   A、B负责 / 国务院各部门分别负责
+_DUTY_SEG = re.compile(r"^(?P<units>.+?)(?:分别|共同)?负责(?:落实|实施)?$")
+# A note inside a clause: (除标注…外…下同), 不再做分工, 以下各项….
+_NOTE_SEG = re.compile(r"下同|除.*外|标注|不再|不作分工|不再分工|列第一|排在第一|排第一|第一位")
+# The declaration that the first unit listed leads.
+DECLARATION = re.compile(r"(?:列|排|排列|排名)(?:在)?(?:第一|首)位(?:者|的|单位)?(?:为|是)?(?:牵头|主责)")
+_PERSON_SEP = re.compile(r"[、,;，；\s]+")
+
+
+@dataclass
+class Clause:
+    """What one clause says."""
+
+    leads: list[str] = field(default_factory=list)
+    cooperators: list[str] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)
+    deadline_text: str = ""
+    labelled_lead: bool = False
+    declares_first_lead: bool = False
+    unsure: list[str] = field(default_factory=list)
+
+    @property
+    def units(self) -> list[str]:
+        """All units named, leads first."""
+        return dedupe(self.leads + self.cooperators)
+
+
+def _normalise_labels(text: str) -> str:
+    """Turn ``[牵头单位]X`` into ``牵头单位:X`` so all labels look alike."""
+    return LABEL.sub(lambda m: f"\x00{m['label']}:", text)
+
+
+def _label_role(label: str) -> str:
+    for role, pattern in _ROLE_OF:
+        if pattern.match(label):
+            return role
+    return "duty"
+
+
+def _parse_labelled(text: str, clause: Clause) -> None:
+    """Fill ``clause`` from ``牵头单位:X;责任单位:Y`` text (labels already normalised)."""
+    duty: list[str] = []
+    for chunk in text.split("\x00"):
+        if ":" not in chunk:
+            continue
+        label, _, content = chunk.partition(":")
+        content = content.strip().strip(";,。.")
+        role = _label_role(label)
+        if role == "lead":
+            clause.leads += split_units(content, commas=True)
+            clause.labelled_lead = True
+        elif role == "duty":
+            duty += split_units(content, commas=True)
+        elif role == "coop":
+            clause.cooperators += split_units(content, commas=True)
+        elif role == "leader":
+            clause.leaders += [name for name in _PERSON_SEP.split(content) if name]
+        elif role == "split":
+            _parse_free(content, clause)
+        elif role == "time":
+            clause.deadline_text = content
+    if duty and not clause.leads and not clause.cooperators and len(duty) == 1:
+        clause.leads = duty
+    else:
+        clause.cooperators = duty + clause.cooperators
+
+
+def _parse_free(text: str, clause: Clause) -> bool:
+    """Fill ``clause`` from free text such as ``X牵头负责,Y、Z等按职责分工负责``.
+
+    Returns False when some segment is no responsibility statement (the text is then
+    probably not a clause at all).
+    """
+    duty: list[str] = []
+    plain = True
+    has_role_word = False
+    for segment in split_top(text, ",;。.，；"):
+        segment = segment.strip()
+        if not segment:
+            continue
+        if DECLARATION.search(segment):
+            clause.declares_first_lead = True
+            continue
+        if _NOTE_SEG.search(segment) and not _LEAD_SEG.match(segment):
+            continue
+        if match := _LEAD_SEG.match(segment):
+            clause.leads += split_units(match["units"])
+            clause.labelled_lead = True
+            has_role_word = True
+        elif match := _COOP_SEG.match(segment):
+            clause.cooperators += split_units(match["units"])
+            has_role_word = True
+        elif match := _DUTY_SEG.match(segment):
+            duty += split_units(match["units"])
+            has_role_word = True
+        else:
+            names = split_units(segment)
+            if names and all(looks_like_unit(name) for name in names):
+                duty += names
+            else:
+                plain = False
+    if duty:
+        if clause.leads:
+            clause.cooperators = duty + clause.cooperators
+        elif clause.cooperators or len(duty) == 1:
+            clause.leads = duty
+        else:
+            clause.cooperators = duty + clause.cooperators
+    return plain and (has_role_word or bool(duty))
+
+
+def parse_clause(text: str) -> Clause | None:
+    """Parse the inside of a clause (brackets removed); None when it is no clause."""
+    folded = fold(text).strip()
+    clause = Clause()
+    if not folded:
+        return None
+    if LABEL.search(folded):
+        _parse_labelled(_normalise_labels(folded), clause)
+    elif not _parse_free(folded, clause):
+        return None
+    clause.leads = dedupe(clause.leads)
+    clause.cooperators = [name for name in dedupe(clause.cooperators) if name not in clause.leads]
+    clause.unsure = [name for name in clause.units if not looks_like_unit(name)]
+    if not clause.units and not clause.declares_first_lead:
+        return None
+    return clause
+
+
+def apply_first_lead(clause: Clause) -> None:
+    """Under a ``列第一位者为牵头单位`` declaration, the first unit of an unlabelled clause leads."""
+    if clause.labelled_lead or clause.leads or not clause.cooperators:
+        return
+    clause.leads = clause.cooperators[:1]
+    clause.cooperators = clause.cooperators[1:]
+
+
+@dataclass
+class Found:
+    """A clause found in a paragraph: where it stands and what it says."""
+
+    start: int
+    end: int
+    clause: Clause
+
+
+# A clause group must end its sentence: nothing but punctuation may follow on the line.
+_AFTER_GROUP = re.compile(r"^[\s。.;,，；、]*$|^[\s]*[。.;；]")
+_ROLE_HINT = re.compile(r"牵头|负责|配合|参与|协助|单位|部门")
+
+
+def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
+    """Clauses in one paragraph (as written), and whether a clause is cut off at its end.
+
+    Returns the clauses with their spans in the paragraph, and True when the paragraph ends
+    inside an open bracket or a labelled clause that looks like a responsibility clause.
+    """
+    folded = fold(paragraph)
+    found: list[Found] = []
+    cut = False
+    for start, end in bracket_groups(folded):
+        if not _AFTER_GROUP.match(folded[end:]):
+            continue
+        clause = parse_clause(folded[start + 1 : end - 1])
+        if clause:
+            found.append(Found(start, end, clause))
+    open_at = _open_bracket(folded)
+    if open_at >= 0 and _ROLE_HINT.search(folded[open_at:]):
+        cut = True
+    label = _top_level_label(folded, found)
+    if label is not None:
+        rest = folded[label:].rstrip()
+        if rest.endswith((",", "、", ":")):
+            cut = True
+        else:
+            clause = parse_clause(rest)
+            if clause:
+                found.append(Found(label, len(folded), clause))
+    return found, cut
+
+
+def _open_bracket(folded: str) -> int:
+    stack = []
+    for index, char in enumerate(folded):
+        if char in "([{":
+            stack.append(index)
+        elif char in ")]}" and stack:
+            stack.pop()
+    return stack[0] if stack else -1
+
+
+def _top_level_label(folded: str, found: list[Found]) -> int | None:
+    """Where a labelled clause starts outside brackets: at the line start or after a 。."""
+    for match in LABEL.finditer(folded):
+        index = match.start("label")
+        if any(item.start <= index < item.end for item in found):
+            continue
+        if _open_bracket(folded[:index]) >= 0:
+            continue
+        before = folded[:index].rstrip()
+        if not before or before.endswith(("。", ".", ";", ")", "]")):
+            return match.start()
+    return None

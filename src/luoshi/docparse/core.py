@@ -1,0 +1,251 @@
+"""Lines of a plan document to the ``luoshi.plan/1`` dict.
+
+The work is done in stages, each in its own module:
+
+- ``metadata``: title, issuer, document number, date, and where the plan text starts;
+- ``structure``: parts (正文, 附件N) and numbered sections;
+- ``clauses``: responsibility clauses → tasks (leads, cooperators, leaders, deadline);
+- ``targets``: quantitative targets in each section's own text;
+- ``taskforces``: 工作专班 / 领导小组 / 联席会议 paragraphs.
+
+Whatever cannot be placed becomes a warning ``{"line": N, "message": "…"}`` (line 0 is the
+document as a whole); nothing here raises on odd input.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from .clauses import DECLARATION, LABEL, Clause, apply_first_lead, find_clauses, parse_clause
+from .deadlines import find_deadline
+from .metadata import read_metadata
+from .structure import Paragraph, Section, build_layout
+from .targets import find_targets
+from .taskforces import find_task_forces
+from .textutil import fold
+from .units import alias_map, dedupe
+
+SCHEMA = "luoshi.plan/1"
+_TITLE_MAX = 24
+_BARE_HEADING_MAX = 30
+_LABEL_LINE = re.compile(r"^\[?" + LABEL.pattern.removeprefix(r"\[?"))
+_ROLE_WORD = re.compile(r"牵头|负责")
+
+
+@dataclass
+class _SectionReading:
+    """What the parser reads from one section before it becomes JSON."""
+
+    section: Section
+    title: str | None = None
+    text: str = ""
+    clauses: list[tuple[int, Clause]] = field(default_factory=list)
+    target_text: str = ""
+    deadline_texts: list[tuple[str, bool]] = field(default_factory=list)
+
+
+def _strip_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` without the given spans (each replaced by a 。 so sentences stay apart)."""
+    out, last = [], 0
+    for start, end in sorted(spans):
+        out.append(text[last:start])
+        out.append("。")
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _split_title(
+    rest: str, has_children: bool, clause_spans: list[tuple[int, int]]
+) -> tuple[str | None, str]:
+    """Title and own text of an item line (``1.推动增收减负。线下……`` → title, text)."""
+    stop = rest.find("。")
+    if stop >= 0:
+        head, tail = rest[:stop], rest[stop + 1 :]
+        tail_spans = [(s - stop - 1, e - stop - 1) for s, e in clause_spans if s > stop]
+        real_tail = _strip_spans(tail, tail_spans).strip("。 ")
+        if (real_tail and len(head) <= _TITLE_MAX) or (has_children and not tail.strip()):
+            return head.strip(), tail.strip()
+        return None, rest
+    folded = fold(rest)
+    if len(rest) <= _BARE_HEADING_MAX and not re.search(r"[,;:。]", folded) and not clause_spans:
+        return rest.strip(), ""
+    return None, rest
+
+
+def _read_section(section: Section, first_line_clauses: list) -> _SectionReading:
+    """Title and text of a section (clauses on the item line do not make a title)."""
+    reading = _SectionReading(section)
+    item_spans = [(found.start, found.end) for found in first_line_clauses]
+    reading.title, own = _split_title(section.rest, section.children > 0, item_spans)
+    texts = [paragraph.text for paragraph in section.paragraphs]
+    if own and texts:
+        reading.text = "\n".join([own, *texts])
+    else:
+        reading.text = own or "\n".join(texts)
+    return reading
+
+
+class _Parser:
+    """One parse: holds the warnings and the first-lead declaration state."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.warnings: list[dict] = []
+        self.meta, body_start = read_metadata(lines)
+        self.layout = build_layout(lines, body_start, self.meta.title or "")
+        self.declared_at = self._find_declaration()
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append({"line": line, "message": message})
+
+    def _find_declaration(self) -> int | None:
+        for paragraph in self.layout.paragraphs:
+            if DECLARATION.search(fold(paragraph.text)):
+                return paragraph.line
+        return None
+
+    def _clauses_of(self, section: Section) -> tuple[list, list[tuple[int, Clause]], str, list]:
+        """Clauses of a section, the text left for targets, and deadline texts."""
+        clauses: list[tuple[int, Clause]] = []
+        target_parts: list[str] = []
+        deadline_texts: list[tuple[str, bool]] = []
+        labelled: list[Paragraph] = []
+        first_found = []
+        units = [Paragraph(section.line, section.rest, section.part, section.id), *section.paragraphs]
+        for index, paragraph in enumerate(units):
+            if index > 0 and _LABEL_LINE.match(fold(paragraph.text)):
+                labelled.append(paragraph)
+                continue
+            found, cut = find_clauses(paragraph.text)
+            if index == 0:
+                first_found = found
+            if cut:
+                self.warn(paragraph.line, "责任分工在此处中断（括号未闭合或条款不完整），未生成任务")
+            for item in found:
+                clauses.append((paragraph.line, item.clause))
+                deadline_texts.append((paragraph.text[item.start : item.end], False))
+            if not paragraph.in_table:
+                target_parts.append(_strip_spans(paragraph.text, [(f.start, f.end) for f in found]))
+            deadline_texts.append((paragraph.text, False))
+        if labelled:
+            self._read_labelled(labelled, clauses, deadline_texts)
+        return first_found, clauses, "\n".join(target_parts), deadline_texts
+
+    def _read_labelled(self, labelled: list[Paragraph], clauses: list, deadline_texts: list) -> None:
+        """Own lines ``牵头单位：…`` / ``责任单位：…`` / ``完成时限：…`` after an item: one clause."""
+        last = fold(labelled[-1].text).rstrip()
+        if last.endswith((",", "、", ":")):
+            self.warn(labelled[-1].line, "责任分工在此处中断（条款不完整），未生成任务")
+            labelled = labelled[:-1]
+            if not labelled or not any(_ROLE_WORD.search(p.text) for p in labelled):
+                return
+        joined = ";".join(fold(paragraph.text).rstrip("。;") for paragraph in labelled)
+        clause = parse_clause(joined)
+        if clause:
+            clauses.append((labelled[0].line, clause))
+            if clause.deadline_text:
+                deadline_texts.insert(0, (clause.deadline_text, True))
+
+    def _task(self, reading: _SectionReading) -> dict | None:
+        leads: list[str] = []
+        cooperators: list[str] = []
+        leaders: list[str] = []
+        for line, clause in reading.clauses:
+            if self.declared_at is not None and line >= self.declared_at:
+                apply_first_lead(clause)
+            leads += clause.leads
+            cooperators += clause.cooperators
+            leaders += clause.leaders
+            for name in clause.unsure:
+                self.warn(line, f"“{name}”不像单位名称，请核对")
+        leads = dedupe(leads)
+        cooperators = [name for name in dedupe(cooperators) if name not in leads]
+        if not leads and not cooperators:
+            return None
+        task = {
+            "section": reading.section.id,
+            "leads": leads,
+            "cooperators": cooperators,
+            "deadline": self._deadline(reading),
+        }
+        if leaders:
+            task["leaders"] = dedupe(leaders)
+        return task
+
+    def _deadline(self, reading: _SectionReading) -> str | None:
+        for text, labelled in reading.deadline_texts:
+            found = find_deadline(text, self.meta.year, labelled=labelled)
+            if found or labelled:
+                return found
+        return None
+
+    def run(self) -> dict:
+        sections, tasks, targets = [], [], []
+        for section in self.layout.sections:
+            first_found, clauses, target_text, deadline_texts = self._clauses_of(section)
+            reading = _read_section(section, first_found)
+            reading.clauses, reading.deadline_texts = clauses, deadline_texts
+            sections.append(
+                {
+                    "id": section.id,
+                    "part": section.part,
+                    "parent": section.parent,
+                    "number": section.number,
+                    "title": reading.title,
+                    "text": reading.text,
+                }
+            )
+            task = self._task(reading)
+            if task:
+                tasks.append(task)
+            for target in find_targets(target_text):
+                targets.append({"section": section.id, **target})
+        forces = find_task_forces([(p.part, p.text) for p in self.layout.paragraphs])
+        self._canonicalise(tasks, forces)
+        self._document_warnings(sections, tasks)
+        return {
+            "schema": SCHEMA,
+            "title": self.meta.title,
+            "issuer": self.meta.issuer,
+            "doc_number": self.meta.doc_number,
+            "date": self.meta.date,
+            "parts": self.layout.parts,
+            "sections": sections,
+            "tasks": tasks,
+            "targets": targets,
+            "task_forces": forces,
+            "warnings": self.warnings,
+        }
+
+    def _canonicalise(self, tasks: list[dict], forces: list[dict]) -> None:
+        """Merge the spellings of one unit (``区住建(交通)局`` → ``区住建局(交通局)``)."""
+        names = [n for t in tasks for n in t["leads"] + t["cooperators"]]
+        names += [n for f in forces for n in f["members"] + ([f["office"]] if f["office"] else [])]
+        mapping = alias_map(names)
+        if not mapping:
+            return
+        for task in tasks:
+            task["leads"] = dedupe([mapping.get(n, n) for n in task["leads"]])
+            task["cooperators"] = [
+                n for n in dedupe([mapping.get(n, n) for n in task["cooperators"]]) if n not in task["leads"]
+            ]
+        for force in forces:
+            force["members"] = dedupe([mapping.get(n, n) for n in force["members"]])
+            if force["office"]:
+                force["office"] = mapping.get(force["office"], force["office"])
+
+    def _document_warnings(self, sections: list[dict], tasks: list[dict]) -> None:
+        if not any(line.strip() for line in self.lines):
+            self.warn(0, "文档没有文字内容")
+            return
+        if not sections:
+            self.warn(0, "未识别到编号条目（一、（一）1.（1）①），文档可能不是实施方案")
+        if not tasks:
+            self.warn(0, "未找到责任分工（牵头单位、责任单位等），没有生成任务")
+        if not self.meta.title:
+            self.warn(0, "未识别到文件标题")
+
+
+def parse_lines(lines: list[str]) -> dict:
+    """Parse the text lines of a plan document into a ``luoshi.plan/1`` dict with warnings."""
+    return _Parser([line if isinstance(line, str) else str(line) for line in lines]).run()

@@ -1,0 +1,182 @@
+"""Document structure: parts (正文, 附件N) and numbered sections (一、 (一) 1. (1) ①)."""
+
+import re
+from dataclasses import dataclass, field
+
+from .textutil import clean_line, fold
+
+# Numbering styles, outermost first as they usually nest. Each gives the number as written
+# (ASCII parentheses, no trailing punctuation) and the rest of the line.
+_CN = "一二三四五六七八九十百零〇"
+NUMBERING = [
+    # 一、  二.
+    ("cn", re.compile(rf"^(?P<n>[{_CN}]{{1,4}})\s*[、.]\s*(?P<rest>\S.*)$")),
+    # (一)  （二）
+    ("pcn", re.compile(rf"^\(\s*(?P<n>[{_CN}]{{1,4}})\s*\)\s*[、.]?\s*(?P<rest>\S.*)$")),
+    # 1.  1、  1．  (not 1.5万)
+    ("ar", re.compile(r"^(?P<n>\d{1,3})\s*(?:[.、](?!\d))\s*(?P<rest>\S.*)$")),
+    # (1)  （1）
+    ("par", re.compile(r"^\(\s*(?P<n>\d{1,3})\s*\)\s*[、.]?\s*(?P<rest>\S.*)$")),
+    # ①
+    ("circ", re.compile(r"^(?P<n>[\u2460-\u2473\u3251-\u325f])\s*(?P<rest>\S.*)$")),
+]
+_WRITE_NUMBER = {"pcn": "({})", "par": "({})"}
+
+# Where the main text ends: the list of attachments.
+ATTACHMENT_LIST = re.compile(r"^附\s*件\s*[:：]")
+# Where an attachment starts: ``附件1`` alone, or with its title after a space.
+ATTACHMENT_START = re.compile(rf"^附\s*件\s*(?P<n>\d{{1,2}}|[{_CN}]{{1,3}})?(?:\s+(?P<title>\S.*))?$")
+# Lines of a web page or a notice that belong to no part.
+FOOTER = re.compile(
+    r"^(?:归档时间|已归档|阅读次数|浏览次数|字号|【?打印|【?关闭|分享到|扫一扫|责任编辑|相关附件|"
+    r"相关链接|抄送|\(此件|（此件|\[此件|【此件|\(本件|（本件)"
+)
+# The notice header of a web page (field rows) and a signature line.
+_META = re.compile(
+    r"^(?:时间|来源|发布|核心提示|索引号|主题分类|分类|发文机关|成文日期|生效日期|有效性|属性|备注|"
+    r"文号|废止日期|所属主题|当前位置|首页)|\|"
+)
+_TABLE_HEAD = re.compile(r"^序\s*号$")
+
+
+@dataclass
+class Paragraph:
+    """One non-empty line of the document, placed in a part and a section."""
+
+    line: int
+    text: str
+    part: str | None
+    section: str | None = None
+    in_table: bool = False
+
+
+@dataclass
+class Section:
+    """A numbered heading or item and the paragraphs that follow it."""
+
+    id: str
+    part: str
+    parent: str | None
+    number: str
+    rest: str
+    line: int
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    children: int = 0
+
+
+@dataclass
+class Layout:
+    """Parts, sections and placed paragraphs of a document."""
+
+    parts: list[dict] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+def numbering(text: str) -> tuple[str, str, str] | None:
+    """``(style, number, rest)`` when ``text`` starts with a section number, else None."""
+    folded = fold(text)
+    for style, pattern in NUMBERING:
+        match = pattern.match(folded)
+        if match:
+            number = _WRITE_NUMBER.get(style, "{}").format(match["n"])
+            return style, number, text[match.start("rest") :]
+    return None
+
+
+class _Builder:
+    """Walks the lines once, keeping a stack of open numbering styles per part."""
+
+    def __init__(self) -> None:
+        self.layout = Layout()
+        self.part: str | None = "正文"
+        self.stack: list[tuple[str, Section]] = []
+        self.ids: set[str] = set()
+        self.in_table = False
+        self.want_title: dict | None = None
+
+    def start_part(self, key: str, title: str) -> None:
+        keys = {part["key"] for part in self.layout.parts}
+        base, count = key, 2
+        while key in keys:
+            key, count = f"{base}#{count}", count + 1
+        part = {"key": key, "title": title}
+        self.layout.parts.append(part)
+        self.part = key
+        self.stack = []
+        self.in_table = False
+        self.want_title = None if title else part
+
+    def add_section(self, style: str, number: str, rest: str, line: int) -> None:
+        while self.stack and style in {kind for kind, _ in self.stack}:
+            kind, _ = self.stack.pop()
+            if kind == style:
+                break
+        parent = self.stack[-1][1] if self.stack else None
+        base = f"{parent.id}/{number}" if parent else f"{self.part}/{number}"
+        section_id, count = base, 2
+        while section_id in self.ids:
+            section_id, count = f"{base}#{count}", count + 1
+        self.ids.add(section_id)
+        section = Section(section_id, self.part, parent.id if parent else None, number, rest, line)
+        if parent:
+            parent.children += 1
+        self.layout.sections.append(section)
+        self.stack.append((style, section))
+        self.in_table = False
+
+    def add_paragraph(self, text: str, line: int) -> None:
+        if _TABLE_HEAD.match(text):
+            self.in_table = True
+        section = self.stack[-1][1] if self.stack else None
+        paragraph = Paragraph(line, text, self.part, section.id if section else None, self.in_table)
+        self.layout.paragraphs.append(paragraph)
+        if section:
+            section.paragraphs.append(paragraph)
+
+    def feed(self, text: str, line: int) -> None:
+        folded = fold(text)
+        if FOOTER.match(folded):
+            return
+        start = ATTACHMENT_START.match(folded)
+        if start and not ATTACHMENT_LIST.match(folded):
+            key = "附件" + (start["n"] or "")
+            self.start_part(key, text[start.start("title") :].strip() if start["title"] else "")
+            return
+        if ATTACHMENT_LIST.match(folded):
+            self.part = None
+            self.stack = []
+            return
+        if self.part is None:
+            return
+        if self.want_title is not None:
+            self.want_title["title"] = text
+            self.want_title = None
+            return
+        found = numbering(text)
+        if found and not self.in_table:
+            style, number, rest = found
+            self.add_section(style, number, rest, line)
+            self.layout.paragraphs.append(Paragraph(line, rest, self.part, self.layout.sections[-1].id))
+            return
+        self.add_paragraph(text, line)
+
+
+def build_layout(lines: list[str], body_start: int, main_title: str) -> Layout:
+    """Place the lines from ``body_start`` on into parts and sections.
+
+    The main text (``正文``) runs until the list of attachments (``附件：…``); each attachment
+    part starts at a line ``附件N`` and takes the next non-empty line as its title.
+    """
+    builder = _Builder()
+    builder.start_part("正文", main_title)
+    for index in range(body_start, len(lines)):
+        text = clean_line(lines[index])
+        if text:
+            builder.feed(text, index + 1)
+    return builder.layout
+
+
+def is_meta(text: str) -> bool:
+    """A header field of a web page (``来源:``, ``发布日期 |``), no part of the plan."""
+    return bool(_META.search(fold(text))) or bool(FOOTER.match(fold(text)))

@@ -1,0 +1,198 @@
+"""Quantitative targets (目标): ``增长6%以上`` → ``(">=", 6, "%")``.
+
+The text of a section is cut into clauses at commas and semicolons; each figure with a unit
+in a clause is read with the words around it (以上, 不低于, 超过, 控制在…以下, 左右 …). Figures
+that only qualify what is counted (``税收过5000万企业1家``), years, time spans, grades,
+ordinals and numbers in names are left out. ``破零`` gives ``> 0`` and ``全覆盖`` ``= 100 %``.
+"""
+
+import re
+
+from .textutil import fold
+
+# Units of measure that make a figure a target, longest first within each group.
+_MEASURES = (
+    r"个百分点|百分点|%|‰|"
+    r"万亿元|亿美元|万美元|亿元|万元|千元|美元|元/月·人|元/人·月|元/月|元/人|元/年|元/亩|元/吨|元|"
+    r"万千瓦时|千瓦时|万千瓦|千瓦|兆瓦|吉瓦|"
+    r"微克/立方米|毫克/升|万立方米|立方米|平方公里|万平方米|平方米|万亩|亩|公顷|公里|千米|米|"
+    r"万吨标准煤|吨标准煤|万吨|吨|公斤|千克|"
+    r"万人次|人次|万人|人|万户|户|万家|家|万个|个|万套|套|万台|台|万辆|辆|万张|张|万件|件|项|次|所|座|处|"
+    r"条|名|位|批|场|间|床|栋|幢|栋|本|册|份|支|只|头|株|棵|箱|期|单|笔|宗|块|路|网点|款|类|种|"
+    r"倍|分|万|亿"
+)
+_UNIT = rf"(?P<unit>{_MEASURES})"
+_NUMBER = r"(?P<num>\d+(?:\.\d+)?)"
+# A figure: optional range start, the number, the unit.
+_FIGURE = re.compile(rf"(?:(?P<low>\d+(?:\.\d+)?)\s*(?:-|—|–|~|至|到)\s*)?{_NUMBER}\s*{_UNIT}")
+# Units of time, grades and the like: a figure in these is never a target.
+_TIME_AFTER = re.compile(
+    r"^(?:年|个月|月|日|天|周|小时|分钟|季度|工作日|岁|周岁|千伏|伏|级|强|届|号|期|批次|版|代)"
+)
+_BLOCK_AFTER = re.compile(r"^(?:级|强|类|型|号|届|后|多年|余年|年一遇|大|项目?制|G|[A-Za-z])")
+
+# Words around the figure that give the operator.
+_GE_AFTER = re.compile(r"^(?:以上|及以上|或以上|多)")
+_LE_AFTER = re.compile(r"^(?:以下|以内|及以下|或以下)")
+_EQ_AFTER = re.compile(r"^左右")
+_GT_BEFORE = re.compile(r"(?<!不)(?:超过|超|过|高于|大于|多于)\s*$")
+_LE_BEFORE = re.compile(
+    r"(?:不超过|不高于|不多于|不大于|(?<!不)低于|(?<!不)少于|控制在|下降至|下降到|降至|降到|降低至|降低到|压降至|压减至|压减到|小于)\s*$"
+)
+_GE_BEFORE = re.compile(
+    r"(?:不低于|不少于|不小于|至少|达到|达|提高到|提升到|提高至|提升至|增长|增加|提高|提升|新增|突破|下降|降低|减少)\s*$"
+)
+_EQ_BEFORE = re.compile(r"(?:(?:^|[^\u4e00-\u9fff]|为|达|在|共|计|至|到)约|大约|约为)\s*$")
+_LEVEL_BEFORE = re.compile(r"的\s*$")
+
+# Words just before the figure that make it no target.
+_ORDINAL_BEFORE = re.compile(
+    r"(?:第|前|后|近|已|已经|已完成|已建成|累计已|现有|共有|原有|年满|满|每|PM|[A-Za-z+＋])\s*$"
+)
+_CONDITION_END = re.compile(r"的$")
+_BODY_MAKEUP = re.compile(r"组成|召集人|副召集人|组长|副组长|成员\d|委员\d")
+_CADENCE = re.compile(r"每(?:年|季|季度|月|周|半年|两年)[^,;。]*?(?:召开|举行|举办)")
+_QUALIFIER_TAIL = re.compile(r"^[\u4e00-\u9fff]")
+_SPLIT_CLAUSES = re.compile(r"[,;。!?\n]")
+_QUOTED = re.compile(r"“[^”]{0,30}”|《[^》]*》|\"[^\"]{0,30}\"|「[^」]*」")
+_PAREN_ONLY = re.compile(r"\(\s*(?:约|共)?\s*\d+(?:\.\d+)?\s*[^\d()]{0,6}\)")
+_DISTRIBUTE = re.compile(r"分别|均")
+_BREAK_ZERO = re.compile(r"破零")
+_FULL_COVER = re.compile(r"全覆盖")
+
+
+def _blank(match: re.Match) -> str:
+    return " " * len(match.group(0))
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def _op_for(before: str, after: str, unit: str, value: float) -> str:
+    """The operator that the words around a figure give."""
+    if _LE_AFTER.match(after) or _LE_BEFORE.search(before):
+        return "<="
+    if _EQ_AFTER.match(after) or _EQ_BEFORE.search(before):
+        return "="
+    if _GE_AFTER.match(after):
+        return ">="
+    if re.search(r"不低于|不少于|至少", before[-8:]):
+        return ">="
+    if _GT_BEFORE.search(before):
+        return ">"
+    if _GE_BEFORE.search(before):
+        return "=" if unit == "%" and value == 100 else ">="
+    if _LEVEL_BEFORE.search(before) and unit == "%":
+        return "="
+    return "=" if unit == "%" and value == 100 else ">="
+
+
+def _subject_count(clause: str, at: int) -> int:
+    """How many subjects a 分别/均 before ``at`` spreads over (``A、B均达到…`` → 2)."""
+    head = clause[:at]
+    marker = _DISTRIBUTE.search(head)
+    if not marker:
+        return 1
+    subject = _QUOTED.sub(_blank, head[: marker.start()])
+    subject = re.sub(r"\([^()]*\)", "", subject)
+    return subject.count("、") + 1
+
+
+def _qualifies(clause: str, match: re.Match, before: str, after: str) -> bool:
+    """Whether the figure only restricts what is counted (``过5000万企业1家``, ``10千伏及以下``)."""
+    tail = after
+    if re.match(r"^及以[上下]", tail) and _QUALIFIER_TAIL.match(tail[3:4] or "。"):
+        return True
+    tail = re.sub(r"^(?:以上|以下)", "", tail)
+    threshold = bool(re.search(r"(?:超过|过|超|以上)\s*$", before)) or after.startswith(("以上", "以下"))
+    if not threshold:
+        return False
+    if not (_QUALIFIER_TAIL.match(tail[:1] or "。") or tail.startswith("的")):
+        return False
+    return bool(_FIGURE.search(clause, match.end()))
+
+
+def _targets_in_clause(clause: str, raw_clause: str) -> list[dict]:
+    """Targets in one clause (folded text with quotes and names blanked out)."""
+    found: list[dict] = []
+    if _BODY_MAKEUP.search(clause) or _CADENCE.search(clause):
+        return found
+    figures = list(_FIGURE.finditer(clause))
+    if _CONDITION_END.search(clause.rstrip()) and figures:
+        return found
+    distributed = bool(_DISTRIBUTE.search(clause))
+    for match in figures:
+        before, after = clause[: match.start()], clause[match.end() :]
+        unit = match["unit"]
+        if _TIME_AFTER.match(clause[match.start("unit") :]) or _BLOCK_AFTER.match(after):
+            continue
+        if _ORDINAL_BEFORE.search(before) or (before and before[-1:].isascii() and before[-1:].isalnum()):
+            continue
+        if (
+            unit in ("万", "亿")
+            and _QUALIFIER_TAIL.match(after[:1] or "。")
+            and not after.startswith(("以上", "以下", "左右"))
+        ):
+            continue
+        if _qualifies(clause, match, before, after):
+            continue
+        value = _number(match["num"])
+        text = raw_clause.strip()
+        if match["low"]:
+            found.append(_target(text, ">=", _number(match["low"]), unit))
+            found.append(_target(text, "<=", value, unit))
+            continue
+        op = _op_for(before, after, unit, value)
+        copies = 1
+        if distributed and len(figures) == 1:
+            copies = _subject_count(clause, match.start())
+        found.extend(_target(text, op, value, unit) for _ in range(copies))
+    return found
+
+
+def _target(text: str, op: str, value: float, unit: str) -> dict:
+    subject = re.split(r"\d", text, maxsplit=1)[0]
+    subject = re.sub(r"^(?:力争|确保|实现|争取|全年|推动|推进|完成)+", "", subject)
+    subject = re.sub(r"(?:达到|达|不低于|不少于|超过|提高到|提升到|控制在|下降至|分别|均|为)+$", "", subject)
+    return {"text": text, "subject": subject.strip(), "op": op, "value": value, "unit": unit}
+
+
+def _special_targets(clause: str, raw_clause: str, last_unit: str) -> list[dict]:
+    """``破零`` (> 0) and ``全覆盖`` (= 100 %) in one clause."""
+    found = [_target(raw_clause.strip(), ">", 0, last_unit) for _ in _BREAK_ZERO.finditer(clause)]
+    found += [_target(raw_clause.strip(), "=", 100, "%") for _ in _FULL_COVER.finditer(clause)]
+    return found
+
+
+def find_targets(text: str) -> list[dict]:
+    """All targets in ``text`` (a section's own text, clauses removed), in order."""
+    folded = fold(text)
+    blanked = _QUOTED.sub(lambda m: m.group(0) if _keep_quoted(m.group(0)) else _blank(m), folded)
+    blanked = _PAREN_ONLY.sub(_blank, blanked)
+    targets: list[dict] = []
+    last_unit = ""
+    position = 0
+    for piece in _SPLIT_CLAUSES.split(blanked):
+        raw = text[position : position + len(piece)]
+        position += len(piece) + 1
+        if not piece.strip():
+            continue
+        found = _targets_in_clause(piece, raw)
+        special = _special_targets(piece, raw, last_unit)
+        for match in _FIGURE.finditer(piece):
+            if match["unit"] not in ("%", "个", "家", "人"):
+                last_unit = match["unit"]
+        if special and special[0]["op"] == ">":
+            figures = [target for target in found if target["unit"]]
+            for target in special:
+                if target["op"] == ">" and figures:
+                    target["unit"] = figures[-1]["unit"]
+        targets += found + special
+    return targets
+
+
+def _keep_quoted(quoted: str) -> bool:
+    """Quoted text that is a phrase of the sentence, not a name: keep 全覆盖/破零 visible."""
+    return "破零" in quoted or "全覆盖" in quoted

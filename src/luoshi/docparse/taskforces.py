@@ -1,0 +1,140 @@
+"""Task forces (工作专班, 领导小组, 联席会议): convenors, deputies, member units, office.
+
+A body is defined by a paragraph such as ``成立……工作专班，由……任召集人，……任副召集人，
+成员单位包括……，专班办公室设在……``; the role sentences may also follow in later paragraphs of
+the same part (``联席会议由A、B……组成``, ``联席会议办公室设在……``). A body with neither
+members nor an office is not a task force.
+"""
+
+import re
+
+from .textutil import fold, split_top
+from .units import clean_name, dedupe, looks_like_unit, split_units
+
+_BODY = r"(?:工作专班|专班|工作领导小组|领导小组|联席会议|指挥部|工作组|协调小组|委员会|推进组|攻坚组)"
+# 成立X工作专班 / 建立X联席会议(制度) / 组建X领导小组
+_DEFINE = re.compile(rf"(?:成立|建立|组建|设立)(?P<name>[^,;。]{{2,60}}?{_BODY})")
+_SENTENCES = re.compile(r"[,;。]")
+# Role phrases, read clause by clause.
+_CONVENOR_BY = re.compile(r"由(?P<who>[^,;。]+?)(?:担任|任|兼任)(?:总召集人|召集人|组长|总指挥|指挥长|主任)$")
+_CONVENOR_AS = re.compile(
+    r"^(?:由)?(?P<who>[^,;。]+?)(?:担任|任|兼任|为)(?:总召集人|召集人|组长|总指挥|指挥长)$"
+)
+_DEPUTY_AS = re.compile(
+    r"^(?:由)?(?P<who>[^,;。]+?)(?:担任|任|兼任|为)(?:副召集人|副组长|副总指挥|副指挥长)$"
+)
+_ROLE_THEN_BY = re.compile(
+    r"(?:^|设)(?P<role>副召集人|召集人|副组长|组长)(?:\d+人|[一二三四五六七八九十]+人|名)?$"
+)
+_BY_SERVES = re.compile(r"^由(?P<who>.+?)(?:担任|兼任)$")
+_MEMBERS = [
+    re.compile(r"成员(?:单位)?(?:包括|包含|为|是|有:|由|:)(?P<list>[^;。]+?)(?:等(?:单位|部门)?)?(?:组成)?$"),
+    re.compile(r"^(?P<list>[^;。]+?)(?:等)?(?:单位|部门)?为成员(?:单位)?$"),
+    re.compile(
+        r"由(?P<list>[^;。]+?)(?:等)?(?:\d+个|[一二三四五六七八九十]+个)?(?:部门和单位|部门|单位|成员单位)?组成$"
+    ),
+]
+_OFFICE = re.compile(r"办公室(?:设在|设于)(?P<who>[^,;。]+)")
+_ROLE_NOUN = re.compile(
+    r"(?:主要负责同志|主要负责人|分管负责同志|分管负责人|有关负责同志|负责同志|负责人|主要领导|分管领导|"
+    r"主任|副主任|局长|副局长|部长|副部长|书记|副书记|秘书长|副秘书长|区长|县长|市长|省长|主席)$"
+)
+
+
+def _people(text: str) -> list[str]:
+    """Split ``A、B主要负责人`` into ``[A主要负责人, B主要负责人]`` and ``X和Y`` into two roles."""
+    pieces = []
+    for piece in split_top(fold(text), "、,"):
+        piece = piece.strip()
+        parts = piece.split("和")
+        if len(parts) > 1 and all(_ROLE_NOUN.search(part) for part in parts[:-1]):
+            pieces += parts
+        else:
+            pieces.append(piece)
+    pieces = [clean_name(piece) for piece in pieces if piece.strip()]
+    role = _ROLE_NOUN.search(pieces[-1]) if pieces else None
+    if role and not any(_ROLE_NOUN.search(piece) for piece in pieces[:-1]):
+        pieces = [piece + role.group(0) for piece in pieces[:-1]] + pieces[-1:]
+    return dedupe(pieces)
+
+
+class _Force:
+    def __init__(self, part: str, name: str) -> None:
+        self.data = {
+            "part": part,
+            "name": name,
+            "convenors": [],
+            "deputy_convenors": [],
+            "members": [],
+            "office": None,
+        }
+        self.pending_role: str | None = None
+
+    def read(self, paragraph: str) -> None:
+        """Take the roles from one paragraph, clause by clause."""
+        folded = fold(paragraph)
+        for match in _OFFICE.finditer(folded):
+            if not self.data["office"]:
+                office = re.sub(r"(?:,|，).*$", "", match["who"])
+                self.data["office"] = clean_name(office)
+        for clause in split_top(folded, ",;。"):
+            self._read_clause(clause.strip())
+
+    def _read_clause(self, clause: str) -> None:
+        if not clause:
+            return
+        if match := _ROLE_THEN_BY.search(clause):
+            self.pending_role = match["role"]
+            return
+        if self.pending_role and (match := _BY_SERVES.match(clause)):
+            key = "deputy_convenors" if self.pending_role.startswith("副") else "convenors"
+            self.data[key] += _people(match["who"])
+            self.pending_role = None
+            return
+        self.pending_role = None
+        if match := _DEPUTY_AS.match(clause):
+            self.data["deputy_convenors"] += _people(match["who"])
+        elif match := _CONVENOR_BY.search(clause) or _CONVENOR_AS.match(clause):
+            self.data["convenors"] += _people(match["who"])
+        else:
+            for pattern in _MEMBERS:
+                match = pattern.search(clause)
+                names = split_units(match["list"]) if match else []
+                if names and all(looks_like_unit(name) for name in names):
+                    self.data["members"] += names
+                    break
+
+    def result(self) -> dict | None:
+        if not self.data["members"] and not self.data["office"]:
+            return None
+        for key in ("convenors", "deputy_convenors", "members"):
+            self.data[key] = dedupe(self.data[key])
+        return self.data
+
+
+def find_task_forces(paragraphs: list[tuple[str | None, str]]) -> list[dict]:
+    """Task forces from ``(part, paragraph)`` pairs in document order."""
+    forces: list[dict] = []
+    current: _Force | None = None
+    for part, text in paragraphs:
+        if part is None:
+            continue
+        match = _DEFINE.search(fold(text))
+        if match:
+            _close(current, forces)
+            name = re.sub(r"^[“\"]|\(以下简称[^()]*\)", "", match["name"])
+            current = _Force(part, name.strip())
+            current.read(text[match.start() :])
+            continue
+        if current and current.data["part"] != part:
+            _close(current, forces)
+            current = None
+        if current and re.search(r"召集人|组长|成员|组成|办公室设在|办公室设于", text):
+            current.read(text)
+    _close(current, forces)
+    return forces
+
+
+def _close(force: _Force | None, forces: list[dict]) -> None:
+    if force and (result := force.result()):
+        forces.append(result)
