@@ -128,7 +128,7 @@ def _is_text(text: str) -> bool:
     if not sample:
         return True
     controls = len(_CONTROL.findall(sample)) - sample.count("\ufeff")
-    return controls <= len(sample) * MAX_CONTROL_SHARE
+    return controls <= max(8, len(sample) * MAX_CONTROL_SHARE)
 
 
 def split_lines(text: str) -> list[str]:
