@@ -188,30 +188,28 @@ def _drop_furniture(pages: list[list[_Row]]) -> list[list[_Row]]:
     repeated = _repeated_edges(pages)
     cleaned = []
     for rows in pages:
-        edges = {id(row) for row in rows[:2] + rows[-2:]}
-        cleaned.append(
-            [
-                row
-                for row in rows
-                if not (
-                    id(row) in edges and (_PAGE_NUMBER.match(row.text) or _edge_key(row.text) in repeated)
-                )
-            ]
-        )
+        near_edge = {id(row) for row in rows[:2] + rows[-2:]}
+        kept = [row for row in rows if not (id(row) in near_edge and _PAGE_NUMBER.match(row.text))]
+        at_edge = {id(row) for row in kept[:1] + kept[-1:]}
+        cleaned.append([row for row in kept if not (id(row) in at_edge and _edge_key(row.text) in repeated)])
     return cleaned
 
 
 def _edge_key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+    return re.sub(r"\s+", "", text)
 
 
 def _repeated_edges(pages: list[list[_Row]]) -> set[str]:
-    """Texts (digits ignored) at the top or bottom of at least half the pages, three at least."""
+    """Texts first or last on at least half the pages, three pages at least.
+
+    Page numbers are set aside first, so a header above or a footer beside them counts.
+    """
     if len(pages) < 3:
         return set()
     counts: dict[str, int] = {}
     for rows in pages:
-        for key in {_edge_key(row.text) for row in rows[:2] + rows[-2:]}:
+        rows = [row for row in rows if not _PAGE_NUMBER.match(row.text)]
+        for key in {_edge_key(row.text) for row in rows[:1] + rows[-1:]}:
             counts[key] = counts.get(key, 0) + 1
     threshold = max(3, len(pages) // 2)
     return {key for key, count in counts.items() if count >= threshold}

@@ -166,7 +166,8 @@ def _is_metadata(element) -> bool:
     """A block that is the 索引号/主题分类/发布机构… table and little else."""
     text = _text(element)
     keys = sum(1 for key in _META_KEYS if key in text)
-    return keys >= 3 and len(text) < 60 * keys + 200
+    dense = keys >= 3 and len(text) < 40 * keys + 60
+    return dense and len(element.find_all(["p", "h1", "h2", "h3"])) < 3
 
 
 def _main_container(soup):
