@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "luoshi.core",
     "luoshi.accounts",
     "luoshi.plans",
+    "luoshi.reporting",
 ]
 
 MIDDLEWARE = [

@@ -28,3 +28,14 @@ class ForceRole(models.TextChoices):
     CONVENOR = "convenor", "召集人"
     DEPUTY = "deputy", "副召集人"
     MEMBER = "member", "成员单位"
+
+
+class Cadence(models.TextChoices):
+    """调度周期 as the plan text names them (旬调度、每周调度、双周通报、月通报、季讲评)."""
+
+    DEKAD = "dekad", "旬"
+    WEEK = "week", "周"
+    FORTNIGHT = "fortnight", "双周"
+    MONTH = "month", "月"
+    QUARTER = "quarter", "季"
+    YEAR = "year", "年"

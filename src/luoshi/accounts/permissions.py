@@ -1,0 +1,62 @@
+"""Who a user is in Luoshi and what that lets it touch, shared by every domain."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+
+from luoshi.plans.models import Part, Unit
+
+from .choices import Role
+from .models import Profile
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user's role and unit, looked up once. ``user`` None is the system (CLI, tick)."""
+
+    user: object | None
+    role: str | None
+    unit_id: int | None
+
+    @property
+    def is_system(self) -> bool:
+        return self.user is None
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_system or self.role in (Role.COORDINATOR, Role.LEADER)
+
+    @property
+    def name(self) -> str:
+        if self.user is None:
+            return "系统"
+        return self.user.get_full_name() or self.user.get_username()
+
+    def office_part_ids(self) -> set[int]:
+        """Campaigns run by this user's unit as task-force office (办公室设在…)."""
+        if self.role != Role.OFFICE or not self.unit_id:
+            return set()
+        return set(Part.objects.filter(task_forces__office_id=self.unit_id).values_list("pk", flat=True))
+
+
+SYSTEM = Actor(None, None, None)
+
+
+def actor_for(user) -> Actor:
+    """The Actor of a Django user (a user with no profile has no role and sees nothing)."""
+    if user is None:
+        return SYSTEM
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return Actor(user, None, None)
+    profile = getattr(user, "_luoshi_profile", None)
+    if profile is None:
+        profile = Profile.objects.filter(user=user).only("role", "unit_id").first()
+        user._luoshi_profile = profile or False
+    if not profile:
+        role = Role.COORDINATOR if user.is_superuser else None
+        return Actor(user, role, None)
+    return Actor(user, profile.role, profile.unit_id)
+
+
+def unit_of(actor: Actor) -> Unit | None:
+    return Unit.objects.filter(pk=actor.unit_id).first() if actor.unit_id else None

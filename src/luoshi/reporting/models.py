@@ -1,0 +1,306 @@
+"""Reporting: policies and periods, reports with their workflow, target values, evidence,
+milestones, reminders and in-app messages."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from luoshi.plans.choices import Cadence, TaskRole
+from luoshi.plans.models import Target, Task, Unit
+
+from .choices import Channel, DeliveryState, ReminderKind, ReportState
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReportingPolicy(TimeStamped):
+    """How a plan is reported on: cadence, due date, approval and thresholds. Kept per plan
+    series, so every revision of the plan keeps its policy."""
+
+    series = models.CharField("方案系列", max_length=300, unique=True)
+    cadence = models.CharField("调度周期", max_length=20, choices=Cadence.choices, default=Cadence.DEKAD)
+    due_workdays = models.PositiveSmallIntegerField("报送期限（周期结束后第几个工作日）", default=2)
+    head_approval = models.BooleanField("需单位负责人审核", default=True)
+    lagging_threshold = models.DecimalField(
+        "滞后阈值（落后序时进度百分点）", max_digits=5, decimal_places=1, default=10
+    )
+    serious_threshold = models.DecimalField(
+        "严重滞后阈值（百分点）", max_digits=5, decimal_places=1, default=25
+    )
+    remind_days_before = models.PositiveSmallIntegerField("提前几个工作日提醒", default=1)
+    escalate_head_after = models.PositiveSmallIntegerField("逾期几个工作日告知单位负责人", default=0)
+    escalate_office_after = models.PositiveSmallIntegerField("逾期几个工作日告知专班办公室", default=1)
+    webhook_url = models.URLField("总群机器人地址", blank=True)
+
+    class Meta:
+        verbose_name = "调度规则"
+        verbose_name_plural = "调度规则"
+        ordering = ["series"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lagging_threshold__lte=models.F("serious_threshold")),
+                name="policy_thresholds_ordered",
+                violation_error_message="滞后阈值不能大于严重滞后阈值",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series}：{self.get_cadence_display()}报，周期结束后第{self.due_workdays}个工作日前"
+
+
+class CampaignCadence(TimeStamped):
+    """A campaign (附件N) reported on another cadence than its plan."""
+
+    series = models.CharField("方案系列", max_length=300)
+    part_key = models.CharField("攻坚编号", max_length=20)
+    cadence = models.CharField("调度周期", max_length=20, choices=Cadence.choices)
+
+    class Meta:
+        verbose_name = "攻坚调度周期"
+        verbose_name_plural = "攻坚调度周期"
+        ordering = ["series", "part_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "part_key"],
+                name="campaign_cadence_unique",
+                violation_error_message="该攻坚已设置调度周期",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_key}：{self.get_cadence_display()}"
+
+
+class Period(TimeStamped):
+    """A reporting period (``2025年5月上旬``); shared by all plans of the same cadence."""
+
+    cadence = models.CharField("周期类型", max_length=20, choices=Cadence.choices)
+    key = models.CharField("编号", max_length=20)
+    label = models.CharField("名称", max_length=50)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+
+    class Meta:
+        verbose_name = "调度周期"
+        verbose_name_plural = "调度周期"
+        ordering = ["start", "cadence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadence", "key"],
+                name="period_cadence_key_unique",
+                violation_error_message="周期已存在",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__lte=models.F("end")),
+                name="period_start_before_end",
+                violation_error_message="周期开始日期不能晚于结束日期",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Milestone(TimeStamped):
+    """A dated step of a task (时间表、施工图), entered or reverse-scheduled (倒排工期)."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="milestones", verbose_name="任务")
+    title = models.CharField("节点", max_length=300)
+    due_date = models.DateField("计划完成日期")
+    done = models.BooleanField("已完成", default=False)
+    done_on = models.DateField("实际完成日期", null=True, blank=True)
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "节点"
+        verbose_name_plural = "节点"
+        ordering = ["task", "due_date", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.due_date:%m月%d日} {self.title}"
+
+
+class Report(TimeStamped):
+    """One unit's report on one task for one period (进度报告).
+
+    The lead unit reports the task; a cooperator files its own contribution. An accepted
+    report changes only through a new revision, which becomes the current one.
+    """
+
+    task = models.ForeignKey(Task, models.PROTECT, related_name="reports", verbose_name="任务")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="reports", verbose_name="填报单位")
+    period = models.ForeignKey(Period, models.PROTECT, related_name="reports", verbose_name="周期")
+    role = models.CharField("角色", max_length=20, choices=TaskRole.choices)
+    revision = models.PositiveSmallIntegerField("修订次数", default=1)
+    is_current = models.BooleanField("当前版本", default=True)
+    state = models.CharField("状态", max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
+    due = models.DateField("报送期限")
+    progress = models.DecimalField("完成进度（%）", max_digits=4, decimal_places=1, null=True, blank=True)
+    progress_text = models.TextField("本期进展", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    next_steps = models.TextField("下步计划", blank=True)
+    coordination = models.TextField("需协调事项", blank=True)
+    submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
+    accepted_at = models.DateTimeField("审定时间", null=True, blank=True)
+    return_reason = models.TextField("退回原因", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="填报人",
+    )
+
+    class Meta:
+        verbose_name = "进度报告"
+        verbose_name_plural = "进度报告"
+        ordering = ["period__start", "task_id", "unit_id", "revision"]
+        indexes = [
+            models.Index(fields=["task", "unit", "is_current"], name="report_task_unit_current"),
+            models.Index(fields=["period", "unit"], name="report_period_unit"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit", "period", "revision"],
+                name="report_revision_unique",
+                violation_error_message="该报告的此修订版本已存在",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "unit", "period"],
+                condition=Q(is_current=True),
+                name="report_one_current",
+                violation_error_message="该单位本周期已有此任务的报告",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100),
+                name="report_progress_range",
+                violation_error_message="完成进度应在 0 到 100 之间",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} · {self.period.label} · {self.task.section.sid}"
+
+    @property
+    def is_reported(self) -> bool:
+        return self.state in (ReportState.SUBMITTED, ReportState.APPROVED, ReportState.ACCEPTED)
+
+
+class ReportTransition(models.Model):
+    """Every change of a report's state: who, when, from, to, why."""
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="transitions", verbose_name="报告")
+    from_state = models.CharField("原状态", max_length=20, choices=ReportState.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=20, choices=ReportState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name="操作人"
+    )
+    at = models.DateTimeField("时间")
+    reason = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "报告流转记录"
+        verbose_name_plural = "报告流转记录"
+        ordering = ["report", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display() or '新建'} → {self.get_to_state_display()}"
+
+
+class TargetValue(TimeStamped):
+    """The actual figure of a target reported with a report (e.g. 社会消费品零售总额增长 5.2 %)."""
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="target_values", verbose_name="报告")
+    target = models.ForeignKey(Target, models.PROTECT, related_name="values", verbose_name="指标")
+    value = models.DecimalField("实际值", max_digits=20, decimal_places=4)
+
+    class Meta:
+        verbose_name = "指标实际值"
+        verbose_name_plural = "指标实际值"
+        ordering = ["report", "target__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "target"],
+                name="targetvalue_unique",
+                violation_error_message="同一报告中一个指标只能填一个值",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.subject}：{self.value}{self.target.unit}"
+
+
+class Evidence(TimeStamped):
+    """A file attached to a report as evidence (佐证材料)."""
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="evidence", verbose_name="报告")
+    file = models.FileField("文件", upload_to="evidence/%Y/%m/")
+    name = models.CharField("文件名", max_length=255)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name="上传人"
+    )
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["report", "created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Reminder(TimeStamped):
+    """One reminder sent (or being sent) once: its ``key`` is unique, so two ``luoshi tick``
+    running at once never send the same reminder twice."""
+
+    key = models.CharField("去重键", max_length=300, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=ReminderKind.choices)
+    channel = models.CharField("渠道", max_length=20, choices=Channel.choices)
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="reminders", verbose_name="单位")
+    period = models.ForeignKey(Period, models.CASCADE, related_name="reminders", verbose_name="周期")
+    recipient = models.CharField("接收方", max_length=300)
+    subject = models.CharField("标题", max_length=300)
+    body = models.TextField("内容")
+    state = models.CharField(
+        "发送状态", max_length=20, choices=DeliveryState.choices, default=DeliveryState.CLAIMED
+    )
+    error = models.TextField("错误", blank=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "提醒"
+        verbose_name_plural = "提醒"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient}"
+
+
+class Message(models.Model):
+    """An in-app message to a user (站内消息)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="messages", verbose_name="接收人"
+    )
+    subject = models.CharField("标题", max_length=300)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内消息"
+        verbose_name_plural = "站内消息"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,118 @@
+"""Which cadence, periods and due dates apply to a plan, a campaign and a task."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db import IntegrityError, transaction
+
+from luoshi.plans.models import Plan, Task
+
+from .models import CampaignCadence, Period, ReportingPolicy
+from .periods import PeriodSpan, periods_for
+from .status import Thresholds
+
+
+def policy_for(plan: Plan) -> ReportingPolicy:
+    """The plan's reporting policy, created with the defaults on first use."""
+    policy = ReportingPolicy.objects.filter(series=plan.series).first()
+    if policy is None:
+        try:
+            with transaction.atomic():
+                policy = ReportingPolicy.objects.create(series=plan.series)
+        except IntegrityError:  # created by a concurrent request
+            policy = ReportingPolicy.objects.get(series=plan.series)
+    return policy
+
+
+@dataclass
+class Schedule:
+    """A plan's policy with its campaign overrides, resolved once for many tasks."""
+
+    plan: Plan
+    policy: ReportingPolicy
+    span_cache: dict[str, list[PeriodSpan]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, plan: Plan) -> "Schedule":
+        return cls(plan, policy_for(plan))
+
+    @cached_property
+    def campaign_cadences(self) -> dict[str, str]:
+        return dict(
+            CampaignCadence.objects.filter(series=self.plan.series).values_list("part_key", "cadence")
+        )
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.policy.lagging_threshold, self.policy.serious_threshold)
+
+    @property
+    def plan_start(self) -> dt.date:
+        return self.plan.date or dt.date(self.plan.year, 1, 1)
+
+    @property
+    def year_end(self) -> dt.date:
+        return dt.date(self.plan.year, 12, 31)
+
+    def cadence(self, task_cadence: str, part_key: str) -> str:
+        """Task's own cadence, else its campaign's, else the plan's."""
+        return task_cadence or self.campaign_cadences.get(part_key) or self.policy.cadence
+
+    def start(self, task_start: dt.date | None) -> dt.date:
+        return task_start or self.plan_start
+
+    def deadline(self, task_deadline: dt.date | None) -> dt.date:
+        return task_deadline or self.year_end
+
+    def spans(self, cadence: str) -> list[PeriodSpan]:
+        """The periods of a cadence in the plan year."""
+        if cadence not in self.span_cache:
+            self.span_cache[cadence] = periods_for(cadence, self.plan.year)
+        return self.span_cache[cadence]
+
+    def due(self, span: PeriodSpan) -> dt.date:
+        return span.due(self.policy.due_workdays)
+
+    def task_spans(self, cadence: str, start: dt.date, deadline: dt.date) -> list[PeriodSpan]:
+        """Periods a task reports for: those that overlap its time from start to deadline."""
+        return [s for s in self.spans(cadence) if s.end >= start and s.start <= deadline]
+
+    def latest_due_span(
+        self, cadence: str, start: dt.date, deadline: dt.date, as_of: dt.date
+    ) -> PeriodSpan | None:
+        """The last period of the task whose report was due on or before ``as_of``."""
+        latest = None
+        for span in self.task_spans(cadence, start, deadline):
+            if self.due(span) <= as_of:
+                latest = span
+            else:
+                break
+        return latest
+
+    def task_cadence(self, task: Task) -> str:
+        return self.cadence(task.cadence, task.part.key)
+
+
+def ensure_period(span: PeriodSpan) -> Period:
+    """The stored period for a span, created on first use (safe under concurrency)."""
+    period = Period.objects.filter(cadence=span.cadence, key=span.key).first()
+    if period:
+        return period
+    try:
+        with transaction.atomic():
+            return Period.objects.create(
+                cadence=span.cadence, key=span.key, label=span.label, start=span.start, end=span.end
+            )
+    except IntegrityError:
+        return Period.objects.get(cadence=span.cadence, key=span.key)
+
+
+def ensure_periods(cadence: str, year: int) -> list[Period]:
+    """Store every period of a cadence in a year (idempotent)."""
+    spans = periods_for(cadence, year)
+    Period.objects.bulk_create(
+        [Period(cadence=s.cadence, key=s.key, label=s.label, start=s.start, end=s.end) for s in spans],
+        ignore_conflicts=True,
+    )
+    return list(Period.objects.filter(cadence=cadence, key__in=[s.key for s in spans]).order_by("start"))

@@ -1,0 +1,475 @@
+"""Every write of the reporting domain, one function each: used by pages, API, CLI and
+the Excel upload alike. Each checks permission, writes the change and its transition
+row, and leaves in-app messages for whoever acts next."""
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from luoshi.accounts.choices import Role
+from luoshi.accounts.models import Profile
+from luoshi.accounts.permissions import Actor
+from luoshi.core import clock
+from luoshi.plans.choices import Cadence, TaskRole
+from luoshi.plans.models import Target, Task, TaskUnit, Unit
+
+from .choices import ReportState
+from .models import Evidence, Message, Milestone, Period, Report, ReportTransition, TargetValue
+from .periods import span_for_key
+from .policy import Schedule, ensure_period
+from .values import parse_progress, parse_value
+from .workdays import subtract_workdays
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+EVIDENCE_SUFFIXES = {
+    ".pdf",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".txt",
+    ".zip",
+    ".ofd",
+    ".wps",
+}
+
+
+class ReportingError(ValueError):
+    """A report that cannot be written as asked; the message is Chinese and names the field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class ReportData:
+    """What a reporter fills in; raw values, validated by ``save_draft``."""
+
+    progress: object = None
+    progress_text: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    coordination: str = ""
+    target_values: dict = field(default_factory=dict)  # target id → raw value ("" clears)
+
+
+# ---------------------------------------------------------------- lookups
+
+
+def task_role(task: Task, unit: Unit) -> str | None:
+    return TaskUnit.objects.filter(task=task, unit=unit).values_list("role", flat=True).first()
+
+
+def task_targets(task: Task):
+    """The targets a task reports figures for: those stated in its own section."""
+    return Target.objects.filter(section_id=task.section_id).order_by("order")
+
+
+def period_for(task: Task, key_or_period, schedule: Schedule | None = None) -> Period:
+    """The stored period of a task for a period key (``2025-05-1``), checked against the
+    task's cadence and time span."""
+    if isinstance(key_or_period, Period):
+        return key_or_period
+    schedule = schedule or Schedule.of(task.plan)
+    try:
+        span = span_for_key(str(key_or_period))
+    except ValueError as exc:
+        raise ReportingError(str(exc), "period") from None
+    cadence = schedule.task_cadence(task)
+    if span.cadence != cadence:
+        raise ReportingError(
+            f"任务 {task.section.sid} 按{Cadence(cadence).label}调度，不能按 {span.label} 填报", "period"
+        )
+    start, deadline = schedule.start(task.start), schedule.deadline(task.deadline)
+    if span.end < start or span.start > deadline:
+        raise ReportingError(
+            f"{span.label} 不在任务 {task.section.sid} 的实施期内（{start} 至 {deadline}）", "period"
+        )
+    return ensure_period(span)
+
+
+def current_report(task: Task, unit: Unit, period: Period) -> Report | None:
+    return Report.objects.filter(task=task, unit=unit, period=period, is_current=True).first()
+
+
+# ---------------------------------------------------------------- permission checks
+
+
+def _check_reporter(actor: Actor, task: Task, unit: Unit) -> str:
+    if not actor.is_system and (actor.role not in (Role.REPORTER, Role.HEAD) or actor.unit_id != unit.pk):
+        raise PermissionDenied("只能填报本单位的任务")
+    role = task_role(task, unit)
+    if role is None:
+        raise ReportingError(
+            f"{unit.name} 不是任务 {task.section.sid} 的牵头或配合单位，不能填报此任务", "unit"
+        )
+    return role
+
+
+def _check_head(actor: Actor, report: Report) -> None:
+    if actor.is_system or actor.role == Role.COORDINATOR:
+        return
+    if actor.role != Role.HEAD or actor.unit_id != report.unit_id:
+        raise PermissionDenied("只有本单位负责人可以审核本单位的报告")
+
+
+def _check_office(actor: Actor, report: Report) -> None:
+    if actor.is_system or actor.role == Role.COORDINATOR:
+        return
+    if actor.role != Role.OFFICE or report.task.part_id not in actor.office_part_ids():
+        raise PermissionDenied("只有该攻坚的工作专班办公室可以审定报告")
+
+
+# ---------------------------------------------------------------- writes
+
+
+def _transition(report: Report, to_state: str, actor: Actor, reason: str = "") -> None:
+    ReportTransition.objects.create(
+        report=report,
+        from_state=report.state,
+        to_state=to_state,
+        actor=actor.user,
+        at=clock.now(),
+        reason=reason,
+    )
+    report.state = to_state
+
+
+def _locked(report: Report) -> Report:
+    return (
+        Report.objects.select_for_update()
+        .select_related("task__plan", "task__section", "unit", "period")
+        .get(pk=report.pk)
+    )
+
+
+@transaction.atomic
+def save_draft(actor: Actor, task: Task, unit: Unit, period, data: ReportData) -> Report:
+    """Create or update the unit's draft for the task and period."""
+    role = _check_reporter(actor, task, unit)
+    schedule = Schedule.of(task.plan)
+    period = period_for(task, period, schedule)
+    if period.start > clock.today():
+        raise ReportingError(f"{period.label} 尚未开始，不能提前填报", "period")
+    report = current_report(task, unit, period)
+    if report is None:
+        report = _create_report(actor, task, unit, period, role, schedule)
+    report = _locked(report)
+    if report.state == ReportState.ACCEPTED:
+        raise ReportingError("该报告已审定，如需更改请先发起修订", "state")
+    if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
+        raise ReportingError(f"该报告{report.get_state_display()}，不能再修改", "state")
+    _apply(report, task, data)
+    return report
+
+
+def _create_report(actor, task, unit, period, role, schedule) -> Report:
+    due = schedule.due(span_for_key(period.key))
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                task=task,
+                unit=unit,
+                period=period,
+                role=role,
+                due=due,
+                created_by=actor.user,
+                state=ReportState.DRAFT,
+            )
+            ReportTransition.objects.create(
+                report=report, from_state="", to_state=ReportState.DRAFT, actor=actor.user, at=clock.now()
+            )
+            return report
+    except IntegrityError:  # the same report was created at the same moment elsewhere
+        return Report.objects.get(task=task, unit=unit, period=period, is_current=True)
+
+
+def _apply(report: Report, task: Task, data: ReportData) -> None:
+    if data.progress not in (None, ""):
+        try:
+            report.progress = parse_progress(data.progress)
+        except ValueError as exc:
+            raise ReportingError(f"完成进度：{exc}", "progress") from None
+    elif report.role == TaskRole.LEAD:
+        report.progress = None
+    for name in ("progress_text", "problems", "next_steps", "coordination"):
+        setattr(report, name, (getattr(data, name) or "").strip())
+    report.save()
+    if data.target_values:
+        targets = {t.pk: t for t in task_targets(task)}
+        for target_id, raw in data.target_values.items():
+            target = targets.get(int(target_id))
+            if target is None:
+                raise ReportingError(f"指标 {target_id} 不属于任务 {task.section.sid}", "target_values")
+            if raw in (None, ""):
+                TargetValue.objects.filter(report=report, target=target).delete()
+                continue
+            try:
+                value = parse_value(raw, target.unit)
+            except ValueError as exc:
+                raise ReportingError(
+                    f"指标“{target.subject or target.text}”：{exc}", f"target_{target.pk}"
+                ) from None
+            TargetValue.objects.update_or_create(report=report, target=target, defaults={"value": value})
+
+
+def _require_complete(report: Report) -> None:
+    missing = []
+    if report.role == TaskRole.LEAD and report.progress is None:
+        missing.append("完成进度")
+    if not report.progress_text:
+        missing.append("本期进展")
+    if missing:
+        raise ReportingError(
+            f"提交前请填写：{'、'.join(missing)}", "progress_text" if not report.progress_text else "progress"
+        )
+
+
+@transaction.atomic
+def submit_report(actor: Actor, report: Report) -> Report:
+    """Reporter hands the report in: to the unit head, or straight to the office."""
+    report = _locked(report)
+    _check_reporter(actor, report.task, report.unit)
+    if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
+        raise ReportingError(f"该报告{report.get_state_display()}，不能重复提交", "state")
+    _require_complete(report)
+    if report.submitted_at is None:
+        report.submitted_at = clock.now()
+    _transition(report, ReportState.SUBMITTED, actor)
+    report.return_reason = ""
+    report.save()
+    schedule = Schedule.of(report.task.plan)
+    if schedule.policy.head_approval:
+        _notify_unit(report.unit, Role.HEAD, f"待审核：{report.unit.name}{report.period.label}报告", report)
+    else:
+        _notify_office(report, f"待审定：{report.unit.name}{report.period.label}报告")
+    return report
+
+
+@transaction.atomic
+def approve_report(actor: Actor, report: Report) -> Report:
+    """The unit head approves a submitted report and sends it on to the office."""
+    report = _locked(report)
+    _check_head(actor, report)
+    if report.state != ReportState.SUBMITTED:
+        raise ReportingError(f"只有已提交的报告可以审核，该报告{report.get_state_display()}", "state")
+    _transition(report, ReportState.APPROVED, actor)
+    report.save()
+    _notify_office(report, f"待审定：{report.unit.name}{report.period.label}报告")
+    return report
+
+
+@transaction.atomic
+def return_report(actor: Actor, report: Report, reason: str) -> Report:
+    """The unit head or the office sends a report back to its reporter, saying why."""
+    report = _locked(report)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportingError("退回时请写明原因", "reason")
+    if report.state == ReportState.SUBMITTED and actor.role == Role.HEAD:
+        _check_head(actor, report)
+    else:
+        _check_office(actor, report)
+        allowed = (ReportState.SUBMITTED, ReportState.APPROVED)
+        if report.state not in allowed:
+            raise ReportingError(f"该报告{report.get_state_display()}，不能退回", "state")
+    _transition(report, ReportState.RETURNED, actor, reason)
+    report.return_reason = reason
+    report.save()
+    _notify_unit(
+        report.unit,
+        Role.REPORTER,
+        f"已退回：{report.task.section.sid} {report.period.label}报告",
+        report,
+        reason,
+    )
+    return report
+
+
+@transaction.atomic
+def accept_report(actor: Actor, report: Report) -> Report:
+    """The task-force office accepts a report (after the head's approval where required)."""
+    report = _locked(report)
+    _check_office(actor, report)
+    ready = (
+        ReportState.APPROVED if Schedule.of(report.task.plan).policy.head_approval else ReportState.SUBMITTED
+    )
+    if report.state not in (ready, ReportState.APPROVED):
+        waiting = (
+            "单位负责人审核"
+            if ready == ReportState.APPROVED and report.state == ReportState.SUBMITTED
+            else "提交"
+        )
+        raise ReportingError(f"该报告{report.get_state_display()}，需先经{waiting}才能审定", "state")
+    _transition(report, ReportState.ACCEPTED, actor)
+    report.accepted_at = clock.now()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def revise_report(actor: Actor, report: Report, reason: str) -> Report:
+    """Open a new revision of an accepted report; the accepted one stays as it was."""
+    report = _locked(report)
+    _check_reporter(actor, report.task, report.unit)
+    if report.state != ReportState.ACCEPTED or not report.is_current:
+        raise ReportingError("只有已审定的当前报告需要修订；未审定的报告可直接修改", "state")
+    if not (reason or "").strip():
+        raise ReportingError("修订时请写明原因", "reason")
+    report.is_current = False
+    report.save(update_fields=["is_current", "updated_at"])
+    values = list(report.target_values.all())
+    new = Report.objects.create(
+        task=report.task,
+        unit=report.unit,
+        period=report.period,
+        role=report.role,
+        revision=report.revision + 1,
+        due=report.due,
+        progress=report.progress,
+        progress_text=report.progress_text,
+        problems=report.problems,
+        next_steps=report.next_steps,
+        coordination=report.coordination,
+        submitted_at=report.submitted_at,
+        created_by=actor.user,
+    )
+    ReportTransition.objects.create(
+        report=new,
+        from_state=ReportState.ACCEPTED,
+        to_state=ReportState.DRAFT,
+        actor=actor.user,
+        at=clock.now(),
+        reason=f"修订第{report.revision}版：{reason.strip()}",
+    )
+    TargetValue.objects.bulk_create([TargetValue(report=new, target=v.target, value=v.value) for v in values])
+    return new
+
+
+@transaction.atomic
+def add_evidence(actor: Actor, report: Report, name: str, content: bytes) -> Evidence:
+    """Attach an evidence file to a report the unit can still edit."""
+    report = _locked(report)
+    _check_reporter(actor, report.task, report.unit)
+    if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
+        raise ReportingError(f"该报告{report.get_state_display()}，不能再添加佐证材料", "evidence")
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if suffix not in EVIDENCE_SUFFIXES:
+        raise ReportingError(
+            f"佐证材料 {name} 的类型不受支持（可用：{'、'.join(sorted(EVIDENCE_SUFFIXES))}）", "evidence"
+        )
+    if len(content) > MAX_EVIDENCE_BYTES:
+        raise ReportingError(f"佐证材料 {name} 超过 {MAX_EVIDENCE_BYTES // 1024 // 1024} MB", "evidence")
+    if not content:
+        raise ReportingError(f"佐证材料 {name} 是空文件", "evidence")
+    evidence = Evidence(
+        report=report,
+        name=name[:255],
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor.user,
+    )
+    evidence.file.save(name, ContentFile(content), save=False)
+    evidence.save()
+    return evidence
+
+
+# ---------------------------------------------------------------- milestones
+
+
+def _check_planner(actor: Actor, task: Task) -> None:
+    if actor.is_system or actor.role == Role.COORDINATOR:
+        return
+    if actor.role == Role.OFFICE and task.part_id in actor.office_part_ids():
+        return
+    if (
+        actor.role in (Role.REPORTER, Role.HEAD)
+        and actor.unit_id
+        and task_role(task, Unit(pk=actor.unit_id)) == TaskRole.LEAD
+    ):
+        return
+    raise PermissionDenied("只有牵头单位、专班办公室或综合协调组可以安排任务节点")
+
+
+@transaction.atomic
+def add_milestone(actor: Actor, task: Task, title: str, due_date: dt.date) -> Milestone:
+    _check_planner(actor, task)
+    if not (title or "").strip():
+        raise ReportingError("节点名称不能为空", "title")
+    schedule = Schedule.of(task.plan)
+    deadline = schedule.deadline(task.deadline)
+    if due_date > deadline:
+        raise ReportingError(f"节点日期 {due_date} 晚于任务完成时限 {deadline}", "due_date")
+    return Milestone.objects.create(
+        task=task, title=title.strip(), due_date=due_date, order=task.milestones.count()
+    )
+
+
+@transaction.atomic
+def reverse_schedule(actor: Actor, task: Task, titles: list[str]) -> list[Milestone]:
+    """倒排工期: the last step on the deadline, the others spread evenly back to the start,
+    each moved back to a working day. Replaces the task's milestones not yet done."""
+    _check_planner(actor, task)
+    titles = [t.strip() for t in titles if t and t.strip()]
+    if not titles:
+        raise ReportingError("请至少列出一个节点", "titles")
+    schedule = Schedule.of(task.plan)
+    start, deadline = schedule.start(task.start), schedule.deadline(task.deadline)
+    span = (deadline - start).days
+    if span < len(titles):
+        raise ReportingError(f"实施期只有 {span} 天，排不下 {len(titles)} 个节点", "titles")
+    task.milestones.filter(done=False).delete()
+    milestones = []
+    for index, title in enumerate(titles, start=1):
+        day = start + dt.timedelta(days=round(span * index / len(titles)))
+        day = subtract_workdays(day + dt.timedelta(days=1), 1)  # the working day on or before
+        milestones.append(Milestone(task=task, title=title, due_date=day, order=index))
+    return Milestone.objects.bulk_create(milestones)
+
+
+@transaction.atomic
+def complete_milestone(actor: Actor, milestone: Milestone, done_on: dt.date | None = None) -> Milestone:
+    _check_planner(actor, milestone.task)
+    milestone.done = True
+    milestone.done_on = done_on or clock.today()
+    milestone.save()
+    return milestone
+
+
+# ---------------------------------------------------------------- messages
+
+
+def _users_of(unit_id: int, role: str):
+    user_ids = Profile.objects.filter(unit_id=unit_id, role=role).values_list("user_id", flat=True)
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+
+
+def _notify_unit(unit: Unit, role: str, subject: str, report: Report, body: str = "") -> None:
+    Message.objects.bulk_create(
+        [
+            Message(user=user, subject=subject, body=body, url=f"/reports/{report.pk}/")
+            for user in _users_of(unit.pk, role)
+        ]
+    )
+
+
+def _notify_office(report: Report, subject: str) -> None:
+    office_ids = report.task.part.task_forces.exclude(office=None).values_list("office_id", flat=True)
+    for unit_id in set(office_ids):
+        Message.objects.bulk_create(
+            [
+                Message(user=user, subject=subject, url=f"/reports/{report.pk}/")
+                for user in _users_of(unit_id, Role.OFFICE)
+            ]
+        )
