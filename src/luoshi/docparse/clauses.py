@@ -40,12 +40,17 @@ _LEAD_SEG = re.compile(
 #   Y、Z等按职责分工负责 / Y配合 / Y参与
 _COOP_SEG = re.compile(
     r"^(?P<units>.+?)(?:按照?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|抓好落实|配合|做好相关工作)?|"
-    r"分工负责|配合(?:落实|实施|推进)?|协助|协同|参与|共同负责|(?:分别)?按职责(?:分工)?)$"
+    r"分工负责|配合(?:落实|实施|推进)?|协助|协同|参与|共同负责|(?:分别)?按职责(?:分工)?|(?:具体|抓好|分别)?落实)$"
 )
 #   A、B负责 / 国务院各部门分别负责
 _DUTY_SEG = re.compile(r"^(?P<units>.+?)(?:分别|共同)?负责(?:落实|实施)?$")
 # A note inside a clause: (除标注…外…下同), 不再做分工, 以下各项….
 _NOTE_SEG = re.compile(r"下同|除.*外|标注|不再|不作分工|不再分工|列第一|排在第一|排第一|第一位")
+# A time limit inside a free clause: 2024年6月底前完成, 9月30日前, 长期坚持.
+_TIME_SEG = re.compile(
+    r"^(?:\d{4}年|\d{1,2}月|年底|年末|上半年|下半年|[一二三四]季度|长期|持续|常态化|年内|每年|每季度|每月)"
+    r"[^、]{0,14}$"
+)
 # The declaration that the first unit listed leads.
 DECLARATION = re.compile(r"(?:列|排|排列|排名)(?:在)?(?:第一|首)位(?:者|的|单位)?(?:为|是)?(?:牵头|主责)")
 _PERSON_SEP = re.compile(r"[、,;，；\s]+")
@@ -74,6 +79,18 @@ def _normalise_labels(text: str) -> str:
     return LABEL.sub(lambda m: f"\x00{m['label']}:", text)
 
 
+_LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|牵头部门|总牵头)\)$|牵头$")
+
+
+def _mark_leads(names: list[str]) -> tuple[list[str], list[str]]:
+    """Split ``市发改委(牵头)、市财政局`` into leads and the others."""
+    leads, others = [], []
+    for name in names:
+        bare = _LEAD_MARK.sub("", name)
+        (leads if bare != name else others).append(bare)
+    return leads, others
+
+
 def _label_role(label: str) -> str:
     for role, pattern in _ROLE_OF:
         if pattern.match(label):
@@ -94,7 +111,11 @@ def _parse_labelled(text: str, clause: Clause) -> None:
             clause.leads += split_units(content, commas=True)
             clause.labelled_lead = True
         elif role == "duty":
-            duty += split_units(content, commas=True)
+            marked, plain = _mark_leads(split_units(content, commas=True))
+            if marked:
+                clause.leads += marked
+                clause.labelled_lead = True
+            duty += plain
         elif role == "coop":
             clause.cooperators += split_units(content, commas=True)
         elif role == "leader":
@@ -127,6 +148,9 @@ def _parse_free(text: str, clause: Clause) -> bool:
             continue
         if _NOTE_SEG.search(segment) and not _LEAD_SEG.match(segment):
             continue
+        if _TIME_SEG.match(segment):
+            clause.deadline_text = clause.deadline_text or segment
+            continue
         if match := _LEAD_SEG.match(segment):
             clause.leads += split_units(match["units"])
             clause.labelled_lead = True
@@ -138,8 +162,13 @@ def _parse_free(text: str, clause: Clause) -> bool:
             duty += split_units(match["units"])
             has_role_word = True
         else:
-            names = split_units(segment)
-            if names and all(looks_like_unit(name) for name in names):
+            marked, names = _mark_leads(split_units(segment))
+            if marked and all(looks_like_unit(name) for name in marked + names):
+                clause.leads += marked
+                clause.labelled_lead = True
+                clause.cooperators += names
+                has_role_word = True
+            elif names and all(looks_like_unit(name) for name in names):
                 duty += names
             else:
                 plain = False

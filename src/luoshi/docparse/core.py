@@ -85,6 +85,30 @@ def _read_section(section: Section, first_line_clauses: list) -> _SectionReading
     return reading
 
 
+def _join_wrapped(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Join a paragraph whose bracket is still open with the next one (a clause wrapped by line)."""
+    joined: list[Paragraph] = []
+    for paragraph in paragraphs:
+        previous = joined[-1] if joined else None
+        if previous and _open_at_end(previous.text) and not _LABEL_LINE.match(fold(paragraph.text)):
+            joined[-1] = Paragraph(
+                previous.line, previous.text + paragraph.text, previous.part, previous.section
+            )
+        else:
+            joined.append(paragraph)
+    return joined
+
+
+def _open_at_end(text: str) -> bool:
+    depth = 0
+    for char in fold(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]" and depth:
+            depth -= 1
+    return depth > 0
+
+
 class _Parser:
     """One parse: holds the warnings and the first-lead declaration state."""
 
@@ -111,7 +135,9 @@ class _Parser:
         deadline_texts: list[tuple[str, bool]] = []
         labelled: list[Paragraph] = []
         first_found = []
-        units = [Paragraph(section.line, section.rest, section.part, section.id), *section.paragraphs]
+        units = _join_wrapped(
+            [Paragraph(section.line, section.rest, section.part, section.id), *section.paragraphs]
+        )
         for index, paragraph in enumerate(units):
             if index > 0 and _LABEL_LINE.match(fold(paragraph.text)):
                 labelled.append(paragraph)

@@ -50,6 +50,9 @@ _ORDINAL_BEFORE = re.compile(
     r"(?:第|前|后|近|已|已经|已完成|已建成|累计已|现有|共有|原有|年满|满|每|PM|[A-Za-z+＋])\s*$"
 )
 _CONDITION_END = re.compile(r"的$")
+# ``1个工作日``, ``3个月``: a count of time; ``每季度开展1次``: a cadence.
+_PER_TIME_UNITS = ("个", "万", "亿")
+_EVERY = re.compile(r"每(?:年|季|季度|月|周|半年|两年|旬)")
 _BODY_MAKEUP = re.compile(r"组成|召集人|副召集人|组长|副组长|成员\d|委员\d")
 _CADENCE = re.compile(r"每(?:年|季|季度|月|周|半年|两年)[^,;。]*?(?:召开|举行|举办)")
 _QUALIFIER_TAIL = re.compile(r"^[\u4e00-\u9fff]")
@@ -123,10 +126,15 @@ def _targets_in_clause(clause: str, raw_clause: str) -> list[dict]:
     if _CONDITION_END.search(clause.rstrip()) and figures:
         return found
     distributed = bool(_DISTRIBUTE.search(clause))
+    subject_from = 0
     for match in figures:
+        subject = _subject(raw_clause[subject_from : match.start()])
+        subject_from = match.end()
         before, after = clause[: match.start()], clause[match.end() :]
         unit = match["unit"]
         if _TIME_AFTER.match(clause[match.start("unit") :]) or _BLOCK_AFTER.match(after):
+            continue
+        if (unit in _PER_TIME_UNITS and _TIME_AFTER.match(after)) or (unit == "次" and _EVERY.search(before)):
             continue
         if _ORDINAL_BEFORE.search(before) or (before and before[-1:].isascii() and before[-1:].isalnum()):
             continue
@@ -141,28 +149,40 @@ def _targets_in_clause(clause: str, raw_clause: str) -> list[dict]:
         value = _number(match["num"])
         text = raw_clause.strip()
         if match["low"]:
-            found.append(_target(text, ">=", _number(match["low"]), unit))
-            found.append(_target(text, "<=", value, unit))
+            found.append(_target(text, ">=", _number(match["low"]), unit, subject))
+            found.append(_target(text, "<=", value, unit, subject))
             continue
         op = _op_for(before, after, unit, value)
         copies = 1
         if distributed and len(figures) == 1:
             copies = _subject_count(clause, match.start())
-        found.extend(_target(text, op, value, unit) for _ in range(copies))
+        found.extend(_target(text, op, value, unit, subject) for _ in range(copies))
     return found
 
 
-def _target(text: str, op: str, value: float, unit: str) -> dict:
-    subject = re.split(r"\d", text, maxsplit=1)[0]
+def _target(text: str, op: str, value: float, unit: str, subject: str = "") -> dict:
+    return {"text": text, "subject": subject, "op": op, "value": value, "unit": unit}
+
+
+def _subject(before: str) -> str:
+    """What a figure measures: the words before it, without verbs of aim and comparison."""
+    subject = re.split(r"[、和]", before.strip())[-1] if "、" in before else before.strip()
     subject = re.sub(r"^(?:力争|确保|实现|争取|全年|推动|推进|完成)+", "", subject)
-    subject = re.sub(r"(?:达到|达|不低于|不少于|超过|提高到|提升到|控制在|下降至|分别|均|为)+$", "", subject)
-    return {"text": text, "subject": subject.strip(), "op": op, "value": value, "unit": unit}
+    subject = re.sub(
+        r"(?:达到|达|不低于|不少于|不超过|不高于|超过|突破|提高到|提升到|压缩至|控制在|下降至|分别|均|为|约|过)+$",
+        "",
+        subject,
+    )
+    return subject.strip(" ,，。;；(（")
 
 
 def _special_targets(clause: str, raw_clause: str, last_unit: str) -> list[dict]:
     """``破零`` (> 0) and ``全覆盖`` (= 100 %) in one clause."""
-    found = [_target(raw_clause.strip(), ">", 0, last_unit) for _ in _BREAK_ZERO.finditer(clause)]
-    found += [_target(raw_clause.strip(), "=", 100, "%") for _ in _FULL_COVER.finditer(clause)]
+    text = raw_clause.strip()
+    found = [
+        _target(text, ">", 0, last_unit, _subject(text[: m.start()])) for m in _BREAK_ZERO.finditer(text)
+    ]
+    found += [_target(text, "=", 100, "%", _subject(text[: m.start()])) for m in _FULL_COVER.finditer(text)]
     return found
 
 

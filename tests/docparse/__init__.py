@@ -1,0 +1,1 @@
+"""Tests of the plan document parser (no database needed)."""
