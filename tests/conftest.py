@@ -53,3 +53,43 @@ def run_luoshi(tmp_path):
         )
 
     return run
+
+
+# ---------------------------------------------------------------- personas
+
+
+@pytest.fixture
+def plan(db):
+    """The small test plan (tests/plans/factories.py) imported: 附件1 has three tasks;
+    县工信局 leads (一) and is the task force's office; 县发改局 leads (二) and cooperates
+    on (一); 县政务服务中心 leads (三)."""
+    from luoshi.plans.services import import_plan
+    from tests.plans.factories import make_plan
+
+    return import_plan(make_plan()).plan
+
+
+@pytest.fixture
+def personas(plan):
+    """Users of every role: reporter and head of 县工信局 (unit A) and 县发改局 (unit B),
+    the task-force office (县工信局 runs 附件1), the coordinator and a leader."""
+    from django.contrib.auth import get_user_model
+
+    from luoshi.accounts.models import Profile
+    from luoshi.plans.models import Unit
+
+    def make(username, role, unit_name=None):
+        user = get_user_model().objects.create_user(username, password="Luoshi@2025x", first_name=username)
+        unit = Unit.objects.get(name=unit_name) if unit_name else None
+        Profile.objects.create(user=user, role=role, unit=unit)
+        return user
+
+    return {
+        "reporter_a": make("reporter_a", "reporter", "县工信局"),
+        "head_a": make("head_a", "head", "县工信局"),
+        "reporter_b": make("reporter_b", "reporter", "县发改局"),
+        "head_b": make("head_b", "head", "县发改局"),
+        "office": make("office", "office", "县工信局"),
+        "coordinator": make("coordinator", "coordinator", "县政务服务中心"),
+        "leader": make("leader", "leader"),
+    }

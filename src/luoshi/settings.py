@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "luoshi.accounts",
     "luoshi.plans",
     "luoshi.reporting",
+    "luoshi.supervision",
+    "luoshi.projects",
+    "luoshi.bulletins",
 ]
 
 MIDDLEWARE = [
