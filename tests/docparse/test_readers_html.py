@@ -125,3 +125,17 @@ def test_data_table_gives_one_line_per_row_and_br_splits_lines():
 def test_fragment_starting_with_a_paragraph_is_html():
     lines = read_document("<p>一、总体要求</p><p>坚持稳中求进。</p>".encode(), filename="a.txt").lines
     assert lines == ["一、总体要求", "坚持稳中求进。"]
+
+
+def test_old_page_laid_out_with_nested_tables():
+    html = """<html><body><table width="980"><tr><td><table><tr><td>网站首页</td><td>政务公开</td></tr></table></td></tr>
+    <tr><td><table><tr><td class="title">关于做好春耕生产工作的通知</td></tr>
+    <tr><td class="content"><p>各乡镇人民政府：</p><p>一、抓好农资供应。</p><p>二、加强技术指导。</p></td></tr>
+    </table></td></tr></table></body></html>"""
+    lines = read_document(html.encode("utf-8")).lines
+    assert lines == [
+        "关于做好春耕生产工作的通知",
+        "各乡镇人民政府：",
+        "一、抓好农资供应。",
+        "二、加强技术指导。",
+    ]

@@ -139,6 +139,14 @@ def test_line_ending_a_sentence_is_not_joined_to_the_next():
     assert read_document(make_pdf(pages)).lines == [sentence, "下一行不缩进，是另一段。"]
 
 
+def test_sentence_ending_at_the_margin_continues_when_paragraphs_start_indented():
+    text = "甲" * 25 + "。" + "乙" * 27 + "。" + "丙" * 10 + "。"
+    placed, _y = paragraph(text, 760)
+    assert [line[2][-1] for line in placed] == ["。", "。", "。"]
+    pages = [[*placed, (LEFT + 32, 500, "（二）下一项。")]]
+    assert read_document(make_pdf(pages)).lines == [text, "（二）下一项。"]
+
+
 def test_headers_repeated_on_every_page_are_dropped():
     pages = [
         [

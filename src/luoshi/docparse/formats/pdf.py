@@ -238,24 +238,42 @@ def _frame(rows: list[_Row]) -> _Frame | None:
 
 def _join_lines(pages: list[list[_Row]]) -> list[str]:
     """The rows of all pages as lines, rejoining lines the page width broke."""
+    frames = [_frame(rows) for rows in pages]
+    indented = _uses_first_line_indent(pages, frames)
     lines: list[str] = []
     previous: tuple[_Row, _Frame] | None = None
-    for rows in pages:
-        frame = _frame(rows)
+    for rows, frame in zip(pages, frames, strict=True):
         for row in rows:
-            if previous and lines and _continues(previous, (row, frame)):
-                lines[-1] += row.text if _cjk_edge(lines[-1], row.text) else " " + row.text
+            if previous and lines and _continues(previous, (row, frame), indented):
+                lines[-1] += row.text if _chinese(lines[-1]) or _chinese(row.text) else " " + row.text
             else:
                 lines.append(row.text)
             previous = (row, frame)
     return lines
 
 
-def _continues(previous: tuple[_Row, _Frame], current: tuple[_Row, _Frame | None]) -> bool:
-    """Whether ``current`` continues the line before it (same paragraph, broken by width)."""
+def _uses_first_line_indent(pages: list[list[_Row]], frames: list[_Frame | None]) -> bool:
+    """Whether paragraphs start indented by about two characters (as in GB/T 9704 documents)."""
+    total = indented = 0
+    for rows, frame in zip(pages, frames, strict=True):
+        for row in rows:
+            total += 1
+            indented += frame is not None and 1.5 * frame.em <= row.x0 - frame.left <= 2.5 * frame.em
+    return total > 0 and indented >= 0.1 * total
+
+
+def _continues(previous: tuple[_Row, _Frame], current: tuple[_Row, _Frame | None], indented: bool) -> bool:
+    """Whether ``current`` continues the line before it (same paragraph, broken by width).
+
+    The line before must run to the right margin and the current one start at the left
+    margin without opening a numbered item or heading. A line ending a sentence is kept
+    apart, unless the document marks new paragraphs by indenting their first line.
+    """
     prev, prev_frame = previous
     row, frame = current
-    if frame is None or prev.text.endswith(_SENTENCE_END) or _STARTS_ITEM.match(row.text):
+    if frame is None or _STARTS_ITEM.match(row.text):
+        return False
+    if prev.text.endswith(_SENTENCE_END) and not indented:
         return False
     full = prev.x1 >= prev_frame.right - 1.5 * prev_frame.em
     wide_enough = prev.x1 - prev.x0 >= 0.6 * (prev_frame.right - prev_frame.left)
@@ -263,6 +281,7 @@ def _continues(previous: tuple[_Row, _Frame], current: tuple[_Row, _Frame | None
     return full and wide_enough and not_indented
 
 
-def _cjk_edge(left: str, right: str) -> bool:
-    """Whether two pieces meet at a CJK character (joined without a space)."""
-    return bool(re.match(rf"[{_CJK}]", left[-1:]) or re.match(rf"[{_CJK}]", right[:1]))
+def _chinese(text: str) -> bool:
+    """Whether a line is mostly Chinese (its broken lines join without a space)."""
+    cjk = len(re.findall(rf"[{_CJK}]", text))
+    return cjk >= 0.3 * len(text.replace(" ", "")) if text else False

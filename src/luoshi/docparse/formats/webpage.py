@@ -107,9 +107,10 @@ def _title(soup) -> str | None:
         meta = soup.find("meta", attrs={"name": name}) or soup.find("meta", attrs={"property": name})
         if meta and meta.get("content", "").strip():
             return meta["content"].strip()
-    for heading in soup.find_all(["h1", "h2"]):
+    named_title = [element for element in soup.find_all(True) if re.search(r"title", _attrs(element), re.I)]
+    for heading in soup.find_all("h1") + named_title + soup.find_all("h2"):
         text = _text(heading)
-        if len(text) >= 6:
+        if 6 <= len(text) <= 200:
             return text
     if soup.title and soup.title.string:
         return re.split(
@@ -155,7 +156,9 @@ def _drop_chrome(soup) -> None:
             continue
         style = (element.get("style") or "").replace(" ", "").lower()
         hidden = "display:none" in style or "visibility:hidden" in style
-        if hidden or (_CHROME_HINT.search(_attrs(element)) and len(_text(element)) < 400):
+        names = _attrs(element)
+        chrome = _CHROME_HINT.search(names) and not _CONTENT_HINT.search(names)
+        if hidden or (chrome and len(_text(element)) < 400):
             element.decompose()
     for element in list(soup.find_all(["table", "div", "ul", "dl"])):
         if element.parent is not None and _is_metadata(element):
@@ -180,7 +183,7 @@ def _main_container(soup):
         if _CONTENT_HINT.search(_attrs(element))
     ]
     best_len = max((length for _element, length in candidates), default=0)
-    if best_len < max(50, 0.25 * total):
+    if best_len < max(20, 0.25 * total):
         return body
     # The innermost candidate that still holds most of the text (e.g. TRS_Editor in #content).
     fitting = [(element, length) for element, length in candidates if length >= 0.7 * best_len]
