@@ -9,3 +9,4 @@ class Role(models.TextChoices):
     REPORTER = "reporter", "单位填报员"
     HEAD = "head", "单位负责人"
     LEADER = "leader", "领导"
+    VERIFIER = "verifier", "督查核查员"
