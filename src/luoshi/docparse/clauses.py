@@ -220,6 +220,8 @@ class Found:
 # A clause group must end its sentence: nothing but punctuation may follow on the line.
 _AFTER_GROUP = re.compile(r"^[\s。.;,，；、]*$|^[\s]*[。.;；]")
 _ROLE_HINT = re.compile(r"牵头|负责|配合|参与|协助|单位|部门")
+# Quick test: a paragraph without brackets or labels holds no clause.
+_MAY_HOLD_CLAUSE = re.compile(r"[(\[{]|" + LABEL.pattern)
 
 
 def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
@@ -231,6 +233,8 @@ def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
     folded = fold(paragraph)
     found: list[Found] = []
     cut = False
+    if not _MAY_HOLD_CLAUSE.search(folded):
+        return found, cut
     for start, end in bracket_groups(folded):
         if not _AFTER_GROUP.match(folded[end:]):
             continue

@@ -62,6 +62,7 @@ _PAREN_ONLY = re.compile(r"\(\s*(?:约|共)?\s*\d+(?:\.\d+)?\s*[^\d()]{0,6}\)")
 _DISTRIBUTE = re.compile(r"分别|均")
 _BREAK_ZERO = re.compile(r"破零")
 _FULL_COVER = re.compile(r"全覆盖")
+_ANY_FIGURE = re.compile(r"\d|破零|全覆盖")
 
 
 def _blank(match: re.Match) -> str:
@@ -189,6 +190,8 @@ def _special_targets(clause: str, raw_clause: str, last_unit: str) -> list[dict]
 def find_targets(text: str) -> list[dict]:
     """All targets in ``text`` (a section's own text, clauses removed), in order."""
     folded = fold(text)
+    if not _ANY_FIGURE.search(folded):
+        return []
     blanked = _QUOTED.sub(lambda m: m.group(0) if _keep_quoted(m.group(0)) else _blank(m), folded)
     blanked = _PAREN_ONLY.sub(_blank, blanked)
     targets: list[dict] = []

@@ -1,6 +1,7 @@
 """Small text helpers shared by the parser: width folding and bracket-aware splitting."""
 
 import re
+from functools import lru_cache
 
 # Full-width punctuation folded to ASCII for matching (the output keeps the text as written).
 _FOLD = str.maketrans(
@@ -39,6 +40,7 @@ _PAIR = dict(zip(CLOSERS, OPENERS, strict=True))
 _SPACES = re.compile(r"[ \t]+")
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Fold full-width punctuation and odd spaces to ASCII, keeping the length (indexes match)."""
     return text.translate(_FOLD)

@@ -1,0 +1,70 @@
+"""Time the plan parser on one document: median in-process parse, and ``luoshi parse`` end to end.
+
+usage: python bench/parse_seed.py [PLAN.txt] [--runs N]
+
+Bars: in-process median < 50 ms; end to end (a fresh process, reading, parsing, printing the
+JSON) < 1 s. Default document: the demo plan the package ships.
+"""
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import luoshi
+from luoshi.docparse import parse, parse_lines, read_document
+from luoshi.docparse.textutil import fold
+
+DEMO = Path(luoshi.__file__).parent / "plans" / "demo" / "xidongting-qidagongjian-2025.txt"
+
+
+def in_process(path: Path, runs: int) -> tuple[float, float]:
+    """Median milliseconds of ``parse_lines`` alone and of ``parse`` (reading included)."""
+    lines = read_document(path).lines
+    core, whole = [], []
+    for _ in range(runs):
+        fold.cache_clear()  # each run starts cold, as a fresh process would
+        start = time.perf_counter()
+        parse_lines(lines)
+        core.append(time.perf_counter() - start)
+        fold.cache_clear()
+        start = time.perf_counter()
+        parse(path)
+        whole.append(time.perf_counter() - start)
+    return statistics.median(core) * 1000, statistics.median(whole) * 1000
+
+
+def end_to_end(path: Path, runs: int) -> tuple[str, float]:
+    """Median seconds of the command in a fresh process, printing the JSON."""
+    script = shutil.which("luoshi", path=str(Path(sys.executable).parent))
+    if script:
+        command = [script, "parse", str(path), "--json"]
+    else:
+        command = [sys.executable, "-m", "luoshi.docparse.command", str(path), "--json"]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return " ".join(Path(part).name for part in command[:3]), statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("plan", nargs="?", type=Path, default=DEMO)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    core_ms, whole_ms = in_process(args.plan, args.runs)
+    label, seconds = end_to_end(args.plan, max(3, args.runs // 6))
+    print(f"document: {args.plan.name} ({args.plan.stat().st_size} bytes)")
+    print(f"parse_lines median over {args.runs} runs: {core_ms:.1f} ms (bar < 50 ms)")
+    print(f"parse (read + parse) median over {args.runs} runs: {whole_ms:.1f} ms")
+    print(f"end to end `{label} … --json` median: {seconds * 1000:.0f} ms (bar < 1 s)")
+    return 0 if core_ms < 50 and seconds < 1 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
