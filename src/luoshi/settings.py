@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "luoshi.supervision",
     "luoshi.projects",
     "luoshi.bulletins",
+    "luoshi.audit",
+    "luoshi.web",
+    "luoshi.api",
 ]
 
 MIDDLEWARE = [
@@ -182,3 +185,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# ---------------------------------------------------------------- web (pages, login, security)
+# The web block: settings owned by the pages, login and security code.

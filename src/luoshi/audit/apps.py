@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    """The audit log: who changed what, when, from where."""
+
+    name = "luoshi.audit"
+    verbose_name = "审计日志"
