@@ -24,11 +24,19 @@ REPORTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED, ReportState.ACCE
 
 
 class ReminderKind(models.TextChoices):
+    """What a notice is about. Reporting reminders first; other domains add theirs here
+    (a value not listed still sends, it only shows untranslated)."""
+
     BEFORE = "before", "报送期限前提醒"
     DUE_DAY = "due_day", "报送当日提醒"
     OVERDUE = "overdue", "逾期催报"
     ESCALATE_HEAD = "escalate_head", "逾期告知单位负责人"
     ESCALATE_OFFICE = "escalate_office", "逾期告知专班办公室"
+    SUPERVISION_ASSIGNED = "supervision_assigned", "督办事项交办"
+    SUPERVISION_DUE = "supervision_due", "督办到期提醒"
+    SUPERVISION_URGE = "supervision_urge", "督办催办"
+    SUPERVISION_OVERDUE = "supervision_overdue", "督办逾期告知"
+    NOTICE = "notice", "通知"
 
 
 class Channel(models.TextChoices):
@@ -40,4 +48,5 @@ class Channel(models.TextChoices):
 class DeliveryState(models.TextChoices):
     CLAIMED = "claimed", "发送中"
     SENT = "sent", "已发送"
+    PARTIAL = "partial", "部分发送失败"
     FAILED = "failed", "发送失败"

@@ -259,17 +259,22 @@ class Evidence(TimeStamped):
 
 
 class Reminder(TimeStamped):
-    """One reminder sent (or being sent) once: its ``key`` is unique, so two ``luoshi tick``
-    running at once never send the same reminder twice."""
+    """One notice sent once (催报提醒, 督办催办 …): its ``key`` is unique, and the row is
+    inserted and committed before anything is delivered, so two ``luoshi tick`` running at
+    once never send the same notice twice. Each channel it went out on is a
+    ``ReminderDelivery``; ``state`` sums them up."""
 
     key = models.CharField("去重键", max_length=300, unique=True)
-    kind = models.CharField("类型", max_length=20, choices=ReminderKind.choices)
-    channel = models.CharField("渠道", max_length=20, choices=Channel.choices)
-    unit = models.ForeignKey(Unit, models.CASCADE, related_name="reminders", verbose_name="单位")
-    period = models.ForeignKey(Period, models.CASCADE, related_name="reminders", verbose_name="周期")
-    recipient = models.CharField("接收方", max_length=300)
+    kind = models.CharField("类型", max_length=40, choices=ReminderKind.choices)
+    unit = models.ForeignKey(
+        Unit, models.SET_NULL, null=True, blank=True, related_name="reminders", verbose_name="单位"
+    )
+    period = models.ForeignKey(
+        Period, models.SET_NULL, null=True, blank=True, related_name="reminders", verbose_name="周期"
+    )
     subject = models.CharField("标题", max_length=300)
     body = models.TextField("内容")
+    url = models.CharField("链接", max_length=300, blank=True)
     state = models.CharField(
         "发送状态", max_length=20, choices=DeliveryState.choices, default=DeliveryState.CLAIMED
     )
@@ -279,10 +284,33 @@ class Reminder(TimeStamped):
     class Meta:
         verbose_name = "提醒"
         verbose_name_plural = "提醒"
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "created_at"], name="reminder_kind_created")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.recipient}"
+        return f"{self.get_kind_display()}：{self.subject}"
+
+
+class ReminderDelivery(TimeStamped):
+    """One channel of a reminder: the in-app messages to its users, the email to its
+    addresses, or the post to one group robot (webhook); sent or failed with the error."""
+
+    reminder = models.ForeignKey(Reminder, models.CASCADE, related_name="deliveries", verbose_name="提醒")
+    channel = models.CharField("渠道", max_length=20, choices=Channel.choices)
+    recipient = models.CharField("接收方", max_length=1000)
+    state = models.CharField(
+        "发送状态", max_length=20, choices=DeliveryState.choices, default=DeliveryState.CLAIMED
+    )
+    error = models.TextField("错误", blank=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "提醒发送记录"
+        verbose_name_plural = "提醒发送记录"
+        ordering = ["reminder", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient}：{self.get_state_display()}"
 
 
 class Message(models.Model):
