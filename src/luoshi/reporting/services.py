@@ -281,9 +281,8 @@ def return_report(actor: Actor, report: Report, reason: str) -> Report:
         _check_head(actor, report)
     else:
         _check_office(actor, report)
-        allowed = (ReportState.SUBMITTED, ReportState.APPROVED)
-        if report.state not in allowed:
-            raise ReportingError(f"该报告{report.get_state_display()}，不能退回", "state")
+        if report.state not in _ready_for_office(report):
+            raise ReportingError(f"该报告{report.get_state_display()}，不能由专班办公室退回", "state")
     _transition(report, ReportState.RETURNED, actor, reason)
     report.return_reason = reason
     report.save()
@@ -297,20 +296,20 @@ def return_report(actor: Actor, report: Report, reason: str) -> Report:
     return report
 
 
+def _ready_for_office(report: Report) -> tuple[str, ...]:
+    """States in which the office may act: approved, or submitted when no head approves."""
+    if Schedule.of(report.task.plan).policy.head_approval:
+        return (ReportState.APPROVED,)
+    return (ReportState.SUBMITTED, ReportState.APPROVED)
+
+
 @transaction.atomic
 def accept_report(actor: Actor, report: Report) -> Report:
     """The task-force office accepts a report (after the head's approval where required)."""
     report = _locked(report)
     _check_office(actor, report)
-    ready = (
-        ReportState.APPROVED if Schedule.of(report.task.plan).policy.head_approval else ReportState.SUBMITTED
-    )
-    if report.state not in (ready, ReportState.APPROVED):
-        waiting = (
-            "单位负责人审核"
-            if ready == ReportState.APPROVED and report.state == ReportState.SUBMITTED
-            else "提交"
-        )
+    if report.state not in _ready_for_office(report):
+        waiting = "单位负责人审核" if report.state == ReportState.SUBMITTED else "提交"
         raise ReportingError(f"该报告{report.get_state_display()}，需先经{waiting}才能审定", "state")
     _transition(report, ReportState.ACCEPTED, actor)
     report.accepted_at = clock.now()

@@ -16,9 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="方案文件")
         parser.add_argument("--series", help="指定方案系列（默认按标题识别同一方案的各版本）")
-        parser.add_argument("--json", action="store_true", help="以 JSON 输出导入结果")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="以 JSON 输出导入结果")
 
-    def handle(self, *args, file, series=None, json=False, **options):
+    def handle(self, *args, file, series=None, as_json=False, **options):
         try:
             result = import_file(file, series=series)
         except PlanError as exc:
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{exc}{chr(10) + details if details else ''}{more}\n未写入任何内容。"
             ) from None
-        if json:
+        if as_json:
             self._print_json(result)
             return
         plan = result.plan

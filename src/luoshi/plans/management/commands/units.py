@@ -1,6 +1,6 @@
 """luoshi units: the unit registry with task counts."""
 
-from json import dumps
+import json
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,9 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", help="只统计此方案（默认各方案的最新版本）")
-        parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="以 JSON 输出")
 
-    def handle(self, *args, plan=None, json=False, **options):
+    def handle(self, *args, plan=None, as_json=False, **options):
         try:
             chosen = get_plan(plan) if plan else None
         except PlanError as exc:
@@ -31,8 +31,8 @@ class Command(BaseCommand):
             }
             for unit in units_with_counts(chosen)
         ]
-        if json:
-            self.stdout.write(dumps(rows, ensure_ascii=False, indent=1))
+        if as_json:
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
             return
         width = max((len(row["name"]) for row in rows), default=4)
         self.stdout.write(f"{'单位'.ljust(width, '　')}  类型      牵头  配合  别名")

@@ -1,0 +1,86 @@
+"""The Chinese admin for reporting: policies, periods, reports with their history."""
+
+from django.contrib import admin
+
+from .models import (
+    CampaignCadence,
+    Evidence,
+    Message,
+    Milestone,
+    Period,
+    Reminder,
+    Report,
+    ReportingPolicy,
+    ReportTransition,
+    TargetValue,
+)
+
+
+@admin.register(ReportingPolicy)
+class ReportingPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "series",
+        "cadence",
+        "due_workdays",
+        "head_approval",
+        "lagging_threshold",
+        "serious_threshold",
+    ]
+
+
+@admin.register(CampaignCadence)
+class CampaignCadenceAdmin(admin.ModelAdmin):
+    list_display = ["series", "part_key", "cadence"]
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["label", "cadence", "key", "start", "end"]
+    list_filter = ["cadence"]
+
+
+class TransitionInline(admin.TabularInline):
+    model = ReportTransition
+    extra = 0
+    readonly_fields = ["from_state", "to_state", "actor", "at", "reason"]
+    can_delete = False
+
+
+class TargetValueInline(admin.TabularInline):
+    model = TargetValue
+    extra = 0
+    raw_id_fields = ["target"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    readonly_fields = ["name", "size", "sha256", "uploaded_by"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "state", "progress", "revision", "is_current", "due", "submitted_at"]
+    list_filter = ["state", "period__cadence", "is_current"]
+    search_fields = ["task__section__sid", "unit__name", "progress_text"]
+    raw_id_fields = ["task", "unit", "period", "created_by"]
+    inlines = [TargetValueInline, EvidenceInline, TransitionInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["task", "title", "due_date", "done", "done_on"]
+    list_filter = ["done"]
+    raw_id_fields = ["task"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["subject", "kind", "unit", "state", "sent_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["subject", "key"]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["user", "subject", "created_at", "read_at"]
