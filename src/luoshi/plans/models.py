@@ -23,7 +23,9 @@ class Unit(TimeStamped):
     kind = models.CharField("类型", max_length=20, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
     short_name = models.CharField("简称", max_length=50, blank=True)
     email = models.EmailField("联系邮箱", blank=True)
-    webhook_url = models.URLField("工作群机器人地址", blank=True, help_text="企业微信或钉钉群机器人的 Webhook 地址，用于催报提醒")
+    webhook_url = models.URLField(
+        "工作群机器人地址", blank=True, help_text="企业微信或钉钉群机器人的 Webhook 地址，用于催报提醒"
+    )
     order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
@@ -160,7 +162,11 @@ class Task(TimeStamped):
     deadline = models.DateField("完成时限", null=True, blank=True)
     start = models.DateField("开始日期", null=True, blank=True, help_text="空则从方案成文日期起算")
     cadence = models.CharField(
-        "调度周期", max_length=20, choices=Cadence.choices, blank=True, help_text="空则沿用攻坚或方案的调度周期"
+        "调度周期",
+        max_length=20,
+        choices=Cadence.choices,
+        blank=True,
+        help_text="空则沿用攻坚或方案的调度周期",
     )
     units = models.ManyToManyField(Unit, through="TaskUnit", related_name="tasks", verbose_name="责任单位")
 

@@ -303,7 +303,7 @@ def completeness(
         pk
         for pk, part_key, cadence, start, deadline in tasks
         if schedule.cadence(cadence, part_key) == span.cadence
-        and span.end >= schedule.start(start)
+        and span.end > schedule.start(start)
         and span.start <= schedule.deadline(deadline)
     }
     period = Period.objects.filter(cadence=span.cadence, key=span.key).first()

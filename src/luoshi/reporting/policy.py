@@ -75,8 +75,9 @@ class Schedule:
         return span.due(self.policy.due_workdays)
 
     def task_spans(self, cadence: str, start: dt.date, deadline: dt.date) -> list[PeriodSpan]:
-        """Periods a task reports for: those that overlap its time from start to deadline."""
-        return [s for s in self.spans(cadence) if s.end >= start and s.start <= deadline]
+        """Periods a task reports for: those that overlap its time from start to deadline
+        (a period that ends on the start day itself has nothing to report)."""
+        return [s for s in self.spans(cadence) if s.end > start and s.start <= deadline]
 
     def latest_due_span(
         self, cadence: str, start: dt.date, deadline: dt.date, as_of: dt.date

@@ -92,7 +92,7 @@ def period_for(task: Task, key_or_period, schedule: Schedule | None = None) -> P
             f"任务 {task.section.sid} 按{Cadence(cadence).label}调度，不能按 {span.label} 填报", "period"
         )
     start, deadline = schedule.start(task.start), schedule.deadline(task.deadline)
-    if span.end < start or span.start > deadline:
+    if span.end <= start or span.start > deadline:
         raise ReportingError(
             f"{span.label} 不在任务 {task.section.sid} 的实施期内（{start} 至 {deadline}）", "period"
         )
