@@ -139,3 +139,15 @@ def test_old_page_laid_out_with_nested_tables():
         "一、抓好农资供应。",
         "二、加强技术指导。",
     ]
+
+
+def test_huge_page_is_read_in_part_with_a_warning(tmp_path):
+    path = tmp_path / "big.html"
+    with path.open("wb") as handle:
+        handle.write("<html><body><div id='content'><p>一、总体要求</p>".encode())
+        chunk = "<p>坚持稳中求进工作总基调，完整准确全面贯彻新发展理念。</p>".encode() * 10_000
+        while handle.tell() < 11 * 1024 * 1024:
+            handle.write(chunk)
+    document = read_document(path)
+    assert document.lines[:2] == ["一、总体要求", "坚持稳中求进工作总基调，完整准确全面贯彻新发展理念。"]
+    assert any("未读取" in warning["message"] for warning in document.warnings)

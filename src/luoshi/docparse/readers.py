@@ -19,7 +19,8 @@ __all__ = ["Document", "DocumentError", "read_document"]
 
 #: Files larger than this are refused outright (docx, pdf, html).
 MAX_FILE_BYTES = 100 * 1024 * 1024
-#: A text file is read up to this many bytes; the rest is reported in a warning.
+#: A text file is read up to this many bytes (a web page up to twice as many); the rest
+#: is reported in a warning.
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 #: No reader returns more lines than this.
 MAX_LINES = 100_000
@@ -73,8 +74,8 @@ def _load(source, filename) -> tuple[bytes, int, str]:
         size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
-            if size > MAX_TEXT_BYTES and _looks_like_text_head(head):
-                data = head + handle.read(MAX_TEXT_BYTES - len(head))
+            if size > 2 * MAX_TEXT_BYTES and _looks_like_text_head(head):
+                data = head + handle.read(2 * MAX_TEXT_BYTES - len(head))
             elif size > MAX_FILE_BYTES:
                 raise DocumentError(_too_large_message(size))
             else:
@@ -145,7 +146,7 @@ def _dispatch(kind: str, data: bytes, total_size: int, name: str) -> Document:
     if kind == "html":
         from .formats.webpage import read_html
 
-        return read_html(data)
+        return read_html(data, total_size)
     from .formats.text import read_text
 
     return read_text(data, total_size)

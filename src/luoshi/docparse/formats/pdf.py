@@ -20,7 +20,7 @@ from ..readers import Document, DocumentError
 MAX_PDF_PAGES = 200
 
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－―~～·•]*(第\s*)?[\d０-９]+(\s*页)?(\s*[/／]\s*\d+|\s*共\s*\d+\s*页)?[\s\-—–－―~～·•]*$"
     r"|^[\s\-—–－―]*[ivxlcIVXLC]+[\s\-—–－―]*$"
@@ -34,14 +34,15 @@ _STARTS_ITEM = re.compile(
 
 @dataclass
 class _Row:
-    """One visual line of a page: its text and its box (PDF points, y up)."""
+    """One visual line of a page: its characters ``(x0, x1, text)`` and its box (PDF points, y up)."""
 
-    text: str
+    chars: list[tuple[float, float, str]]
     x0: float
     x1: float
     top: float
     bottom: float
     page: int
+    text: str = ""
 
     @property
     def height(self) -> float:
@@ -132,12 +133,14 @@ def _text_lines(item):
 
 
 def _page_rows(layout, number: int) -> list[_Row]:
-    """A page's text lines, merged into visual rows, top to bottom."""
+    """A page's text lines, merged into visual rows, top to bottom, with their text."""
+    from pdfminer.layout import LTChar
+
     pieces = []
     for line in _text_lines(layout):
-        text = _CJK_SPACE.sub("", line.get_text().replace("\n", " ")).strip()
-        if text:
-            pieces.append(_Row(text, line.x0, line.x1, line.y1, line.y0, number))
+        chars = [(char.x0, char.x1, char.get_text()) for char in line if isinstance(char, LTChar)]
+        if any(text.strip() for _x0, _x1, text in chars):
+            pieces.append(_Row(chars, line.x0, line.x1, line.y1, line.y0, number))
     pieces.sort(key=lambda row: (-row.top, row.x0))
     rows: list[_Row] = []
     for piece in pieces:
@@ -145,6 +148,8 @@ def _page_rows(layout, number: int) -> list[_Row]:
             rows[-1] = _merge(rows[-1], piece)
         else:
             rows.append(piece)
+    for row in rows:
+        row.text = _row_text(row)
     return rows
 
 
@@ -154,15 +159,45 @@ def _same_row(a: _Row, b: _Row) -> bool:
 
 
 def _merge(a: _Row, b: _Row) -> _Row:
-    left, right = (a, b) if a.x0 <= b.x0 else (b, a)
+    """One row of two pieces on the same baseline (their characters interleaved by position)."""
     return _Row(
-        f"{left.text} {right.text}",
-        left.x0,
+        a.chars + b.chars,
+        min(a.x0, b.x0),
         max(a.x1, b.x1),
         max(a.top, b.top),
         min(a.bottom, b.bottom),
         a.page,
     )
+
+
+def _row_text(row: _Row) -> str:
+    """The text of a row: characters left to right, spaces only where the gap shows one.
+
+    Between Chinese characters a space needs a wide gap (a table's columns); between
+    Latin letters or digits a word gap will do. A character drawn twice at the same
+    place (simulated bold) counts once.
+    """
+    em = row.height
+    out: list[str] = []
+    last: tuple[float, float, str] | None = None
+    for char in sorted(row.chars, key=lambda char: char[0]):
+        x0, x1, text = char
+        if not text.strip():
+            continue
+        if last is not None:
+            gap = x0 - last[1]
+            if text == last[2] and abs(x0 - last[0]) < 0.3 * max(x1 - x0, 1.0):
+                continue
+            cjk = _is_cjk(last[2][-1]) or _is_cjk(text[0])
+            if gap > em or (gap > 0.15 * em and not cjk):
+                out.append(" ")
+        out.append(text)
+        last = char
+    return "".join(out).strip()
+
+
+def _is_cjk(char: str) -> bool:
+    return bool(_CJK_CHAR.match(char))
 
 
 def _check_text_layer(pages: list[list[_Row]]) -> None:
@@ -275,7 +310,7 @@ def _continues(previous: tuple[_Row, _Frame], current: tuple[_Row, _Frame | None
         return False
     if prev.text.endswith(_SENTENCE_END) and not indented:
         return False
-    full = prev.x1 >= prev_frame.right - 1.5 * prev_frame.em
+    full = prev.x1 >= prev_frame.right - 2.5 * prev_frame.em  # ragged right (not justified) allowed
     wide_enough = prev.x1 - prev.x0 >= 0.6 * (prev_frame.right - prev_frame.left)
     not_indented = row.x0 <= frame.left + 0.8 * frame.em
     return full and wide_enough and not_indented

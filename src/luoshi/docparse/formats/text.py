@@ -37,7 +37,7 @@ def _truncation_message(read: int, total: int) -> str:
 
 
 def cut_at_newline(data: bytes) -> bytes:
-    """Cut ``data`` after its last newline so no character is split (UTF-16 aware)."""
+    """Cut ``data`` after its last newline (or ``>``) so no character is split (UTF-16 aware)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         le = data.startswith(codecs.BOM_UTF16_LE)
         newline = b"\n\x00" if le else b"\x00\n"
@@ -46,7 +46,10 @@ def cut_at_newline(data: bytes) -> bytes:
         while index > 0 and index % 2:
             index = data.rfind(newline, 0, index)
         return data[: index + 2] if index > 0 else data[:end]
+    # Neither "\n" nor ">" can be part of a UTF-8 or GB18030 multi-byte character.
     index = data.rfind(b"\n")
+    if index <= 0:
+        index = data.rfind(b">")
     return data[: index + 1] if index > 0 else data
 
 
