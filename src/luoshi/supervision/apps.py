@@ -6,3 +6,10 @@ class SupervisionConfig(AppConfig):
 
     name = "luoshi.supervision"
     verbose_name = "督查督办"
+
+    def ready(self) -> None:
+        from luoshi.plans.services import register_merge_hook
+
+        from .services import move_unit_rows
+
+        register_merge_hook(move_unit_rows)

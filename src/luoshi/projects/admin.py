@@ -1,0 +1,69 @@
+"""The Chinese admin for major projects; history, snapshots and reconciliations are
+read-only (they change only through the services)."""
+
+from django.contrib import admin
+
+from .models import Project, ProjectChange, ProjectUpdate, Reconciliation, ReconciliationLine
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ProjectUpdateInline(ReadOnlyInline):
+    model = ProjectUpdate
+    fields = [
+        "period_key",
+        "source",
+        "reported_on",
+        "funds_allocated",
+        "funds_paid",
+        "physical_progress",
+        "state",
+    ]
+
+
+class ProjectChangeInline(ReadOnlyInline):
+    model = ProjectChange
+    fields = ["at", "action", "actor_name", "changes", "reason"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "owner_unit",
+        "part",
+        "funds_allocated",
+        "funds_paid",
+        "physical_progress",
+    ]
+    list_filter = ["year", "part"]
+    search_fields = ["code", "name", "owner_unit__name"]
+    autocomplete_fields = ["owner_unit"]
+    raw_id_fields = ["part", "task"]
+    inlines = [ProjectUpdateInline, ProjectChangeInline]
+
+
+class ReconciliationLineInline(ReadOnlyInline):
+    model = ReconciliationLine
+    fields = ["field", "reported", "confirmed", "difference", "flagged"]
+
+
+@admin.register(Reconciliation)
+class ReconciliationAdmin(admin.ModelAdmin):
+    list_display = ["project", "period_key", "state", "confirmed_at"]
+    list_filter = ["state", "period_key"]
+    search_fields = ["project__code", "project__name"]
+    inlines = [ReconciliationLineInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,410 @@
+"""Every write of the major-projects domain, one function each: register and import
+projects, weekly updates (每周调度), biweekly reconciliation (双周对账); and the figures
+of any date for the 四比四提高 rates. Each write checks permission, validates the figures
+(Chinese message naming the field) and records who changed what, when and why."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from luoshi.accounts.permissions import Actor
+from luoshi.core import clock
+from luoshi.reporting.periods import Cadence, span_for_key
+from luoshi.supervision.sheets import SheetError
+
+from . import permissions
+from .choices import ProjectAction, ReconField, ReconState, UpdateSource, UpdateState
+from .ledger import read_confirmed, read_projects, read_updates
+from .models import Project, ProjectChange, ProjectUpdate, Reconciliation, ReconciliationLine
+from .rates import Figures, Rates, rates, rates_by
+from .validation import LABELS, REPORTED_FIELDS, figure_errors
+
+PLAN_FIELDS = [
+    "name",
+    "year",
+    "owner_unit",
+    "part",
+    "task",
+    "total_investment",
+    "annual_planned_investment",
+    "planned_start",
+    "planned_completion",
+]
+ALL_FIELDS = PLAN_FIELDS + REPORTED_FIELDS
+
+
+class ProjectError(ValueError):
+    """A write refused for bad input; the message is Chinese and names the field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
+def _history(project: Project, action: str, actor: Actor, changes: dict, reason: str = "") -> ProjectChange:
+    return ProjectChange.objects.create(
+        project=project,
+        action=action,
+        changes={name: [_plain(old), _plain(new)] for name, (old, new) in changes.items()},
+        actor=actor.user,
+        actor_name=actor.name,
+        at=clock.now(),
+        reason=reason,
+    )
+
+
+def _apply(project: Project, values: dict) -> dict:
+    """Set ``values`` on the project; the changes as field → (before, after)."""
+    changes = {}
+    for name, value in values.items():
+        old = getattr(project, name)
+        if isinstance(old, Decimal) and value is not None:
+            value = Decimal(value)
+        if old != value:
+            changes[name] = (old, value)
+            setattr(project, name, value)
+    return changes
+
+
+def _validate(project: Project, where: str = "") -> None:
+    values = {name: getattr(project, name) for name in ALL_FIELDS + ["code"]}
+    problems = figure_errors(values, clock.today())
+    if problems:
+        raise ProjectError(where + "；".join(message for _field, message in problems), problems[0][0])
+
+
+def _snapshot(project: Project, source: str, actor: Actor, **extra) -> ProjectUpdate:
+    return ProjectUpdate.objects.create(
+        project=project,
+        source=source,
+        reported_on=clock.today(),
+        reporter=actor.user,
+        **{name: getattr(project, name) for name in REPORTED_FIELDS},
+        **extra,
+    )
+
+
+# ---------------------------------------------------------------- registering
+
+
+@dataclass
+class ProjectImport:
+    created: list[Project]
+    updated: list[Project]
+    unchanged: int
+
+
+@transaction.atomic
+def register_project(actor: Actor, *, code: str, name: str, owner_unit, **values) -> Project:
+    """Register one project with its plan figures (and any reported ones)."""
+    permissions.check_manage(actor)
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code:
+        raise ProjectError("项目编号不能为空", "code")
+    if not name:
+        raise ProjectError("项目名称不能为空", "name")
+    if owner_unit is None:
+        raise ProjectError("请指定责任单位", "owner_unit")
+    if Project.objects.filter(code=code).exists():
+        raise ProjectError(f"项目编号 {code} 已存在", "code")
+    unknown = set(values) - set(ALL_FIELDS)
+    if unknown:
+        raise ProjectError(f"未知的项目字段：{'、'.join(sorted(unknown))}", sorted(unknown)[0])
+    values.setdefault("year", clock.today().year)
+    project = Project(code=code, name=name, owner_unit=owner_unit)
+    changes = _apply(project, values)
+    _validate(project)
+    project.save()
+    _history(project, ProjectAction.CREATE, actor, changes)
+    _snapshot(project, UpdateSource.IMPORT, actor)
+    return project
+
+
+@transaction.atomic
+def import_projects(actor: Actor, data: bytes, name: str) -> ProjectImport:
+    """Import a project ledger: a row per project, matched by 项目编号 (new ones created,
+    known ones updated with the cells given). Any bad cell or broken rule refuses the whole
+    file, every problem listed by row and field."""
+    permissions.check_manage(actor)
+    rows = read_projects(data, name)
+    existing = {
+        p.code: p
+        for p in Project.objects.select_for_update().filter(code__in=[r.values["code"] for r in rows])
+    }
+    errors, created, updated, unchanged = [], [], [], 0
+    for row in rows:
+        values = dict(row.values)
+        code = values.pop("code")
+        project = existing.get(code)
+        is_new = project is None
+        if is_new:
+            project = Project(code=code, year=clock.today().year)
+        changes = _apply(project, values)
+        try:
+            _validate(project, f"第{row.number}行（项目 {code}）：")
+        except ProjectError as exc:
+            errors.append(str(exc))
+            continue
+        if not changes and not is_new:
+            unchanged += 1
+            continue
+        project.save()
+        reason = f"项目台账 {name} 第{row.number}行"
+        _history(project, ProjectAction.CREATE if is_new else ProjectAction.IMPORT, actor, changes, reason)
+        if any(field in changes for field in REPORTED_FIELDS) or is_new:
+            _snapshot(project, UpdateSource.IMPORT, actor)
+        (created if is_new else updated).append(project)
+    if errors:
+        raise SheetError(errors)
+    return ProjectImport(created, updated, unchanged)
+
+
+# ---------------------------------------------------------------- weekly updates
+
+
+def _week(key: str):
+    try:
+        span = span_for_key(key)
+    except ValueError as exc:
+        raise ProjectError(str(exc), "period") from None
+    if span.cadence != Cadence.WEEK:
+        raise ProjectError(f"每周调度应按周填报（如 2025-W19），{span.label}不是一周", "period")
+    if span.start > clock.today():
+        raise ProjectError(f"{span.label}尚未开始，不能提前报送", "period")
+    return span
+
+
+@transaction.atomic
+def submit_update(
+    actor: Actor,
+    project: Project,
+    week: str,
+    figures: dict,
+    *,
+    progress_text: str = "",
+    problems: str = "",
+) -> ProjectUpdate:
+    """每周调度: the owner unit reports the project's figures for a week; the project takes
+    them on. Again in the same week: the week's update is replaced (both recorded)."""
+    project = Project.objects.select_for_update().select_related("owner_unit").get(pk=project.pk)
+    permissions.check_update(actor, project)
+    span = _week(week)
+    unknown = set(figures) - set(REPORTED_FIELDS)
+    if unknown:
+        raise ProjectError(
+            f"每周调度不能修改：{'、'.join(LABELS.get(n, n) for n in sorted(unknown))}", sorted(unknown)[0]
+        )
+    changes = _apply(project, {name: value for name, value in figures.items() if value is not None})
+    _validate(project)
+    project.save()
+    _history(project, ProjectAction.UPDATE, actor, changes, f"{span.label}每周调度")
+    values = {name: getattr(project, name) for name in REPORTED_FIELDS}
+    update, _created = ProjectUpdate.objects.update_or_create(
+        project=project,
+        period_key=span.key,
+        defaults={
+            **values,
+            "source": UpdateSource.WEEKLY,
+            "reported_on": clock.today(),
+            "progress_text": (progress_text or "").strip(),
+            "problems": (problems or "").strip(),
+            "state": UpdateState.REPORTED,
+            "reporter": actor.user,
+        },
+    )
+    return update
+
+
+@transaction.atomic
+def import_updates(actor: Actor, data: bytes, name: str, week: str) -> list[ProjectUpdate]:
+    """A week's updates of many projects from one sheet (项目编号 + the figures); all or
+    nothing."""
+    rows = read_updates(data, name)
+    _week(week)
+    projects = {
+        p.code: p
+        for p in permissions.visible_projects(actor).filter(code__in=[r.values["code"] for r in rows])
+    }
+    errors, updates = [], []
+    for row in rows:
+        values = dict(row.values)
+        code = values.pop("code")
+        values.pop("name", None)
+        text, problems = values.pop("progress_text", ""), values.pop("problems", "")
+        project = projects.get(code)
+        if project is None:
+            errors.append(f"第{row.number}行：项目编号 {code} 不存在或无权查看")
+            continue
+        try:
+            with transaction.atomic():
+                updates.append(
+                    submit_update(actor, project, week, values, progress_text=text, problems=problems)
+                )
+        except ProjectError as exc:
+            errors.append(f"第{row.number}行（项目 {code}）：{exc}")
+    if errors:
+        raise SheetError(errors)
+    return updates
+
+
+# ---------------------------------------------------------------- reconciliation
+
+
+def snapshot_on(project: Project, day: dt.date) -> ProjectUpdate | None:
+    """The figures of ``project`` as reported by ``day``: its last snapshot by then."""
+    return project.updates.filter(reported_on__lte=day).order_by("-reported_on", "-pk").first()
+
+
+@transaction.atomic
+def reconcile(
+    actor: Actor, project: Project, fortnight: str, confirmed: dict, note: str = ""
+) -> Reconciliation:
+    """双周对账: compare the figures reported by the fortnight's end with those the finance
+    side confirms; every difference is a flagged line, and the fortnight's weekly updates
+    are marked 对账一致 or 对账有差异. Again for the same fortnight: replaced."""
+    permissions.check_manage(actor)
+    try:
+        span = span_for_key(fortnight)
+    except ValueError as exc:
+        raise ProjectError(str(exc), "period") from None
+    if span.cadence != Cadence.FORTNIGHT:
+        raise ProjectError(f"双周对账应按双周（如 2025-F10），{span.label}不是双周", "period")
+    unknown = set(confirmed) - set(ReconField.values)
+    if unknown:
+        raise ProjectError(
+            f"对账不比较：{'、'.join(LABELS.get(n, n) for n in sorted(unknown))}", sorted(unknown)[0]
+        )
+    figures = {name: value for name, value in confirmed.items() if value is not None}
+    if not figures:
+        raise ProjectError("请至少给出一项财政确认数", "confirmed")
+    for name, value in figures.items():
+        if Decimal(value) < 0:
+            raise ProjectError(f"{LABELS[name]}的确认数不能为负数（{value}）", name)
+    reported = snapshot_on(project, span.end)
+    if reported is None:
+        raise ProjectError(f"项目 {project.code} 在{span.label}结束前没有报送数据，无从对账", "period")
+    lines = []
+    for name in ReconField.values:
+        if name not in figures:
+            continue
+        mine, theirs = getattr(reported, name), Decimal(figures[name]).quantize(Decimal("0.01"))
+        lines.append(
+            ReconciliationLine(
+                field=name, reported=mine, confirmed=theirs, difference=theirs - mine, flagged=theirs != mine
+            )
+        )
+    flagged = [line for line in lines if line.flagged]
+    state = ReconState.DIFFERS if flagged else ReconState.MATCHED
+    recon, _created = Reconciliation.objects.update_or_create(
+        project=project,
+        period_key=span.key,
+        defaults={
+            "period_start": span.start,
+            "period_end": span.end,
+            "state": state,
+            "note": (note or "").strip(),
+            "confirmed_by": actor.user,
+            "confirmed_at": clock.now(),
+        },
+    )
+    recon.lines.all().delete()
+    for line in lines:
+        line.reconciliation = recon
+    ReconciliationLine.objects.bulk_create(lines)
+    project.updates.filter(
+        source=UpdateSource.WEEKLY, reported_on__gte=span.start, reported_on__lte=span.end
+    ).update(state=UpdateState.DISCREPANT if flagged else UpdateState.RECONCILED, updated_at=clock.now())
+    _history(
+        project,
+        ProjectAction.RECONCILE,
+        actor,
+        {line.field: (line.reported, line.confirmed) for line in flagged},
+        f"{span.label}双周对账：" + ("一致" if not flagged else f"{len(flagged)}项有差异"),
+    )
+    return recon
+
+
+@transaction.atomic
+def import_reconciliation(actor: Actor, data: bytes, name: str, fortnight: str) -> list[Reconciliation]:
+    """The finance side's confirmed figures of many projects from one sheet; all or nothing."""
+    permissions.check_manage(actor)
+    rows = read_confirmed(data, name)
+    projects = {p.code: p for p in Project.objects.filter(code__in=[r.values["code"] for r in rows])}
+    errors, result = [], []
+    for row in rows:
+        values = dict(row.values)
+        code = values.pop("code")
+        values.pop("name", None)
+        project = projects.get(code)
+        if project is None:
+            errors.append(f"第{row.number}行：项目编号 {code} 不存在")
+            continue
+        try:
+            with transaction.atomic():
+                result.append(reconcile(actor, project, fortnight, values))
+        except ProjectError as exc:
+            errors.append(f"第{row.number}行（项目 {code}）：{exc}")
+    if errors:
+        raise SheetError(errors)
+    return result
+
+
+# ---------------------------------------------------------------- figures for the rates
+
+
+def figures_as_of(projects, as_of: dt.date) -> list[Figures]:
+    """Each project's figures as reported by ``as_of`` (projects with nothing reported by
+    then left out), ready for ``rates``."""
+    projects = list(projects.select_related("owner_unit", "part"))
+    latest: dict[int, ProjectUpdate] = {}
+    for update in ProjectUpdate.objects.filter(project__in=projects, reported_on__lte=as_of).order_by(
+        "reported_on", "pk"
+    ):
+        latest[update.project_id] = update
+    result = []
+    for project in projects:
+        snapshot = latest.get(project.pk)
+        if snapshot is None:
+            continue
+        result.append(
+            Figures(
+                code=project.code,
+                name=project.name,
+                owner=project.owner_unit.name,
+                campaign=f"{project.part.key} {project.part.title}" if project.part else "",
+                annual_planned_investment=project.annual_planned_investment,
+                annual_completed_investment=snapshot.annual_completed_investment,
+                funds_applied=snapshot.funds_applied,
+                funds_won=snapshot.funds_won,
+                funds_allocated=snapshot.funds_allocated,
+                funds_paid=snapshot.funds_paid,
+                planned_start=project.planned_start,
+                actual_start=snapshot.actual_start,
+                physical_progress=snapshot.physical_progress,
+            )
+        )
+    return result
+
+
+def project_rates(actor: Actor, as_of: dt.date, by: str | None = None) -> Rates | dict[str, Rates]:
+    """四比四提高 of the projects ``actor`` sees, as of ``as_of``: overall, or per owner unit
+    (``by="unit"``) or campaign (``by="campaign"``)."""
+    figures = figures_as_of(permissions.visible_projects(actor), as_of)
+    return rates(figures, as_of) if by is None else rates_by(figures, as_of, by)
+
+
+def move_unit_rows(keep, other) -> None:
+    """Merge hook: projects of a merged unit move to the unit kept."""
+    Project.objects.filter(owner_unit=other).update(owner_unit=keep)

@@ -1,0 +1,91 @@
+"""The Chinese admin for supervision items and rectification ledgers. History rows and
+evidence are read-only: they change only through the services."""
+
+from django.contrib import admin
+
+from .models import ItemEvidence, ItemTransition, Ledger, LedgerUpload, SupervisionItem
+
+
+class ItemTransitionInline(admin.TabularInline):
+    model = ItemTransition
+    extra = 0
+    can_delete = False
+    fields = [
+        "at",
+        "action",
+        "from_state",
+        "to_state",
+        "from_level",
+        "to_level",
+        "actor_name",
+        "actor_unit",
+        "comment",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ItemEvidenceInline(admin.TabularInline):
+    model = ItemEvidence
+    extra = 0
+    can_delete = False
+    fields = ["name", "file", "size", "transition", "uploaded_by", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SupervisionItem)
+class SupervisionItemAdmin(admin.ModelAdmin):
+    list_display = ["pk", "title", "source", "level", "state", "lead_unit", "deadline", "closed_at"]
+    list_filter = ["state", "level", "source", "ledger"]
+    search_fields = ["title", "content", "lead_unit__name"]
+    date_hierarchy = "deadline"
+    autocomplete_fields = ["lead_unit", "cooperating_units"]
+    raw_id_fields = ["task", "report", "parent", "part", "ledger"]
+    readonly_fields = [
+        "state",
+        "level",
+        "closed_at",
+        "escalated_for",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [ItemTransitionInline, ItemEvidenceInline]
+
+
+class LedgerUploadInline(admin.TabularInline):
+    model = LedgerUpload
+    extra = 0
+    can_delete = False
+    fields = ["file_name", "file", "created_count", "updated_count", "uploaded_by", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ledger)
+class LedgerAdmin(admin.ModelAdmin):
+    list_display = ["title", "source", "part", "created_at"]
+    list_filter = ["source"]
+    search_fields = ["title"]
+    raw_id_fields = ["part"]
+    inlines = [LedgerUploadInline]
+
+
+@admin.register(ItemTransition)
+class ItemTransitionAdmin(admin.ModelAdmin):
+    list_display = ["item", "action", "from_state", "to_state", "actor_name", "at"]
+    list_filter = ["action"]
+    search_fields = ["item__title", "actor_name", "comment"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,211 @@
+"""Rectification ledgers (整改台账) as spreadsheets: read a list of problems into checked
+rows, and write items back out with their current states. An exported ledger imports
+again: its 编号 column brings each row back to the item it came from."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from luoshi.core import clock
+from luoshi.plans.models import Unit
+
+from .choices import Action, Level, Source
+from .models import SupervisionItem
+from .sheets import (
+    ALERT_FILL,
+    Column,
+    SheetError,
+    find_unit,
+    finish_sheet,
+    new_sheet,
+    parse_date,
+    read_rows,
+    split_names,
+    text_of,
+    workbook,
+)
+from .status import deadline_status
+
+IMPORT_COLUMNS = [
+    Column("item_id", ("编号", "事项编号", "督办编号"), width=8),
+    Column("number", ("序号",), width=6),
+    Column("content", ("问题描述", "问题", "存在问题", "问题清单", "督办内容", "督办事项"), True, 40),
+    Column("measures", ("整改措施", "整改举措", "办理措施"), width=36),
+    Column("lead", ("责任单位", "牵头单位", "责任单位(牵头)", "牵头责任单位"), True, 16),
+    Column("cooperating", ("配合单位", "协同单位"), width=16),
+    Column("deadline", ("整改时限", "完成时限", "办理时限", "整改期限"), True, 12),
+    Column("source", ("来源", "问题来源"), width=10),
+    Column("level", ("督办级别", "级别"), width=10),
+]
+
+EXPORT_COLUMNS = [
+    *IMPORT_COLUMNS,
+    Column("state", ("当前状态",), width=12),
+    Column("closed_on", ("办结日期",), width=12),
+    Column("feedback", ("最新反馈",), width=40),
+]
+
+SOURCE_BY_LABEL = {label: value for value, label in Source.choices}
+LEVEL_BY_LABEL = {label: value for value, label in Level.choices}
+
+
+@dataclass
+class LedgerRow:
+    """One checked row of a ledger sheet."""
+
+    number: int  # row number in the sheet
+    item_id: int | None
+    ledger_number: str
+    content: str
+    measures: str
+    lead_unit: Unit
+    cooperating_units: list[Unit] = field(default_factory=list)
+    deadline: dt.date | None = None
+    source: str = Source.RECTIFICATION
+    level: str = Level.NORMAL
+
+
+def read_ledger(data: bytes, name: str) -> list[LedgerRow]:
+    """The rows of a ledger file, every cell checked; SheetError lists every bad cell."""
+    rows = read_rows(data, name, IMPORT_COLUMNS)
+    errors, result = [], []
+    for row in rows:
+        before = len(errors)
+        values = row.values
+
+        def bad(name, message, row=row):
+            column = next(c for c in IMPORT_COLUMNS if c.field == name)
+            errors.append(f"第{row.number}行 {row.cell(name)}（{column.title}）：{message}")
+
+        item_id = None
+        raw_id = text_of(values.get("item_id"))
+        if raw_id:
+            if raw_id.isdigit():
+                item_id = int(raw_id)
+            else:
+                bad("item_id", f"编号“{raw_id}”应为数字（由导出的台账带出，新增行请留空）")
+        content = text_of(values.get("content"))
+        if not content:
+            bad("content", "问题描述不能为空")
+        lead_name = text_of(values.get("lead"))
+        lead = find_unit(lead_name)
+        if not lead_name:
+            bad("lead", "责任单位不能为空")
+        elif lead is None:
+            bad("lead", f"找不到单位“{lead_name}”（请用单位名录中的名称或别名）")
+        cooperating = []
+        for unit_name in split_names(text_of(values.get("cooperating"))):
+            unit = find_unit(unit_name)
+            if unit is None:
+                bad("cooperating", f"找不到单位“{unit_name}”")
+            else:
+                cooperating.append(unit)
+        deadline = None
+        try:
+            deadline = parse_date(values.get("deadline"))
+            if deadline is None:
+                bad("deadline", "整改时限不能为空")
+        except ValueError as exc:
+            bad("deadline", str(exc))
+        source = Source.RECTIFICATION
+        raw_source = text_of(values.get("source"))
+        if raw_source:
+            source = SOURCE_BY_LABEL.get(raw_source) or (raw_source if raw_source in Source.values else None)
+            if source is None:
+                bad("source", f"来源“{raw_source}”无效，可选：{'、'.join(Source.labels)}")
+        level = Level.NORMAL
+        raw_level = text_of(values.get("level"))
+        if raw_level:
+            level = LEVEL_BY_LABEL.get(raw_level) or (raw_level if raw_level in Level.values else None)
+            if level is None:
+                bad("level", f"督办级别“{raw_level}”无效，可选：{'、'.join(Level.labels)}")
+        if len(errors) == before:
+            result.append(
+                LedgerRow(
+                    number=row.number,
+                    item_id=item_id,
+                    ledger_number=text_of(values.get("number"))[:20],
+                    content=content,
+                    measures=text_of(values.get("measures")),
+                    lead_unit=lead,
+                    cooperating_units=cooperating,
+                    deadline=deadline,
+                    source=source,
+                    level=level,
+                )
+            )
+    seen: dict[str, int] = {}
+    for row in result:
+        if row.ledger_number:
+            if row.ledger_number in seen:
+                errors.append(
+                    f"第{row.number}行：序号 {row.ledger_number} 与第{seen[row.ledger_number]}行重复"
+                )
+            seen.setdefault(row.ledger_number, row.number)
+    if errors:
+        raise SheetError(errors)
+    return result
+
+
+def ledger_rows(items) -> list[list]:
+    """The export rows of ``items``, in order."""
+    today = clock.today()
+    items = list(
+        items.select_related("lead_unit").prefetch_related("cooperating_units", "transitions")
+        if hasattr(items, "select_related")
+        else items
+    )
+    rows = []
+    for item in items:
+        feedback = [t for t in item.transitions.all() if t.action == Action.FEEDBACK]
+        latest = max(feedback, key=lambda t: (t.at, t.pk)) if feedback else None
+        rows.append(
+            [
+                item.pk,
+                item.ledger_number,
+                item.content,
+                item.measures,
+                item.lead_unit.name,
+                "、".join(unit.name for unit in item.cooperating_units.all()),
+                item.deadline,
+                item.get_source_display(),
+                item.get_level_display(),
+                item.get_state_display(),
+                clock_date(item.closed_at),
+                latest.comment if latest else "",
+                deadline_status(item, today),
+            ]
+        )
+    return rows
+
+
+def clock_date(moment: dt.datetime | None) -> dt.date | None:
+    if moment is None:
+        return None
+    from django.utils import timezone
+
+    return timezone.localtime(moment).date()
+
+
+def write_ledger(items, title: str, path: str | Path | None = None):
+    """An xlsx of ``items`` with their states; overdue open items' deadlines in red.
+    Returns the workbook (saved to ``path`` when given)."""
+    book = workbook()
+    sheet = new_sheet(book, "整改台账", title, EXPORT_COLUMNS)
+    deadline_col = [c.field for c in EXPORT_COLUMNS].index("deadline") + 1
+    for row in ledger_rows(items):
+        status = row.pop()
+        sheet.append(row)
+        sheet.cell(row=sheet.max_row, column=deadline_col).number_format = "yyyy-mm-dd"
+        closed = sheet.cell(row=sheet.max_row, column=len(EXPORT_COLUMNS) - 1)
+        closed.number_format = "yyyy-mm-dd"
+        if status == "overdue":
+            sheet.cell(row=sheet.max_row, column=deadline_col).fill = ALERT_FILL
+    finish_sheet(sheet, len(EXPORT_COLUMNS))
+    if path is not None:
+        book.save(path)
+    return book
+
+
+def items_of_ledger(ledger) -> "list[SupervisionItem]":
+    return ledger.items.order_by("pk")

@@ -1,0 +1,632 @@
+"""Every write of the supervision domain, one function each, used by pages, API and CLI
+alike: each checks permission, changes the item and writes its history row (who, when,
+from, to, why) with the evidence files that came with the step."""
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from luoshi.accounts.choices import Role
+from luoshi.accounts.models import Profile
+from luoshi.accounts.permissions import Actor, unit_of
+from luoshi.core import clock
+from luoshi.plans.models import Part, Task, Unit
+from luoshi.reporting.models import Message, Report
+from luoshi.reporting.services import EVIDENCE_SUFFIXES, MAX_EVIDENCE_BYTES
+from luoshi.reporting.workdays import add_workdays
+
+from . import permissions
+from .choices import OPEN_STATES, TRANSITIONS, Action, ItemState, Level, Source, next_level
+from .ledger import read_ledger
+from .models import ItemEvidence, ItemTransition, Ledger, LedgerUpload, SupervisionItem
+from .sheets import SheetError
+
+INSTRUCTION_WORKDAYS = 5  # a 批示 without a deadline is due five working days on
+
+
+class SupervisionError(ValueError):
+    """A write refused for bad input; the message is Chinese and names the field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """An uploaded file: its name and bytes."""
+
+    name: str
+    content: bytes
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _record(
+    item: SupervisionItem,
+    action: str,
+    actor: Actor,
+    *,
+    from_state: str = "",
+    to_state: str | None = None,
+    from_level: str = "",
+    to_level: str = "",
+    comment: str = "",
+) -> ItemTransition:
+    unit = unit_of(actor)
+    return ItemTransition.objects.create(
+        item=item,
+        action=action,
+        from_state=from_state,
+        to_state=to_state or item.state,
+        from_level=from_level,
+        to_level=to_level,
+        actor=actor.user,
+        actor_name=actor.name,
+        actor_unit=unit.name if unit else "",
+        at=clock.now(),
+        comment=comment,
+    )
+
+
+def _check_files(files: Iterable[EvidenceFile]) -> list[EvidenceFile]:
+    files = list(files or ())
+    for upload in files:
+        suffix = ("." + upload.name.rsplit(".", 1)[-1].lower()) if "." in upload.name else ""
+        if suffix not in EVIDENCE_SUFFIXES:
+            raise SupervisionError(
+                f"佐证材料 {upload.name} 的类型不受支持（可用：{'、'.join(sorted(EVIDENCE_SUFFIXES))}）",
+                "evidence",
+            )
+        if not upload.content:
+            raise SupervisionError(f"佐证材料 {upload.name} 是空文件", "evidence")
+        if len(upload.content) > MAX_EVIDENCE_BYTES:
+            raise SupervisionError(
+                f"佐证材料 {upload.name} 超过 {MAX_EVIDENCE_BYTES // 1024 // 1024} MB", "evidence"
+            )
+    return files
+
+
+def _attach(item: SupervisionItem, transition: ItemTransition, actor: Actor, files) -> None:
+    for upload in files:
+        evidence = ItemEvidence(
+            item=item,
+            transition=transition,
+            name=upload.name[:255],
+            size=len(upload.content),
+            sha256=hashlib.sha256(upload.content).hexdigest(),
+            uploaded_by=actor.user,
+        )
+        evidence.file.save(upload.name, ContentFile(upload.content), save=False)
+        evidence.save()
+
+
+def _locked(item: SupervisionItem) -> SupervisionItem:
+    return SupervisionItem.objects.select_for_update().select_related("lead_unit").get(pk=item.pk)
+
+
+def _users_of(unit_ids: Iterable[int], roles: Iterable[str]):
+    user_ids = Profile.objects.filter(unit_id__in=list(unit_ids), role__in=list(roles)).values_list(
+        "user_id", flat=True
+    )
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+
+
+def _verifiers(item: SupervisionItem):
+    roles = Profile.objects.filter(role__in=(Role.VERIFIER, Role.COORDINATOR))
+    if item.part_id:
+        office_units = item.part.task_forces.exclude(office=None).values_list("office_id", flat=True)
+        roles = roles | Profile.objects.filter(role=Role.OFFICE, unit_id__in=list(office_units))
+    roles = roles.exclude(unit_id__in=permissions.item_unit_ids(item))
+    return get_user_model().objects.filter(pk__in=roles.values_list("user_id", flat=True), is_active=True)
+
+
+def _message(users, subject: str, item: SupervisionItem, body: str = "") -> None:
+    Message.objects.bulk_create(
+        [Message(user=user, subject=subject, body=body, url=f"/supervision/{item.pk}/") for user in users]
+    )
+
+
+def _text(value, name: str, label: str, *, required: bool = True) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise SupervisionError(f"{label}不能为空", name)
+    return text
+
+
+def _title_from(content: str) -> str:
+    first = content.strip().split("\n")[0]
+    return first if len(first) <= 60 else first[:59] + "…"
+
+
+# ---------------------------------------------------------------- creating
+
+
+def _new_item(
+    actor: Actor,
+    *,
+    content: str,
+    lead_unit: Unit | None,
+    deadline: dt.date | None,
+    source: str,
+    level: str = Level.NORMAL,
+    cooperating_units: Iterable[Unit] = (),
+    title: str = "",
+    measures: str = "",
+    task: Task | None = None,
+    part: Part | None = None,
+    report: Report | None = None,
+    parent: SupervisionItem | None = None,
+    ledger=None,
+    ledger_number: str = "",
+    comment: str = "",
+) -> SupervisionItem:
+    content = _text(content, "content", "督办内容")
+    if lead_unit is None:
+        raise SupervisionError("请指定牵头单位", "lead_unit")
+    if not isinstance(deadline, dt.date):
+        raise SupervisionError("请指定办理时限", "deadline")
+    if source not in Source.values:
+        raise SupervisionError(f"来源“{source}”无效，可选：{'、'.join(Source.labels)}", "source")
+    if level not in Level.values:
+        raise SupervisionError(f"督办级别“{level}”无效，可选：{'、'.join(Level.labels)}", "level")
+    if task is not None and part is not None and task.part_id != part.pk:
+        raise SupervisionError(f"任务 {task.section.sid} 不属于攻坚“{part.title}”", "part")
+    cooperating = [unit for unit in dict.fromkeys(cooperating_units) if unit.pk != lead_unit.pk]
+    item = SupervisionItem.objects.create(
+        title=(title or "").strip()[:300] or _title_from(content),
+        content=content,
+        measures=(measures or "").strip(),
+        source=source,
+        level=level,
+        state=ItemState.ASSIGNED,
+        lead_unit=lead_unit,
+        deadline=deadline,
+        part=part or (task.part if task else None),
+        task=task,
+        report=report,
+        parent=parent,
+        ledger=ledger,
+        ledger_number=(ledger_number or "").strip(),
+        created_by=actor.user,
+    )
+    item.cooperating_units.set(cooperating)
+    _record(item, Action.CREATE, actor, to_state=ItemState.ASSIGNED, to_level=level, comment=comment)
+    _message(
+        _users_of([lead_unit.pk], (Role.REPORTER, Role.HEAD)),
+        f"新督办事项：{item.title}（{deadline:%m月%d日}前办结）",
+        item,
+        content,
+    )
+    return item
+
+
+@transaction.atomic
+def create_item(
+    actor: Actor,
+    *,
+    content: str,
+    lead_unit: Unit | None,
+    deadline: dt.date | None,
+    source: str,
+    level: str = Level.NORMAL,
+    cooperating_units: Iterable[Unit] = (),
+    title: str = "",
+    measures: str = "",
+    task: Task | None = None,
+    part: Part | None = None,
+    comment: str = "",
+) -> SupervisionItem:
+    """交办: open a supervision item for a lead unit with a deadline."""
+    campaign = part or (task.part if task else None)
+    permissions.check(actor, Action.CREATE, part_id=campaign.pk if campaign else None)
+    if isinstance(deadline, dt.date) and deadline < clock.today():
+        raise SupervisionError(f"办理时限 {deadline} 早于今天", "deadline")
+    return _new_item(
+        actor,
+        content=content,
+        lead_unit=lead_unit,
+        deadline=deadline,
+        source=source,
+        level=level,
+        cooperating_units=cooperating_units,
+        title=title,
+        measures=measures,
+        task=task,
+        part=part,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def instruct(
+    actor: Actor,
+    target: Task | Report | SupervisionItem,
+    text: str,
+    *,
+    lead_unit: Unit | None = None,
+    deadline: dt.date | None = None,
+    level: str = Level.NORMAL,
+) -> SupervisionItem:
+    """A leader's 批示 on a task, a report or an item becomes a supervision item in one
+    step: the lead unit defaults to the task's lead, the report's unit or the item's lead;
+    the deadline to five working days from today."""
+    permissions.check(actor, "instruct")
+    text = _text(text, "text", "批示内容")
+    task = report = parent = None
+    if isinstance(target, Task):
+        task = target
+        default_unit = next(iter(task.leads()), None)
+        about = f"任务 {task.section.sid} {task.title}"
+    elif isinstance(target, Report):
+        report, task = target, target.task
+        default_unit = report.unit
+        about = f"{report.unit.name}{report.period.label}报告（任务 {task.section.sid}）"
+    elif isinstance(target, SupervisionItem):
+        parent, task = target, target.task
+        default_unit = target.lead_unit
+        about = f"督办事项〔{target.pk}〕{target.title}"
+    else:
+        raise SupervisionError("批示对象只能是任务、进度报告或督办事项", "target")
+    today = clock.today()
+    deadline = deadline or add_workdays(today, INSTRUCTION_WORKDAYS)
+    if deadline < today:
+        raise SupervisionError(f"办理时限 {deadline} 早于今天", "deadline")
+    return _new_item(
+        actor,
+        content=f"{text}\n（批示对象：{about}）",
+        title=f"领导批示：{_title_from(text)}",
+        lead_unit=lead_unit or default_unit,
+        deadline=deadline,
+        source=Source.INSTRUCTION,
+        level=level,
+        task=task,
+        part=parent.part if parent is not None else None,
+        report=report,
+        parent=parent,
+        comment=text,
+    )
+
+
+# ---------------------------------------------------------------- the loop
+
+
+def _step(actor: Actor, item: SupervisionItem, action: str, comment: str, files) -> SupervisionItem:
+    item = _locked(item)
+    permissions.check(actor, action, item)
+    source, target = TRANSITIONS[action]
+    if item.state != source:
+        raise SupervisionError(
+            f"该事项{item.get_state_display()}，不能{permissions.ACTION_VERBS[action]}"
+            f"（只有“{ItemState(source).label}”的事项可以）",
+            "state",
+        )
+    files = _check_files(files)
+    transition = _record(item, action, actor, from_state=source, to_state=target, comment=comment)
+    _attach(item, transition, actor, files)
+    item.state = target
+    if target == ItemState.CLOSED:
+        item.closed_at = transition.at
+    item.save()
+    return item
+
+
+@transaction.atomic
+def accept_item(actor: Actor, item: SupervisionItem, comment: str = "", files=()) -> SupervisionItem:
+    """签收: the lead unit takes the item on (交办 → 办理中)."""
+    return _step(actor, item, Action.ACCEPT, (comment or "").strip(), files)
+
+
+@transaction.atomic
+def feed_back(actor: Actor, item: SupervisionItem, comment: str, files=()) -> SupervisionItem:
+    """反馈: the lead unit reports what it did, with evidence (办理中 → 已反馈)."""
+    comment = _text(comment, "comment", "办理情况")
+    item = _step(actor, item, Action.FEEDBACK, comment, files)
+    _message(_verifiers(item), f"待核查：{item.title}", item, comment)
+    return item
+
+
+@transaction.atomic
+def start_check(actor: Actor, item: SupervisionItem, comment: str = "", files=()) -> SupervisionItem:
+    """核查: a verifier takes up the feedback (已反馈 → 核查中)."""
+    return _step(actor, item, Action.CHECK, (comment or "").strip(), files)
+
+
+def latest_feedback(item: SupervisionItem) -> ItemTransition | None:
+    return item.transitions.filter(action=Action.FEEDBACK).order_by("-at", "-pk").first()
+
+
+@transaction.atomic
+def close_item(actor: Actor, item: SupervisionItem, comment: str = "", files=()) -> SupervisionItem:
+    """销号: a verifier from another unit closes the item (核查中 → 已办结). The latest
+    feedback must carry at least one evidence file."""
+    locked = _locked(item)
+    permissions.check(actor, Action.CLOSE, locked)
+    feedback = latest_feedback(locked)
+    if locked.state == ItemState.VERIFYING and (feedback is None or not feedback.evidence.exists()):
+        raise SupervisionError("销号需要佐证材料：最近一次反馈没有附佐证材料，请退回重办并补充", "evidence")
+    item = _step(actor, locked, Action.CLOSE, (comment or "").strip(), files)
+    _message(_users_of([item.lead_unit_id], (Role.REPORTER, Role.HEAD)), f"已销号：{item.title}", item)
+    return item
+
+
+@transaction.atomic
+def return_item(actor: Actor, item: SupervisionItem, reason: str, files=()) -> SupervisionItem:
+    """退回重办: the verifier sends the item back to the lead unit, saying why
+    (核查中 → 办理中)."""
+    reason = _text(reason, "comment", "退回原因")
+    item = _step(actor, item, Action.RETURN, reason, files)
+    _message(
+        _users_of([item.lead_unit_id], (Role.REPORTER, Role.HEAD)), f"退回重办：{item.title}", item, reason
+    )
+    return item
+
+
+STEP_FUNCTIONS = {
+    Action.ACCEPT: accept_item,
+    Action.FEEDBACK: feed_back,
+    Action.CHECK: start_check,
+    Action.CLOSE: close_item,
+    Action.RETURN: return_item,
+}
+
+
+def take_step(
+    actor: Actor, item: SupervisionItem, action: str, comment: str = "", files=()
+) -> SupervisionItem:
+    """Any step of the loop by its action name (``accept`` ``feedback`` ``check``
+    ``close`` ``return``), for the CLI and generic forms."""
+    function = STEP_FUNCTIONS.get(action)
+    if function is None:
+        names = "、".join(f"{a}（{Action(a).label}）" for a in STEP_FUNCTIONS)
+        raise SupervisionError(f"没有“{action}”这一步，可选：{names}", "action")
+    return function(actor, item, comment, files)
+
+
+# ---------------------------------------------------------------- escalation and edits
+
+
+@transaction.atomic
+def escalate_item(actor: Actor, item: SupervisionItem, reason: str) -> SupervisionItem:
+    """升级督办: raise an open item one level (一般 → 重点 → 挂牌督办)."""
+    item = _locked(item)
+    permissions.check(actor, Action.ESCALATE, item)
+    if item.state not in OPEN_STATES:
+        raise SupervisionError("该事项已办结，不能升级督办", "level")
+    higher = next_level(item.level)
+    if higher is None:
+        raise SupervisionError("该事项已是挂牌督办，无法再升级", "level")
+    _record(
+        item,
+        Action.ESCALATE,
+        actor,
+        from_state=item.state,
+        from_level=item.level,
+        to_level=higher,
+        comment=_text(reason, "comment", "升级原因"),
+    )
+    item.level = higher
+    item.save()
+    return item
+
+
+def escalate_overdue(actor: Actor, item: SupervisionItem, today: dt.date) -> bool:
+    """Raise an overdue open item one level, once per deadline, claimed by a conditional
+    update so two runs never both escalate it. True when this call raised it. An item
+    already at 挂牌督办 is only marked as done for this deadline."""
+    if item.state not in OPEN_STATES or item.deadline >= today or item.escalated_for == item.deadline:
+        return False
+    before = item.level
+    higher = next_level(before) or before
+    with transaction.atomic():
+        claimed = (
+            SupervisionItem.objects.filter(
+                pk=item.pk, state__in=OPEN_STATES, level=before, deadline=item.deadline
+            )
+            .exclude(escalated_for=item.deadline)
+            .update(level=higher, escalated_for=item.deadline, updated_at=clock.now())
+        )
+        if not claimed or higher == before:
+            return False
+        item.refresh_from_db()
+        _record(
+            item,
+            Action.ESCALATE,
+            actor,
+            from_state=item.state,
+            from_level=before,
+            to_level=higher,
+            comment=f"超过办理时限 {item.deadline:%Y-%m-%d} 未办结，自动升级为{Level(higher).label}",
+        )
+        return True
+
+
+EDITABLE = {
+    "title": "事项",
+    "content": "督办内容",
+    "measures": "整改措施",
+    "deadline": "办理时限",
+    "lead_unit": "牵头单位",
+    "source": "来源",
+    "level": "督办级别",
+    "ledger_number": "台账序号",
+}
+
+
+def _edit(actor: Actor, item: SupervisionItem, changes: dict, cooperating=None, reason: str = "") -> bool:
+    """Apply field changes to a locked item and record what changed; False if nothing did."""
+    changed = []
+    for name, value in changes.items():
+        old = getattr(item, name)
+        if old != value:
+            changed.append(f"{EDITABLE[name]}：{_show(old)} → {_show(value)}")
+            setattr(item, name, value)
+    if cooperating is not None:
+        old_units = list(item.cooperating_units.order_by("pk"))
+        new_units = sorted(
+            {u.pk: u for u in cooperating if u.pk != item.lead_unit_id}.values(), key=lambda u: u.pk
+        )
+        if [u.pk for u in old_units] != [u.pk for u in new_units]:
+            changed.append(
+                f"配合单位：{'、'.join(u.name for u in old_units) or '无'} → {'、'.join(u.name for u in new_units) or '无'}"
+            )
+            item.cooperating_units.set(new_units)
+            item._unit_ids = None
+    if not changed:
+        return False
+    if item.state == ItemState.CLOSED:
+        raise SupervisionError(f"督办事项〔{item.pk}〕已销号，不能再修改（{changed[0]}）", "state")
+    item.save()
+    comment = "；".join(changed) + (f"（{reason}）" if reason else "")
+    _record(item, Action.EDIT, actor, from_state=item.state, comment=comment)
+    return True
+
+
+def _show(value) -> str:
+    if isinstance(value, Unit):
+        return value.name
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value in Level.values:
+        return Level(value).label
+    if value in Source.values:
+        return Source(value).label
+    text = str(value or "")
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+# ---------------------------------------------------------------- rectification ledgers
+
+
+@dataclass
+class LedgerImport:
+    """What a ledger import did."""
+
+    ledger: Ledger
+    upload: LedgerUpload
+    created: list[SupervisionItem]
+    updated: list[SupervisionItem]
+    unchanged: int
+
+
+@transaction.atomic
+def import_ledger(
+    actor: Actor,
+    data: bytes,
+    name: str,
+    *,
+    ledger: Ledger | None = None,
+    title: str = "",
+    part: Part | None = None,
+) -> LedgerImport:
+    """Import a ledger sheet: each row becomes an item (source 整改问题 unless its 来源 says
+    otherwise) or, with its 编号 or 序号, updates the item it came from. Any bad cell
+    refuses the whole file (SheetError lists them all); nothing is half-written."""
+    rows = read_ledger(data, name)
+    campaign = ledger.part if ledger else part
+    permissions.check(actor, Action.CREATE, part_id=campaign.pk if campaign else None)
+    ids = [row.item_id for row in rows if row.item_id]
+    existing = {
+        item.pk: item
+        for item in permissions.visible_items(actor).filter(pk__in=ids).select_for_update(of=("self",))
+    }
+    errors = [
+        f"第{row.number}行：编号 {row.item_id} 的督办事项不存在或无权查看"
+        for row in rows
+        if row.item_id and row.item_id not in existing
+    ]
+    if ledger is None and existing:
+        ledger_ids = {item.ledger_id for item in existing.values()}
+        if len(ledger_ids) == 1 and None not in ledger_ids:
+            ledger = Ledger.objects.get(pk=ledger_ids.pop())
+    for row in rows:
+        item = existing.get(row.item_id)
+        if item is not None and (ledger is None or item.ledger_id != ledger.pk):
+            where = f"台账“{ledger.title}”" if ledger else "同一个台账"
+            errors.append(f"第{row.number}行：编号 {row.item_id} 的督办事项不属于{where}")
+    if errors:
+        raise SheetError(errors)
+    if ledger is None:
+        ledger = Ledger.objects.create(
+            title=(title or "").strip() or Path(name).stem, part=part, created_by=actor.user
+        )
+    by_number = {
+        item.ledger_number: item
+        for item in ledger.items.exclude(ledger_number="").select_for_update()
+        if item.ledger_number
+    }
+    created, updated, unchanged = [], [], 0
+    for row in rows:
+        item = existing.get(row.item_id) or (by_number.get(row.ledger_number) if row.ledger_number else None)
+        try:
+            if item is None:
+                created.append(
+                    _new_item(
+                        actor,
+                        content=row.content,
+                        measures=row.measures,
+                        lead_unit=row.lead_unit,
+                        cooperating_units=row.cooperating_units,
+                        deadline=row.deadline,
+                        source=row.source,
+                        level=row.level,
+                        part=ledger.part,
+                        ledger=ledger,
+                        ledger_number=row.ledger_number,
+                        comment=f"由整改台账“{ledger.title}”第{row.number}行导入",
+                    )
+                )
+                continue
+            item = _locked(item)
+            changes = {
+                "content": row.content,
+                "measures": row.measures,
+                "lead_unit": row.lead_unit,
+                "deadline": row.deadline,
+                "source": row.source,
+                "level": row.level,
+                "ledger_number": row.ledger_number,
+            }
+            if item.content != row.content:
+                changes["title"] = _title_from(row.content)
+            if _edit(actor, item, changes, row.cooperating_units, f"整改台账 {name} 第{row.number}行"):
+                updated.append(item)
+            else:
+                unchanged += 1
+        except SupervisionError as exc:
+            errors.append(f"第{row.number}行：{exc}")
+    if errors:
+        raise SheetError(errors)
+    upload = LedgerUpload(
+        ledger=ledger,
+        file_name=name[:300],
+        sha256=hashlib.sha256(data).hexdigest(),
+        created_count=len(created),
+        updated_count=len(updated),
+        uploaded_by=actor.user,
+    )
+    upload.file.save(Path(name).name or "ledger.xlsx", ContentFile(data), save=False)
+    upload.save()
+    return LedgerImport(ledger, upload, created, updated, unchanged)
+
+
+def move_unit_rows(keep: Unit, other: Unit) -> None:
+    """Merge hook: items led by or shared with a merged unit move to the unit kept."""
+    SupervisionItem.objects.filter(lead_unit=other).update(lead_unit=keep)
+    through = SupervisionItem.cooperating_units.through
+    for row in through.objects.filter(unit=other):
+        if (
+            row.supervisionitem.lead_unit_id == keep.pk
+            or through.objects.filter(supervisionitem_id=row.supervisionitem_id, unit=keep).exists()
+        ):
+            row.delete()
+        else:
+            row.unit = keep
+            row.save()
