@@ -50,7 +50,7 @@ def test_notice_goes_out_on_every_channel_once(personas, smtp, robot):
     assert Message.objects.filter(user=personas["reporter_b"], subject="督办事项即将到期").count() == 1
     assert len(smtp.messages) == 1
     mail = smtp.messages[0]
-    assert mail["Subject"] == "【落实】督办事项即将到期"
+    assert SmtpServer.subject_of(mail) == "【落实】督办事项即将到期"
     assert sorted(smtp.envelopes[0][1]) == ["fgj@example.gov.cn", "reporter_b@example.gov.cn"]
     assert "办理期限：6月12日（周四）" in SmtpServer.text_of(mail)
     assert "办理期限：6月12日（周四）" in SmtpServer.html_of(mail)

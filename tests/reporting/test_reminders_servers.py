@@ -41,6 +41,18 @@ class SmtpServer:
     def __exit__(self, *exc) -> None:
         self.controller.stop()
 
+    def recipients_of(self, message) -> list[str]:
+        """The envelope recipients a received message was delivered to."""
+        with self.lock:
+            return next(
+                rcpts for m, (_, rcpts) in zip(self.messages, self.envelopes, strict=True) if m is message
+            )
+
+    @staticmethod
+    def subject_of(message) -> str:
+        """The decoded subject (a long one arrives folded onto a continuation line)."""
+        return " ".join(str(message["Subject"]).split())
+
     @staticmethod
     def text_of(message) -> str:
         return message.get_body(preferencelist=("plain",)).get_content()

@@ -1,0 +1,446 @@
+"""Which reporting reminders are due at a moment (催报提醒), and sending them.
+
+For each period of a plan whose due date is near, each unit that has reports due for it
+(a lead or cooperator of a task reported on in that period) and has not submitted all of
+them is told, on the official working-day calendar:
+
+=================  ==========================================  =============================
+kind               when (local time)                           to
+=================  ==========================================  =============================
+``before``         ``remind_days_before`` working days before  the unit's reporters, the
+                   the due date, from 09:00                    unit's mailbox and group robot
+``due_day``        the due date, from 09:00                    the same
+``overdue``        the first working day after it, 09:00       the same
+``escalate_head``  ``escalate_head_after`` working days after  the unit's heads
+                   it, 09:00; with 0, the due date at 17:00
+``escalate_office``  ``escalate_office_after`` working days    the task-force office (users,
+                   after it, 09:00; with 0, the due date 17:00  mailbox, robot) and the plan's
+                                                               robot: all late units of its
+                                                               campaigns in one message
+=================  ==========================================  =============================
+
+A reminder missed at its time (the server was down) still goes out until the end of the
+next working day; ``due_day`` only on the due date. Each reminder has a key
+(``report:{kind}:{period}:{unit}:{plan series}``) and ``send_notice`` sends a key once,
+however many ``luoshi tick`` run at once.
+"""
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from luoshi.accounts.choices import Role
+from luoshi.accounts.models import Profile
+from luoshi.plans.choices import TaskRole, UnitKind
+from luoshi.plans.models import Plan, Task, TaskForce, TaskUnit, Unit
+
+from .choices import ReminderKind
+from .models import Period, Reminder, Report
+from .notify import send_notice
+from .periods import PeriodSpan
+from .policy import Schedule, ensure_period
+from .workdays import CalendarYearUnknown, add_workdays, subtract_workdays, workdays_between
+
+MORNING = dt.time(9, 0)
+EVENING = dt.time(17, 0)
+MAX_TASKS_NAMED = 10
+WEEKDAYS = "一二三四五六日"
+UNIT_LINK = "/"  # the reporter's workspace
+OFFICE_LINK = "/"  # the office's workspace
+
+KIND_ORDER = [
+    ReminderKind.BEFORE,
+    ReminderKind.DUE_DAY,
+    ReminderKind.OVERDUE,
+    ReminderKind.ESCALATE_HEAD,
+    ReminderKind.ESCALATE_OFFICE,
+]
+
+
+# ---------------------------------------------------------------- dates and words
+
+
+def cn_date(day: dt.date) -> str:
+    """``5月12日（周一）``."""
+    return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
+
+
+def cn_moment(moment: dt.datetime) -> str:
+    """``5月12日（周一）17:00``."""
+    local = timezone.localtime(moment)
+    return f"{cn_date(local.date())}{local:%H:%M}"
+
+
+def series_hash(series: str) -> str:
+    return hashlib.sha1(series.encode("utf-8")).hexdigest()[:10]
+
+
+def _at(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+def _end_of_next_workday(day: dt.date) -> dt.datetime:
+    return _at(add_workdays(day, 1) + dt.timedelta(days=1), dt.time.min)
+
+
+def windows(due: dt.date, remind_before: int, head_after: int, office_after: int) -> dict[str, tuple]:
+    """When each kind of reminder for a due date may go out: ``[from, until)``."""
+    result = {}
+    if remind_before > 0:
+        result[ReminderKind.BEFORE] = (
+            _at(subtract_workdays(due, remind_before), MORNING),
+            _at(due, dt.time.min),
+        )
+    result[ReminderKind.DUE_DAY] = (_at(due, MORNING), _at(due + dt.timedelta(days=1), dt.time.min))
+    overdue_day = add_workdays(due, 1)
+    result[ReminderKind.OVERDUE] = (_at(overdue_day, MORNING), _end_of_next_workday(overdue_day))
+    for kind, after in (
+        (ReminderKind.ESCALATE_HEAD, head_after),
+        (ReminderKind.ESCALATE_OFFICE, office_after),
+    ):
+        if after == 0:
+            result[kind] = (_at(due, EVENING), _end_of_next_workday(due))
+        else:
+            day = add_workdays(due, after)
+            result[kind] = (_at(day, MORNING), _end_of_next_workday(day))
+    return result
+
+
+# ---------------------------------------------------------------- what is due
+
+
+@dataclass
+class PendingTask:
+    sid: str
+    title: str
+    role: str
+    part_id: int
+
+
+@dataclass
+class Planned:
+    """One reminder to send: its key, what it says and to whom."""
+
+    key: str
+    kind: str
+    plan: Plan
+    span: PeriodSpan
+    due: dt.date
+    unit: Unit | None
+    subject: str
+    body: str
+    users: list = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    webhooks: list[str] = field(default_factory=list)
+    url: str = ""
+
+    def send(self) -> Reminder | None:
+        """Send it once (None: another run has sent or is sending it)."""
+        period = ensure_period(self.span)
+        return send_notice(
+            key=self.key,
+            kind=self.kind,
+            subject=self.subject,
+            body=self.body,
+            unit=self.unit,
+            period=period,
+            users=self.users,
+            emails=self.emails,
+            webhooks=self.webhooks,
+            url=self.url,
+        )
+
+    def as_json(self) -> dict:
+        return {
+            "key": self.key,
+            "kind": str(self.kind),
+            "kind_label": ReminderKind(self.kind).label,
+            "plan": self.plan.pk,
+            "period": self.span.key,
+            "due": self.due.isoformat(),
+            "unit": self.unit.name if self.unit else None,
+            "subject": self.subject,
+            "body": self.body,
+            "users": [u.get_username() for u in self.users],
+            "emails": self.emails,
+            "webhooks": len(self.webhooks),
+        }
+
+
+def due_reminders(
+    now: dt.datetime, plans: list[Plan] | None = None, *, include_sent: bool = False
+) -> tuple[list[Planned], list[str]]:
+    """The reminders due at ``now`` for ``plans`` (default: the latest version of every
+    plan), without those already sent unless ``include_sent``; and the problems met (a
+    year the calendar does not know), in Chinese."""
+    from luoshi.plans.services import latest_plans
+
+    planned: list[Planned] = []
+    problems: list[str] = []
+    for plan in latest_plans() if plans is None else plans:
+        try:
+            planned.extend(_plan_reminders(plan, now))
+        except CalendarYearUnknown as exc:
+            problems.append(f"{plan.title}：{exc}")
+    if not include_sent and planned:
+        sent = set(Reminder.objects.filter(key__in=[p.key for p in planned]).values_list("key", flat=True))
+        planned = [p for p in planned if p.key not in sent]
+    planned.sort(key=lambda p: (p.due, KIND_ORDER.index(p.kind), p.unit.order if p.unit else 0, p.key))
+    return planned, problems
+
+
+def _plan_reminders(plan: Plan, now: dt.datetime) -> list[Planned]:
+    schedule = Schedule.of(plan)
+    policy = schedule.policy
+    today = timezone.localtime(now).date()
+    tasks = list(
+        Task.objects.filter(plan=plan)
+        .order_by("section__order")
+        .values_list("pk", "part_id", "part__key", "cadence", "start", "deadline", "section__sid", "title")
+    )
+    cadences = {schedule.cadence(t[3], t[2]) for t in tasks}
+    planned: list[Planned] = []
+    for cadence in sorted(cadences):
+        for span in schedule.spans(cadence):
+            # cheap bounds first: reminders run from a few weeks before to a few after the end
+            if not (span.end - dt.timedelta(days=62) <= today <= span.end + dt.timedelta(days=62)):
+                continue
+            due = schedule.due(span)
+            open_kinds = [
+                kind
+                for kind, (start, until) in windows(
+                    due, policy.remind_days_before, policy.escalate_head_after, policy.escalate_office_after
+                ).items()
+                if start <= now < until
+            ]
+            if not open_kinds:
+                continue
+            due_tasks = {
+                t[0]: t
+                for t in tasks
+                if schedule.cadence(t[3], t[2]) == cadence
+                and span.end >= schedule.start(t[4])
+                and span.start <= schedule.deadline(t[5])
+            }
+            if due_tasks:
+                planned.extend(_span_reminders(plan, schedule, span, due, due_tasks, open_kinds, now, today))
+    return planned
+
+
+def _span_reminders(plan, schedule, span, due, due_tasks, kinds, now, today) -> list[Planned]:
+    pending = _pending_by_unit(span, due_tasks, now)
+    if not pending:
+        return []
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=pending)}
+    pending = {uid: tasks for uid, tasks in pending.items() if units[uid].kind != UnitKind.GROUP}
+    late_days = workdays_between(due, today) if today > due else 0
+    words = _Words(plan, span, due, now, late_days)
+    tail = series_hash(plan.series)
+    people = _people({*pending, *_office_units(plan, pending)})
+    result = []
+    for kind in kinds:
+        if kind == ReminderKind.ESCALATE_OFFICE:
+            result.extend(
+                _office_reminders(plan, schedule, span, due, due_tasks, pending, units, words, people, tail)
+            )
+            continue
+        for uid, tasks in pending.items():
+            unit = units[uid]
+            key = f"report:{kind}:{span.key}:{unit.pk}:{tail}"
+            if kind == ReminderKind.ESCALATE_HEAD:
+                users, emails, webhooks = people[(uid, Role.HEAD)], [], []
+            else:
+                users, emails = people[(uid, Role.REPORTER)], [unit.email]
+                webhooks = [unit.webhook_url]
+            subject, body = words.unit_text(kind, unit, tasks)
+            result.append(
+                Planned(key, kind, plan, span, due, unit, subject, body, users, emails, webhooks, UNIT_LINK)
+            )
+    return result
+
+
+def _pending_by_unit(span: PeriodSpan, due_tasks: dict, now: dt.datetime) -> dict[int, list[PendingTask]]:
+    """Per unit, the due tasks it has not submitted its report on by ``now``."""
+    period = Period.objects.filter(cadence=span.cadence, key=span.key).first()
+    submitted = set()
+    if period:
+        submitted = set(
+            Report.objects.filter(
+                period=period,
+                is_current=True,
+                task_id__in=list(due_tasks),
+                submitted_at__isnull=False,
+                submitted_at__lte=now,
+            ).values_list("task_id", "unit_id")
+        )
+    pending: dict[int, list[PendingTask]] = defaultdict(list)
+    for task_id, unit_id, role in (
+        TaskUnit.objects.filter(task_id__in=list(due_tasks))
+        .order_by("task__section__order", "role", "order")
+        .values_list("task_id", "unit_id", "role")
+    ):
+        if (task_id, unit_id) not in submitted:
+            _pk, part_id, _key, _cad, _start, _deadline, sid, title = due_tasks[task_id]
+            pending[unit_id].append(PendingTask(sid, title, role, part_id))
+    return dict(pending)
+
+
+def _office_units(plan: Plan, pending: dict) -> set[int]:
+    part_ids = {t.part_id for tasks in pending.values() for t in tasks}
+    return set(
+        TaskForce.objects.filter(plan=plan, part_id__in=part_ids)
+        .exclude(office=None)
+        .values_list("office_id", flat=True)
+    )
+
+
+def _people(unit_ids: set[int]) -> dict[tuple, list]:
+    """Active users per (unit, role), and the coordinators under (None, coordinator)."""
+    people: dict[tuple, list] = defaultdict(list)
+    profiles = (
+        Profile.objects.filter(user__is_active=True)
+        .filter(Q(unit_id__in=unit_ids) | Q(role=Role.COORDINATOR))
+        .select_related("user")
+        .order_by("user__username")
+    )
+    for profile in profiles:
+        if profile.unit_id in unit_ids:
+            people[(profile.unit_id, profile.role)].append(profile.user)
+        if profile.role == Role.COORDINATOR:
+            people[(None, Role.COORDINATOR)].append(profile.user)
+    return people
+
+
+def _office_reminders(
+    plan, schedule, span, due, due_tasks, pending, units, words, people, tail
+) -> list[Planned]:
+    """One message per task-force office (or, for campaigns without one, the
+    coordinators) listing its campaigns' late units."""
+    offices: dict[int | None, set[int]] = defaultdict(set)  # office unit → campaigns
+    forces = TaskForce.objects.filter(plan=plan, part_id__in={t[1] for t in due_tasks.values()})
+    with_office = set()
+    for part_id, office_id in forces.values_list("part_id", "office_id"):
+        if office_id:
+            offices[office_id].add(part_id)
+            with_office.add(part_id)
+    for part_id in {t[1] for t in due_tasks.values()} - with_office:
+        offices[None].add(part_id)
+    office_units = {u.pk: u for u in Unit.objects.filter(pk__in=[o for o in offices if o])}
+    parts = dict(plan.parts.values_list("pk", "title"))
+    part_keys = dict(plan.parts.values_list("pk", "key"))
+    policy_hook = schedule.policy.webhook_url
+    result = []
+    for office_id, part_ids in offices.items():
+        late = {
+            uid: [t for t in tasks if t.part_id in part_ids]
+            for uid, tasks in pending.items()
+            if any(t.part_id in part_ids for t in tasks)
+        }
+        if not late:
+            continue
+        office = office_units.get(office_id)
+        key = f"report:{ReminderKind.ESCALATE_OFFICE}:{span.key}:{office_id or 'coordinator'}:{tail}"
+        if office:
+            users, emails, webhooks = people[(office_id, Role.OFFICE)], [office.email], [office.webhook_url]
+        else:
+            users, emails, webhooks = people[(None, Role.COORDINATOR)], [], []
+        subject, body = words.office_text(office, late, units, parts, part_keys)
+        result.append(
+            Planned(
+                key,
+                ReminderKind.ESCALATE_OFFICE,
+                plan,
+                span,
+                due,
+                office,
+                subject,
+                body,
+                users,
+                emails,
+                [*webhooks, policy_hook],
+                OFFICE_LINK,
+            )
+        )
+    return result
+
+
+# ---------------------------------------------------------------- the words
+
+
+@dataclass
+class _Words:
+    plan: Plan
+    span: PeriodSpan
+    due: dt.date
+    now: dt.datetime
+    late_days: int
+
+    @property
+    def deadline(self) -> str:
+        return f"报送期限：{cn_date(self.due)}"
+
+    @property
+    def lateness(self) -> str:
+        return f"已逾期{self.late_days}个工作日" if self.late_days else "今日截止"
+
+    def task_lines(self, tasks: list[PendingTask], indent: str = "") -> str:
+        lines = [
+            f"{indent}{t.sid} {t.title}" + ("（配合）" if t.role == TaskRole.COOPERATOR else "")
+            for t in tasks[:MAX_TASKS_NAMED]
+        ]
+        if len(tasks) > MAX_TASKS_NAMED:
+            lines.append(f"{indent}……等{len(tasks)}项")
+        return "\n".join(lines)
+
+    def unit_text(self, kind: str, unit: Unit, tasks: list[PendingTask]) -> tuple[str, str]:
+        span, count = self.span.label, len(tasks)
+        plan_line = f"《{self.plan.title}》{span}进度报告{self.deadline}"
+        lines = self.task_lines(tasks)
+        if kind == ReminderKind.BEFORE:
+            subject = f"报送提醒：{span}进度报告将于{cn_date(self.due)}截止"
+            body = f"{unit.name}：\n{plan_line}，本单位尚有{count}项任务未报送：\n{lines}\n请按时填报并提交。"
+        elif kind == ReminderKind.DUE_DAY:
+            subject = f"今日截止：{span}进度报告请于今天（{self.due.month}月{self.due.day}日）报送"
+            body = f"{unit.name}：\n{plan_line}（今天），本单位尚有{count}项任务未报送：\n{lines}\n请于今日内填报并提交。"
+        elif kind == ReminderKind.OVERDUE:
+            subject = f"逾期催报：{unit.name}{span}进度报告{self.lateness}"
+            body = (
+                f"{unit.name}：\n{plan_line}，{self.lateness}，本单位尚有{count}项任务未报送：\n"
+                f"{lines}\n请立即填报并提交。"
+            )
+        else:  # escalate_head
+            when = f"截至{cn_moment(self.now)}"
+            subject = f"请督促报送：{unit.name}{span}进度报告{self.lateness}未报"
+            body = (
+                f"{unit.name}负责同志：\n{plan_line}，{self.lateness}。{when}，本单位尚有{count}项任务未报送：\n"
+                f"{lines}\n请督促本单位填报员尽快报送，并及时审核。"
+            )
+        return subject, body
+
+    def office_text(self, office, late: dict, units: dict, parts: dict, part_keys: dict) -> tuple[str, str]:
+        span = self.span.label
+        count = len(late)
+        subject = f"逾期未报：{span}进度报告有{count}个单位{self.lateness}未报送"
+        greeting = f"{office.name}：" if office else "综合协调组办公室："
+        lines = [
+            greeting,
+            f"《{self.plan.title}》{span}进度报告{self.deadline}，{self.lateness}。"
+            f"截至{cn_moment(self.now)}，以下{count}个单位尚未报送：",
+        ]
+        by_part: dict[int, list[tuple[Unit, list[PendingTask]]]] = defaultdict(list)
+        for uid, tasks in late.items():
+            for part_id in sorted({t.part_id for t in tasks}, key=lambda p: part_keys.get(p, "")):
+                by_part[part_id].append((units[uid], [t for t in tasks if t.part_id == part_id]))
+        for part_id in sorted(by_part, key=lambda p: part_keys.get(p, "")):
+            lines.append(f"【{part_keys.get(part_id, '')} {parts.get(part_id, '')}】")
+            for number, (unit, tasks) in enumerate(
+                sorted(by_part[part_id], key=lambda pair: (pair[0].order, pair[0].name)), start=1
+            ):
+                lines.append(f"{number}. {unit.name}：{len(tasks)}项")
+                lines.append(self.task_lines(tasks, indent="   "))
+        lines.append("请督促以上单位尽快报送。")
+        return subject, "\n".join(lines)
