@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.cli import main
+from luoshi.plans.services import import_plan
 from luoshi.reporting.choices import ReportState
 from luoshi.reporting.excel import (
     META_SHEET,
@@ -24,6 +25,7 @@ from luoshi.reporting.excel import (
 )
 from luoshi.reporting.models import Report, ReportTransition, TargetValue
 from luoshi.reporting.services import ReportingError, return_report, submit_report
+from tests.plans.factories import make_plan
 
 from .helpers import MAY_9, accepted, fix_today, report, task
 
@@ -306,6 +308,15 @@ def test_a_row_for_a_task_the_unit_has_no_part_in_is_named(plan):
     assert Report.objects.count() == 0
 
 
+def test_a_row_whose_unit_left_the_task_in_a_revision_is_named(plan):
+    data = to_bytes(fill(template(plan)))
+    revised = make_plan()
+    revised["tasks"][0] = {**revised["tasks"][0], "leads": ["县发改局"], "cooperators": ["城关镇"]}
+    import_plan(revised)
+    assert refused(data) == ["任务填报!A4：县工信局 不是任务 附件1/一/(一) 的牵头或配合单位，不能填报此任务"]
+    assert Report.objects.count() == 0
+
+
 def test_an_edited_key_column_is_named(plan):
     book = fill(template(plan))
     target_id = book[TARGET_SHEET]["A4"].value
@@ -380,6 +391,44 @@ def test_the_uploaded_file_is_kept(plan, django_capture_on_commit_callbacks):
     assert result.stored_as.startswith("uploads/reports/2025-05-1/")
     with default_storage.open(result.stored_as) as kept:
         assert kept.read() == data
+
+
+def commerce_plan():
+    """区商务局 leads eleven tasks of its own plan (USERS.md, May 1–10)."""
+    sections = [
+        {"id": "附件1/一", "part": "附件1", "parent": None, "number": "一", "title": "重点任务", "text": ""}
+    ]
+    tasks = []
+    for n in range(1, 12):
+        sid = f"附件1/一/({n})"
+        sections.append(
+            {
+                "id": sid,
+                "part": "附件1",
+                "parent": "附件1/一",
+                "number": f"({n})",
+                "title": f"商务任务{n}",
+                "text": "",
+            }
+        )
+        tasks.append({"section": sid, "leads": ["区商务局"], "cooperators": [], "deadline": "2025-12-31"})
+    return import_plan(
+        make_plan(title="示范区商务攻坚方案", sections=sections, tasks=tasks, targets=[], task_forces=[])
+    ).plan
+
+
+def test_eleven_rows_filled_offline_one_saying_about_80_percent(plan):
+    commerce = commerce_plan()
+    book = load_workbook(io.BytesIO(build_template(commerce, find_unit("区商务局"), MAY_FIRST_DEKAD)))
+    for row in range(4, 15):
+        fill(book, row=row, progress=10 * (row - 3) % 100, value=None)
+    book[TASK_SHEET]["G9"] = "约80%"
+    assert refused(to_bytes(book)) == ["任务填报!G9：完成进度“约80%”不是数字，请只填写数字（如 80 或 12.5）"]
+    assert Report.objects.count() == 0
+    book[TASK_SHEET]["G9"] = 80
+    result = import_workbook(SYSTEM, to_bytes(book))
+    assert result.submitted_count == 11
+    assert Report.objects.filter(state=ReportState.SUBMITTED, unit__name="区商务局").count() == 11
 
 
 # ---------------------------------------------------------------- the luoshi command

@@ -762,8 +762,7 @@ def _number_input(cell) -> str | None:
         return cell_text(value)
     if "%" in (cell.number_format or ""):
         number *= 100
-    text = format(number.normalize(), "f")
-    return text[:-2] if text.endswith(".0") else text
+    return format(number.normalize(), "f")
 
 
 def _text_input(value) -> str:
