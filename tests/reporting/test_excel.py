@@ -141,6 +141,15 @@ def test_template_prefills_the_units_draft(plan):
     assert not tasks["G4"].protection.locked
 
 
+def test_prefilled_text_that_looks_like_a_formula_stays_text(plan):
+    report(ONE, "县工信局", text="=已完成3家\x07")
+    book = template(plan)
+    assert book[TASK_SHEET]["H4"].value == "=已完成3家" and book[TASK_SHEET]["H4"].data_type == "s"
+    book[TASK_SHEET]["G4"] = 30
+    import_workbook(SYSTEM, to_bytes(book))
+    assert Report.objects.get().progress_text == "=已完成3家"
+
+
 def test_template_shows_a_submitted_report_locked(plan):
     submit_report(SYSTEM, report(ONE, "县工信局", progress="40"))
     tasks = template(plan)[TASK_SHEET]
@@ -481,5 +490,12 @@ def test_cli_bad_arguments_exit_1(plan, tmp_path, capsys):
     assert "单位名录中没有“县不存在局”" in capsys.readouterr().err
     assert main(["template", "--unit", "县工信局", "--period", MAY_FIRST_DEKAD, "-o", "x.csv"]) == 1
     assert "应以 .xlsx 结尾" in capsys.readouterr().err
+    assert (
+        main(["template", "--unit", "县工信局", "--period", "2025-05-1", "--plan", "没有的方案", "-o", out])
+        == 1
+    )
+    assert "找不到方案" in capsys.readouterr().err
+    assert main(["template", "--unit", "县工信局", "--period", "2025-05-2", "-o", out]) == 1
+    assert "尚未开始" in capsys.readouterr().err
     assert main(["upload", str(tmp_path / "none.xlsx")]) == 1
     assert "找不到文件" in capsys.readouterr().err
