@@ -232,7 +232,7 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"找不到佐证材料文件 {name}")
             files.append(EvidenceFile(path.name, path.read_bytes()))
-        obj = self._item(actor, item, write=True)
+        obj = self._item(actor, item)  # the service says precisely why a step is refused
         obj = take_step(actor, obj, action, comment, files)
         self._out(
             self._row(obj, clock.today()),
