@@ -6,6 +6,7 @@ import email.policy
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
@@ -66,7 +67,7 @@ class RobotServer:
     """A group robot (WeCom/DingTalk style) answering ``status`` with ``{"errcode": 0}``;
     ``posts`` holds (path, JSON body) of every POST."""
 
-    def __init__(self, status: int = 200, answer: dict | None = None):
+    def __init__(self, status: int = 200, answer: dict | None = None, delay: float = 0):
         self.posts: list[tuple[str, dict]] = []
         self.lock = threading.Lock()
         robot = self
@@ -77,6 +78,8 @@ class RobotServer:
                 payload = json.loads(self.rfile.read(length).decode("utf-8"))
                 with robot.lock:
                     robot.posts.append((self.path, payload))
+                if delay:  # a slow robot keeps a run busy, so concurrent runs overlap
+                    time.sleep(delay)
                 body = json.dumps(answer if answer is not None else {"errcode": 0, "errmsg": "ok"}).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
