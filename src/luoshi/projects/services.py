@@ -69,7 +69,7 @@ def _apply(project: Project, values: dict) -> dict:
     """Set ``values`` on the project; the changes as field → (before, after)."""
     changes = {}
     for name, value in values.items():
-        old = getattr(project, name)
+        old = getattr(project, name, None)
         if isinstance(old, Decimal) and value is not None:
             value = Decimal(value)
         if old != value:
@@ -79,7 +79,7 @@ def _apply(project: Project, values: dict) -> dict:
 
 
 def _validate(project: Project, where: str = "") -> None:
-    values = {name: getattr(project, name) for name in ALL_FIELDS + ["code"]}
+    values = {name: getattr(project, name, None) for name in ALL_FIELDS + ["code"]}
     problems = figure_errors(values, clock.today())
     if problems:
         raise ProjectError(where + "；".join(message for _field, message in problems), problems[0][0])
