@@ -188,3 +188,32 @@ LOGGING = {
 
 # ---------------------------------------------------------------- web (pages, login, security)
 # The web block: settings owned by the pages, login and security code.
+
+
+MIDDLEWARE += [
+    "luoshi.web.middleware.IdleTimeoutMiddleware",
+    "luoshi.audit.middleware.AuditMiddleware",
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("luoshi.web.context.luoshi_context")
+
+AUTHENTICATION_BACKENDS = ["luoshi.web.auth.LockoutModelBackend"]
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+# 等保 baseline: lock an account name after 5 failed logins in a row, for 15 minutes
+LUOSHI_LOGIN_FAILURE_LIMIT = env_int("LUOSHI_LOGIN_FAILURE_LIMIT", 5)
+LUOSHI_LOCKOUT_MINUTES = env_int("LUOSHI_LOCKOUT_MINUTES", 15)
+# sign out after this many seconds without a request (0: only the session lifetime)
+LUOSHI_IDLE_SECONDS = env_int("LUOSHI_IDLE_SECONDS", 30 * 60)
+LUOSHI_TRUST_X_FORWARDED_FOR = env_bool("LUOSHI_TRUST_X_FORWARDED_FOR", False)
+# passwords: at least 10 characters of all four classes
+AUTH_PASSWORD_VALIDATORS += [{"NAME": "luoshi.web.validators.CharacterClassValidator"}]
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("LUOSHI_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "luoshi.web.views.errors.csrf_failure"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+NINJA_PAGINATION_PER_PAGE = 100

@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
 
     name = "luoshi.audit"
     verbose_name = "审计日志"
+
+    def ready(self):
+        from . import signals  # noqa: F401

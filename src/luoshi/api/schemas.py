@@ -1,0 +1,122 @@
+"""Input and output schemas of the API. Inputs are strict: unknown fields are refused."""
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(Schema):
+    error: str
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    series: str
+    version: int
+    year: int
+    doc_number: str
+    issuer: str
+    date: dt.date | None
+    tasks: int
+    campaigns: list[dict]
+
+
+class PlanDetailOut(PlanOut):
+    targets: list[dict]
+    task_list: list[dict]
+    responsibilities: list[dict]
+
+
+class TaskOut(Schema):
+    task: int
+    section: str
+    title: str
+    campaign: str
+    unit: str
+    leads: list[str]
+    cooperators: list[str]
+    cadence: str
+    start: str
+    deadline: str
+    expected: float
+    progress: float | None
+    status: str
+    status_label: str
+    latest_period: str | None
+    missing_units: list[str]
+    problems: str
+    overdue_milestones: int
+
+
+class TaskPage(Schema):
+    count: int
+    offset: int
+    limit: int
+    items: list[TaskOut]
+
+
+class RollupOut(Schema):
+    total: int
+    progress: float
+    expected: float
+    counts: dict[str, int]
+
+
+class CampaignOut(RollupOut):
+    key: str
+    title: str
+
+
+class StatusOut(Schema):
+    plan: int
+    as_of: dt.date
+    overall: RollupOut
+    campaigns: list[CampaignOut]
+    lagging: list[int]
+    not_reported_units: list[dict]
+    targets: list[dict]
+    period: str
+
+
+class ReportOut(Schema):
+    id: int
+    task: int
+    section: str
+    unit: str
+    period: str
+    period_label: str
+    role: str
+    revision: int
+    state: str
+    state_label: str
+    due: dt.date
+    progress: float | None
+    progress_text: str
+    problems: str
+    next_steps: str
+    coordination: str
+    return_reason: str
+    submitted_at: dt.datetime | None
+    target_values: dict[str, float]
+
+
+class ReportIn(Strict):
+    task: int
+    period: str = Field(description="周期编号，如 2025-07-2（7月中旬）")
+    progress: str | float | None = None
+    progress_text: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    coordination: str = ""
+    target_values: dict[int, str | float] = Field(default_factory=dict)
+    submit: bool = False
+
+
+class ReasonIn(Strict):
+    reason: str = ""

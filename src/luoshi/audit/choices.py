@@ -1,0 +1,12 @@
+"""Choices of the audit log, with Chinese labels."""
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "登录"
+    LOGOUT = "logout", "退出"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGIN_BLOCKED = "login_blocked", "锁定期间尝试登录"
+    CHANGE = "change", "修改"
+    DENIED = "denied", "被拒绝的操作"

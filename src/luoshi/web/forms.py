@@ -1,0 +1,102 @@
+"""Forms of the pages. They carry the raw input; the services validate and write."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .lockout import locked_until, lockout_message
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, telling a locked account name when it may try again."""
+
+    error_messages = {
+        "invalid_login": "用户名或密码不正确。注意：连续 5 次错误将锁定账号 15 分钟。",
+        "inactive": "该账号已停用，请联系综合协调组办公室。",
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        until = locked_until(username) if username else None
+        if until:
+            # record the attempt (as blocked) and refuse without checking the password
+            from django.contrib.auth.signals import user_login_failed
+
+            user_login_failed.send(sender=__name__, credentials={"username": username}, request=self.request)
+            raise forms.ValidationError(lockout_message(until), code="locked")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            until = locked_until(username) if username else None
+            if until:
+                raise forms.ValidationError(lockout_message(until), code="locked") from None
+            raise
+
+
+class ReportForm(forms.Form):
+    """What a reporter fills in; target fields (``target_<id>``) are added per task."""
+
+    progress = forms.CharField(label="完成进度（%）", required=False, max_length=20)
+    progress_text = forms.CharField(
+        label="本期进展", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    problems = forms.CharField(label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_steps = forms.CharField(label="下步计划", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    coordination = forms.CharField(
+        label="需协调事项", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, targets=(), lead=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = list(targets)
+        self.fields["progress"].help_text = (
+            "牵头单位必填，0–100 的数字" if lead else "配合单位选填：本单位负责部分的完成程度"
+        )
+        for target in self.targets:
+            self.fields[f"target_{target.pk}"] = forms.CharField(
+                label=f"{target.subject or target.text}（目标 {target.get_op_display()} {target.value_display}{target.unit}）",
+                required=False,
+                max_length=40,
+                help_text=f"填写实际值，单位：{target.unit or '—'}",
+            )
+
+    def target_fields(self):
+        return [self[f"target_{t.pk}"] for t in self.targets]
+
+    def report_data(self):
+        from luoshi.reporting.services import ReportData
+
+        data = self.cleaned_data
+        return ReportData(
+            progress=data.get("progress") or None,
+            progress_text=data.get("progress_text", ""),
+            problems=data.get("problems", ""),
+            next_steps=data.get("next_steps", ""),
+            coordination=data.get("coordination", ""),
+            target_values={t.pk: data.get(f"target_{t.pk}", "") for t in self.targets},
+        )
+
+    def add_service_error(self, error) -> None:
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, str(error))
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="退回原因", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReviseForm(forms.Form):
+    reason = forms.CharField(label="修订原因", max_length=2000, required=False)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="佐证材料")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="文件")
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="方案文件", help_text="支持 txt、docx、html、pdf（带文字层）或方案 JSON")

@@ -1,0 +1,57 @@
+"""Page routes."""
+
+from django.urls import path
+
+from .views import (
+    auth,
+    board,
+    bulletins,
+    excel,
+    imports,
+    messages,
+    public,
+    reports,
+    review,
+    supervision,
+    tasks,
+    workspace,
+)
+
+app_name = "web"
+
+urlpatterns = [
+    path("login/", auth.login, name="login"),
+    path("logout/", auth.logout, name="logout"),
+    path("password/", auth.password, name="password"),
+    path("", workspace.workspace, name="workspace"),
+    path("messages/", messages.message_list, name="messages"),
+    path("fill/", reports.fill, name="fill"),
+    path("fill/excel/template/", excel.template, name="excel_template"),
+    path("fill/excel/upload/", excel.upload, name="excel_upload"),
+    path("fill/<int:task_id>/<str:period_key>/", reports.new_report, name="new_report"),
+    path("reports/<int:pk>/", reports.report, name="report"),
+    path("reports/<int:pk>/evidence/", reports.add_evidence, name="add_evidence"),
+    path("reports/<int:pk>/evidence/<int:evidence_id>/", reports.evidence_file, name="evidence_file"),
+    path("reports/<int:pk>/revise/", reports.revise, name="revise"),
+    path("reports/<int:pk>/approve/", review.approve, name="approve"),
+    path("reports/<int:pk>/accept/", review.accept, name="accept"),
+    path("reports/<int:pk>/return/", review.return_, name="return"),
+    path("review/", review.queue, name="review"),
+    path("tasks/", tasks.task_list, name="tasks"),
+    path("tasks/three-lists.xlsx", tasks.three_lists, name="three_lists"),
+    path("tasks/<int:pk>/", tasks.task_detail, name="task"),
+    path("tasks/<int:task_id>/instruct/", supervision.instruct, name="instruct"),
+    path("board/", board.board, name="board"),
+    path("board/screen/", board.screen, name="board_screen"),
+    path("board/trend/", board.trend, name="board_trend"),
+    path("gantt/", board.gantt, name="gantt"),
+    path("supervision/", supervision.item_list, name="supervision"),
+    path("supervision/<int:pk>/", supervision.item_detail, name="supervision_item"),
+    path("bulletins/", bulletins.bulletin_list, name="bulletins"),
+    path("bulletins/<int:pk>/", bulletins.bulletin_detail, name="bulletin"),
+    path("bulletins/<int:pk>/file/", bulletins.bulletin_file, name="bulletin_file"),
+    path("import/", imports.upload, name="import"),
+    path("import/<int:pk>/", imports.review, name="import_review"),
+    path("import/<int:pk>/result/", imports.result, name="import_result"),
+    path("public/", public.public, name="public"),
+]

@@ -1,0 +1,136 @@
+"""方案导入: upload a plan document, review the parse, fix unit names, confirm; the
+result shows what changed against the previous version."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.shortcuts import get_object_or_404, redirect, render
+
+from luoshi.audit.services import note
+from luoshi.plans.models import Unit
+from luoshi.plans.services import MAX_SOURCE_BYTES, plan_from_bytes
+from luoshi.plans.validation import PlanError
+
+from ..forms import ImportUploadForm
+from ..imports import apply_renames, dry_run, previous_version, tree, unclear, unit_names
+from ..models import ImportState, PendingImport
+from ..permissions import can_import_plans
+from .common import actor_of
+
+
+def _check(request):
+    if not can_import_plans(actor_of(request)):
+        raise PermissionDenied("只有综合协调组办公室可以导入方案")
+
+
+@login_required
+def upload(request):
+    _check(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_SOURCE_BYTES:
+            form.add_error("file", f"文件超过 {MAX_SOURCE_BYTES // 1024 // 1024} MB")
+        else:
+            data = upload.read()
+            try:
+                plan_data = plan_from_bytes(data, upload.name)
+            except PlanError as exc:
+                form.add_error("file", str(exc))
+            else:
+                pending = PendingImport(created_by=request.user, source_name=upload.name, plan_data=plan_data)
+                pending.source_file.save(upload.name, ContentFile(data), save=False)
+                pending.save()
+                note(request, "parse_plan", pending, file=upload.name)
+                return redirect("web:import_review", pk=pending.pk)
+    recent = PendingImport.objects.select_related("plan", "created_by")[:10]
+    return render(request, "web/import_upload.html", {"form": form, "recent": recent})
+
+
+@login_required
+def review(request, pk: int):
+    _check(request)
+    pending = get_object_or_404(PendingImport, pk=pk)
+    if pending.state == ImportState.CONFIRMED:
+        return redirect("web:import_result", pk=pk)
+    if request.method == "POST":
+        renames = {
+            key[len("rename:") :]: value.strip()
+            for key, value in request.POST.items()
+            if key.startswith("rename:") and value.strip()
+        }
+        pending.renames = renames
+        pending.save(update_fields=["renames", "updated_at"])
+        action = request.POST.get("action")
+        if action == "discard":
+            pending.state = ImportState.DISCARDED
+            pending.save(update_fields=["state", "updated_at"])
+            messages.success(request, "已放弃本次导入。")
+            return redirect("web:import")
+        if action == "confirm":
+            return _confirm(request, pending)
+        messages.success(request, "单位名称修正已应用，请核对下方结果。")
+        return redirect("web:import_review", pk=pk)
+    fixed = apply_renames(pending.plan_data, pending.renames)
+    error = ""
+    result = None
+    try:
+        result = dry_run(fixed)
+    except PlanError as exc:
+        error = str(exc)
+    nodes = tree(fixed)
+    return render(
+        request,
+        "web/import_review.html",
+        {
+            "pending": pending,
+            "plan_data": fixed,
+            "nodes": nodes,
+            "units": unit_names(pending.plan_data, pending.plan_data.get("warnings") or []),
+            "registry": Unit.objects.order_by("order", "name").values_list("name", flat=True),
+            "renames": pending.renames,
+            "unclear": unclear(fixed),
+            "result": result,
+            "error": error,
+            "previous": previous_version(fixed),
+            "counts": {
+                "parts": len(fixed.get("parts") or []),
+                "tasks": len(fixed.get("tasks") or []),
+                "targets": len(fixed.get("targets") or []),
+                "units": len(
+                    {
+                        n
+                        for t in fixed.get("tasks") or []
+                        for n in t.get("leads", []) + t.get("cooperators", [])
+                    }
+                ),
+            },
+        },
+    )
+
+
+def _confirm(request, pending):
+    from luoshi.plans.services import import_plan
+
+    fixed = apply_renames(pending.plan_data, pending.renames)
+    data = pending.source_file.read() if pending.source_file else None
+    try:
+        result = import_plan(fixed, source_name=pending.source_name, source_bytes=data)
+    except PlanError as exc:
+        messages.error(request, str(exc))
+        return redirect("web:import_review", pk=pending.pk)
+    pending.state = ImportState.CONFIRMED
+    pending.plan = result.plan
+    pending.result = {**result.diff(), "created": result.created, "version": result.plan.version}
+    pending.save(update_fields=["state", "plan", "result", "updated_at"])
+    note(request, "import_plan", result.plan, version=result.plan.version, renames=pending.renames)
+    request.session["luoshi_plan"] = result.plan.pk
+    return redirect("web:import_result", pk=pending.pk)
+
+
+@login_required
+def result(request, pk: int):
+    _check(request)
+    pending = get_object_or_404(PendingImport, pk=pk, state=ImportState.CONFIRMED)
+    return render(request, "web/import_result.html", {"pending": pending, "diff": pending.result})

@@ -1,0 +1,253 @@
+"""填报: the report form (progress, texts, target values, evidence), save and submit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from luoshi.accounts.choices import Role
+from luoshi.audit.services import note
+from luoshi.core import clock
+from luoshi.plans.choices import TaskRole
+from luoshi.plans.models import Unit
+from luoshi.reporting import services
+from luoshi.reporting.models import Report, ReportTransition
+from luoshi.reporting.policy import Schedule
+from luoshi.reporting.services import ReportingError
+
+from ..forms import EvidenceForm, ReportForm, ReturnForm, ReviseForm
+from ..permissions import can_edit_report, get_report_for, get_task_for, review_actions, visible_reports
+from ..plans import current_plan
+from ..workspace import due_items
+from .common import actor_of
+
+
+@login_required
+def fill(request):
+    """The unit's list of what to report, with the Excel round trip for the whole unit."""
+    actor = actor_of(request)
+    if actor.role not in (Role.REPORTER, Role.HEAD):
+        raise PermissionDenied("填报页面供单位填报员和单位负责人使用")
+    plan = current_plan(request)
+    items = due_items(actor, plan, clock.today()) if plan else []
+    periods = sorted({(i.span.key, i.span.label) for i in items})
+    from ..features import module_available
+
+    return render(
+        request,
+        "web/fill.html",
+        {
+            "plan": plan,
+            "items": items,
+            "periods": periods,
+            "excel": module_available("luoshi.reporting.excel"),
+        },
+    )
+
+
+def _form_for(report_or_task, role, data=None, initial=None):
+    task = report_or_task
+    return ReportForm(data, initial=initial, targets=services.task_targets(task), lead=role == TaskRole.LEAD)
+
+
+def _initial(report: Report) -> dict:
+    initial = {
+        "progress": "" if report.progress is None else f"{report.progress.normalize():f}",
+        "progress_text": report.progress_text,
+        "problems": report.problems,
+        "next_steps": report.next_steps,
+        "coordination": report.coordination,
+    }
+    for value in report.target_values.all():
+        initial[f"target_{value.target_id}"] = f"{value.value.normalize():f}"
+    return initial
+
+
+@login_required
+def new_report(request, task_id: int, period_key: str):
+    """The form for a task and period not yet reported; saving creates the draft."""
+    actor = actor_of(request)
+    task = get_task_for(actor, task_id)
+    if actor.role not in (Role.REPORTER, Role.HEAD) or not actor.unit_id:
+        raise PermissionDenied("只有单位填报员可以填报")
+    unit = Unit.objects.get(pk=actor.unit_id)
+    role = services.task_role(task, unit)
+    if role is None:
+        raise Http404("本单位不是该任务的责任单位")
+    try:
+        period = services.period_for(task, period_key)
+    except ReportingError as exc:
+        raise Http404(str(exc)) from None
+    existing = services.current_report(task, unit, period)
+    if existing is not None:
+        return redirect("web:report", pk=existing.pk)
+    form = _form_for(task, role, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.save_draft(actor, task, unit, period, form.report_data())
+            note(request, "save_draft", report)
+            if request.POST.get("action") == "submit":
+                services.submit_report(actor, report)
+                note(request, "submit_report", report)
+                messages.success(request, f"已提交：{task.section.sid} {period.label}")
+                return redirect("web:workspace")
+        except ReportingError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "草稿已保存。")
+            return redirect("web:report", pk=report.pk)
+    context = _side_context(actor, task, unit, period, role, None)
+    context.update({"form": form, "editable": True, "report": None})
+    return render(request, "web/report.html", context)
+
+
+def _side_context(actor, task, unit, period, role, report):
+    """What the reporter sees beside the form: the task, the due date, the cooperators'
+    parts (for the lead), the unit's previous report, the history."""
+    schedule = Schedule.of(task.plan)
+    from luoshi.reporting.periods import span_for_key
+
+    due = report.due if report else schedule.due(span_for_key(period.key))
+    cooperators = []
+    if role == TaskRole.LEAD:
+        cooperators = (
+            visible_reports(actor)
+            .filter(task=task, period=period, is_current=True, role=TaskRole.COOPERATOR)
+            .exclude(unit=unit)
+            .select_related("unit")
+        )
+    previous = (
+        visible_reports(actor)
+        .filter(task=task, unit=unit, is_current=True, period__end__lt=period.start)
+        .select_related("period")
+        .order_by("-period__end")
+        .first()
+    )
+    return {
+        "task": task,
+        "unit": unit,
+        "period": period,
+        "role": role,
+        "due": due,
+        "days_left": (due - clock.today()).days,
+        "leads": [tu.unit.name for tu in task.task_units.all() if tu.role == TaskRole.LEAD],
+        "cooperator_names": [tu.unit.name for tu in task.task_units.all() if tu.role == TaskRole.COOPERATOR],
+        "cooperators": cooperators,
+        "previous": previous,
+    }
+
+
+@login_required
+def report(request, pk: int):
+    """One report: the form while the unit may edit it, else the report with the review
+    actions the viewer may take."""
+    actor = actor_of(request)
+    report = get_report_for(actor, pk)
+    editable = can_edit_report(actor, report)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("只能修改本单位尚未提交的报告")
+        return _save(request, actor, report)
+    form = _form_for(report.task, report.role, initial=_initial(report)) if editable else None
+    return _render_report(request, actor, report, form, editable)
+
+
+def _render_report(request, actor, report, form, editable, return_form=None, status=200):
+    task = report.task
+    context = _side_context(actor, task, report.unit, report.period, report.role, report)
+    schedule = Schedule.of(task.plan)
+    context.update(
+        {
+            "report": report,
+            "form": form,
+            "editable": editable,
+            "evidence_form": EvidenceForm(),
+            "return_form": return_form or ReturnForm(),
+            "revise_form": ReviseForm(),
+            "actions": review_actions(actor, report, head_approval=schedule.policy.head_approval),
+            "can_revise": actor.role in (Role.REPORTER, Role.HEAD)
+            and actor.unit_id == report.unit_id
+            and report.is_current
+            and report.state == "accepted",
+            "transitions": ReportTransition.objects.filter(report__task=task, report__unit=report.unit)
+            .filter(report__period=report.period)
+            .select_related("actor", "report")
+            .order_by("at", "pk"),
+            "values": report.target_values.select_related("target"),
+            "evidence": report.evidence.all(),
+        }
+    )
+    return render(request, "web/report.html", context, status=status)
+
+
+def _save(request, actor, report):
+    task = report.task
+    form = _form_for(task, report.role, request.POST)
+    if form.is_valid():
+        try:
+            services.save_draft(actor, task, report.unit, report.period, form.report_data())
+            note(request, "save_draft", report)
+            if request.POST.get("action") == "submit":
+                services.submit_report(actor, report)
+                note(request, "submit_report", report)
+                messages.success(request, f"已提交：{task.section.sid} {report.period.label}")
+                return redirect("web:workspace")
+        except ReportingError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "草稿已保存。")
+            return redirect("web:report", pk=report.pk)
+    report.refresh_from_db()
+    return _render_report(request, actor, report, form, True, status=400)
+
+
+@login_required
+@require_POST
+def add_evidence(request, pk: int):
+    actor = actor_of(request)
+    report = get_report_for(actor, pk, write=True)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择要上传的文件。")
+        return redirect("web:report", pk=pk)
+    upload = form.cleaned_data["file"]
+    try:
+        evidence = services.add_evidence(actor, report, upload.name, upload.read())
+    except ReportingError as exc:
+        messages.error(request, str(exc))
+    else:
+        note(request, "add_evidence", report, file=evidence.name, sha256=evidence.sha256)
+        messages.success(request, f"已上传佐证材料：{evidence.name}")
+    return redirect("web:report", pk=pk)
+
+
+@login_required
+def evidence_file(request, pk: int, evidence_id: int):
+    """Download an evidence file of a report the user may read."""
+    from django.http import FileResponse
+
+    actor = actor_of(request)
+    report = get_report_for(actor, pk)
+    evidence = report.evidence.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404("没有这份佐证材料")
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+
+
+@login_required
+@require_POST
+def revise(request, pk: int):
+    actor = actor_of(request)
+    report = get_report_for(actor, pk)
+    form = ReviseForm(request.POST)
+    form.is_valid()
+    try:
+        new = services.revise_report(actor, report, form.cleaned_data.get("reason", ""))
+    except ReportingError as exc:
+        messages.error(request, str(exc))
+        return redirect("web:report", pk=pk)
+    note(request, "revise_report", new, reason=form.cleaned_data.get("reason", ""))
+    messages.success(request, "已发起修订，请修改后重新提交。")
+    return redirect("web:report", pk=new.pk)

@@ -1,0 +1,189 @@
+"""任务清单: the three lists with filters; a task's detail with its history as a timeline."""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from luoshi.core import clock
+from luoshi.plans.choices import Cadence, TaskRole
+from luoshi.reporting.models import Milestone, ReportTransition
+from luoshi.reporting.status import Status
+
+from .. import board as boards
+from ..features import enabled
+from ..permissions import get_task_for, reads_all, visible_parts, visible_reports, visible_tasks
+from ..plans import current_plan, plan_choices
+from .common import actor_of
+
+PAGE_SIZE = 100
+
+
+def _as_of(request) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return clock.today()
+
+
+@login_required
+def task_list(request):
+    actor = actor_of(request)
+    plan = current_plan(request)
+    if plan is None:
+        return render(request, "web/tasks.html", {"plan": None})
+    f = {
+        k: (request.GET.get(k) or "").strip() for k in ("campaign", "unit", "status", "cadence", "q", "list")
+    }
+    as_of = _as_of(request)
+    tab = f["list"] if f["list"] in ("tasks", "targets", "units") else "tasks"
+    tasks = visible_tasks(actor).filter(plan=plan)
+    if f["campaign"]:
+        tasks = tasks.filter(part__key=f["campaign"])
+    if f["unit"]:
+        tasks = tasks.filter(task_units__unit__name=f["unit"])
+    if f["q"]:
+        tasks = tasks.filter(Q(title__icontains=f["q"]) | Q(text__icontains=f["q"]) | Q(section__sid=f["q"]))
+    ids = set(tasks.values_list("pk", flat=True))
+    rows = [r for r in boards.status_of(plan, as_of).rows if r.task_id in ids]
+    if f["status"]:
+        rows = [r for r in rows if r.status == f["status"]]
+    if f["cadence"]:
+        rows = [r for r in rows if r.cadence == f["cadence"]]
+    context = {
+        "plan": plan,
+        "plans": plan_choices(),
+        "f": f,
+        "tab": tab,
+        "as_of": as_of,
+        "parts": visible_parts(actor, plan),
+        "statuses": [(s.value, s.label) for s in Status],
+        "cadences": Cadence.choices,
+        "count": len(rows),
+    }
+    if tab == "targets":
+        part_keys = {r.part_key for r in rows} if not reads_all(actor) or f["campaign"] else None
+        targets = boards.targets_of(plan, as_of)
+        if part_keys is not None:
+            targets = [t for t in targets if t.part_key in part_keys]
+        if f["q"]:
+            targets = [t for t in targets if f["q"] in t.subject]
+        context["targets"] = targets
+    elif tab == "units":
+        units: dict[str, dict] = {}
+        for row in rows:
+            for name in row.leads:
+                units.setdefault(name, {"lead": 0, "coop": 0, "lagging": 0})["lead"] += 1
+            for name in row.cooperators:
+                units.setdefault(name, {"lead": 0, "coop": 0, "lagging": 0})["coop"] += 1
+            for name in row.responsible:
+                if row.status in (Status.LAGGING, Status.SERIOUS):
+                    units[name]["lagging"] += 1
+        context["units"] = sorted(units.items(), key=lambda kv: (-kv[1]["lead"], kv[0]))
+    else:
+        context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["query"] = query.urlencode()
+    query.pop("list", None)
+    context["base_query"] = query.urlencode()
+    return render(request, "web/tasks.html", context)
+
+
+@login_required
+def three_lists(request):
+    """The three lists as one Excel workbook (目标、任务、责任清单)."""
+    import tempfile
+    from pathlib import Path
+
+    from django.core.exceptions import PermissionDenied
+
+    from luoshi.plans.exports import write_three_lists
+
+    actor = actor_of(request)
+    if not reads_all(actor) and actor.role != "office":
+        raise PermissionDenied("三张清单导出供综合协调组、专班办公室和领导使用")
+    plan = current_plan(request)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "three-lists.xlsx"
+        write_three_lists(plan, path)
+        data = path.read_bytes()
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    from django.utils.encoding import escape_uri_path
+
+    name = f"{plan.title}-三张清单.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(name)}"
+    return response
+
+
+@login_required
+def task_detail(request, pk: int):
+    actor = actor_of(request)
+    task = get_task_for(actor, pk)
+    today = clock.today()
+    status = next((r for r in boards.status_of(task.plan, today).rows if r.task_id == task.pk), None)
+    reports = (
+        visible_reports(actor)
+        .filter(task=task, is_current=True)
+        .select_related("unit", "period")
+        .order_by("-period__end", "role", "unit__order")
+    )
+    transitions = (
+        ReportTransition.objects.filter(report__in=visible_reports(actor).filter(task=task))
+        .select_related("actor", "report__unit", "report__period")
+        .order_by("-at", "-pk")[:200]
+    )
+    events = [
+        {
+            "at": t.at,
+            "kind": t.to_state,
+            "text": f"{t.report.unit.name} {t.report.period.label}：{t.get_from_state_display() or '新建'} → {t.get_to_state_display()}",
+            "who": (t.actor.first_name or t.actor.username) if t.actor else "系统",
+            "reason": t.reason,
+            "url": f"/reports/{t.report_id}/",
+        }
+        for t in transitions
+    ]
+    items = []
+    can_instruct = False
+    if enabled("web:supervision"):
+        from luoshi.supervision.permissions import can, visible_items
+
+        items = list(visible_items(actor).filter(task=task).order_by("-created_at"))
+        can_instruct = can(actor, "instruct")
+        for item in items:
+            events.append(
+                {
+                    "at": item.created_at,
+                    "kind": "supervision",
+                    "text": f"督办：{item.title}（{item.get_state_display()}）",
+                    "who": "",
+                    "reason": "",
+                    "url": f"/supervision/{item.pk}/",
+                }
+            )
+    events.sort(key=lambda e: e["at"], reverse=True)
+    return render(
+        request,
+        "web/task_detail.html",
+        {
+            "task": task,
+            "status": status,
+            "leads": [tu for tu in task.task_units.select_related("unit") if tu.role == TaskRole.LEAD],
+            "cooperators": [
+                tu for tu in task.task_units.select_related("unit") if tu.role == TaskRole.COOPERATOR
+            ],
+            "reports": reports,
+            "events": events,
+            "milestones": Milestone.objects.filter(task=task),
+            "targets": [t for t in boards.targets_of(task.plan, today) if t.sid == task.section.sid],
+            "items": items,
+            "can_instruct": can_instruct,
+            "today": today,
+        },
+    )
