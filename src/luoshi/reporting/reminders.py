@@ -207,7 +207,8 @@ def _plan_reminders(plan: Plan, now: dt.datetime) -> list[Planned]:
     for cadence in sorted(cadences):
         for span in schedule.spans(cadence):
             # cheap bounds first: reminders run from a few weeks before to a few after the end
-            if not (span.end - dt.timedelta(days=62) <= today <= span.end + dt.timedelta(days=62)):
+            # a period not yet begun has nothing to report; one long past is nobody's news
+            if not (span.start <= today <= span.end + dt.timedelta(days=62)):
                 continue
             due = schedule.due(span)
             open_kinds = [
@@ -405,7 +406,7 @@ class _Words:
             body = f"{unit.name}：\n{plan_line}，本单位尚有{count}项任务未报送：\n{lines}\n请按时填报并提交。"
         elif kind == ReminderKind.DUE_DAY:
             subject = f"今日截止：{span}进度报告请于今天（{self.due.month}月{self.due.day}日）报送"
-            body = f"{unit.name}：\n{plan_line}（今天），本单位尚有{count}项任务未报送：\n{lines}\n请于今日内填报并提交。"
+            body = f"{unit.name}：\n{plan_line}，即今天，本单位尚有{count}项任务未报送：\n{lines}\n请于今日内填报并提交。"
         elif kind == ReminderKind.OVERDUE:
             subject = f"逾期催报：{unit.name}{span}进度报告{self.lateness}"
             body = (
