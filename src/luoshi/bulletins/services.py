@@ -1,0 +1,433 @@
+"""Every write of the bulletins domain, one function each, and the documents as bytes:
+used by the web pages, the API and the commands alike. Each write checks permission,
+changes the bulletin and leaves its transition row."""
+
+import datetime as dt
+import hashlib
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from luoshi.accounts.choices import Role
+from luoshi.accounts.permissions import Actor
+from luoshi.core import clock
+from luoshi.plans.models import Part, Plan
+from luoshi.reporting.periods import span_for_key
+
+from . import narrative, render_docx, render_xlsx
+from .charts import monthly_chart
+from .choices import NARRATIVE_FIELDS, Action, Kind, State
+from .cn import arabic_date
+from .gather import (
+    DispatchData,
+    MonthlyData,
+    ReviewData,
+    Weights,
+    gather_dispatch,
+    gather_monthly,
+    gather_review,
+    month_span,
+    parse_month,
+)
+from .models import Bulletin, BulletinTransition, ReviewWeights
+from .permissions import check_write
+
+EDITABLE_FIELDS = ("title", *NARRATIVE_FIELDS)
+
+
+class BulletinError(ValueError):
+    """A bulletin that cannot be written as asked; the message is Chinese and names the field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# ---------------------------------------------------------------- lookups
+
+
+def resolve_campaign(plan: Plan, campaign) -> Part | None:
+    """A campaign of the plan from a Part, its key (``附件1``) or words of its title."""
+    if campaign is None or campaign == "":
+        return None
+    if isinstance(campaign, Part):
+        if campaign.plan_id != plan.pk:
+            raise BulletinError(f"{campaign} 不属于方案《{plan.title}》", "campaign")
+        return campaign
+    text = str(campaign).strip()
+    part = plan.parts.filter(key=text).first()
+    if part:
+        return part
+    matches = list(plan.parts.filter(title__contains=text))
+    if len(matches) == 1:
+        return matches[0]
+    names = "、".join(f"{p.key} {p.title}" for p in plan.parts.all())
+    raise BulletinError(f"方案中找不到攻坚 {text!r}（可用：{names}）", "campaign")
+
+
+def to_month(month) -> dt.date:
+    if isinstance(month, dt.date):
+        return month.replace(day=1)
+    try:
+        return parse_month(month)
+    except ValueError as exc:
+        raise BulletinError(str(exc), "month") from None
+
+
+def review_weights(plan: Plan) -> ReviewWeights:
+    """The plan series' review weights (the defaults until the coordinator sets them)."""
+    weights = ReviewWeights.objects.filter(series=plan.series).first()
+    return weights or ReviewWeights(series=plan.series)
+
+
+def _weights(record: ReviewWeights) -> Weights:
+    return Weights(record.timeliness, record.progress, record.targets, record.supervision)
+
+
+def narrative_of(bulletin: Bulletin) -> dict[str, str]:
+    return {name: getattr(bulletin, name) for name in NARRATIVE_FIELDS}
+
+
+# ---------------------------------------------------------------- writes
+
+
+def _transition(bulletin: Bulletin, action: str, actor: Actor, from_state: str = "", note: str = "") -> None:
+    BulletinTransition.objects.create(
+        bulletin=bulletin,
+        action=action,
+        from_state=from_state,
+        to_state=bulletin.state,
+        actor=actor.user,
+        actor_name=actor.name,
+        at=clock.now(),
+        note=note,
+    )
+
+
+def _locked(bulletin: Bulletin) -> Bulletin:
+    return Bulletin.objects.select_for_update().select_related("plan", "campaign").get(pk=bulletin.pk)
+
+
+@transaction.atomic
+def set_review_weights(
+    actor: Actor, plan: Plan, *, timeliness: int, progress: int, targets: int, supervision: int
+) -> ReviewWeights:
+    """The coordinator sets the four weights of the quarterly review; they must sum to 100."""
+    if not (actor.is_system or actor.role == Role.COORDINATOR):
+        raise PermissionDenied("只有综合协调组办公室可以设置讲评权重")
+    values = {"timeliness": timeliness, "progress": progress, "targets": targets, "supervision": supervision}
+    labels = {
+        "timeliness": "报送及时性",
+        "progress": "序时进度",
+        "targets": "指标完成",
+        "supervision": "督办按时办结",
+    }
+    clean = {}
+    for name, raw in values.items():
+        try:
+            value = int(str(raw).strip())
+        except (TypeError, ValueError):
+            raise BulletinError(f"{labels[name]}权重应为整数，现为 {raw!r}", name) from None
+        if value < 0 or value > 100:
+            raise BulletinError(f"{labels[name]}权重应在 0 到 100 之间，现为 {value}", name)
+        clean[name] = value
+    total = sum(clean.values())
+    if total != 100:
+        raise BulletinError(
+            f"四项权重之和应为 100，现为 {total}（"
+            + "、".join(f"{labels[n]} {v}" for n, v in clean.items())
+            + "）",
+            "weights",
+        )
+    weights, _created = ReviewWeights.objects.update_or_create(series=plan.series, defaults=clean)
+    return weights
+
+
+def _new(
+    actor: Actor,
+    plan: Plan,
+    campaign: Part | None,
+    kind: str,
+    *,
+    period_key: str,
+    month: dt.date,
+    as_of: dt.date,
+    title: str,
+    data: dict,
+    texts: dict | None = None,
+    corrects=None,
+    note: str = "",
+) -> Bulletin:
+    bulletin = Bulletin.objects.create(
+        plan=plan,
+        campaign=campaign,
+        kind=kind,
+        state=State.DRAFT,
+        period_key=period_key,
+        month=month,
+        as_of=as_of,
+        title=title,
+        data=data,
+        corrects=corrects,
+        created_by=actor.user,
+        **(texts or {}),
+    )
+    _transition(bulletin, Action.CORRECT if corrects else Action.CREATE, actor, note=note)
+    return bulletin
+
+
+@transaction.atomic
+def create_bulletin(actor: Actor, plan: Plan, month, campaign=None) -> Bulletin:
+    """A draft monthly bulletin (月通报) of the plan or one campaign: the numbers gathered
+    as of the month end, the narrative written from them."""
+    campaign = resolve_campaign(plan, campaign)
+    check_write(actor, campaign)
+    first = to_month(month)
+    data = gather_monthly(plan, first, campaign)
+    return _new(
+        actor,
+        plan,
+        campaign,
+        Kind.MONTHLY,
+        period_key=f"{first:%Y-%m}",
+        month=first,
+        as_of=month_span(first)[1],
+        title=render_docx.monthly_title(data),
+        data=data.to_dict(),
+        texts=narrative.generate(data),
+    )
+
+
+@transaction.atomic
+def create_review_bulletin(actor: Actor, plan: Plan, quarter: str) -> Bulletin:
+    """A draft quarterly review (季讲评) with the weights in force, to be issued like a bulletin."""
+    check_write(actor, None)
+    data = gather_review_for(plan, quarter)
+    span = span_for_key(quarter)
+    return _new(
+        actor,
+        plan,
+        None,
+        Kind.REVIEW,
+        period_key=span.key,
+        month=span.start,
+        as_of=span.end,
+        title=render_docx.review_title(data),
+        data=data.to_dict(),
+    )
+
+
+@transaction.atomic
+def edit_bulletin(actor: Actor, bulletin: Bulletin, **fields) -> Bulletin:
+    """Change the title or narrative parts of a draft; an issued bulletin is refused."""
+    bulletin = _locked(bulletin)
+    check_write(actor, bulletin.campaign)
+    if bulletin.is_issued:
+        raise BulletinError(
+            f"该通报已于{arabic_date(timezone.localtime(bulletin.issued_at).date())}印发（第{bulletin.number}期），"
+            "不能再修改；如需更正，请发起更正通报",
+            "state",
+        )
+    unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise BulletinError(f"不能修改的字段：{'、'.join(unknown)}", unknown[0])
+    changed = []
+    for name, value in fields.items():
+        value = (value or "").strip() if isinstance(value, str) or value is None else str(value)
+        if name == "title" and not value:
+            raise BulletinError("标题不能为空", "title")
+        if getattr(bulletin, name) != value:
+            setattr(bulletin, name, value)
+            changed.append(str(Bulletin._meta.get_field(name).verbose_name))
+    if changed:
+        bulletin.save()
+        _transition(bulletin, Action.EDIT, actor, State.DRAFT, note="修改了" + "、".join(changed))
+    return bulletin
+
+
+@transaction.atomic
+def refresh_bulletin(actor: Actor, bulletin: Bulletin, *, rewrite_text: bool = False) -> Bulletin:
+    """Gather a draft's numbers again (reports came in since); its edited text stays unless
+    ``rewrite_text``."""
+    bulletin = _locked(bulletin)
+    check_write(actor, bulletin.campaign)
+    if bulletin.is_issued:
+        raise BulletinError("已印发的通报不能更新数据；如需更正，请发起更正通报", "state")
+    if bulletin.kind == Kind.MONTHLY:
+        data = gather_monthly(bulletin.plan, bulletin.month, bulletin.campaign)
+        if rewrite_text:
+            for name, value in narrative.generate(data).items():
+                setattr(bulletin, name, value)
+    elif bulletin.kind == Kind.REVIEW:
+        data = gather_review_for(bulletin.plan, bulletin.period_key)
+    else:
+        data = gather_dispatch(bulletin.plan, bulletin.period_key, bulletin.campaign)
+    bulletin.data = data.to_dict()
+    bulletin.save()
+    _transition(bulletin, Action.REFRESH, actor, State.DRAFT)
+    return bulletin
+
+
+def _next_number(bulletin: Bulletin) -> int:
+    """The next 期号 of the plan's (or the campaign's) sequence of this kind, across the
+    versions of the plan."""
+    issued = Bulletin.objects.filter(
+        plan__series=bulletin.plan.series, kind=bulletin.kind, number__isnull=False
+    )
+    if bulletin.campaign_id:
+        issued = issued.filter(campaign__key=bulletin.campaign.key)
+    else:
+        issued = issued.filter(campaign__isnull=True)
+    return (issued.aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+def corrects_label(bulletin: Bulletin) -> str:
+    if bulletin.corrects_id is None:
+        return ""
+    original = bulletin.corrects
+    return f"第{original.number}期《{original.title}》"
+
+
+def render(
+    bulletin: Bulletin,
+    *,
+    number: int | None = None,
+    day: dt.date | None = None,
+    issued_at: dt.datetime | None = None,
+) -> bytes:
+    """The bulletin's Word file from its stored numbers and text (a preview for a draft)."""
+    day = day or clock.today()
+    if bulletin.kind == Kind.MONTHLY:
+        data = MonthlyData.from_dict(bulletin.data)
+        return render_docx.render_monthly(
+            data,
+            narrative_of(bulletin),
+            number=number,
+            day=day,
+            chart=monthly_chart(data),
+            title=bulletin.title,
+            corrects=corrects_label(bulletin),
+            issued_at=issued_at,
+        )
+    if bulletin.kind == Kind.REVIEW:
+        return render_docx.render_review(ReviewData.from_dict(bulletin.data), day=day, number=number)
+    return render_docx.render_dispatch(DispatchData.from_dict(bulletin.data), day=day)
+
+
+@transaction.atomic
+def issue_bulletin(actor: Actor, bulletin: Bulletin) -> Bulletin:
+    """Number the draft (第N期), render its Word file, store it with its SHA-256 and
+    freeze it: from here on it never changes."""
+    Plan.objects.select_for_update().filter(pk=bulletin.plan_id).first()  # one issuer at a time per plan
+    bulletin = _locked(bulletin)
+    check_write(actor, bulletin.campaign)
+    if bulletin.is_issued:
+        raise BulletinError(f"该通报已印发（第{bulletin.number}期），不能重复印发", "state")
+    number = _next_number(bulletin)
+    now = clock.now()
+    content = render(bulletin, number=number, day=timezone.localtime(now).date(), issued_at=now)
+    campaign = f"-{bulletin.campaign.key}" if bulletin.campaign_id else ""
+    name = f"{bulletin.get_kind_display()}-{bulletin.plan_id}{campaign}-第{number}期.docx"
+    bulletin.file.save(name, ContentFile(content), save=False)
+    bulletin.sha256 = hashlib.sha256(content).hexdigest()
+    bulletin.number = number
+    bulletin.state = State.ISSUED
+    bulletin.issued_at = now
+    bulletin.issued_by = actor.user
+    bulletin.save()
+    _transition(bulletin, Action.ISSUE, actor, State.DRAFT, note=f"第{number}期")
+    return bulletin
+
+
+@transaction.atomic
+def correct_bulletin(actor: Actor, issued: Bulletin, *, reason: str = "", regather: bool = True) -> Bulletin:
+    """A new draft that corrects an issued bulletin: same plan, campaign and period, the
+    numbers gathered again (unless ``regather`` is False) and its text copied to edit."""
+    issued = _locked(issued)
+    check_write(actor, issued.campaign)
+    if not issued.is_issued:
+        raise BulletinError("只能更正已印发的通报；草稿可直接修改", "state")
+    data = issued.data
+    if regather and issued.kind == Kind.MONTHLY:
+        data = gather_monthly(issued.plan, issued.month, issued.campaign).to_dict()
+    elif regather and issued.kind == Kind.REVIEW:
+        data = gather_review_for(issued.plan, issued.period_key).to_dict()
+    return _new(
+        actor,
+        issued.plan,
+        issued.campaign,
+        issued.kind,
+        period_key=issued.period_key,
+        month=issued.month,
+        as_of=issued.as_of,
+        title=issued.title,
+        data=data,
+        texts=narrative_of(issued),
+        corrects=issued,
+        note=(reason or "").strip() or f"更正第{issued.number}期",
+    )
+
+
+# ---------------------------------------------------------------- documents as bytes
+
+
+def bulletin_file(actor: Actor, bulletin: Bulletin) -> bytes:
+    """What to send for a bulletin: the stored file once issued, else a fresh preview."""
+    from .permissions import get_bulletin_for
+
+    get_bulletin_for(actor, bulletin.pk)
+    if bulletin.is_issued:
+        with bulletin.file.open("rb") as handle:
+            return handle.read()
+    return render(bulletin)
+
+
+def _check_reader(actor: Actor, campaign: Part | None) -> None:
+    if actor.sees_everything:
+        return
+    check_write(actor, campaign)
+
+
+def dispatch_data(actor: Actor, plan: Plan, period_key: str, campaign=None) -> DispatchData:
+    campaign = resolve_campaign(plan, campaign)
+    _check_reader(actor, campaign)
+    try:
+        span_for_key(period_key)
+    except ValueError as exc:
+        raise BulletinError(str(exc), "period") from None
+    return gather_dispatch(plan, period_key, campaign)
+
+
+def dispatch_xlsx(actor: Actor, plan: Plan, period_key: str, campaign=None) -> bytes:
+    """The 旬调度 sheet: one row per task (unit, progress, status, problem, next step)."""
+    return render_xlsx.dispatch_workbook(dispatch_data(actor, plan, period_key, campaign))
+
+
+def dispatch_docx(actor: Actor, plan: Plan, period_key: str, campaign=None) -> bytes:
+    """The one-page 旬调度 summary."""
+    return render_docx.render_dispatch(dispatch_data(actor, plan, period_key, campaign), day=clock.today())
+
+
+def gather_review_for(plan: Plan, quarter: str) -> ReviewData:
+    try:
+        return gather_review(plan, quarter, _weights(review_weights(plan)))
+    except ValueError as exc:
+        raise BulletinError(str(exc), "quarter") from None
+
+
+def review_data(actor: Actor, plan: Plan, quarter: str) -> ReviewData:
+    _check_reader(actor, None)
+    return gather_review_for(plan, quarter)
+
+
+def review_docx(actor: Actor, plan: Plan, quarter: str) -> bytes:
+    """The 季讲评: weights and formula, ranking table, scoring details."""
+    return render_docx.render_review(review_data(actor, plan, quarter), day=clock.today())
+
+
+def review_xlsx(actor: Actor, plan: Plan, quarter: str) -> bytes:
+    """The 季讲评 as a workbook: ranking, details, and the weights with the formula."""
+    return render_xlsx.review_workbook(review_data(actor, plan, quarter))
