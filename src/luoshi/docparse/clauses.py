@@ -13,12 +13,17 @@ from .textutil import bracket_groups, fold, split_top
 from .units import dedupe, looks_like_unit, split_units
 
 # Labels of a labelled clause, grouped by the role they give.
-_LEAD_LABELS = "牵头单位|牵头部门|主责单位|主责部门|主办单位|主办部门|牵头责任单位"
-_DUTY_LABELS = "责任单位|责任部门|实施单位|落实单位|承办单位"
-_COOP_LABELS = "配合单位|配合部门|协办单位|协办部门|协同单位|参与单位|参加单位|协助单位|协作单位"
-_LEADER_LABELS = r"分管(?:省|市|区|县|州|镇)?(?:领导|负责同志)|责任领导|牵头领导|联系领导|包联领导"
+_LEAD_LABELS = (
+    "牵头单位|牵头部门|主责单位|主责部门|主办单位|主办部门|牵头责任单位|牵头司局|牵头处室|牵头科室|牵头机构"
+)
+_DUTY_LABELS = "责任单位|责任部门|实施单位|落实单位|承办单位|责任司局|责任处室|责任科室|责任主体"
+_COOP_LABELS = (
+    "配合单位|配合部门|协办单位|协办部门|协同单位|参与单位|参加单位|协助单位|协作单位|"
+    "配合司局|参与司局|配合处室|参与处室|参与部门"
+)
+_LEADER_LABELS = r"(?:分管|责任|牵头|联系|包联|督办)(?:省|市|区|县|州|镇|乡)?(?:领导|负责同志)"
 _SPLIT_LABELS = "部门分工|责任分工|分工"
-_TIME_LABELS = "完成时限|完成时间|时间节点|时限要求|完成期限|时限"
+_TIME_LABELS = "完成时限|完成时间|时间节点|时限要求|完成期限|办结时限|时间要求|时限"
 LABEL = re.compile(
     rf"\[?(?P<label>{_LEAD_LABELS}|{_DUTY_LABELS}|{_COOP_LABELS}|{_LEADER_LABELS}|{_SPLIT_LABELS}|{_TIME_LABELS})"
     r"(?:\]\s*:?|\s*:)"
@@ -42,6 +47,9 @@ _COOP_SEG = re.compile(
     r"^(?P<units>.+?)(?:按照?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|抓好落实|配合|做好相关工作)?|"
     r"分工负责|配合(?:落实|实施|推进)?|协助|协同|参与|共同负责|(?:分别)?按职责(?:分工)?|(?:具体|抓好|分别)?落实)$"
 )
+# A cooperating segment that supports someone (配合, 协助, 参与): units named before it
+# without a role are the ones supported, so they lead (``市发改委，市财政局配合``).
+_SUPPORT_END = re.compile(r"(?:配合(?:落实|实施|推进)?|协助|协同|参与)$")
 #   A、B负责 / 国务院各部门分别负责
 _DUTY_SEG = re.compile(r"^(?P<units>.+?)(?:分别|共同)?负责(?:落实|实施)?$")
 # A note inside a clause: (除标注…外…下同), 不再做分工, 以下各项….
@@ -52,7 +60,10 @@ _TIME_SEG = re.compile(
     r"[^、]{0,14}$"
 )
 # The declaration that the first unit listed leads.
-DECLARATION = re.compile(r"(?:列|排|排列|排名)(?:在)?(?:第一|首)位(?:者|的|单位)?(?:为|是)?(?:牵头|主责)")
+DECLARATION = re.compile(
+    r"(?:(?:列|排|排列|排名)(?:在)?(?:第一|首)(?:位|个)?|(?:第一|首)个)(?:者|的|单位|的单位|部门|的部门)?"
+    r"(?:为|是)?(?:牵头|主责)"
+)
 _PERSON_SEP = re.compile(r"[、,;，；\s]+")
 
 
@@ -65,6 +76,7 @@ class Clause:
     leaders: list[str] = field(default_factory=list)
     deadline_text: str = ""
     labelled_lead: bool = False
+    labelled_support: bool = False
     declares_first_lead: bool = False
     unsure: list[str] = field(default_factory=list)
 
@@ -111,6 +123,11 @@ def _parse_labelled(text: str, clause: Clause) -> None:
             clause.leads += split_units(content, commas=True)
             clause.labelled_lead = True
         elif role == "duty":
+            if DECLARATION.search(content):
+                clause.declares_first_lead = True
+            content = ",".join(
+                piece for piece in split_top(content, ",;") if not _NOTE_SEG.search(piece) and piece.strip()
+            )
             marked, plain = _mark_leads(split_units(content, commas=True))
             if marked:
                 clause.leads += marked
@@ -118,6 +135,7 @@ def _parse_labelled(text: str, clause: Clause) -> None:
             duty += plain
         elif role == "coop":
             clause.cooperators += split_units(content, commas=True)
+            clause.labelled_support = True
         elif role == "leader":
             clause.leaders += [name for name in _PERSON_SEP.split(content) if name]
         elif role == "split":
@@ -139,6 +157,12 @@ def _parse_free(text: str, clause: Clause) -> bool:
     duty: list[str] = []
     plain = True
     has_role_word = False
+    supported = False
+    sentences = split_top(text, "。")
+    if len(sentences) > 1:
+        # A standing note in a sentence of its own (``以下均需各县落实，不再列出``) names no unit.
+        kept = [s for s in sentences if not (_NOTE_SEG.search(s) and not _LEAD_SEG.search(s))]
+        text = "。".join(kept or sentences[:1])
     for segment in split_top(text, ",;。.，；"):
         segment = segment.strip()
         if not segment:
@@ -158,6 +182,7 @@ def _parse_free(text: str, clause: Clause) -> bool:
         elif match := _COOP_SEG.match(segment):
             clause.cooperators += split_units(match["units"])
             has_role_word = True
+            supported = supported or bool(_SUPPORT_END.search(segment))
         elif match := _DUTY_SEG.match(segment):
             duty += split_units(match["units"])
             has_role_word = True
@@ -172,10 +197,11 @@ def _parse_free(text: str, clause: Clause) -> bool:
                 duty += names
             else:
                 plain = False
+    clause.labelled_support = supported
     if duty:
         if clause.leads:
             clause.cooperators = duty + clause.cooperators
-        elif clause.cooperators or len(duty) == 1:
+        elif (clause.cooperators and supported) or (len(duty) == 1 and not clause.cooperators):
             clause.leads = duty
         else:
             clause.cooperators = duty + clause.cooperators
@@ -202,7 +228,7 @@ def parse_clause(text: str) -> Clause | None:
 
 def apply_first_lead(clause: Clause) -> None:
     """Under a ``列第一位者为牵头单位`` declaration, the first unit of an unlabelled clause leads."""
-    if clause.labelled_lead or clause.leads or not clause.cooperators:
+    if clause.labelled_lead or clause.leads or not clause.cooperators or clause.labelled_support:
         return
     clause.leads = clause.cooperators[:1]
     clause.cooperators = clause.cooperators[1:]
@@ -220,6 +246,7 @@ class Found:
 # A clause group must end its sentence: nothing but punctuation may follow on the line.
 _AFTER_GROUP = re.compile(r"^[\s。.;,，；、]*$|^[\s]*[。.;；]")
 _ROLE_HINT = re.compile(r"牵头|负责|配合|参与|协助|单位|部门")
+_ROLE_WORDS = re.compile(r"(?:牵头|负责|配合|协助|参与|按职责分工)[^()]{0,4}$")
 # Quick test: a paragraph without brackets or labels holds no clause.
 _MAY_HOLD_CLAUSE = re.compile(r"[(\[{]|" + LABEL.pattern)
 
@@ -236,9 +263,13 @@ def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
     if not _MAY_HOLD_CLAUSE.search(folded):
         return found, cut
     for start, end in bracket_groups(folded):
-        if not _AFTER_GROUP.match(folded[end:]):
+        inner = folded[start + 1 : end - 1]
+        if not _AFTER_GROUP.match(folded[end:]) and not (
+            # mid-sentence: ``…整治（县城管局牵头），规范…（县住建局负责）。``
+            folded[end : end + 1] in (",", "、") and _ROLE_WORDS.search(inner)
+        ):
             continue
-        clause = parse_clause(folded[start + 1 : end - 1])
+        clause = parse_clause(inner)
         if clause:
             found.append(Found(start, end, clause))
     open_at = _open_bracket(folded)

@@ -90,13 +90,22 @@ def _join_wrapped(paragraphs: list[Paragraph]) -> list[Paragraph]:
     joined: list[Paragraph] = []
     for paragraph in paragraphs:
         previous = joined[-1] if joined else None
-        if previous and _open_at_end(previous.text) and not _LABEL_LINE.match(fold(paragraph.text)):
+        if previous and _continues(previous.text) and not _LABEL_LINE.match(fold(paragraph.text)):
             joined[-1] = Paragraph(
                 previous.line, previous.text + paragraph.text, previous.part, previous.section
             )
         else:
             joined.append(paragraph)
     return joined
+
+
+def _continues(text: str) -> bool:
+    """Whether a paragraph runs on into the next line: a bracket left open, or a labelled
+    list of units that ends on a separator (``责任单位：市邮政分公司、市商务局、``)."""
+    if _open_at_end(text):
+        return True
+    folded = fold(text).rstrip()
+    return folded.endswith("、") or (folded.endswith(",") and bool(_LABEL_LINE.match(folded)))
 
 
 def _open_at_end(text: str) -> bool:

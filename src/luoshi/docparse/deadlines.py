@@ -14,7 +14,7 @@ _BEFORE = r"(?P<before>前|之前|以前|完成|底前)?"
 _DEADLINES = [
     ("month", re.compile(rf"{_YEAR}?{_MONTH}\s*月\s*(?:{_DAY}\s*日|(?P<end>底|末|份))?\s*{_BEFORE}")),
     ("year", re.compile(rf"{_YEAR}?(?P<yend>年底|年末|年内|底|末){_BEFORE}")),
-    ("half", re.compile(rf"{_YEAR}?(?P<half>上半年|下半年|第?[一二三四]季度)(?:末|底)?{_BEFORE}")),
+    ("half", re.compile(rf"{_YEAR}?(?P<half>上半年|下半年|第?[一二三四]季度)(?P<hend>末|底)?{_BEFORE}")),
 ]
 # Wording that states no date.
 NO_DEADLINE = re.compile(r"长期|持续|常态|定期|每年|每季|每月|逐年|三年内|年内持续")
@@ -61,7 +61,7 @@ def _resolve(kind: str, match: re.Match, year: int | None, *, labelled: bool) ->
             return None
         return f"{year:04d}-12-31"
     if kind == "half":
-        if not (labelled or match["before"]):
+        if not (labelled or match["before"] or match["hend"]):
             return None
         half = match["half"]
         if half == "上半年":

@@ -19,8 +19,16 @@ NUMBERING = [
     ("par", re.compile(r"^\(\s*(?P<n>\d{1,3})\s*\)\s*[、.]?\s*(?P<rest>\S.*)$")),
     # ①
     ("circ", re.compile(r"^(?P<n>[\u2460-\u2473\u3251-\u325f])\s*(?P<rest>\S.*)$")),
+    # 1）  一）  (a closing parenthesis only; the number keeps it: ``1)``)
+    ("hpar", re.compile(r"^(?P<n>\d{1,3})\s*\)\s*(?P<rest>[^\s%].*)$")),
+    ("hcn", re.compile(rf"^(?P<n>[{_CN}]{{1,4}})\s*\)\s*(?P<rest>\S.*)$")),
 ]
-_WRITE_NUMBER = {"pcn": "({})", "par": "({})"}
+_WRITE_NUMBER = {"pcn": "({})", "par": "({})", "hpar": "{})", "hcn": "{})"}
+# Chapters and articles of rules and long plans: 第一部分 / 第一章 / 第一节 / 第一条, written
+# whole as the number (``第一章``); a heading word after a space is its rest.
+_ARTICLE = re.compile(
+    rf"^(?P<n>第\s*[{_CN}\d]{{1,5}}\s*(?P<kind>部分|编|章|节|条))(?:(?:\s+|\s*[、.:])(?P<rest>\S.*))?$"
+)
 
 # Where the main text ends: the list of attachments.
 ATTACHMENT_LIST = re.compile(r"^附\s*件\s*[:：]")
@@ -81,6 +89,9 @@ def numbering(text: str) -> tuple[str, str, str] | None:
         if match:
             number = _WRITE_NUMBER.get(style, "{}").format(match["n"])
             return style, number, text[match.start("rest") :]
+    if folded.startswith("第") and (match := _ARTICLE.match(folded)):
+        rest = text[match.start("rest") :] if match["rest"] else ""
+        return "article-" + match["kind"], match["n"].replace(" ", ""), rest
     return None
 
 
@@ -94,6 +105,7 @@ class _Builder:
         self.ids: set[str] = set()
         self.in_table = False
         self.want_title: dict | None = None
+        self.chapters = True
 
     def start_part(self, key: str, title: str) -> None:
         keys = {part["key"] for part in self.layout.parts}
@@ -154,6 +166,8 @@ class _Builder:
             self.want_title = None
             return
         found = numbering(text)
+        if found and not self.chapters and found[0].startswith("article-"):
+            found = None
         if found and not self.in_table:
             style, number, rest = found
             self.add_section(style, number, rest, line)
@@ -170,11 +184,24 @@ def build_layout(lines: list[str], body_start: int, main_title: str) -> Layout:
     """
     builder = _Builder()
     builder.start_part("正文", main_title)
-    for index in range(body_start, len(lines)):
-        text = clean_line(lines[index])
-        if text:
-            builder.feed(text, index + 1)
+    texts = [(index + 1, clean_line(lines[index])) for index in range(body_start, len(lines))]
+    texts = [(line, text) for line, text in texts if text]
+    builder.chapters = _has_items(text for _, text in texts)
+    for line, text in texts:
+        builder.feed(text, line)
     return builder.layout
+
+
+def _has_items(texts) -> bool:
+    """Whether the text has numbered items other than chapter headings (``第一条``, ``一、``).
+
+    A ``第一章`` heading is a section only in such a document; alone (a novel) it is none.
+    """
+    for text in texts:
+        found = numbering(text)
+        if found and not found[0].startswith(("article-部分", "article-编", "article-章", "article-节")):
+            return True
+    return False
 
 
 def is_meta(text: str) -> bool:

@@ -17,7 +17,7 @@ _MEASURES = (
     r"万千瓦时|千瓦时|万千瓦|千瓦|兆瓦|吉瓦|"
     r"微克/立方米|毫克/升|万立方米|立方米|平方公里|万平方米|平方米|万亩|亩|公顷|公里|千米|米|"
     r"万吨标准煤|吨标准煤|万吨|吨|公斤|千克|"
-    r"万人次|人次|万人|人|万户|户|万家|家|万个|个|万套|套|万台|台|万辆|辆|万张|张|万件|件|项|次|所|座|处|"
+    r"万人次|人次|万批次|批次|万人|人|万户|户|万家|家|万个|个|万套|套|万台|台|万辆|辆|万张|张|万件|件|项|次|所|座|处|"
     r"条|名|位|批|场|间|床|栋|幢|栋|本|册|份|支|只|头|株|棵|箱|期|单|笔|宗|块|路|网点|款|类|种|"
     r"倍|分|万|亿"
 )
@@ -44,6 +44,8 @@ _GE_BEFORE = re.compile(
 )
 _EQ_BEFORE = re.compile(r"(?:(?:^|[^\u4e00-\u9fff]|为|达|在|共|计|至|到)约|大约|约为)\s*$")
 _LEVEL_BEFORE = re.compile(r"的\s*$")
+# A bound written before a reference (``不低于上年度公用经费总额的5%``).
+_FAR_BOUND = re.compile(r"不低于|不少于|不高于|不超过")
 
 # Words just before the figure that make it no target.
 _ORDINAL_BEFORE = re.compile(
@@ -53,13 +55,22 @@ _CONDITION_END = re.compile(r"的$")
 # ``1个工作日``, ``3个月``: a count of time; ``每季度开展1次``: a cadence.
 _PER_TIME_UNITS = ("个", "万", "亿")
 _EVERY = re.compile(r"每(?:年|季|季度|月|周|半年|两年|旬)")
-_BODY_MAKEUP = re.compile(r"组成|召集人|副召集人|组长|副组长|成员\d|委员\d")
+_BODY_MAKEUP = re.compile(
+    r"组成|召集人|副召集人|组长|副组长|成员\d|委员\d|\d+\s*(?:名|人)\s*(?:专职|兼职)?(?:联络员|信息员|联系人)"
+)
+# A definition (``本办法所称重大项目，是指总投资5亿元以上的…``) sets a scope, not a target.
+_DEFINITION = re.compile(r"所称|是指|系指|指的是")
 _CADENCE = re.compile(r"每(?:年|季|季度|月|周|半年|两年)[^,;。]*?(?:召开|举行|举办)")
 _QUALIFIER_TAIL = re.compile(r"^[\u4e00-\u9fff]")
 _SPLIT_CLAUSES = re.compile(r"[,;。!?\n]")
 _QUOTED = re.compile(r"“[^”]{0,30}”|《[^》]*》|\"[^\"]{0,30}\"|「[^」]*」")
 _PAREN_ONLY = re.compile(r"\(\s*(?:约|共)?\s*\d+(?:\.\d+)?\s*[^\d()]{0,6}\)")
 _DISTRIBUTE = re.compile(r"分别|均")
+# ``500元至2000元``: the figure before a range sign whose other end follows.
+_RANGE_SIGN = re.compile(r"^\s*(?:-|—|–|~|至|到)\s*(?=\d)")
+# ``由80项增加到100项`` / ``从12平方米提高到14平方米``: the starting level is what exists.
+_FROM_BEFORE = re.compile(r"(?:从|由)\s*$")
+_TO_AFTER = re.compile(r"^\s*(?:增加|提高|提升|扩大|增长|下降|降低|减少|压减|缩短|缩减|调整)?\s*(?:到|至)")
 _BREAK_ZERO = re.compile(r"破零")
 _FULL_COVER = re.compile(r"全覆盖")
 _ANY_FIGURE = re.compile(r"\d|破零|全覆盖")
@@ -84,6 +95,9 @@ def _op_for(before: str, after: str, unit: str, value: float) -> str:
         return ">="
     if re.search(r"不低于|不少于|至少", before[-8:]):
         return ">="
+    bound = _FAR_BOUND.findall(re.split(r"\d", before)[-1])
+    if bound and _LEVEL_BEFORE.search(before):
+        return ">=" if bound[-1] in ("不低于", "不少于") else "<="
     if _GT_BEFORE.search(before):
         return ">"
     if _GE_BEFORE.search(before):
@@ -101,7 +115,7 @@ def _subject_count(clause: str, at: int) -> int:
         return 1
     subject = _QUOTED.sub(_blank, head[: marker.start()])
     subject = re.sub(r"\([^()]*\)", "", subject)
-    return subject.count("、") + 1
+    return len(re.findall(r"、|和|及(?!以)", subject)) + 1
 
 
 def _qualifies(clause: str, match: re.Match, before: str, after: str) -> bool:
@@ -121,14 +135,15 @@ def _qualifies(clause: str, match: re.Match, before: str, after: str) -> bool:
 def _targets_in_clause(clause: str, raw_clause: str) -> list[dict]:
     """Targets in one clause (folded text with quotes and names blanked out)."""
     found: list[dict] = []
-    if _BODY_MAKEUP.search(clause) or _CADENCE.search(clause):
+    if _BODY_MAKEUP.search(clause) or _CADENCE.search(clause) or _DEFINITION.search(clause):
         return found
     figures = list(_FIGURE.finditer(clause))
     if _CONDITION_END.search(clause.rstrip()) and figures:
         return found
     distributed = bool(_DISTRIBUTE.search(clause))
     subject_from = 0
-    for match in figures:
+    range_high: set[int] = set()
+    for index, match in enumerate(figures):
         subject = _subject(raw_clause[subject_from : match.start()])
         subject_from = match.end()
         before, after = clause[: match.start()], clause[match.end() :]
@@ -147,8 +162,24 @@ def _targets_in_clause(clause: str, raw_clause: str) -> list[dict]:
             continue
         if _qualifies(clause, match, before, after):
             continue
+        if _FROM_BEFORE.search(before) and _TO_AFTER.match(after):
+            continue
         value = _number(match["num"])
         text = raw_clause.strip()
+        following = figures[index + 1] if index + 1 < len(figures) else None
+        if (
+            following
+            and not match["low"]
+            and following["unit"] == unit
+            and _RANGE_SIGN.match(after)
+            and match.end() + _RANGE_SIGN.match(after).end() == following.start()
+        ):
+            found.append(_target(text, ">=", value, unit, subject))
+            range_high.add(following.start())
+            continue
+        if match.start() in range_high:
+            found.append(_target(text, "<=", value, unit, subject))
+            continue
         if match["low"]:
             found.append(_target(text, ">=", _number(match["low"]), unit, subject))
             found.append(_target(text, "<=", value, unit, subject))

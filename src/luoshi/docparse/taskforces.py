@@ -15,6 +15,12 @@ _BODY = r"(?:工作专班|专班|工作领导小组|领导小组|联席会议|�
 # 成立X工作专班 / 建立X联席会议(制度) / 组建X领导小组
 _DEFINE = re.compile(rf"(?:成立|建立|组建|设立)(?P<name>[^,;。]{{2,60}}?{_BODY})")
 _SENTENCES = re.compile(r"[,;。]")
+# 成立以X为组长，Y为副组长，A、B主要负责人为成员的N领导小组: the roles come before the name.
+_DEFINE_ROLES_FIRST = re.compile(
+    rf"(?:成立|建立|组建|设立)(?:以|由)(?P<roles>[^。]{{2,400}}(?:组长|召集人|总指挥|指挥长|成员|成员单位))"
+    rf"的(?P<name>[^,;。的]{{2,60}}?{_BODY})"
+)
+_UNIT_HEADS = r"(?:的)?(?:主要负责人|主要负责同志|分管负责人|分管负责同志|有关负责同志|负责同志|负责人|主要领导|分管领导)?"
 # Role phrases, read clause by clause.
 _CONVENOR_BY = re.compile(r"由(?P<who>[^,;。]+?)(?:担任|任|兼任)(?:总召集人|召集人|组长|总指挥|指挥长|主任)$")
 _CONVENOR_AS = re.compile(
@@ -27,9 +33,15 @@ _ROLE_THEN_BY = re.compile(
     r"(?:^|设)(?P<role>副召集人|召集人|副组长|组长)(?:\d+人|[一二三四五六七八九十]+人|名)?$"
 )
 _BY_SERVES = re.compile(r"^由(?P<who>.+?)(?:担任|兼任)$")
+# A role line of the defining text: ``组　长：市政府市长`` / ``副召集人：A、B``.
+_ROLE_LABEL = re.compile(
+    r"^(?P<role>(?:总|副)?\s*(?:召\s*集\s*人|组\s*长|总\s*指\s*挥|指\s*挥\s*长))\s*:\s*(?P<who>\S.*)$"
+)
+# A person's name before a position (``孙春兰 国务院副总理``): a list of people, not roles.
+_PERSON_THEN_POST = re.compile(r"^[\u4e00-\u9fff]{1,2}\s?[\u4e00-\u9fff]{1,2}\s+\S")
 _MEMBERS = [
     re.compile(r"成员(?:单位)?(?:包括|包含|为|是|有:|由|:)(?P<list>[^;。]+?)(?:等(?:单位|部门)?)?(?:组成)?$"),
-    re.compile(r"^(?P<list>[^;。]+?)(?:等)?(?:单位|部门)?为成员(?:单位)?$"),
+    re.compile(rf"^(?P<list>[^;。]+?)(?:等)?(?:单位|部门)?{_UNIT_HEADS}为成员(?:单位)?$"),
     re.compile(
         r"由(?P<list>[^;。]+?)(?:等)?(?:\d+个|[一二三四五六七八九十]+个)?(?:部门和单位|部门|单位|成员单位)?"
         r"(?:的)?(?:主要负责人|主要负责同志|分管负责人|分管负责同志|有关负责同志|负责同志|负责人|分管领导)?组成$"
@@ -84,6 +96,9 @@ class _Force:
     def _read_clause(self, clause: str) -> None:
         if not clause:
             return
+        if match := _ROLE_LABEL.match(clause):
+            self._read_role_label(match["role"].replace(" ", ""), match["who"].strip())
+            return
         if match := _ROLE_THEN_BY.search(clause):
             self.pending_role = match["role"]
             return
@@ -105,6 +120,13 @@ class _Force:
                     self.data["members"] += names
                     break
 
+    def _read_role_label(self, role: str, who: str) -> None:
+        """``组长：X``: X takes the role unless it is a person's name or the role is already known."""
+        key = "deputy_convenors" if role.startswith("副") else "convenors"
+        if self.data[key] or _PERSON_THEN_POST.match(who):
+            return
+        self.data[key] += _people(who)
+
     def result(self) -> dict | None:
         if not self.data["members"] and not self.data["office"]:
             return None
@@ -120,20 +142,31 @@ def find_task_forces(paragraphs: list[tuple[str | None, str]]) -> list[dict]:
     for part, text in paragraphs:
         if part is None:
             continue
-        match = _DEFINE.search(fold(text))
+        folded = fold(text)
+        match = _DEFINE_ROLES_FIRST.search(folded) if "以" in folded or "由" in folded else None
         if match:
             _close(current, forces)
-            name = re.sub(r"^[“\"]|\(以下简称[^()]*\)", "", match["name"])
-            current = _Force(part, name.strip())
+            current = _Force(part, _clean_force_name(match["name"]))
+            current.read(match["roles"])
+            current.read(text[match.end() :])
+            continue
+        match = _DEFINE.search(folded)
+        if match:
+            _close(current, forces)
+            current = _Force(part, _clean_force_name(match["name"]))
             current.read(text[match.start() :])
             continue
         if current and current.data["part"] != part:
             _close(current, forces)
             current = None
-        if current and re.search(r"召集人|组长|成员|组成|办公室设在|办公室设于", text):
+        if current and re.search(r"召集人|组长|成员|组成|办公室设在|办公室设于|组\s+长|召\s*集\s*人", text):
             current.read(text)
     _close(current, forces)
     return forces
+
+
+def _clean_force_name(name: str) -> str:
+    return re.sub(r"^[“\"]|\(以下简称[^()]*\)", "", name).strip()
 
 
 def _close(force: _Force | None, forces: list[dict]) -> None:

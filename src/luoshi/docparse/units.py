@@ -30,10 +30,12 @@ _ETC_GROUP = re.compile(r"^(?P<head>.+?)等(?P<group>(?:其他|其它)?(?:有关
 # ``X等`` / ``X等部门`` / ``X等单位``: the trailing 等(部门) is dropped.
 _ETC = re.compile(r"等(?:部门|单位|部门和单位|单位和部门|相关单位|机构)?$")
 # A bare administrative level that cannot stand alone after 、 (各区、县级市; 各市、县人民政府).
-_LEVEL_TAIL = re.compile(
-    r"^(?:县级市|县市区|县区|市县|市区|区县|县|市|区|旗|乡镇|乡|镇|街道)(?:人民)?(?:政府)?$"
+_LEVELS = (
+    r"(?:县级市|县市区|县市|市州|地市|县区|市县|市区|区县|自治州|自治县|县|市|区|州|盟|旗|乡镇|乡|镇|街道)"
 )
-_EACH_LEVEL = re.compile(r"^各(?:省|市|州|区|县|盟|地|乡|镇|地市|市州|县市)$")
+_LEVEL_TAIL = re.compile(rf"^{_LEVELS}(?:\({_LEVELS}(?:、{_LEVELS})*\))?(?:人民)?(?:政府|党委和政府)?$")
+# ``各市`` / ``各市、州`` / ``各县级市``: a list of levels still waiting for its head noun.
+_EACH_LEVEL = re.compile(rf"^各{_LEVELS}(?:、{_LEVELS})*$")
 # A parenthesised note inside a clause that is not part of a name.
 _NOTE = re.compile(r"\((?:[^()]*(?:除|下同|标注|不再|列第一|排在第一|排第一|为牵头|汇总)[^()]*)\)")
 # Leading words that are not part of a name.
@@ -62,7 +64,7 @@ def split_units(text: str, *, commas: bool = False) -> list[str]:
         piece = squeeze(piece)
         if not piece:
             continue
-        if pieces and _LEVEL_TAIL.match(piece) and _EACH_LEVEL.match(pieces[-1]):
+        if pieces and _LEVEL_TAIL.match(_ETC.sub("", piece)) and _EACH_LEVEL.match(pieces[-1]):
             pieces[-1] = pieces[-1] + "、" + piece
             continue
         pieces.append(piece)
