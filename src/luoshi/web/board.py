@@ -116,8 +116,9 @@ class UnitRank:
         return self.progress - self.expected
 
     @property
-    def on_time_rate(self) -> Decimal:
-        return (Decimal(self.on_time) / self.due * 100).quantize(Decimal("0.1")) if self.due else Decimal(100)
+    def on_time_rate(self) -> Decimal | None:
+        """Share of the period's due reports handed in on time; None when none was due."""
+        return (Decimal(self.on_time) / self.due * 100).quantize(Decimal("0.1")) if self.due else None
 
 
 @dataclass
@@ -213,7 +214,10 @@ def build_board(
                 entry.late,
                 entry.missing,
             )
-    ranking = sorted(ranks.values(), key=lambda r: (-r.on_time_rate, -r.gap, r.lagging, r.unit))
+    ranking = sorted(
+        ranks.values(),
+        key=lambda r: (-(r.on_time_rate if r.due else Decimal(100)), -r.gap, r.lagging, r.unit),
+    )
     for index, rank in enumerate(ranking, start=1):
         rank.rank = index
     part_keys = {r.part_key for r in rows}

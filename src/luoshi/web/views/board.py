@@ -37,7 +37,7 @@ def _tasks_url(**params) -> str:
 def _context(request, screen=False):
     actor, plan, task_ids, campaign = _scope(request)
     today = clock.today()
-    context = {"plan": plan, "plans": plan_choices(), "screen": screen, "campaign": campaign}
+    context = {"plan": plan, "plans": plan_choices(request), "screen": screen, "campaign": campaign}
     if plan is None:
         return context
     board = boards.board_for(plan, today, task_ids=task_ids, campaign=campaign)

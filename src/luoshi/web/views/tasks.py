@@ -55,7 +55,7 @@ def task_list(request):
         rows = [r for r in rows if r.cadence == f["cadence"]]
     context = {
         "plan": plan,
-        "plans": plan_choices(),
+        "plans": plan_choices(request),
         "f": f,
         "tab": tab,
         "as_of": as_of,
