@@ -18,7 +18,7 @@ _DATE_LINE = re.compile(
     r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,4})\s*日\s*[)\]]?$"
 )
 _DATE_FIELD = re.compile(
-    r"(?:成文日期|印发日期|发布日期|发文日期)\s*[|:]?\s*(?P<y>\d{4})[-年/.](?P<m>\d{1,2})[-月/.](?P<d>\d{1,2})"
+    r"(?:成文日期|印发日期|发布日期|发文日期|发布时间)\s*[|:]?\s*(?P<y>\d{4})[-年/.](?P<m>\d{1,2})[-月/.](?P<d>\d{1,2})"
 )
 # Words that end the title of an official document.
 _KIND = re.compile(
@@ -128,7 +128,7 @@ def _plan_title(texts: list[str], after: int) -> tuple[int | None, str | None]:
     """The plan's own title after the notice's date line, if the plan text follows the notice."""
     for index in range(after + 1, min(len(texts), after + 8)):
         text = texts[index]
-        if not text or FOOTER.match(fold(text)):
+        if not text or FOOTER.search(fold(text)):
             continue
         folded = fold(text)
         if ATTACHMENT_START.match(folded) or ATTACHMENT_LIST.match(folded) or numbering(text):

@@ -37,7 +37,9 @@ ATTACHMENT_START = re.compile(rf"^附\s*件\s*(?P<n>\d{{1,2}}|[{_CN}]{{1,3}})?(?
 # Lines of a web page or a notice that belong to no part.
 FOOTER = re.compile(
     r"^(?:归档时间|已归档|阅读次数|浏览次数|字号|【?打印|【?关闭|分享到|扫一扫|责任编辑|相关附件|"
-    r"相关链接|抄送|\(此件|（此件|\[此件|【此件|\(本件|（本件)"
+    r"相关链接|抄送|\(此件|（此件|\[此件|【此件|\(本件|（本件|[【\[]?字体|[【\[]?字号)"
+    # site footers and page numbers (— 3 —, - 12 -)
+    r"|网站标识码|ICP备|公网安备|版权所有|技术支持[:：]|^[-—–－]+\s*\d{1,3}\s*[-—–－]+$"
 )
 # The notice header of a web page (field rows) and a signature line.
 _META = re.compile(
@@ -148,7 +150,7 @@ class _Builder:
 
     def feed(self, text: str, line: int) -> None:
         folded = fold(text)
-        if FOOTER.match(folded):
+        if FOOTER.search(folded):
             return
         start = ATTACHMENT_START.match(folded)
         if start and not ATTACHMENT_LIST.match(folded):
@@ -162,6 +164,8 @@ class _Builder:
         if self.part is None:
             return
         if self.want_title is not None:
+            if is_meta(text):
+                return
             self.want_title["title"] = text
             self.want_title = None
             return
@@ -206,4 +210,4 @@ def _has_items(texts) -> bool:
 
 def is_meta(text: str) -> bool:
     """A header field of a web page (``来源:``, ``发布日期 |``), no part of the plan."""
-    return bool(_META.search(fold(text))) or bool(FOOTER.match(fold(text)))
+    return bool(_META.search(fold(text))) or bool(FOOTER.search(fold(text)))

@@ -21,7 +21,8 @@ _MEASURES = (
     r"条|名|位|批|场|间|床|栋|幢|栋|本|册|份|支|只|头|株|棵|箱|期|单|笔|宗|块|路|网点|款|类|种|"
     r"倍|分|万|亿"
 )
-_UNIT = rf"(?P<unit>{_MEASURES})"
+# A measure may take 万/亿 before it (``亿千瓦时``, ``万批次``) and a ``/X`` after it (``元/千瓦时``).
+_UNIT = rf"(?P<unit>(?:万|亿)?(?:{_MEASURES})(?:/[\u4e00-\u9fff·]{{1,5}}(?![\u4e00-\u9fff·]))?)"
 _NUMBER = r"(?P<num>\d+(?:\.\d+)?)"
 # A figure: optional range start, the number, the unit.
 _FIGURE = re.compile(rf"(?:(?P<low>\d+(?:\.\d+)?)\s*(?:-|—|–|~|至|到)\s*)?{_NUMBER}\s*{_UNIT}")
@@ -45,7 +46,11 @@ _GE_BEFORE = re.compile(
 _EQ_BEFORE = re.compile(r"(?:(?:^|[^\u4e00-\u9fff]|为|达|在|共|计|至|到)约|大约|约为)\s*$")
 _LEVEL_BEFORE = re.compile(r"的\s*$")
 # A bound written before a reference (``不低于上年度公用经费总额的5%``).
-_FAR_BOUND = re.compile(r"不低于|不少于|不高于|不超过")
+_FAR_BOUND = re.compile(r"不低于|不少于|不高于|不超过|达到")
+# A level granted: ``补贴标准为800元/亩``, ``按每人1000元给予补贴``.
+_GRANTED_BEFORE = re.compile(r"(?:标准|补贴|补助|奖励|奖补|资助|补偿)(?:为|是)\s*$")
+_PER_BEFORE = re.compile(r"按(?:每[\u4e00-\u9fff]{0,3})?\s*$")
+_GRANTED_AFTER = re.compile(r"^\s*(?:的标准)?(?:给予|予以|补贴|补助|奖励|奖补|发放|的补贴|的奖励)")
 
 # Words just before the figure that make it no target.
 _ORDINAL_BEFORE = re.compile(
@@ -97,7 +102,9 @@ def _op_for(before: str, after: str, unit: str, value: float) -> str:
         return ">="
     bound = _FAR_BOUND.findall(re.split(r"\d", before)[-1])
     if bound and _LEVEL_BEFORE.search(before):
-        return ">=" if bound[-1] in ("不低于", "不少于") else "<="
+        return "<=" if bound[-1] in ("不高于", "不超过") else ">="
+    if _GRANTED_BEFORE.search(before) or (_PER_BEFORE.search(before) and _GRANTED_AFTER.match(after)):
+        return "="
     if _GT_BEFORE.search(before):
         return ">"
     if _GE_BEFORE.search(before):

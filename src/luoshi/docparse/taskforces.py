@@ -33,6 +33,10 @@ _ROLE_THEN_BY = re.compile(
     r"(?:^|设)(?P<role>副召集人|召集人|副组长|组长)(?:\d+人|[一二三四五六七八九十]+人|名)?$"
 )
 _BY_SERVES = re.compile(r"^由(?P<who>.+?)(?:担任|兼任)$")
+# 召集人由X担任 / 副组长由A、B担任
+_ROLE_BY = re.compile(
+    r"(?:^|[^副总])(?P<role>副?(?:召集人|组长|总指挥|指挥长))由(?P<who>[^,;。]+?)(?:担任|兼任|出任)$"
+)
 # A role line of the defining text: ``组　长：市政府市长`` / ``副召集人：A、B``.
 _ROLE_LABEL = re.compile(
     r"^(?P<role>(?:总|副)?\s*(?:召\s*集\s*人|组\s*长|总\s*指\s*挥|指\s*挥\s*长))\s*:\s*(?P<who>\S.*)$"
@@ -108,7 +112,10 @@ class _Force:
             self.pending_role = None
             return
         self.pending_role = None
-        if match := _DEPUTY_AS.match(clause):
+        if match := _ROLE_BY.search(clause):
+            key = "deputy_convenors" if match["role"].startswith("副") else "convenors"
+            self.data[key] += _people(match["who"])
+        elif match := _DEPUTY_AS.match(clause):
             self.data["deputy_convenors"] += _people(match["who"])
         elif match := _CONVENOR_BY.search(clause) or _CONVENOR_AS.match(clause):
             self.data["convenors"] += _people(match["who"])

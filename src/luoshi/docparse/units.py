@@ -26,9 +26,13 @@ _GROUP = re.compile(r"^(?:各|有关|相关|其他|其它|.{0,12}(?:有关|相�
 # A name that is obviously a sentence, not an organisation.
 _NOT_NAME = re.compile(r"[。,;:!?]|[0-9]{2,}|负责|牵头|配合|完成|推进|落实|开展|加强")
 # ``X等有关部门和单位``: X and a trailing group phrase.
-_ETC_GROUP = re.compile(r"^(?P<head>.+?)等(?P<group>(?:其他|其它)?(?:有关|相关|各|其他)\S*)$")
+_ETC_GROUP = re.compile(
+    r"^(?P<head>.+?)等(?P<group>(?:[省市区县州]直|[省市区县州]级)?(?:其他|其它)?(?:有关|相关|各|其他)\S*)$"
+)
 # ``X等`` / ``X等部门`` / ``X等单位``: the trailing 等(部门) is dropped.
-_ETC = re.compile(r"等(?:部门|单位|部门和单位|单位和部门|相关单位|机构)?$")
+_ETC = re.compile(
+    r"等(?:\d{1,3}|[一二三四五六七八九十]{1,3})?(?:个|家)?(?:部门|单位|部门和单位|单位和部门|相关单位|机构)?$"
+)
 # A bare administrative level that cannot stand alone after 、 (各区、县级市; 各市、县人民政府).
 _LEVELS = (
     r"(?:县级市|县市区|县市|市州|地市|县区|市县|市区|区县|自治州|自治县|县|市|区|州|盟|旗|乡镇|乡|镇|街道)"
