@@ -246,6 +246,7 @@ class Found:
 # A clause group must end its sentence: nothing but punctuation may follow on the line.
 _AFTER_GROUP = re.compile(r"^[\s。.;,，；、]*$|^[\s]*[。.;；]")
 _ROLE_HINT = re.compile(r"牵头|负责|配合|参与|协助|单位|部门")
+_LIST_LABEL = re.compile(rf"^(?:{_LEAD_LABELS}|{_DUTY_LABELS})$")
 _ROLE_WORDS = re.compile(r"(?:牵头|负责|配合|协助|参与|按职责分工)[^()]{0,4}$")
 # Quick test: a paragraph without brackets or labels holds no clause.
 _MAY_HOLD_CLAUSE = re.compile(r"[(\[{]|" + LABEL.pattern)
@@ -307,5 +308,8 @@ def _top_level_label(folded: str, found: list[Found]) -> int | None:
             continue
         before = folded[:index].rstrip()
         if not before or before.endswith(("。", ".", ";", ")", "]")):
+            return match.start()
+        # ``…，责任单位：X（牵头）、Y。``: a labelled list closing the item after a comma
+        if before.endswith(",") and _LIST_LABEL.match(match["label"]):
             return match.start()
     return None

@@ -158,6 +158,8 @@ class _Parser:
                 self.warn(paragraph.line, "责任分工在此处中断（括号未闭合或条款不完整），未生成任务")
             for item in found:
                 clauses.append((paragraph.line, item.clause))
+                if item.clause.deadline_text:
+                    deadline_texts.insert(0, (item.clause.deadline_text, True))
                 deadline_texts.append((paragraph.text[item.start : item.end], False))
             if not paragraph.in_table:
                 target_parts.append(_strip_spans(paragraph.text, [(f.start, f.end) for f in found]))

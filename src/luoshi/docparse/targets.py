@@ -19,6 +19,7 @@ _MEASURES = (
     r"万吨标准煤|吨标准煤|万吨|吨|公斤|千克|"
     r"万人次|人次|万批次|批次|万人|人|万户|户|万家|家|万个|个|万套|套|万台|台|万辆|辆|万张|张|万件|件|项|次|所|座|处|"
     r"条|名|位|批|场|间|床|栋|幢|栋|本|册|份|支|只|头|株|棵|箱|期|单|笔|宗|块|路|网点|款|类|种|"
+    r"部(?!门|署|委)|盏|艘|架|口|眼|"
     r"倍|分|万|亿"
 )
 # A measure may take 万/亿 before it (``亿千瓦时``, ``万批次``) and a ``/X`` after it (``元/千瓦时``).
@@ -129,6 +130,9 @@ def _qualifies(clause: str, match: re.Match, before: str, after: str) -> bool:
     """Whether the figure only restricts what is counted (``过5000万企业1家``, ``10千伏及以下``)."""
     tail = after
     if re.match(r"^及以[上下]", tail) and _QUALIFIER_TAIL.match(tail[3:4] or "。"):
+        return True
+    # ``5万吨标准煤以上的项目``: an amount (not a share) that bounds what is counted
+    if re.match(r"^以[上下]的[\u4e00-\u9fff]", tail) and match["unit"] not in ("%", "‰", "个百分点"):
         return True
     tail = re.sub(r"^(?:以上|以下)", "", tail)
     threshold = bool(re.search(r"(?:超过|过|超|以上)\s*$", before)) or after.startswith(("以上", "以下"))
