@@ -503,7 +503,7 @@ def gather_dispatch(plan: Plan, period_key: str, campaign: Part | None = None) -
         as_of=due_date.isoformat(),
         summary=Counts.of(status.rollup()),
         rows=rows,
-        reporting=reporting_rows(plan, [span], due_date, units),
+        reporting=reporting_rows(plan, [span], reporting_as_of(schedule, [span], due_date), units),
     )
 
 

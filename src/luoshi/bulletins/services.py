@@ -108,7 +108,11 @@ def _transition(bulletin: Bulletin, action: str, actor: Actor, from_state: str =
 
 
 def _locked(bulletin: Bulletin) -> Bulletin:
-    return Bulletin.objects.select_for_update().select_related("plan", "campaign").get(pk=bulletin.pk)
+    return (
+        Bulletin.objects.select_for_update(of=("self",))
+        .select_related("plan", "campaign")
+        .get(pk=bulletin.pk)
+    )
 
 
 @transaction.atomic
