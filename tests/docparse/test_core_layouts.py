@@ -151,3 +151,15 @@ def test_web_page_header_and_footer_stay_out_of_the_plan():
 def test_titles_may_end_in_a_parenthesis():
     plan = parse_text("某市推进数字政府建设三年行动方案（2024—2026年）\n一、目标")
     assert plan["title"] == "某市推进数字政府建设三年行动方案（2024—2026年）"
+
+
+def test_bracketed_labels_on_the_item_line():
+    plan = parse_text("一、任务\n1.推进乙。【牵头单位】市教育局【配合单位】市财政局、市人社局")
+    task = task_of(plan, "正文/一/1")
+    assert task["leads"] == ["市教育局"] and task["cooperators"] == ["市财政局", "市人社局"]
+
+
+def test_a_share_of_a_task_to_complete_is_a_floor_and_a_granted_share_a_level():
+    plan = parse_text("一、任务\n1.完成全年任务的90%。\n2.返还比例为上年度缴纳失业保险费的50%。")
+    assert targets_of(plan, "正文/一/1") == [(">=", 90, "%")]
+    assert targets_of(plan, "正文/一/2") == [("=", 50, "%")]

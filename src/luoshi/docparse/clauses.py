@@ -304,9 +304,11 @@ def _top_level_label(folded: str, found: list[Found]) -> int | None:
         index = match.start("label")
         if any(item.start <= index < item.end for item in found):
             continue
-        if _open_bracket(folded[:index]) >= 0:
+        # ``【牵头单位】X``: the label's own closed bracket is no open bracket (``[牵头单位:X`` is)
+        start = match.start() if "]" in match.group(0) else index
+        if _open_bracket(folded[:start]) >= 0:
             continue
-        before = folded[:index].rstrip()
+        before = folded[: match.start()].rstrip()
         if not before or before.endswith(("。", ".", ";", ")", "]")):
             return match.start()
         # ``…，责任单位：X（牵头）、Y。``: a labelled list closing the item after a comma

@@ -47,7 +47,7 @@ _GE_BEFORE = re.compile(
 _EQ_BEFORE = re.compile(r"(?:(?:^|[^\u4e00-\u9fff]|为|达|在|共|计|至|到)约|大约|约为)\s*$")
 _LEVEL_BEFORE = re.compile(r"的\s*$")
 # A bound written before a reference (``不低于上年度公用经费总额的5%``).
-_FAR_BOUND = re.compile(r"不低于|不少于|不高于|不超过|达到")
+_FAR_BOUND = re.compile(r"不低于|不少于|不高于|不超过|达到|完成|实现")
 # A level granted: ``补贴标准为800元/亩``, ``按每人1000元给予补贴``.
 _GRANTED_BEFORE = re.compile(r"(?:标准|补贴|补助|奖励|奖补|资助|补偿)(?:为|是)\s*$")
 _PER_BEFORE = re.compile(r"按(?:每[\u4e00-\u9fff]{0,3})?\s*$")
