@@ -51,6 +51,8 @@ def _short(text: str, limit: int = 8) -> str:
 def monthly_chart(data: MonthlyData) -> bytes:
     """PNG bytes of the status mix and the progress of each campaign."""
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     figure, (left, right) = plt.subplots(
         1, 2, figsize=(7.2, 3.4), dpi=150, gridspec_kw={"width_ratios": [1, 1.4]}
     )
@@ -65,8 +67,9 @@ def monthly_chart(data: MonthlyData) -> bytes:
             )
             for y, value in enumerate(values):
                 left.text(value, y, f" {value}", va="center", fontsize=9)
-            left.invert_yaxis()
+            left.set_ylim(max(len(values), 4) - 0.5, -0.5)  # top down, bars of one height
             left.set_xlim(0, max(values) * 1.25)
+            left.xaxis.set_major_locator(MaxNLocator(integer=True))
         else:
             left.text(0.5, 0.5, "暂无任务", ha="center", va="center", transform=left.transAxes)
         left.set_title("任务状态分布（项）", fontsize=11)
@@ -92,7 +95,7 @@ def monthly_chart(data: MonthlyData) -> bytes:
             label="序时进度",
         )
         right.set_yticks(list(positions), names)
-        right.invert_yaxis()
+        right.set_ylim(max(len(names), 4) - 0.5, -0.5)
         right.set_xlim(0, 100)
         right.set_xlabel("%", fontsize=9)
         right.set_title("各攻坚完成进度与序时进度（%）", fontsize=11)
