@@ -237,7 +237,10 @@ class _Parser:
                 tasks.append(task)
             for target in find_targets(target_text):
                 targets.append({"section": section.id, **target})
-        forces = find_task_forces([(p.part, p.text) for p in self.layout.paragraphs])
+        forces = find_task_forces(
+            [(p.part, p.text) for p in self.layout.paragraphs],
+            {part["key"]: part["title"] for part in self.layout.parts},
+        )
         self._canonicalise(tasks, forces)
         self._document_warnings(sections, tasks)
         return {

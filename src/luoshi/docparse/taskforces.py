@@ -142,8 +142,22 @@ class _Force:
         return self.data
 
 
-def find_task_forces(paragraphs: list[tuple[str | None, str]]) -> list[dict]:
-    """Task forces from ``(part, paragraph)`` pairs in document order."""
+# A role sentence whose subject is the body itself (``联席会议由A、B……组成``), in a part that
+# sets the body up without a 成立/建立 sentence of its own (the rules attached to a 批复).
+_BODY_SUBJECT = re.compile(
+    r"^(?:本)?(?P<body>部际联席会议|联席会议|工作领导小组|领导小组|工作专班|专班|指挥部)(?:由|成员|设|办公室设)"
+)
+_TITLE_TAIL = re.compile(r"(?:制度|工作规则|议事规则|组成人员名单|成员名单|工作方案)$")
+
+
+def find_task_forces(
+    paragraphs: list[tuple[str | None, str]], part_titles: dict[str, str] | None = None
+) -> list[dict]:
+    """Task forces from ``(part, paragraph)`` pairs in document order.
+
+    ``part_titles`` names a body set up by a part without a 成立/建立 sentence (the part
+    ``国务院XX部际联席会议制度`` whose paragraphs begin ``联席会议由……``).
+    """
     forces: list[dict] = []
     current: _Force | None = None
     for part, text in paragraphs:
@@ -166,6 +180,9 @@ def find_task_forces(paragraphs: list[tuple[str | None, str]]) -> list[dict]:
         if current and current.data["part"] != part:
             _close(current, forces)
             current = None
+        if current is None and (subject := _BODY_SUBJECT.match(folded)):
+            title = _TITLE_TAIL.sub("", (part_titles or {}).get(part) or "")
+            current = _Force(part, title if subject["body"][-2:] in title else subject["body"])
         if current and re.search(r"召集人|组长|成员|组成|办公室设在|办公室设于|组\s+长|召\s*集\s*人", text):
             current.read(text)
     _close(current, forces)
