@@ -23,6 +23,7 @@ from tests.plans.factories import make_plan
 from tests.reporting.test_reminders_servers import RobotServer, SmtpServer, free_port
 
 NEXT_WORKDAY = "2025-10-11T09:00"  # 2025年9月下旬 overdue, 10月上旬 due in one working day
+QUIET_NIGHT = "2025-07-27T03:00"  # a Sunday night between reminders: nothing is due
 SLOW_ROBOT = 0.05  # seconds per robot post, so that two runs are busy at the same time
 
 # Run by ``luoshi shell -c`` in the subprocesses' database: every unit has a mailbox, a
@@ -200,26 +201,51 @@ def test_two_ticks_in_threads_send_every_reminder_exactly_once(plan, personas, s
         )
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_tick_loop_exits_cleanly_on_sigterm(tmp_path, fresh_database_url, signum):
-    env = environment(tmp_path, fresh_database_url, free_port())
-    luoshi(env, "migrate", "-v0", tmp_path=tmp_path)
-    loop = subprocess.Popen(
-        [LUOSHI, "tick", "--loop", "--interval", "3600", "--json"],
+def start_loop(env, tmp_path, as_of) -> subprocess.Popen:
+    return subprocess.Popen(
+        [LUOSHI, "tick", "--loop", "--interval", "3600", "--as-of", as_of, "--json"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
         cwd=tmp_path,
     )
+
+
+def stop(loop: subprocess.Popen, signum) -> tuple[str, str]:
     try:
-        first_pass = json.loads(loop.stdout.readline())  # the first pass is done: now it waits
-        assert first_pass["due"] == 0
         loop.send_signal(signum)
-        stdout, stderr = loop.communicate(timeout=60)
+        return loop.communicate(timeout=60)
     finally:
         if loop.poll() is None:
             loop.kill()
             loop.wait()
-    assert loop.returncode == 0, stderr
-    assert stdout == "" and "Traceback" not in stderr
+
+
+def test_tick_loop_exits_cleanly_on_sigterm_and_sigint(tmp_path, fresh_database_url):
+    with SmtpServer() as smtp, RobotServer(delay=0.1) as robot:
+        env = prepared_database(tmp_path, fresh_database_url, smtp.port, robot.url("/send"))
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop = start_loop(env, tmp_path, QUIET_NIGHT)
+            first_pass = json.loads(loop.stdout.readline())  # the first pass is done: now it waits
+            assert first_pass["due"] == 0
+            stdout, stderr = stop(loop, signum)
+            assert loop.returncode == 0, (signum, stderr)
+            assert stdout == "" and "Traceback" not in stderr
+
+        # stopped in the middle of a pass: the reminder in hand is finished, the rest wait
+        loop = start_loop(env, tmp_path, NEXT_WORKDAY)
+        while not robot.posts and loop.poll() is None:
+            threading.Event().wait(0.05)
+        stdout, stderr = stop(loop, signal.SIGTERM)
+        assert loop.returncode == 0, stderr
+        assert "Traceback" not in stderr
+        state = json.loads(
+            luoshi(env, "shell", "-c", STATE, tmp_path=tmp_path).stdout.strip().splitlines()[-1]
+        )
+        assert "claimed" not in {d.split(":")[1] for d in state["deliveries"]}
+        sent_before = len(state["keys"])
+        assert sent_before >= 1
+        rest = json.loads(luoshi(env, "tick", "--as-of", NEXT_WORKDAY, "--json", tmp_path=tmp_path).stdout)
+        assert sent_before + sum(rest["sent"].values()) >= 10
+        assert len(smtp.messages) == sent_before + sum(rest["sent"].values())
