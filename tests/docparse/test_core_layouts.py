@@ -163,3 +163,22 @@ def test_a_share_of_a_task_to_complete_is_a_floor_and_a_granted_share_a_level():
     plan = parse_text("一、任务\n1.完成全年任务的90%。\n2.返还比例为上年度缴纳失业保险费的50%。")
     assert targets_of(plan, "正文/一/1") == [(">=", 90, "%")]
     assert targets_of(plan, "正文/一/2") == [("=", 50, "%")]
+
+
+def test_a_member_list_cut_off_inside_its_last_name_keeps_the_others():
+    plan = parse_text(
+        "一、机制\n成立某市重点工作推进专班，由市长任召集人，成员单位包括区组宣部、区发改局、区财政局、区教"
+    )
+    assert plan["task_forces"][0]["members"] == ["区组宣部", "区发改局", "区财政局"]
+
+
+def test_rules_attached_to_a_reply_set_up_the_body_without_a_verb():
+    plan = parse_text(
+        "附件\n某某部际联席会议制度\n一、成员单位\n联席会议由发展改革委、教育部、财政部组成，发展改革委为牵头单位。\n"
+        "联席会议由发展改革委主要负责同志担任召集人，教育部、财政部分管负责同志担任副召集人。\n"
+        "联席会议办公室设在发展改革委。"
+    )
+    force = plan["task_forces"][0]
+    assert force["part"] == "附件" and force["name"] == "某某部际联席会议"
+    assert force["deputy_convenors"] == ["教育部分管负责同志", "财政部分管负责同志"]
+    assert force["office"] == "发展改革委"

@@ -123,6 +123,8 @@ class _Force:
             for pattern in _MEMBERS:
                 match = pattern.search(clause)
                 names = split_units(match["list"]) if match else []
+                if len(names) > 2 and len(names[-1]) <= 4 and not looks_like_unit(names[-1]):
+                    names = names[:-1]  # a list cut off inside its last name (``…、区教``)
                 if names and all(looks_like_unit(name) for name in names):
                     self.data["members"] += names
                     break
