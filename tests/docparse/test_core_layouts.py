@@ -182,3 +182,10 @@ def test_rules_attached_to_a_reply_set_up_the_body_without_a_verb():
     assert force["part"] == "附件" and force["name"] == "某某部际联席会议"
     assert force["deputy_convenors"] == ["教育部分管负责同志", "财政部分管负责同志"]
     assert force["office"] == "发展改革委"
+
+
+def test_grain_in_jin_and_an_aimed_life_expectancy_but_no_age_conditions():
+    plan = parse_text(
+        "一、目标\n粮食产量稳定在1100亿斤以上，人均预期寿命达到79岁，招用16—24岁失业青年，年满60岁的老年人。"
+    )
+    assert targets_of(plan, "正文/一") == [(">=", 1100, "亿斤"), (">=", 79, "岁")]

@@ -16,10 +16,10 @@ _MEASURES = (
     r"万亿元|亿美元|万美元|亿元|万元|千元|美元|元/月·人|元/人·月|元/月|元/人|元/年|元/亩|元/吨|元|"
     r"万千瓦时|千瓦时|万千瓦|千瓦|兆瓦|吉瓦|"
     r"微克/立方米|毫克/升|万立方米|立方米|平方公里|万平方米|平方米|万亩|亩|公顷|公里|千米|米|"
-    r"万吨标准煤|吨标准煤|万吨|吨|公斤|千克|"
+    r"万吨标准煤|吨标准煤|万吨|吨|公斤|千克|斤|"
     r"万人次|人次|万批次|批次|万人|人|万户|户|万家|家|万个|个|万套|套|万台|台|万辆|辆|万张|张|万件|件|项|次|所|座|处|"
     r"条|名|位|批|场|间|床|栋|幢|栋|本|册|份|支|只|头|株|棵|箱|期|单|笔|宗|块|路|网点|款|类|种|"
-    r"部(?!门|署|委)|盏|艘|架|口|眼|"
+    r"部(?!门|署|委)|盏|艘|架|口|眼|岁|"
     r"倍|分|万|亿"
 )
 # A measure may take 万/亿 before it (``亿千瓦时``, ``万批次``) and a ``/X`` after it (``元/千瓦时``).
@@ -31,6 +31,8 @@ _FIGURE = re.compile(rf"(?:(?P<low>\d+(?:\.\d+)?)\s*(?:-|—|–|~|至|到)\s*)?
 _TIME_AFTER = re.compile(
     r"^(?:年|个月|月|日|天|周|小时|分钟|季度|工作日|岁|周岁|千伏|伏|级|强|届|号|期|批次|版|代)"
 )
+# An age is a target only as a level to reach (``人均预期寿命达到79岁``), never as a condition.
+_AGE_AIM = re.compile(r"(?:寿命|年龄)\S{0,4}(?:达到|达|提高到|提高至|提升到|超过|保持在)\s*$")
 _BLOCK_AFTER = re.compile(r"^(?:级|强|类|型|号|届|后|多年|余年|年一遇|大|项目?制|G|[A-Za-z])")
 
 # Words around the figure that give the operator.
@@ -159,7 +161,10 @@ def _targets_in_clause(clause: str, raw_clause: str) -> list[dict]:
         subject_from = match.end()
         before, after = clause[: match.start()], clause[match.end() :]
         unit = match["unit"]
-        if _TIME_AFTER.match(clause[match.start("unit") :]) or _BLOCK_AFTER.match(after):
+        if (
+            _TIME_AFTER.match(clause[match.start("unit") :])
+            and not (unit == "岁" and _AGE_AIM.search(before))
+        ) or _BLOCK_AFTER.match(after):
             continue
         if (unit in _PER_TIME_UNITS and _TIME_AFTER.match(after)) or (unit == "次" and _EVERY.search(before)):
             continue
