@@ -143,7 +143,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{moment}：没有到期的提醒。")
         else:
             counts = "、".join(
-                f"{ReminderKind(kind).label} {count}" for kind, count in sorted(summary["sent"].items())
+                f"{kind.label} {summary['sent'][kind]}" for kind in ReminderKind if kind in summary["sent"]
             )
             total = sum(summary["sent"].values())
             line = f"{moment}：发送提醒 {total} 条" + (f"（{counts}）" if counts else "")
