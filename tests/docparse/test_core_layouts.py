@@ -189,3 +189,8 @@ def test_grain_in_jin_and_an_aimed_life_expectancy_but_no_age_conditions():
         "一、目标\n粮食产量稳定在1100亿斤以上，人均预期寿命达到79岁，招用16—24岁失业青年，年满60岁的老年人。"
     )
     assert targets_of(plan, "正文/一") == [(">=", 1100, "亿斤"), (">=", 79, "岁")]
+
+
+def test_parenthesised_number_characters_are_written_with_ascii_parentheses():
+    plan = parse_text("一、任务\n⑴推进甲。（县发改局负责）\n⑵推进乙。")
+    assert section_ids(plan) == ["正文/一", "正文/一/(1)", "正文/一/(2)"]

@@ -19,6 +19,8 @@ NUMBERING = [
     ("par", re.compile(r"^\(\s*(?P<n>\d{1,3})\s*\)\s*[、.]?\s*(?P<rest>\S.*)$")),
     # ①
     ("circ", re.compile(r"^(?P<n>[\u2460-\u2473\u3251-\u325f])\s*(?P<rest>\S.*)$")),
+    # ⑴ (one character for a parenthesised number, written ``(1)``)
+    ("pchar", re.compile(r"^(?P<n>[\u2474-\u2487])\s*(?P<rest>\S.*)$")),
     # 1）  一）  (a closing parenthesis only; the number keeps it: ``1)``)
     ("hpar", re.compile(r"^(?P<n>\d{1,3})\s*\)\s*(?P<rest>[^\s%].*)$")),
     ("hcn", re.compile(rf"^(?P<n>[{_CN}]{{1,4}})\s*\)\s*(?P<rest>\S.*)$")),
@@ -89,7 +91,10 @@ def numbering(text: str) -> tuple[str, str, str] | None:
     for style, pattern in NUMBERING:
         match = pattern.match(folded)
         if match:
-            number = _WRITE_NUMBER.get(style, "{}").format(match["n"])
+            n = match["n"]
+            if style == "pchar":
+                style, n = "par", str(ord(n) - 0x2473)
+            number = _WRITE_NUMBER.get(style, "{}").format(n)
             return style, number, text[match.start("rest") :]
     if folded.startswith("第") and (match := _ARTICLE.match(folded)):
         rest = text[match.start("rest") :] if match["rest"] else ""
