@@ -194,3 +194,8 @@ def test_grain_in_jin_and_an_aimed_life_expectancy_but_no_age_conditions():
 def test_parenthesised_number_characters_are_written_with_ascii_parentheses():
     plan = parse_text("一、任务\n⑴推进甲。（县发改局负责）\n⑵推进乙。")
     assert section_ids(plan) == ["正文/一", "正文/一/(1)", "正文/一/(2)"]
+
+
+def test_a_body_set_up_elsewhere_is_no_task_force_of_this_plan():
+    plan = parse_text("某市方案\n一、保障\n（一）加强领导。领导小组办公室设在市发改委，负责日常工作。")
+    assert plan["task_forces"] == []

@@ -183,12 +183,21 @@ def find_task_forces(
             _close(current, forces)
             current = None
         if current is None and (subject := _BODY_SUBJECT.match(folded)):
+            # only in a part about that body (``…联席会议制度``): elsewhere it names a body
+            # set up before, which is no task force of this plan
             title = _TITLE_TAIL.sub("", (part_titles or {}).get(part) or "")
-            current = _Force(part, title if subject["body"][-2:] in title else subject["body"])
+            if subject["body"][-2:] in title:
+                current = _Force(part, _title_body(title, subject["body"][-2:]))
         if current and re.search(r"召集人|组长|成员|组成|办公室设在|办公室设于|组\s+长|召\s*集\s*人", text):
             current.read(text)
     _close(current, forces)
     return forces
+
+
+def _title_body(title: str, word: str) -> str:
+    """The body a part title names: ``关于成立X领导小组的通知`` → ``X领导小组``."""
+    title = re.sub(r"^.*?关于(?:成立|建立|组建|设立|调整)?", "", title)
+    return title[: title.rfind(word) + len(word)]
 
 
 def _clean_force_name(name: str) -> str:
