@@ -199,3 +199,12 @@ def test_parenthesised_number_characters_are_written_with_ascii_parentheses():
 def test_a_body_set_up_elsewhere_is_no_task_force_of_this_plan():
     plan = parse_text("某市方案\n一、保障\n（一）加强领导。领导小组办公室设在市发改委，负责日常工作。")
     assert plan["task_forces"] == []
+
+
+def test_local_governments_responsible_for_delivery_are_cooperators():
+    plan = parse_text(
+        "一、任务\n（一）甲。（教育部牵头，财政部等按职责分工负责，地方各级人民政府负责落实。"
+        "以下均需地方各级人民政府落实，不再列出）"
+    )
+    task = task_of(plan, "正文/一/(一)")
+    assert task["leads"] == ["教育部"] and task["cooperators"] == ["财政部", "地方各级人民政府"]

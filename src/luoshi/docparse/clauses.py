@@ -45,7 +45,7 @@ _LEAD_SEG = re.compile(
 #   Y、Z等按职责分工负责 / Y配合 / Y参与
 _COOP_SEG = re.compile(
     r"^(?P<units>.+?)(?:按照?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|抓好落实|配合|做好相关工作)?|"
-    r"分工负责|配合(?:落实|实施|推进)?|协助|协同|参与|共同负责|(?:分别)?按职责(?:分工)?|(?:具体|抓好|分别)?落实)$"
+    r"分工负责|配合(?:落实|实施|推进)?|协助|协同|参与|共同负责|(?:分别)?按职责(?:分工)?|(?:负责|具体|抓好|分别)?落实)$"
 )
 # A cooperating segment that supports someone (配合, 协助, 参与): units named before it
 # without a role are the ones supported, so they lead (``市发改委，市财政局配合``).

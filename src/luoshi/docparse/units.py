@@ -44,6 +44,8 @@ _EACH_LEVEL = re.compile(rf"^各{_LEVELS}(?:、{_LEVELS})*$")
 _NOTE = re.compile(r"\((?:[^()]*(?:除|下同|标注|不再|列第一|排在第一|排第一|为牵头|汇总)[^()]*)\)")
 # Leading words that are not part of a name.
 _LEAD_IN = re.compile(r"^(?:由|请|其中|以及|及|和|与|会同|并由|分别由)")
+# Role verbs that no name ends with (``地方各级人民政府负责落实``).
+_ROLE_TAIL = re.compile(r"(?:分别|共同|具体)?(?:负责|牵头|配合|参与|协助|落实)+$")
 _PAREN_PART = re.compile(r"^(?P<head>[^()]+)\((?P<inner>[^()]+)\)(?P<tail>[^()]+)$")
 
 
@@ -53,6 +55,7 @@ def clean_name(raw: str) -> str:
     name = _NOTE.sub("", name)
     name = _LEAD_IN.sub("", name)
     name = _ETC.sub("", name)
+    name = _ROLE_TAIL.sub("", name)
     return name.strip("、,;.。:")
 
 
