@@ -161,7 +161,7 @@ def gantt(request):
     months = []
     day = dt.date(start.year, start.month, 1)
     while day <= end:
-        months.append({"left": pos(day), "label": f"{day.month}月"})
+        months.append({"left": pos(day), "label": day.month})
         day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     context.update(
         {
