@@ -208,3 +208,11 @@ def test_local_governments_responsible_for_delivery_are_cooperators():
     )
     task = task_of(plan, "正文/一/(一)")
     assert task["leads"] == ["教育部"] and task["cooperators"] == ["财政部", "地方各级人民政府"]
+
+
+def test_role_lines_naming_people_give_no_roles():
+    for line in ("组　长：张某某（市长）", "组　长：张某某同志", "组　长：张某某　市长"):
+        plan = parse_text(f"一、机构\n成立某工作领导小组，办公室设在市发展改革委。\n{line}")
+        assert plan["task_forces"][0]["convenors"] == [], line
+    plan = parse_text("一、机构\n成立某工作领导小组，办公室设在市发展改革委。\n组　长：市政府市长")
+    assert plan["task_forces"][0]["convenors"] == ["市政府市长"]

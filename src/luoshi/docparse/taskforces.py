@@ -42,7 +42,9 @@ _ROLE_LABEL = re.compile(
     r"^(?P<role>(?:总|副)?\s*(?:召\s*集\s*人|组\s*长|总\s*指\s*挥|指\s*挥\s*长))\s*:\s*(?P<who>\S.*)$"
 )
 # A person's name before a position (``孙春兰 国务院副总理``): a list of people, not roles.
-_PERSON_THEN_POST = re.compile(r"^[\u4e00-\u9fff]{1,2}\s?[\u4e00-\u9fff]{1,2}\s+\S")
+_PERSON_THEN_POST = re.compile(
+    r"^[\u4e00-\u9fff]{1,2}\s?[\u4e00-\u9fff]{1,2}(?:\s+\S|\s*[(（][^()（）]*[)）]\s*$|同志)"
+)
 _MEMBERS = [
     re.compile(r"成员(?:单位)?(?:包括|包含|为|是|有:|由|:)(?P<list>[^;。]+?)(?:等(?:单位|部门)?)?(?:组成)?$"),
     re.compile(rf"^(?P<list>[^;。]+?)(?:等)?(?:单位|部门)?{_UNIT_HEADS}为成员(?:单位)?$"),
