@@ -25,6 +25,25 @@ USAGE = """\
   plans                        列出已导入的方案及其版本
   units                        列出单位及其任务数
   export three-lists [PLAN] -o FILE.xlsx   导出“三张清单”
+
+调度与填报：
+  periods [--cadence C] [--json]                 调度周期及报送期限（法定工作日，含调休）
+  schedule [--cadence C] [--campaign K|--task S] 查看或设置调度规则
+  status [--campaign C] [--unit U] [--period P] [--as-of D] [--json]   序时进度与红黄绿灯
+  completeness --period P [--as-of D] [--json]   报送情况：按时、逾期、未报
+  milestones TASK [--add 名称 日期] [--reverse 节点…]   任务节点，倒排工期
+  template --unit 单位 --period 2025-05-1 -o FILE.xlsx   下载本单位本期填报模板
+  upload FILE.xlsx [--draft] [--json]            上传填好的模板（全部无误才导入）
+  tick [--loop]                                  发送到期的催报提醒（可每分钟由 cron 运行）
+
+通报与讲评：
+  bulletin --month 2025-05 [--campaign C] -o F.docx [--issue]   月通报（Word，公文格式）
+  dispatch --period 2025-05-1 [-o F.xlsx] [--docx F.docx]       旬调度表与调度情况
+  review --quarter 2025Q2 [--weights 30,40,20,10]               季讲评（Word 和 Excel）
+
+督查督办与重大项目：
+  supervise list|create|transition|instruct|import-ledger|export-ledger|remind   （luoshi supervise -h）
+  projects import|update|reconcile|rates|ledger|list                            （luoshi projects -h）
   migrate                      建立或升级数据库
   createsuperuser              创建管理员
 
@@ -72,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     from django.core.management import CommandError, ManagementUtility, get_commands, load_command_class
-    from django.db import DatabaseError, InterfaceError
+    from django.db import DatabaseError, InterfaceError, OperationalError
 
     name = ALIASES.get(argv[0], argv[0])
     commands = get_commands()
@@ -91,8 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return exc.returncode or 1
-    except (DatabaseError, InterfaceError) as exc:
+    except (OperationalError, InterfaceError) as exc:
         print(f"错误：{_database_error_message(exc)}", file=sys.stderr)
+        return 1
+    except DatabaseError as exc:
+        print(f"错误：数据库拒绝了这次写入（{str(exc).strip()[:200]}），未写入任何内容。", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -5,12 +5,28 @@ Today is ``timezone.localdate()`` (Asia/Shanghai), unless a fixed date is set: t
 pages and commands play the plan's year as of a date in it.
 """
 
+import contextlib
+import contextvars
 import datetime as dt
 import os
 
 from django.utils import timezone
 
 TODAY_KEY = "today"
+_frozen: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
+    "luoshi_frozen_now", default=None
+)
+
+
+@contextlib.contextmanager
+def frozen(moment: dt.datetime):
+    """Within the block, now() is ``moment`` and today() its date (for playing a year of
+    reports in the demo, or a test that needs an exact time)."""
+    token = _frozen.set(moment)
+    try:
+        yield moment
+    finally:
+        _frozen.reset(token)
 
 
 def fixed_today() -> dt.date | None:
@@ -29,11 +45,17 @@ def fixed_today() -> dt.date | None:
 
 def today() -> dt.date:
     """The date every status, reminder and page treats as today."""
+    moment = _frozen.get()
+    if moment is not None:
+        return timezone.localtime(moment).date()
     return fixed_today() or timezone.localdate()
 
 
 def now() -> dt.datetime:
     """The current time; on a fixed date, that date at the current time of day."""
+    moment = _frozen.get()
+    if moment is not None:
+        return moment
     current = timezone.localtime()
     fixed = fixed_today()
     if fixed is None:

@@ -49,7 +49,6 @@ class PlanAdmin(admin.ModelAdmin):
     list_filter = ["year"]
     search_fields = ["title", "doc_number"]
     readonly_fields = ["series", "content_hash", "source_sha256", "diff", "created_at", "updated_at"]
-    exclude = ["data"]
     inlines = [PartInline]
 
 

@@ -67,7 +67,6 @@ class Plan(TimeStamped):
     source_file = models.FileField("来源文件", upload_to="plans/%Y/", blank=True)
     source_sha256 = models.CharField("来源文件 SHA-256", max_length=64, blank=True)
     content_hash = models.CharField("内容指纹", max_length=64, db_index=True)
-    data = models.JSONField("方案 JSON", default=dict)
     diff = models.JSONField("与上一版本的差异", default=dict, blank=True)
 
     class Meta:
@@ -84,6 +83,22 @@ class Plan(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.title}（第{self.version}版）" if self.version > 1 else self.title
+
+
+class PlanDocument(models.Model):
+    """The Plan JSON a version was imported from, kept apart so that loading a plan (often,
+    through related rows) never drags the whole document along."""
+
+    plan = models.OneToOneField(Plan, models.CASCADE, related_name="document", verbose_name="方案")
+    data = models.JSONField("方案 JSON", default=dict)
+
+    class Meta:
+        verbose_name = "方案 JSON"
+        verbose_name_plural = "方案 JSON"
+        ordering = ["plan"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} 的方案 JSON"
 
 
 class Part(TimeStamped):

@@ -13,7 +13,19 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from .choices import ForceRole, TaskRole
-from .models import Part, Plan, Section, Target, Task, TaskForce, TaskForceSeat, TaskUnit, Unit, UnitAlias
+from .models import (
+    Part,
+    Plan,
+    PlanDocument,
+    Section,
+    Target,
+    Task,
+    TaskForce,
+    TaskForceSeat,
+    TaskUnit,
+    Unit,
+    UnitAlias,
+)
 from .units import alias_key, guess_kind, normalize_name
 from .validation import PlanError, load_json_bytes, parse_date, validate_plan
 
@@ -281,8 +293,8 @@ def import_plan(
         year=plan_year(plan_data),
         source_name=source_name,
         content_hash=digest,
-        data=plan_data,
     )
+    PlanDocument.objects.create(plan=plan, data=plan_data)
     result.plan = plan
     parts = {
         p["key"]: Part.objects.create(plan=plan, key=p["key"], title=p["title"], order=i)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from luoshi.plans.choices import TaskRole
+from luoshi.plans.choices import TaskRole, UnitKind
 from luoshi.plans.models import Plan, Target, Task, TaskUnit
 
 from .choices import ReportState
@@ -128,11 +128,17 @@ def _task_facts(plan: Plan, campaign: str | None, unit: str | None):
     task_units = TaskUnit.objects.filter(task__plan=plan)
     if campaign or unit:
         task_units = task_units.filter(task_id__in=[t[0] for t in tasks])
-    for task_id, unit_id, name, role in task_units.order_by("order").values_list(
-        "task_id", "unit_id", "unit__name", "role"
+    for task_id, unit_id, name, role, kind in task_units.order_by("order").values_list(
+        "task_id", "unit_id", "unit__name", "role", "unit__kind"
     ):
-        roles[task_id][role].append((unit_id, name))
+        roles[task_id][role].append((unit_id, name, kind == UnitKind.GROUP))
     return tasks, roles
+
+
+def responsible_units(leads: list[tuple], cooperators: list[tuple]) -> list[tuple[int, str]]:
+    """Who must report a task: its leads, or where the clause names no lead every unit on
+    it; a group phrase (``区直有关单位``) has nobody to log in and reports nothing."""
+    return [(uid, name) for uid, name, group in (leads or cooperators) if not group]
 
 
 def plan_status(
@@ -204,7 +210,7 @@ def plan_status(
     for task_id, sid, title, part_key, part_title, cadence, start, deadline in tasks:
         leads = roles[task_id][TaskRole.LEAD]
         cooperators = roles[task_id][TaskRole.COOPERATOR]
-        responsible = leads or cooperators
+        responsible = responsible_units(leads, cooperators)
         start, deadline = schedule.start(start), schedule.deadline(deadline)
         expected = expected_progress(start, deadline, as_of)
         span = latest_due[task_id]
@@ -238,8 +244,8 @@ def plan_status(
                 title=title,
                 part_key=part_key,
                 part_title=part_title,
-                leads=[n for _, n in leads],
-                cooperators=[n for _, n in cooperators],
+                leads=[n for _, n, _ in leads],
+                cooperators=[n for _, n, _ in cooperators],
                 cadence=schedule.cadence(cadence, part_key),
                 start=start,
                 deadline=deadline,
@@ -315,9 +321,8 @@ def completeness(
             submitted[(task_id, unit_id)] = at
     rows: dict[str, CompletenessRow] = {}
     on_time_limit = end_of(due_date)
-    for task_id, unit_id, name in TaskUnit.objects.filter(task_id__in=due_tasks).values_list(
-        "task_id", "unit_id", "unit__name"
-    ):
+    due_units = TaskUnit.objects.filter(task_id__in=due_tasks).exclude(unit__kind=UnitKind.GROUP)
+    for task_id, unit_id, name in due_units.values_list("task_id", "unit_id", "unit__name"):
         row = rows.setdefault(name, CompletenessRow(name))
         row.due += 1
         at = submitted.get((task_id, unit_id))

@@ -71,6 +71,15 @@ def task_role(task: Task, unit: Unit) -> str | None:
     return TaskUnit.objects.filter(task=task, unit=unit).values_list("role", flat=True).first()
 
 
+def reporting_role(task: Task, unit: Unit) -> str | None:
+    """The role a unit reports a task in: lead, or — where the clause names no lead and
+    every unit answers for the task — lead too; else cooperator (its contribution)."""
+    role = task_role(task, unit)
+    if role == TaskRole.COOPERATOR and not TaskUnit.objects.filter(task=task, role=TaskRole.LEAD).exists():
+        return TaskRole.LEAD
+    return role
+
+
 def task_targets(task: Task):
     """The targets a task reports figures for: those stated in its own section."""
     return Target.objects.filter(section_id=task.section_id).order_by("order")
@@ -109,7 +118,7 @@ def current_report(task: Task, unit: Unit, period: Period) -> Report | None:
 def _check_reporter(actor: Actor, task: Task, unit: Unit) -> str:
     if not actor.is_system and (actor.role not in (Role.REPORTER, Role.HEAD) or actor.unit_id != unit.pk):
         raise PermissionDenied("只能填报本单位的任务")
-    role = task_role(task, unit)
+    role = reporting_role(task, unit)
     if role is None:
         raise ReportingError(
             f"{unit.name} 不是任务 {task.section.sid} 的牵头或配合单位，不能填报此任务", "unit"

@@ -5,6 +5,7 @@ an error that says so, never a silent guess from weekdays.
 """
 
 import datetime as dt
+import functools
 
 import chinese_calendar
 
@@ -20,6 +21,7 @@ class CalendarYearUnknown(ValueError):
         self.year = day.year
 
 
+@functools.cache
 def is_workday(day: dt.date) -> bool:
     """True on a working day: Monday–Friday that is no holiday, and every 调休 Saturday/Sunday."""
     try:

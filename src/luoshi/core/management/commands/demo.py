@@ -3,7 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from luoshi.core import demo
+from luoshi.core import demo, play
 from luoshi.plans.validation import PlanError
 
 
@@ -15,9 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="服务端口（默认 8000）")
 
     def handle(self, *args, no_serve=False, port=8000, **options):
-        self.stdout.write("1/3 建立或升级数据库……")
+        self.stdout.write("1/4 建立或升级数据库……")
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("2/3 导入示例方案……")
+        self.stdout.write("2/4 导入示例方案……")
         try:
             result = demo.load_demo_plan()
         except PlanError as exc:
@@ -28,11 +28,21 @@ class Command(BaseCommand):
             f"    {plan.title}：{state}（{plan.tasks.count()} 项任务，{plan.targets.count()} 个指标）"
         )
         self.stdout.write(f"    来源：{demo.DEMO_SOURCE}")
-        self.stdout.write("3/3 创建演示用户……")
+        self.stdout.write("3/4 创建演示用户……")
         users = demo.create_demo_users(plan)
         self.stdout.write(f"    演示用户 {len(users)} 个，密码均为 {demo.DEMO_PASSWORD}：")
         for user in users:
             self.stdout.write(f"    {user.username:<10} {user.role:<10} {user.unit}")
+        self.stdout.write(f"4/4 生成截至 {play.DEMO_TODAY:%Y年%m月%d日} 的往期报告……")
+        played = play.play_year(plan)
+        if played.skipped:
+            self.stdout.write("    往期报告已存在，未重复生成")
+        else:
+            self.stdout.write(
+                f"    报告 {played.reports} 份（逾期 {played.late} 份），未报 {played.missing} 份，"
+                f"退回 {played.returned} 次，待审 {played.in_review} 份"
+            )
+        self.stdout.write(f"    演示环境的“今天”是 {play.DEMO_TODAY.isoformat()}（页面和命令均按此日期统计）")
         if no_serve:
             self.stdout.write(self.style.SUCCESS("演示数据已就绪。运行 luoshi serve 启动服务。"))
             return

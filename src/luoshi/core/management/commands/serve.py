@@ -17,8 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args, host="127.0.0.1", port=8000, threads=8, **options):
         from waitress import serve
 
+        # collect first: WhiteNoise indexes the static folder when the application loads
+        call_command("collectstatic", interactive=False, verbosity=0)
         from luoshi.wsgi import application
 
-        call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"落实 Luoshi 已启动：http://{host}:{port}/  （Ctrl+C 停止）"))
         serve(application, host=host, port=port, threads=threads, ident="luoshi")
