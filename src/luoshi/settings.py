@@ -178,6 +178,13 @@ LOGIN_URL = "/login/"
 EMAIL_HOST = os.environ.get("LUOSHI_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("LUOSHI_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("LUOSHI_EMAIL_FROM", "luoshi@localhost")
+EMAIL_HOST_USER = os.environ.get("LUOSHI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LUOSHI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LUOSHI_EMAIL_TLS", False)
+EMAIL_USE_SSL = env_bool("LUOSHI_EMAIL_SSL", False)
+EMAIL_TIMEOUT = env_int("LUOSHI_EMAIL_TIMEOUT", 10)
+# absolute links in reminder emails and group-robot messages, e.g. http://luoshi.xx.gov.cn
+SITE_URL = os.environ.get("LUOSHI_SITE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

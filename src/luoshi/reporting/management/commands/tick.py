@@ -89,7 +89,17 @@ class Command(BaseCommand):
         while not self.stop.is_set() and self.handle_one():
             pass
         summary = self.summary(now, problems)
+        if not self.dry_run and not self.stop.is_set():
+            # supervision items' 催办 ride on the same cron line
+            from luoshi.supervision.reminders import run_reminders
+
+            done = run_reminders(timezone.localtime(now).date())
+            summary["supervision"] = {"sent": len(done.sent), "escalated": len(done.escalated)}
         self.output(summary)
+        if summary.get("supervision", {}).get("sent") or summary.get("supervision", {}).get("escalated"):
+            sup = summary["supervision"]
+            if not self.json:
+                self.stdout.write(f"督办事项：催办 {sup['sent']} 条，升级督办 {sup['escalated']} 项")
         return summary
 
     def handle_one(self) -> bool:
