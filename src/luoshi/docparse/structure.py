@@ -110,6 +110,7 @@ class _Builder:
         self.part: str | None = "正文"
         self.stack: list[tuple[str, Section]] = []
         self.ids: set[str] = set()
+        self.suffixes: dict[str, int] = {}
         self.in_table = False
         self.want_title: dict | None = None
         self.chapters = True
@@ -133,9 +134,12 @@ class _Builder:
                 break
         parent = self.stack[-1][1] if self.stack else None
         base = f"{parent.id}/{number}" if parent else f"{self.part}/{number}"
-        section_id, count = base, 2
+        # a number repeated under one parent gets #2, #3 …; remember the next suffix per
+        # base so a long run of repeats stays linear
+        section_id, count = base, self.suffixes.get(base, 2)
         while section_id in self.ids:
             section_id, count = f"{base}#{count}", count + 1
+        self.suffixes[base] = count
         self.ids.add(section_id)
         section = Section(section_id, self.part, parent.id if parent else None, number, rest, line)
         if parent:
