@@ -161,42 +161,76 @@ def plan_status(
     tasks, roles = _task_facts(plan, campaign, unit)
     deadline_moment = end_of(as_of)
 
-    # The latest due period of each task, by cadence, start and deadline.
+    # The latest due period of each task, by cadence, start and deadline (shared by most
+    # tasks, so worked out once per combination).
     latest_due: dict[int, PeriodSpan | None] = {}
-    keys_needed: set[tuple[str, str]] = set()
+    combos: dict[tuple, PeriodSpan | None] = {}
     for task_id, _sid, _title, part_key, _pt, cadence, start, deadline in tasks:
-        cad = schedule.cadence(cadence, part_key)
-        span = schedule.latest_due_span(cad, schedule.start(start), schedule.deadline(deadline), as_of)
-        latest_due[task_id] = span
-        if span:
-            keys_needed.add((cad, span.key))
-    period_ids = {
-        (cad, key): pk
-        for pk, cad, key in Period.objects.filter(
-            cadence__in={c for c, _ in keys_needed} or ["-"], key__in={k for _, k in keys_needed} or ["-"]
-        ).values_list("pk", "cadence", "key")
+        combo = (schedule.cadence(cadence, part_key), schedule.start(start), schedule.deadline(deadline))
+        if combo not in combos:
+            combos[combo] = schedule.latest_due_span(*combo, as_of)
+        latest_due[task_id] = combos[combo]
+    spans = {span for span in combos.values() if span}
+    periods = {
+        (cadence, key): (pk, end)
+        for pk, cadence, key, end in Period.objects.filter(
+            key__in={span.key for span in spans} or ["-"]
+        ).values_list("pk", "cadence", "key", "end")
+    }
+    due_period_of = {
+        task_id: periods.get((span.cadence, span.key), (None, None))[0]
+        for task_id, span in latest_due.items()
+        if span
     }
 
-    # Latest submitted report per task and unit (as of the date), and whether each unit's
-    # report for the latest due period is in.
+    # Reports handed in by the date, from the window that starts with the earliest latest
+    # due period: each unit's latest report there, and whether its report for the task's
+    # latest due period is in. A unit with nothing in the window falls back to its last
+    # earlier report (for the progress shown, and for a task already done).
     latest: dict[tuple[int, int], tuple] = {}
     reported_due: set[tuple[int, int]] = set()
-    due_period_of = {
-        task_id: period_ids.get((schedule.cadence(cadence, part_key), span.key))
-        for task_id, _sid, _title, part_key, _pt, cadence, _start, _deadline in tasks
-        if (span := latest_due[task_id])
-    }
     reports = Report.objects.filter(task__plan=plan, is_current=True, submitted_at__lte=deadline_moment)
     if campaign or unit:
         reports = reports.filter(task_id__in=[t[0] for t in tasks])
-    for task_id, unit_id, period_id, period_end, progress, state, accepted_at, problems in reports.order_by(
+    fields = (
+        "task_id",
+        "unit_id",
+        "period_id",
+        "period__end",
+        "progress",
+        "state",
+        "accepted_at",
+        "problems",
+    )
+    window_start = min((span.start for span in spans), default=None)
+    window = reports
+    if window_start:
+        window_ids = Period.objects.filter(end__gte=window_start, start__lte=as_of).values_list(
+            "pk", flat=True
+        )
+        window = reports.filter(period_id__in=list(window_ids))
+    for task_id, unit_id, period_id, period_end, progress, state, accepted_at, problems in window.order_by(
         "period__end"
-    ).values_list(
-        "task_id", "unit_id", "period_id", "period__end", "progress", "state", "accepted_at", "problems"
-    ):
+    ).values_list(*fields):
         latest[(task_id, unit_id)] = (period_end, progress, state, accepted_at, problems)
         if due_period_of.get(task_id) == period_id:
             reported_due.add((task_id, unit_id))
+    if window_start:
+        gaps = {
+            (task_id, uid)
+            for task_id in due_period_of
+            for uid, _name in responsible_units(
+                roles[task_id][TaskRole.LEAD], roles[task_id][TaskRole.COOPERATOR]
+            )
+            if (task_id, uid) not in latest
+        }
+        if gaps:
+            older = reports.filter(task_id__in={task_id for task_id, _ in gaps}, period__end__lt=window_start)
+            for task_id, unit_id, _pid, period_end, progress, state, accepted_at, problems in older.order_by(
+                "period__end"
+            ).values_list(*fields):
+                if (task_id, unit_id) in gaps:
+                    latest[(task_id, unit_id)] = (period_end, progress, state, accepted_at, problems)
 
     overdue: dict[int, int] = defaultdict(int)
     for task_id in (
@@ -207,12 +241,15 @@ def plan_status(
         overdue[task_id] += 1
 
     rows = []
+    expectations: dict[tuple, Decimal] = {}
     for task_id, sid, title, part_key, part_title, cadence, start, deadline in tasks:
         leads = roles[task_id][TaskRole.LEAD]
         cooperators = roles[task_id][TaskRole.COOPERATOR]
         responsible = responsible_units(leads, cooperators)
         start, deadline = schedule.start(start), schedule.deadline(deadline)
-        expected = expected_progress(start, deadline, as_of)
+        if (start, deadline) not in expectations:
+            expectations[(start, deadline)] = expected_progress(start, deadline, as_of)
+        expected = expectations[(start, deadline)]
         span = latest_due[task_id]
         missing = [name for uid, name in responsible if span and (task_id, uid) not in reported_due]
         facts = [latest[(task_id, uid)] for uid, _ in responsible if (task_id, uid) in latest]
