@@ -70,3 +70,25 @@ def get(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def cadence_label(value):
+    """``旬`` for ``dekad`` and so on."""
+    from luoshi.plans.choices import Cadence
+
+    try:
+        return Cadence(value).label
+    except ValueError:
+        return value or "—"
+
+
+@register.filter
+def op_label(value):
+    """``不低于`` for ``>=`` and so on."""
+    from luoshi.plans.choices import TargetOp
+
+    try:
+        return TargetOp(value).label
+    except ValueError:
+        return value
