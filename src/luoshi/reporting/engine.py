@@ -7,20 +7,22 @@ but not for the task's light.
 """
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from luoshi.plans.choices import TaskRole, UnitKind
-from luoshi.plans.models import Plan, Target, Task, TaskUnit
+from luoshi.plans.models import Part, Plan, Target, Task, TaskUnit, Unit
 
 from .choices import ReportState
 from .models import Milestone, Period, Report, TargetValue
 from .periods import PeriodSpan
 from .policy import Schedule
 from .status import Rollup, Status, expected_progress, target_status, task_status
+
+TENTH = Decimal("0.1")
 
 
 def end_of(day: dt.date) -> dt.datetime:
@@ -30,7 +32,7 @@ def end_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskRow:
     """One task's status as of a date."""
 
@@ -119,19 +121,32 @@ def _task_facts(plan: Plan, campaign: str | None, unit: str | None):
         tasks = tasks.filter(Q(part__key=campaign) | Q(part__title__contains=campaign))
     if unit:
         tasks = tasks.filter(task_units__unit__name=unit).distinct()
-    tasks = list(
-        tasks.order_by("section__order").values_list(
-            "pk", "section__sid", "title", "part__key", "part__title", "cadence", "start", "deadline"
+    parts = {
+        pk: (key, title)
+        for pk, key, title in Part.objects.filter(plan=plan).values_list("pk", "key", "title")
+    }
+    tasks = [
+        (pk, sid, title, *parts[part_id], cadence, start, deadline)
+        for pk, sid, title, part_id, cadence, start, deadline in tasks.order_by("section__order").values_list(
+            "pk", "section__sid", "title", "part_id", "cadence", "start", "deadline"
         )
-    )
-    roles: dict[int, dict[str, list]] = defaultdict(lambda: {TaskRole.LEAD: [], TaskRole.COOPERATOR: []})
+    ]
+    # task id → (leads, cooperators), each a list of (unit id, name, is a group phrase)
+    units = {
+        pk: (name, kind == UnitKind.GROUP)
+        for pk, name, kind in Unit.objects.filter(task_roles__task__plan=plan)
+        .distinct()
+        .values_list("pk", "name", "kind")
+    }
+    roles: dict[int, tuple[list, list]] = {}
     task_units = TaskUnit.objects.filter(task__plan=plan)
     if campaign or unit:
         task_units = task_units.filter(task_id__in=[t[0] for t in tasks])
-    for task_id, unit_id, name, role, kind in task_units.order_by("order").values_list(
-        "task_id", "unit_id", "unit__name", "role", "unit__kind"
-    ):
-        roles[task_id][role].append((unit_id, name, kind == UnitKind.GROUP))
+    for task_id, unit_id, role in task_units.order_by("order").values_list("task_id", "unit_id", "role"):
+        if task_id not in roles:
+            roles[task_id] = ([], [])
+        name, group = units[unit_id]
+        roles[task_id][0 if role == TaskRole.LEAD else 1].append((unit_id, name, group))
     return tasks, roles
 
 
@@ -187,82 +202,80 @@ def plan_status(
     # due period: each unit's latest report there, and whether its report for the task's
     # latest due period is in. A unit with nothing in the window falls back to its last
     # earlier report (for the progress shown, and for a task already done).
-    latest: dict[tuple[int, int], tuple] = {}
-    reported_due: set[tuple[int, int]] = set()
+    # keyed by task id << 24 | unit id (ints hash faster than pairs, and there are many)
+    latest: dict[int, tuple] = {}  # → (period end, progress, done, problems)
+    reported_due: set[int] = set()
     reports = Report.objects.filter(task__plan=plan, is_current=True, submitted_at__lte=deadline_moment)
     if campaign or unit:
         reports = reports.filter(task_id__in=[t[0] for t in tasks])
-    fields = (
-        "task_id",
-        "unit_id",
-        "period_id",
-        "period__end",
-        "progress",
-        "state",
-        "accepted_at",
-        "problems",
+    # "done" is worked out by the database: 100 % and accepted by the date
+    reports = reports.annotate(
+        done=ExpressionWrapper(
+            Q(progress=100, state=ReportState.ACCEPTED, accepted_at__lte=deadline_moment), BooleanField()
+        )
     )
+    fields = ("task_id", "unit_id", "period_id", "progress", "done", "problems")
+    period_end = dict(Period.objects.values_list("pk", "end"))
     window_start = min((span.start for span in spans), default=None)
     window = reports
     if window_start:
-        window_ids = Period.objects.filter(end__gte=window_start, start__lte=as_of).values_list(
-            "pk", flat=True
-        )
-        window = reports.filter(period_id__in=list(window_ids))
-    for task_id, unit_id, period_id, period_end, progress, state, accepted_at, problems in window.order_by(
-        "period__end"
-    ).values_list(*fields):
-        latest[(task_id, unit_id)] = (period_end, progress, state, accepted_at, problems)
+        window_ids = [pk for pk, end in period_end.items() if end >= window_start]
+        window = reports.filter(period_id__in=window_ids, period__start__lte=as_of)
+    for task_id, unit_id, period_id, progress, done, problems in window.values_list(*fields):
+        key = task_id << 24 | unit_id
+        end = period_end[period_id]
+        known = latest.get(key)
+        if known is None or known[0] < end:
+            latest[key] = (end, progress, done, problems)
         if due_period_of.get(task_id) == period_id:
-            reported_due.add((task_id, unit_id))
+            reported_due.add(key)
     if window_start:
         gaps = {
-            (task_id, uid)
+            task_id << 24 | uid
             for task_id in due_period_of
-            for uid, _name in responsible_units(
-                roles[task_id][TaskRole.LEAD], roles[task_id][TaskRole.COOPERATOR]
-            )
-            if (task_id, uid) not in latest
+            for uid, _name in responsible_units(*roles.get(task_id, ([], [])))
+            if task_id << 24 | uid not in latest
         }
         if gaps:
-            older = reports.filter(task_id__in={task_id for task_id, _ in gaps}, period__end__lt=window_start)
-            for task_id, unit_id, _pid, period_end, progress, state, accepted_at, problems in older.order_by(
-                "period__end"
-            ).values_list(*fields):
-                if (task_id, unit_id) in gaps:
-                    latest[(task_id, unit_id)] = (period_end, progress, state, accepted_at, problems)
+            older = reports.filter(task_id__in={key >> 24 for key in gaps}, period__end__lt=window_start)
+            if connection.features.can_distinct_on_fields:  # PostgreSQL: only the last of each
+                older = older.order_by("task_id", "unit_id", "-period__end").distinct("task_id", "unit_id")
+            for task_id, unit_id, period_id, progress, done, problems in older.values_list(*fields):
+                key, end = task_id << 24 | unit_id, period_end[period_id]
+                if key in gaps and (key not in latest or latest[key][0] < end):
+                    latest[key] = (end, progress, done, problems)
 
-    overdue: dict[int, int] = defaultdict(int)
+    overdue: dict[int, int] = {}
     for task_id in (
         Milestone.objects.filter(task__plan=plan, due_date__lt=as_of)
         .filter(Q(done=False) | Q(done_on__gt=as_of))
         .values_list("task_id", flat=True)
     ):
-        overdue[task_id] += 1
+        overdue[task_id] = overdue.get(task_id, 0) + 1
 
     rows = []
     expectations: dict[tuple, Decimal] = {}
+    thresholds = schedule.thresholds
+    no_roles: tuple[list, list] = ([], [])
+    plan_start, year_end = schedule.plan_start, schedule.year_end
     for task_id, sid, title, part_key, part_title, cadence, start, deadline in tasks:
-        leads = roles[task_id][TaskRole.LEAD]
-        cooperators = roles[task_id][TaskRole.COOPERATOR]
-        responsible = responsible_units(leads, cooperators)
-        start, deadline = schedule.start(start), schedule.deadline(deadline)
+        leads, cooperators = roles.get(task_id, no_roles)
+        responsible = [(uid, name) for uid, name, group in (leads or cooperators) if not group]
+        start, deadline = start or plan_start, deadline or year_end
         if (start, deadline) not in expectations:
             expectations[(start, deadline)] = expected_progress(start, deadline, as_of)
         expected = expectations[(start, deadline)]
         span = latest_due[task_id]
-        missing = [name for uid, name in responsible if span and (task_id, uid) not in reported_due]
-        facts = [latest[(task_id, uid)] for uid, _ in responsible if (task_id, uid) in latest]
-        progresses = [f[1] for f in facts if f[1] is not None]
-        progress = (sum(progresses) / len(progresses)).quantize(Decimal("0.1")) if progresses else None
-        done = (
-            bool(responsible)
-            and len(facts) == len(responsible)
-            and all(
-                f[1] == 100 and f[2] == ReportState.ACCEPTED and f[3] and f[3] <= deadline_moment
-                for f in facts
-            )
-        )
+        base = task_id << 24
+        missing = [name for uid, name in responsible if span and base | uid not in reported_due]
+        facts = [fact for uid, _ in responsible if (fact := latest.get(base | uid)) is not None]
+        if len(facts) == 1:  # the usual case: one responsible unit
+            progress = facts[0][1]
+            done = facts[0][2] and len(responsible) == 1
+        else:
+            progresses = [f[1] for f in facts if f[1] is not None]
+            progress = (sum(progresses) / len(progresses)).quantize(TENTH) if progresses else None
+            done = bool(responsible) and len(facts) == len(responsible) and all([f[2] for f in facts])
         status = task_status(
             progress=progress,
             expected=expected,
@@ -271,8 +284,8 @@ def plan_status(
             done_accepted=done,
             missing_due_report=bool(missing),
             anything_due=span is not None,
-            overdue_milestones=overdue[task_id],
-            thresholds=schedule.thresholds,
+            overdue_milestones=overdue.get(task_id, 0),
+            thresholds=thresholds,
         )
         rows.append(
             TaskRow(
@@ -291,8 +304,8 @@ def plan_status(
                 status=status,
                 latest_period=span.key if span else None,
                 missing_units=missing,
-                problems="；".join(f[4] for f in facts if f[4]),
-                overdue_milestones=overdue[task_id],
+                problems="；".join([f[3] for f in facts if f[3]]) if facts else "",
+                overdue_milestones=overdue.get(task_id, 0),
             )
         )
     return PlanStatus(plan, as_of, rows)
