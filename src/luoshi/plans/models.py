@@ -64,7 +64,7 @@ class Plan(TimeStamped):
     date = models.DateField("成文日期", null=True, blank=True)
     year = models.PositiveIntegerField("年度")
     source_name = models.CharField("来源文件名", max_length=300, blank=True)
-    source_file = models.FileField("来源文件", upload_to="plans/%Y/", blank=True)
+    source_file = models.FileField("来源文件", upload_to="plans/%Y/", blank=True, max_length=500)
     source_sha256 = models.CharField("来源文件 SHA-256", max_length=64, blank=True)
     content_hash = models.CharField("内容指纹", max_length=64, db_index=True)
     diff = models.JSONField("与上一版本的差异", default=dict, blank=True)
