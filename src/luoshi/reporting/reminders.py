@@ -49,8 +49,8 @@ MORNING = dt.time(9, 0)
 EVENING = dt.time(17, 0)
 MAX_TASKS_NAMED = 10
 WEEKDAYS = "一二三四五六日"
-UNIT_LINK = "/"  # the reporter's workspace
-OFFICE_LINK = "/"  # the office's workspace
+UNIT_LINK = "/fill/"  # the reporter's 填报 page
+OFFICE_LINK = "/review/"  # the office's 审核 queue
 
 KIND_ORDER = [
     ReminderKind.BEFORE,
