@@ -1,9 +1,10 @@
 """luoshi demo: from nothing to a running server with the seed plan and demo users."""
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from luoshi.core import demo, play
+from luoshi.core import demo, extras, play
 from luoshi.plans.validation import PlanError
 
 
@@ -41,6 +42,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"    报告 {played.reports} 份（逾期 {played.late} 份），未报 {played.missing} 份，"
                 f"退回 {played.returned} 次，待审 {played.in_review} 份"
+            )
+        accounts = {
+            u.username: u for u in get_user_model().objects.filter(username__in=[d.username for d in users])
+        }
+        made = extras.create_extras(plan, accounts)
+        if made.items or made.projects or made.bulletins:
+            self.stdout.write(
+                f"    督办事项 {made.items} 项，重大项目 {made.projects} 个，已印发通报 {made.bulletins} 期"
             )
         self.stdout.write(f"    演示环境的“今天”是 {play.DEMO_TODAY.isoformat()}（页面和命令均按此日期统计）")
         if no_serve:
