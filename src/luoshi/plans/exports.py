@@ -25,8 +25,9 @@ class Column:
     width: float
 
 
-def _sheet(book: Workbook, name: str, title: str, columns: list[Column]) -> Worksheet:
-    """A sheet with a title row, a frozen header row with filters, and print set-up."""
+def new_sheet(book: Workbook, name: str, title: str, columns: list) -> Worksheet:
+    """A sheet with a title row, a frozen header row and A4 landscape print set-up; the
+    columns need a ``title`` and a ``width``. Every Excel ledger of Luoshi uses it."""
     sheet = book.create_sheet(name)
     sheet.append([title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
@@ -54,7 +55,8 @@ def _sheet(book: Workbook, name: str, title: str, columns: list[Column]) -> Work
     return sheet
 
 
-def _finish(sheet: Worksheet, columns: int) -> None:
+def finish_sheet(sheet: Worksheet, columns: int) -> None:
+    """Filters over the header, borders, wrapping and the body font."""
     last = sheet.max_row
     sheet.auto_filter.ref = f"A2:{get_column_letter(columns)}{max(last, 2)}"
     for row in sheet.iter_rows(min_row=3, max_row=last, max_col=columns):
@@ -112,7 +114,7 @@ def write_three_lists(plan: Plan, path: str | Path) -> dict[str, int]:
     book.remove(book.active)
     tasks = list(plan_tasks(plan))
 
-    targets = _sheet(book, "目标清单", f"{plan.title} 目标清单", TARGET_COLUMNS)
+    targets = new_sheet(book, "目标清单", f"{plan.title} 目标清单", TARGET_COLUMNS)
     target_rows = Target.objects.filter(plan=plan).select_related("part", "section").order_by("order")
     for index, target in enumerate(target_rows, start=1):
         targets.append(
@@ -126,9 +128,9 @@ def write_three_lists(plan: Plan, path: str | Path) -> dict[str, int]:
                 target.text,
             ]
         )
-    _finish(targets, len(TARGET_COLUMNS))
+    finish_sheet(targets, len(TARGET_COLUMNS))
 
-    task_sheet = _sheet(book, "任务清单", f"{plan.title} 任务清单", TASK_COLUMNS)
+    task_sheet = new_sheet(book, "任务清单", f"{plan.title} 任务清单", TASK_COLUMNS)
     for index, task in enumerate(tasks, start=1):
         task_sheet.append(
             [
@@ -142,9 +144,9 @@ def write_three_lists(plan: Plan, path: str | Path) -> dict[str, int]:
                 task.deadline.isoformat() if task.deadline else "",
             ]
         )
-    _finish(task_sheet, len(TASK_COLUMNS))
+    finish_sheet(task_sheet, len(TASK_COLUMNS))
 
-    duties = _sheet(book, "责任清单", f"{plan.title} 责任清单", DUTY_COLUMNS)
+    duties = new_sheet(book, "责任清单", f"{plan.title} 责任清单", DUTY_COLUMNS)
     by_unit: dict = {}
     for task in tasks:
         for role in task.task_units.all():
@@ -169,7 +171,7 @@ def write_three_lists(plan: Plan, path: str | Path) -> dict[str, int]:
                 duty_rows += 1
         # one block per unit: a bold unit name over its rows
         duties.cell(row=first_row, column=1).font = Font(name=FONT, bold=True)
-    _finish(duties, len(DUTY_COLUMNS))
+    finish_sheet(duties, len(DUTY_COLUMNS))
     for unit_row in duties.iter_rows(min_row=3, max_col=1):
         cell = unit_row[0]
         above = duties.cell(row=cell.row - 1, column=1).value

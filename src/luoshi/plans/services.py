@@ -214,6 +214,26 @@ def units_with_counts(plan: Plan | None = None):
     )
 
 
+def find_unit(name: str) -> Unit | None:
+    """The registry unit a user means by a name: its name, an alias, a spelling with the
+    bracket elsewhere (``区住建(交通)局``), or its short name; None if none or ambiguous."""
+    normal = normalize_name(name or "")
+    if not normal:
+        return None
+    unit = Unit.objects.filter(name=normal).first()
+    if unit is None:
+        alias = UnitAlias.objects.select_related("unit").filter(name=normal).first()
+        unit = alias.unit if alias else None
+    if unit is None:
+        key = alias_key(normal)
+        matches = [u for u in Unit.objects.all() if alias_key(u.name) == key]
+        unit = matches[0] if len(matches) == 1 else None
+    if unit is None:
+        matches = list(Unit.objects.filter(short_name=normal))
+        unit = matches[0] if len(matches) == 1 else None
+    return unit
+
+
 # ---------------------------------------------------------------- choosing a plan
 
 

@@ -41,9 +41,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from luoshi.accounts.choices import Role
 from luoshi.accounts.permissions import Actor
 from luoshi.core import clock
+from luoshi.plans import services as plan_services
 from luoshi.plans.choices import TaskRole
-from luoshi.plans.models import Plan, Target, Task, TaskUnit, Unit, UnitAlias
-from luoshi.plans.units import alias_key, normalize_name
+from luoshi.plans.models import Plan, Target, Task, TaskUnit, Unit
+from luoshi.plans.units import normalize_name
 
 from .choices import REPORTED_STATES, ReportState
 from .models import Period, Report, TargetValue
@@ -290,20 +291,9 @@ class TemplateData:
 
 def find_unit(name: str) -> Unit:
     """A unit by its name, an alias, a spelling with the bracket elsewhere, or its short name."""
-    normal = normalize_name(name or "")
-    if not normal:
+    if not normalize_name(name or ""):
         raise ReportingError("请指明单位", "unit")
-    unit = Unit.objects.filter(name=normal).first()
-    if unit is None:
-        alias = UnitAlias.objects.select_related("unit").filter(name=normal).first()
-        unit = alias.unit if alias else None
-    if unit is None:
-        key = alias_key(normal)
-        matches = [u for u in Unit.objects.all() if alias_key(u.name) == key]
-        unit = matches[0] if len(matches) == 1 else None
-    if unit is None:
-        matches = list(Unit.objects.filter(short_name=normal))
-        unit = matches[0] if len(matches) == 1 else None
+    unit = plan_services.find_unit(name)
     if unit is None:
         raise ReportingError(f"单位名录中没有“{name}”（luoshi units 列出全部单位）", "unit")
     return unit

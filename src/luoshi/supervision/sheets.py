@@ -10,13 +10,13 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
 
-from luoshi.plans.models import Unit, UnitAlias
-from luoshi.plans.units import normalize_name
+from luoshi.plans import services as plan_services
+from luoshi.plans.exports import finish_sheet, new_sheet  # noqa: F401 - the sheet layout of every ledger
+from luoshi.plans.models import Unit
 
 MAX_SHEET_BYTES = 20 * 1024 * 1024
 HEADER_SCAN_ROWS = 10
@@ -174,14 +174,7 @@ def parse_decimal(value, *, percent: bool = False) -> Decimal | None:
 
 def find_unit(name: str) -> Unit | None:
     """The registry unit of a name or one of its aliases."""
-    name = normalize_name(name or "")
-    if not name:
-        return None
-    unit = Unit.objects.filter(name=name).first()
-    if unit:
-        return unit
-    alias = UnitAlias.objects.filter(name=name).select_related("unit").first()
-    return alias.unit if alias else None
+    return plan_services.find_unit(name)
 
 
 def split_names(text: str) -> list[str]:
@@ -189,42 +182,6 @@ def split_names(text: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- writing
-
-
-def new_sheet(book: Workbook, name: str, title: str, columns: list[Column]) -> Worksheet:
-    """A sheet with a title row, a frozen header row and A4 landscape print set-up."""
-    sheet = book.create_sheet(name)
-    sheet.append([title])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    sheet["A1"].font = Font(name=FONT, size=14, bold=True)
-    sheet["A1"].alignment = CENTER
-    sheet.row_dimensions[1].height = 28
-    sheet.append([c.title for c in columns])
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=2, column=index)
-        cell.font = Font(name=FONT, size=11, bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = BORDER
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A3"
-    sheet.print_title_rows = "2:2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    return sheet
-
-
-def finish_sheet(sheet: Worksheet, columns: int) -> None:
-    last = sheet.max_row
-    sheet.auto_filter.ref = f"A2:{get_column_letter(columns)}{max(last, 2)}"
-    for row in sheet.iter_rows(min_row=3, max_row=last, max_col=columns):
-        for cell in row:
-            cell.font = Font(name=FONT, size=10)
-            cell.alignment = WRAP
-            cell.border = BORDER
 
 
 def workbook() -> Workbook:

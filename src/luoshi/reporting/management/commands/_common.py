@@ -5,9 +5,8 @@ import datetime as dt
 from django.core.management.base import CommandError
 
 from luoshi.core import clock
-from luoshi.plans.models import Plan, Unit, UnitAlias
-from luoshi.plans.services import get_plan
-from luoshi.plans.units import normalize_name
+from luoshi.plans.models import Plan, Unit
+from luoshi.plans.services import find_unit, get_plan
 from luoshi.plans.validation import PlanError
 
 
@@ -28,11 +27,7 @@ def date_arg(value: str | None, name: str = "--as-of") -> dt.date:
 
 
 def unit_arg(name: str) -> Unit:
-    normal = normalize_name(name)
-    unit = Unit.objects.filter(name=normal).first()
-    if unit is None:
-        alias = UnitAlias.objects.select_related("unit").filter(name=normal).first()
-        unit = alias.unit if alias else None
+    unit = find_unit(name)
     if unit is None:
         raise CommandError(f"单位名录中没有“{name}”（luoshi units 列出全部单位）")
     return unit
