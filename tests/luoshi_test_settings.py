@@ -18,3 +18,7 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["LUOSHI_DATA_DIR"], "test.sqlite3")}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# WhiteNoise looks for the collected static folder when the app loads; pages in the tests
+# are served from the apps' own static folders
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405
+WHITENOISE_USE_FINDERS = True

@@ -1,6 +1,7 @@
 """The Chinese admin for plans and units, with a unit-merge action."""
 
 from django.contrib import admin, messages
+from django.db import models
 
 from .models import Part, Plan, Section, Target, Task, TaskForce, TaskForceSeat, TaskUnit, Unit, UnitAlias
 from .services import merge_units
@@ -20,6 +21,7 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases__name"]
     inlines = [UnitAliasInline]
     actions = ["merge_selected"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.action(description="合并所选的两个单位（保留先选中的名称，另一个成为别名）")
     def merge_selected(self, request, queryset):

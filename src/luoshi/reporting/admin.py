@@ -1,6 +1,7 @@
 """The Chinese admin for reporting: policies, periods, reports with their history."""
 
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     CampaignCadence,
@@ -18,6 +19,7 @@ from .models import (
 
 @admin.register(ReportingPolicy)
 class ReportingPolicyAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "series",
         "cadence",
