@@ -16,6 +16,8 @@ from luoshi.plans.models import Plan, Task, Unit
 from luoshi.projects.models import Project
 from luoshi.projects.services import register_project, submit_update
 from luoshi.reporting.engine import plan_status
+from luoshi.reporting.models import Milestone
+from luoshi.reporting.services import add_milestone, complete_milestone, reverse_schedule
 from luoshi.reporting.status import Status
 from luoshi.supervision.choices import Level, Source
 from luoshi.supervision.models import SupervisionItem
@@ -30,6 +32,7 @@ from luoshi.supervision.services import (
 )
 
 from . import clock
+from .play import DEMO_TODAY
 
 
 @dataclass
@@ -37,6 +40,7 @@ class ExtrasResult:
     items: int = 0
     projects: int = 0
     bulletins: int = 0
+    milestones: int = 0
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -54,6 +58,8 @@ def create_extras(plan: Plan, users: dict) -> ExtrasResult:
         result.items = _supervision(plan, users)
     if not Project.objects.exists():
         result.projects = _projects(plan)
+    if not Milestone.objects.filter(task__plan=plan).exists():
+        result.milestones = _milestones(plan)
     if not Bulletin.objects.filter(plan=plan).exists():
         with clock.frozen(_at(dt.date(2025, 6, 10))):
             bulletin = create_bulletin(SYSTEM, plan, "2025-05")
@@ -124,6 +130,36 @@ def _supervision(plan: Plan, users: dict) -> int:
             level=Level.NORMAL,
         )
     return count + 1
+
+
+STEPS = ["制定实施方案", "完成前期工作", "全面推进实施", "检查验收总结"]
+
+
+def _milestones(plan: Plan) -> int:
+    """施工图: the first task of each campaign scheduled back from its deadline (倒排工期);
+    the steps due by mid-July are done, and one added step in the first campaign is late."""
+    count = 0
+    for index, part in enumerate(plan.parts.exclude(key="正文").order_by("order")):
+        task = (
+            plan.tasks.filter(part=part)
+            .select_related("plan", "section", "part")
+            .order_by("section__order")
+            .first()
+        )
+        if task is None:
+            continue
+        with clock.frozen(_at(dt.date(2025, 5, 6))):
+            steps = reverse_schedule(SYSTEM, task, STEPS)
+        for milestone in steps:
+            if milestone.due_date <= DEMO_TODAY:
+                with clock.frozen(_at(milestone.due_date, 16)):
+                    complete_milestone(SYSTEM, milestone, milestone.due_date)
+        count += len(steps)
+        if index == 0:  # one step past its date and not done: the task shows as lagging
+            with clock.frozen(_at(dt.date(2025, 5, 6))):
+                add_milestone(SYSTEM, task, "完成项目选址论证", dt.date(2025, 7, 4))
+            count += 1
+    return count
 
 
 PROJECTS = [

@@ -47,9 +47,10 @@ class Command(BaseCommand):
             u.username: u for u in get_user_model().objects.filter(username__in=[d.username for d in users])
         }
         made = extras.create_extras(plan, accounts)
-        if made.items or made.projects or made.bulletins:
+        if made.items or made.projects or made.bulletins or made.milestones:
             self.stdout.write(
-                f"    督办事项 {made.items} 项，重大项目 {made.projects} 个，已印发通报 {made.bulletins} 期"
+                f"    督办事项 {made.items} 项，重大项目 {made.projects} 个，任务节点 {made.milestones} 个，"
+                f"已印发通报 {made.bulletins} 期"
             )
         self.stdout.write(f"    演示环境的“今天”是 {play.DEMO_TODAY.isoformat()}（页面和命令均按此日期统计）")
         if no_serve:
