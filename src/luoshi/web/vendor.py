@@ -32,8 +32,8 @@ NPM_CI = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"]
 
 @dataclass(frozen=True)
 class Asset:
-    """One npm package's files: ``files`` maps a path inside the package to a file name
-    under ``static/web/vendor/<folder>/``."""
+    """One pinned npm package's files for ``static/web/vendor/<folder>/``: ``files`` maps a
+    path under ``node_modules`` (the package's own or one it bundles) to a file name there."""
 
     package: str
     folder: str
@@ -44,7 +44,14 @@ ASSETS = [
     Asset(
         "echarts",
         "echarts",
-        {"dist/echarts.min.js": "echarts.min.js", "LICENSE": "LICENSE.txt", "NOTICE": "NOTICE.txt"},
+        {
+            "echarts/dist/echarts.min.js": "echarts.min.js",
+            "echarts/LICENSE": "LICENSE.txt",
+            "echarts/NOTICE": "NOTICE.txt",
+            "echarts/licenses/LICENSE-d3": "LICENSE-d3.txt",
+            # echarts.min.js bundles zrender (tslib's notice is inside the file itself)
+            "zrender/LICENSE": "LICENSE-zrender.txt",
+        },
     ),
 ]
 # the static path the templates use, relative to a static root
@@ -110,9 +117,9 @@ def vendor(root: Path, dest: Path = STATIC_VENDOR, *, run=subprocess.run) -> lis
         folder = dest / asset.folder
         folder.mkdir(parents=True, exist_ok=True)
         for source, name in asset.files.items():
-            src = root / "node_modules" / asset.package / source
+            src = root / "node_modules" / source
             if not src.is_file():
-                raise VendorError(f"{src} is missing from the {asset.package} package")
+                raise VendorError(f"{src} is missing: is {asset.package} {found} installed whole?")
             target = folder / name
             shutil.copyfile(src, target)
             written.append(target)
@@ -126,9 +133,12 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--root", type=Path, default=Path.cwd(), help="folder with package.json (default: here)"
     )
+    parser.add_argument(
+        "--dest", type=Path, default=STATIC_VENDOR, help="static vendor folder (default: the package's)"
+    )
     args = parser.parse_args(argv)
     try:
-        written = vendor(args.root)
+        written = vendor(args.root, args.dest)
     except VendorError as exc:
         print(f"luoshi.web.vendor: {exc}", file=sys.stderr)
         return 1
