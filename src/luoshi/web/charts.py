@@ -1,81 +1,121 @@
-"""Chart geometry for server-drawn SVG (no chart library, nothing to download): a donut
-of the status mix and a line chart of progress against expectation."""
+"""The data of the battle map's and the public page's charts, as plain JSON-ready dicts.
 
-import math
-from dataclasses import dataclass
+Views put them in the page with ``json_script``; ``static/web/charts.js`` and the per-page
+scripts (``board.js``, ``public.js``) draw them with ECharts (served from the package, see
+``vendor.py``). Every item that stands for a list of tasks carries the ``url`` of that list,
+so clicking a bar or a slice opens it, as every number on the page does. Numbers are floats
+rounded to one decimal; colours of statuses are ``reporting.status.STATUS_COLOURS``.
+"""
 
+from collections.abc import Callable, Iterable
+from decimal import Decimal
 
-@dataclass
-class Segment:
-    key: str
-    label: str
-    value: int
-    colour: str
-    dash: str
-    offset: str
-    url: str
+from luoshi.reporting.status import Status
 
-
-def donut(parts: list[tuple[str, str, int, str, str]], radius: float = 52) -> list[Segment]:
-    """Segments of a donut drawn as circle strokes: (key, label, value, colour, url)."""
-    total = sum(p[2] for p in parts) or 1
-    circumference = 2 * math.pi * radius
-    segments, start = [], 0.0
-    for key, label, value, colour, url in parts:
-        length = circumference * value / total
-        if value:
-            segments.append(
-                Segment(
-                    key,
-                    label,
-                    value,
-                    colour,
-                    f"{length:.2f} {circumference - length:.2f}",
-                    f"{-start:.2f}",
-                    url,
-                )
-            )
-        start += length
-    return segments
+PROGRESS_COLOUR = "#2c5391"  # 平均进度 / 完成进度
+EXPECTED_COLOUR = "#b8262b"  # 序时进度 / 时间过半线
+EXPECTED_LABEL = "序时进度"
 
 
-@dataclass
-class LineChart:
-    width: int
-    height: int
-    series: list[dict]
-    xlabels: list[dict]
-    ylabels: list[dict]
+def number(value: Decimal | float | int | None) -> float | None:
+    return None if value is None else round(float(value), 1)
 
 
-def line_chart(
-    labels: list[str], series: list[tuple[str, str, list[float]]], width=520, height=200
-) -> LineChart:
-    """Lines over the same x labels, y from 0 to 100 (%)."""
-    left, right, top, bottom = 34, 10, 10, 24
-    plot_w, plot_h = width - left - right, height - top - bottom
-    count = max(len(labels) - 1, 1)
+def status_mix(mix: Iterable[tuple[Status, int]], url_of: Callable[[Status], str]) -> dict:
+    """The donut of 红黄绿灯: one slice per status with tasks in it."""
+    items = [
+        {"key": s.value, "name": s.label, "value": n, "colour": s.colour, "url": url_of(s)} for s, n in mix
+    ]
+    return {"kind": "status", "total": sum(i["value"] for i in items), "items": items}
 
-    def xy(index, value):
-        return left + plot_w * index / count, top + plot_h * (1 - max(0.0, min(100.0, value)) / 100)
 
-    lines = []
-    for name, colour, values in series:
-        points = [xy(i, v) for i, v in enumerate(values)]
-        lines.append(
+def campaign_progress(campaigns, url_of: Callable[[str], str], statuses: Iterable[Status] = Status) -> dict:
+    """Mean progress of each campaign against its 序时进度, with its status counts."""
+    statuses = list(statuses)
+    items = []
+    for row in campaigns:
+        items.append(
             {
-                "name": name,
-                "colour": colour,
-                "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
-                "dots": [
-                    {"x": f"{x:.1f}", "y": f"{y:.1f}", "v": v}
-                    for (x, y), v in zip(points, values, strict=True)
+                "key": row.key,
+                "name": f"{row.key} {row.title}".strip(),
+                "progress": number(row.rollup.progress),
+                "expected": number(row.rollup.expected),
+                "tasks": row.rollup.total,
+                "mix": [
+                    {"name": s.label, "value": row.rollup.count(s), "colour": s.colour}
+                    for s in statuses
+                    if row.rollup.count(s)
                 ],
+                "url": url_of(row.key),
             }
         )
-    xlabels = [{"x": f"{xy(i, 0)[0]:.1f}", "y": height - 6, "text": t} for i, t in enumerate(labels)]
-    ylabels = [
-        {"y": f"{xy(0, v)[1]:.1f}", "text": f"{v}%", "x1": left, "x2": width - right}
-        for v in (0, 25, 50, 75, 100)
-    ]
-    return LineChart(width, height, lines, xlabels, ylabels)
+    return {
+        "kind": "progress",
+        "items": items,
+        "series": [
+            {"name": "平均进度", "colour": PROGRESS_COLOUR},
+            {"name": EXPECTED_LABEL, "colour": EXPECTED_COLOUR},
+        ],
+    }
+
+
+def target_attainment(targets, url_of: Callable[[str], str]) -> dict:
+    """Each quantified target's attainment, coloured by its status, against 序时进度."""
+    return {
+        "kind": "targets",
+        "items": [
+            {
+                "name": t.subject,
+                "attainment": number(t.attainment),
+                "expected": number(t.expected),
+                "status": t.status.label,
+                "colour": t.status.colour,
+                "url": url_of(t.subject),
+            }
+            for t in targets
+        ],
+        "series": [
+            {"name": "完成率", "colour": PROGRESS_COLOUR},
+            {"name": EXPECTED_LABEL, "colour": EXPECTED_COLOUR},
+        ],
+    }
+
+
+def trend(points, url_of: Callable[[object], str]) -> dict:
+    """Month-end mean progress against 序时进度; each month opens the list as of that day."""
+    return {
+        "kind": "trend",
+        "labels": [p.label for p in points],
+        "urls": [url_of(p) for p in points],
+        "series": [
+            {"name": "平均进度", "colour": PROGRESS_COLOUR, "values": [number(p.progress) for p in points]},
+            {
+                "name": EXPECTED_LABEL,
+                "colour": EXPECTED_COLOUR,
+                "values": [number(p.expected) for p in points],
+            },
+        ],
+    }
+
+
+def public_progress(plan, statuses: list[Status]) -> dict:
+    """The public page: each published campaign's progress against the share of the year
+    gone by, and its status counts (no links: the lists behind are not public)."""
+    return {
+        "kind": "public",
+        "line": {"name": "全年时间进度", "value": number(plan.year_share), "colour": EXPECTED_COLOUR},
+        "items": [
+            {"name": f"{c.key} {c.title}".strip(), "progress": number(c.rollup.progress)}
+            for c in plan.campaigns
+            if c.rollup.total
+        ],
+        "statuses": [
+            {
+                "name": s.label,
+                "colour": s.colour,
+                "values": [c.rollup.count(s) for c in plan.campaigns if c.rollup.total],
+            }
+            for s in statuses
+        ],
+        "colour": PROGRESS_COLOUR,
+    }

@@ -12,7 +12,7 @@ from luoshi.core import clock
 from luoshi.reporting.status import Status
 
 from .. import board as boards
-from ..charts import donut, line_chart
+from .. import charts
 from ..permissions import can_see_board, reads_all, visible_tasks
 from ..plans import current_plan, plan_choices
 from .common import actor_of
@@ -30,6 +30,9 @@ def _scope(request):
     return actor, plan, task_ids, campaign
 
 
+TARGETS_SHOWN = 14  # the targets chart's rows; the rest are one link away
+
+
 def _tasks_url(**params) -> str:
     return reverse("web:tasks") + "?" + urlencode({k: v for k, v in params.items() if v})
 
@@ -42,25 +45,33 @@ def _context(request, screen=False):
         return context
     board = boards.board_for(plan, today, task_ids=task_ids, campaign=campaign)
     context["board"] = board
-    context["donut"] = donut(
-        [
-            (s.value, s.label, n, s.colour, _tasks_url(status=s.value, campaign=campaign))
-            for s, n in board.status_mix
-        ]
-    )
+    targets_top = board.targets[:TARGETS_SHOWN]
+    context["charts"] = {
+        "status": charts.status_mix(
+            board.status_mix, lambda s: _tasks_url(status=s.value, campaign=campaign)
+        ),
+        "progress": charts.campaign_progress(
+            board.campaigns, lambda key: _tasks_url(campaign=key), boards.STATUS_ORDER
+        ),
+        "targets": charts.target_attainment(
+            targets_top, lambda subject: _tasks_url(list="targets", q=subject)
+        ),
+    }
     context["campaign_rows"] = [
         {
             "row": row,
             "mix": [
                 (s, row.rollup.count(s), _tasks_url(campaign=row.key, status=s.value))
                 for s in boards.STATUS_ORDER
-                if row.rollup.count(s)
             ],
         }
         for row in board.campaigns
     ]
     context["parts"] = [(c.key, c.title) for c in board.campaigns] if not campaign else []
     context["serious"] = Status.SERIOUS
+    context["statuses"] = boards.STATUS_ORDER
+    context["targets_shown"] = TARGETS_SHOWN
+    context["targets_top"] = targets_top
     return context
 
 
@@ -82,13 +93,7 @@ def trend(request):
     if plan is None:
         return render(request, "web/partials/trend.html", {"chart": None})
     points = boards.trend_of(plan, clock.today(), task_ids=task_ids, campaign=campaign)
-    chart = line_chart(
-        [p.label for p in points],
-        [
-            ("平均进度", "#2c5391", [float(p.progress) for p in points]),
-            ("序时进度", "#b8262b", [float(p.expected) for p in points]),
-        ],
-    )
+    chart = charts.trend(points, lambda p: _tasks_url(as_of=p.as_of.isoformat(), campaign=campaign))
     rows = [
         {
             "point": p,
