@@ -211,3 +211,108 @@ def test_reporter_is_refused_another_units_report(page_for, live_server, persona
     expect(page.locator("h1")).to_contain_text("找不到页面")
     assert "县工信局内部草稿" not in page.content()
     shot(page, "refused-other-unit")
+
+
+def test_battle_map_charts_are_drawn_by_echarts_from_this_site(page_for, live_server, personas):
+    """ECharts (served by the app from the package) draws the four charts; nothing is fetched
+    from elsewhere; a slice of the donut and a campaign's bar open the lists behind them."""
+    from playwright.sync_api import expect
+
+    from tests.web.helpers import submitted
+
+    submitted(personas["reporter_a"])
+    url = live_server.url
+    leader = page_for(personas["leader"])
+    requests, errors = [], []
+    leader.on("request", lambda request: requests.append(request.url))
+    leader.on("pageerror", lambda error: errors.append(str(error)))
+    leader.goto(f"{url}/board/")
+    for chart in ("#chart-status", "#chart-progress", "#chart-targets", "#chart-trend"):
+        expect(leader.locator(f"{chart} svg").first).to_be_attached()
+    assert leader.evaluate("typeof window.echarts.init") == "function"
+    assert leader.evaluate("window.echarts.version").startswith("6.")
+    drawn = leader.evaluate(
+        "['chart-status','chart-progress','chart-targets','chart-trend']"
+        ".map(id => !!echarts.getInstanceByDom(document.getElementById(id)))"
+    )
+    assert drawn == [True, True, True, True]
+    # Chinese labels in the drawing, the data table folded away once the chart is there
+    expect(leader.locator("#chart-status")).to_contain_text("项任务")
+    expect(leader.locator("#chart-progress")).to_contain_text("产业攻坚")
+    expect(leader.locator("#chart-trend")).to_contain_text("序时进度")
+    assert leader.locator("#table-progress").get_attribute("open") is None
+    assert not errors, errors
+    foreign = [r for r in requests if not r.startswith(url) and not r.startswith("data:")]
+    assert not foreign, foreign
+    expect(leader.locator("#chart-trend[data-rendered]")).to_be_attached()  # animation done
+    shot(leader, "board-echarts")
+
+    # a click on the donut's first slice (from 12 o'clock, clockwise) opens that status's list
+    first = leader.evaluate(
+        "JSON.parse(document.getElementById('board-charts').textContent).status.items.find(i => i.value > 0)"
+    )
+    box = leader.locator("#chart-status").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    ring = min(box["width"], box["height"]) / 2 * (0.58 + 0.88) / 2
+    leader.mouse.click(cx + ring * 0.17, cy - ring * 0.98)  # 10° past 12 o'clock
+    leader.wait_for_url(re.compile(r"/tasks/\?status="))
+    assert leader.url == url + first["url"]
+
+    # a click on the campaign's bar opens its task list
+    leader.goto(f"{url}/board/")
+    expect(leader.locator("#chart-progress svg").first).to_be_attached()
+    target = leader.evaluate(
+        """() => {
+          const chart = echarts.getInstanceByDom(document.getElementById('chart-progress'));
+          const [x, y] = chart.convertToPixel({seriesIndex: 0}, [5, 0]);
+          const box = document.getElementById('chart-progress').getBoundingClientRect();
+          return {x: box.left + x, y: box.top + y};
+        }"""
+    )
+    leader.mouse.click(target["x"], target["y"])
+    leader.wait_for_url(re.compile(r"/tasks/\?campaign="))
+    expect(leader.locator("h1")).to_be_visible()
+
+
+def test_big_screen_and_phone_and_public_charts(page_for, live_server, personas, browser, plan):
+    from playwright.sync_api import expect
+
+    from luoshi.web.models import Publication
+    from tests.web.helpers import submitted
+
+    submitted(personas["reporter_a"])  # 30 % against 42.9 %: one task lagging
+    url = live_server.url
+    screen = page_for(personas["leader"], {"width": 1920, "height": 1080})
+    screen.goto(f"{url}/board/screen/")
+    expect(screen.locator("#chart-trend[data-rendered]")).to_be_attached()
+    # no animation on the wall screen (it reloads itself every five minutes)
+    assert (
+        screen.evaluate(
+            "echarts.getInstanceByDom(document.getElementById('chart-progress')).getOption().animation"
+        )
+        is False
+    )
+    shot(screen, "board-screen-echarts")
+
+    phone = page_for(personas["coordinator"], PHONE)
+    phone.goto(f"{url}/board/")
+    expect(phone.locator("#chart-trend[data-rendered]")).to_be_attached()
+    for chart in ("#chart-status", "#chart-progress"):
+        box = phone.locator(chart).bounding_box()
+        assert 0 < box["width"] <= PHONE["width"], (chart, box)
+    # the charts follow the window's size
+    before = phone.locator("#chart-progress svg").first.bounding_box()["width"]
+    phone.set_viewport_size({"width": 700, "height": 844})
+    phone.wait_for_timeout(400)
+    assert phone.locator("#chart-progress svg").first.bounding_box()["width"] > before
+    shot(phone, "board-phone-echarts")
+
+    Publication.objects.create(series=plan.series, published=True)
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    public = context.new_page()
+    public.goto(f"{url}/public/")
+    expect(public.locator("#chart-public-status-1[data-rendered]")).to_be_attached()
+    expect(public.locator("#chart-public-1")).to_contain_text("全年时间进度")
+    expect(public.locator("#chart-public-status-1")).to_contain_text("严重滞后")
+    shot(public, "public-echarts")
+    context.close()
