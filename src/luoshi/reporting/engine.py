@@ -9,6 +9,7 @@ but not for the task's light.
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
@@ -115,45 +116,66 @@ class PlanStatus:
         )
 
 
-def _task_facts(plan: Plan, campaign: str | None, unit: str | None):
+def responsible_units(leads: list[tuple], cooperators: list[tuple]) -> list[tuple[int, str]]:
+    """Who must report a task: its leads, or where the clause names no lead every unit on
+    it; a group phrase (``区直有关单位``) has nobody to log in and reports nothing."""
+    return [(uid, name) for uid, name, group in (leads or cooperators) if not group]
+
+
+# Reports are keyed by ``task id << KEY_SHIFT | unit id``: ints hash faster than pairs,
+# and there are many.
+KEY_SHIFT = 24
+# A unit with no report in the window is looked up first in the periods that end in these
+# days before it (where nearly all of them are found), then in everything older.
+FALLBACK_STEP = dt.timedelta(days=40)
+REPORT_FIELDS = ("task_id", "unit_id", "period_id", "progress", "done", "problems")
+
+
+def _tasks(plan: Plan, campaign: str | None, unit: str | None) -> list[tuple]:
+    """(pk, sid, title, part id, cadence, start, deadline, section order) of the tasks, in
+    the order of their sections (sorted here: cheaper than in the database)."""
     tasks = Task.objects.filter(plan=plan)
     if campaign:
         tasks = tasks.filter(Q(part__key=campaign) | Q(part__title__contains=campaign))
     if unit:
         tasks = tasks.filter(task_units__unit__name=unit).distinct()
-    parts = {
-        pk: (key, title)
-        for pk, key, title in Part.objects.filter(plan=plan).values_list("pk", "key", "title")
-    }
-    tasks = [
-        (pk, sid, title, *parts[part_id], cadence, start, deadline)
-        for pk, sid, title, part_id, cadence, start, deadline in tasks.order_by("section__order").values_list(
-            "pk", "section__sid", "title", "part_id", "cadence", "start", "deadline"
+    rows = list(
+        tasks.order_by().values_list(
+            "pk", "section__sid", "title", "part_id", "cadence", "start", "deadline", "section__order"
         )
-    ]
-    # task id → (leads, cooperators), each a list of (unit id, name, is a group phrase)
-    units = {
-        pk: (name, kind == UnitKind.GROUP)
-        for pk, name, kind in Unit.objects.filter(task_roles__task__plan=plan)
-        .distinct()
-        .values_list("pk", "name", "kind")
-    }
-    roles: dict[int, tuple[list, list]] = {}
-    task_units = TaskUnit.objects.filter(task__plan=plan)
-    if campaign or unit:
-        task_units = task_units.filter(task_id__in=[t[0] for t in tasks])
-    for task_id, unit_id, role in task_units.order_by("order").values_list("task_id", "unit_id", "role"):
-        if task_id not in roles:
-            roles[task_id] = ([], [])
-        name, group = units[unit_id]
-        roles[task_id][0 if role == TaskRole.LEAD else 1].append((unit_id, name, group))
-    return tasks, roles
+    )
+    rows.sort(key=itemgetter(7))
+    return rows
 
 
-def responsible_units(leads: list[tuple], cooperators: list[tuple]) -> list[tuple[int, str]]:
-    """Who must report a task: its leads, or where the clause names no lead every unit on
-    it; a group phrase (``区直有关单位``) has nobody to log in and reports nothing."""
-    return [(uid, name) for uid, name, group in (leads or cooperators) if not group]
+def _roles(plan: Plan, task_ids: list[int] | None):
+    """The units on the tasks: (task id → lead unit ids, task id → cooperator unit ids,
+    unit id → name, ids of group phrases), each list in the order of the clause."""
+    task_units = TaskUnit.objects.filter(
+        task_id__in=Task.objects.filter(plan=plan).values("pk") if task_ids is None else task_ids
+    )
+    # (order, id) puts them in the clause's order; sorted here, not by the database
+    rows = list(task_units.order_by().values_list("order", "id", "task_id", "unit_id", "role"))
+    rows.sort(key=itemgetter(1))
+    rows.sort(key=itemgetter(0))
+    leads: dict[int, list[int]] = {}
+    cooperators: dict[int, list[int]] = {}
+    lead = TaskRole.LEAD
+    for _order, _pk, task_id, unit_id, role in rows:
+        group = leads if role == lead else cooperators
+        ids = group.get(task_id)
+        if ids is None:
+            group[task_id] = [unit_id]
+        else:
+            ids.append(unit_id)
+    names: dict[int, str] = {}
+    groups: set[int] = set()
+    unit_ids = {row[3] for row in rows}
+    for pk, name, kind in Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name", "kind"):
+        names[pk] = name
+        if kind == UnitKind.GROUP:
+            groups.add(pk)
+    return leads, cooperators, names, groups
 
 
 def plan_status(
@@ -173,77 +195,107 @@ def plan_status(
         from .periods import span_for_key
 
         as_of = span_for_key(period).end
-    tasks, roles = _task_facts(plan, campaign, unit)
+    tasks = _tasks(plan, campaign, unit)
+    task_ids = [t[0] for t in tasks] if campaign or unit else None
+    lead_ids, cooperator_ids, names, groups = _roles(plan, task_ids)
     deadline_moment = end_of(as_of)
+    parts = {
+        pk: (key, title)
+        for pk, key, title in Part.objects.filter(plan=plan).values_list("pk", "key", "title")
+    }
 
-    # The latest due period of each task, by cadence, start and deadline (shared by most
-    # tasks, so worked out once per combination).
-    latest_due: dict[int, PeriodSpan | None] = {}
-    combos: dict[tuple, PeriodSpan | None] = {}
-    for task_id, _sid, _title, part_key, _pt, cadence, start, deadline in tasks:
-        combo = (schedule.cadence(cadence, part_key), schedule.start(start), schedule.deadline(deadline))
-        if combo not in combos:
-            combos[combo] = schedule.latest_due_span(*combo, as_of)
-        latest_due[task_id] = combos[combo]
-    spans = {span for span in combos.values() if span}
+    # What tasks share: cadence, start, deadline, the latest due period and the expected
+    # progress follow from the task's own fields and its campaign, so they are worked out
+    # once per combination.
+    combos: dict[tuple, tuple] = {}
+    spans: dict[tuple, PeriodSpan | None] = {}
+    expectations: dict[tuple, Decimal] = {}
+    task_combo: list[tuple] = []
+    for _task_id, _sid, _title, part_id, cadence, start, deadline, _order in tasks:
+        raw = (cadence, part_id, start, deadline)
+        combo = combos.get(raw)
+        if combo is None:
+            part_key, part_title = parts[part_id]
+            cadence, start, deadline = (
+                schedule.cadence(cadence, part_key),
+                schedule.start(start),
+                schedule.deadline(deadline),
+            )
+            if (cadence, start, deadline) not in spans:
+                spans[(cadence, start, deadline)] = schedule.latest_due_span(cadence, start, deadline, as_of)
+            if (start, deadline) not in expectations:
+                expectations[(start, deadline)] = expected_progress(start, deadline, as_of)
+            span = spans[(cadence, start, deadline)]
+            combo = combos[raw] = (
+                part_key, part_title, cadence, start, deadline, expectations[(start, deadline)], span
+            )  # fmt: skip
+        task_combo.append(combo)
+    due_spans = {span for span in spans.values() if span}
     periods = {
-        (cadence, key): (pk, end)
-        for pk, cadence, key, end in Period.objects.filter(
-            key__in={span.key for span in spans} or ["-"]
-        ).values_list("pk", "cadence", "key", "end")
+        (cadence, key): pk
+        for pk, cadence, key in Period.objects.filter(
+            key__in={span.key for span in due_spans} or ["-"]
+        ).values_list("pk", "cadence", "key")
     }
+    due_period = {span: periods.get((span.cadence, span.key)) for span in due_spans}
     due_period_of = {
-        task_id: periods.get((span.cadence, span.key), (None, None))[0]
-        for task_id, span in latest_due.items()
-        if span
+        task[0]: due_period[combo[6]] for task, combo in zip(tasks, task_combo, strict=True) if combo[6]
     }
+
+    # Who must report each task: its leads, or where the clause names no lead every unit
+    # on it, less group phrases (区直有关单位), which have nobody to log in.
+    responsible: list[list[int]] = []
+    for task in tasks:
+        ids = lead_ids.get(task[0]) or cooperator_ids.get(task[0]) or []
+        responsible.append([uid for uid in ids if uid not in groups] if groups else ids)
 
     # Reports handed in by the date, from the window that starts with the earliest latest
     # due period: each unit's latest report there, and whether its report for the task's
     # latest due period is in. A unit with nothing in the window falls back to its last
-    # earlier report (for the progress shown, and for a task already done).
-    # keyed by task id << 24 | unit id (ints hash faster than pairs, and there are many)
-    latest: dict[int, tuple] = {}  # → (period end, progress, done, problems)
+    # earlier report (for the progress shown, and for a task already done). The latest is
+    # the one of the period that ends last (of two ending the same day, the longer one).
+    period_rows = list(Period.objects.order_by().values_list("pk", "start", "end"))
+    rank = {
+        pk: i
+        for i, (pk, _start, _end) in enumerate(sorted(period_rows, key=lambda p: (p[2], -p[1].toordinal())))
+    }
+    latest: dict[int, tuple] = {}  # key → report row (REPORT_FIELDS)
     reported_due: set[int] = set()
-    reports = Report.objects.filter(task__plan=plan, is_current=True, submitted_at__lte=deadline_moment)
-    if campaign or unit:
-        reports = reports.filter(task_id__in=[t[0] for t in tasks])
+    reports = Report.objects.filter(is_current=True, submitted_at__lte=deadline_moment).order_by()
     # "done" is worked out by the database: 100 % and accepted by the date
     reports = reports.annotate(
         done=ExpressionWrapper(
             Q(progress=100, state=ReportState.ACCEPTED, accepted_at__lte=deadline_moment), BooleanField()
         )
     )
-    fields = ("task_id", "unit_id", "period_id", "progress", "done", "problems")
-    period_end = dict(Period.objects.values_list("pk", "end"))
-    window_start = min((span.start for span in spans), default=None)
-    window = reports
+    window = reports.filter(
+        task_id__in=Task.objects.filter(plan=plan).values("pk") if task_ids is None else task_ids
+    )
+    window_start = min((span.start for span in due_spans), default=None)
     if window_start:
-        window_ids = [pk for pk, end in period_end.items() if end >= window_start]
-        window = reports.filter(period_id__in=window_ids, period__start__lte=as_of)
-    for task_id, unit_id, period_id, progress, done, problems in window.values_list(*fields):
-        key = task_id << 24 | unit_id
-        end = period_end[period_id]
-        known = latest.get(key)
-        if known is None or known[0] < end:
-            latest[key] = (end, progress, done, problems)
-        if due_period_of.get(task_id) == period_id:
+        window = window.filter(
+            period_id__in=[pk for pk, start, end in period_rows if end >= window_start and start <= as_of]
+        )
+    latest_get = latest.get
+    due_of = due_period_of.get
+    for row in window.values_list(*REPORT_FIELDS):
+        task_id, unit_id, period_id = row[0], row[1], row[2]
+        key = task_id << KEY_SHIFT | unit_id
+        known = latest_get(key)
+        if known is None or rank[known[2]] < rank[period_id]:
+            latest[key] = row
+        if due_of(task_id) == period_id:
             reported_due.add(key)
     if window_start:
         gaps = {
-            task_id << 24 | uid
-            for task_id in due_period_of
-            for uid, _name in responsible_units(*roles.get(task_id, ([], [])))
-            if task_id << 24 | uid not in latest
+            task[0] << KEY_SHIFT | uid
+            for task, ids in zip(tasks, responsible, strict=True)
+            if task[0] in due_period_of
+            for uid in ids
+            if task[0] << KEY_SHIFT | uid not in latest
         }
         if gaps:
-            older = reports.filter(task_id__in={key >> 24 for key in gaps}, period__end__lt=window_start)
-            if connection.features.can_distinct_on_fields:  # PostgreSQL: only the last of each
-                older = older.order_by("task_id", "unit_id", "-period__end").distinct("task_id", "unit_id")
-            for task_id, unit_id, period_id, progress, done, problems in older.values_list(*fields):
-                key, end = task_id << 24 | unit_id, period_end[period_id]
-                if key in gaps and (key not in latest or latest[key][0] < end):
-                    latest[key] = (end, progress, done, problems)
+            _fill_gaps(reports, gaps, latest, rank, period_rows, window_start)
 
     overdue: dict[int, int] = {}
     for task_id in (
@@ -254,61 +306,104 @@ def plan_status(
         overdue[task_id] = overdue.get(task_id, 0) + 1
 
     rows = []
-    expectations: dict[tuple, Decimal] = {}
+    append = rows.append
     thresholds = schedule.thresholds
-    no_roles: tuple[list, list] = ([], [])
-    plan_start, year_end = schedule.plan_start, schedule.year_end
-    for task_id, sid, title, part_key, part_title, cadence, start, deadline in tasks:
-        leads, cooperators = roles.get(task_id, no_roles)
-        responsible = [(uid, name) for uid, name, group in (leads or cooperators) if not group]
-        start, deadline = start or plan_start, deadline or year_end
-        if (start, deadline) not in expectations:
-            expectations[(start, deadline)] = expected_progress(start, deadline, as_of)
-        expected = expectations[(start, deadline)]
-        span = latest_due[task_id]
-        base = task_id << 24
-        missing = [name for uid, name in responsible if span and base | uid not in reported_due]
-        facts = [fact for uid, _ in responsible if (fact := latest.get(base | uid)) is not None]
-        if len(facts) == 1:  # the usual case: one responsible unit
-            progress = facts[0][1]
-            done = facts[0][2] and len(responsible) == 1
+    lights: dict[tuple, Status] = {}  # the same facts give the same light
+    no_ids: list[int] = []
+    overdue_of = overdue.get
+    for (task_id, sid, title, _part, _cadence, _start, _deadline, _order), combo, ids in zip(
+        tasks, task_combo, responsible, strict=True
+    ):
+        part_key, part_title, cadence, start, deadline, expected, span = combo
+        base = task_id << KEY_SHIFT
+        if len(ids) == 1:  # the usual case: one responsible unit
+            key = base | ids[0]
+            missing = [names[ids[0]]] if span and key not in reported_due else []
+            fact = latest_get(key)
+            if fact is None:
+                progress, done, problems = None, False, ""
+            else:
+                progress, done, problems = fact[3], fact[4], fact[5] or ""
         else:
-            progresses = [f[1] for f in facts if f[1] is not None]
-            progress = (sum(progresses) / len(progresses)).quantize(TENTH) if progresses else None
-            done = bool(responsible) and len(facts) == len(responsible) and all([f[2] for f in facts])
-        status = task_status(
-            progress=progress,
-            expected=expected,
-            deadline=deadline,
-            as_of=as_of,
-            done_accepted=done,
-            missing_due_report=bool(missing),
-            anything_due=span is not None,
-            overdue_milestones=overdue.get(task_id, 0),
-            thresholds=thresholds,
-        )
-        rows.append(
-            TaskRow(
-                task_id=task_id,
-                sid=sid,
-                title=title,
-                part_key=part_key,
-                part_title=part_title,
-                leads=[n for _, n, _ in leads],
-                cooperators=[n for _, n, _ in cooperators],
-                cadence=schedule.cadence(cadence, part_key),
-                start=start,
-                deadline=deadline,
-                expected=expected,
+            missing = [names[uid] for uid in ids if span and base | uid not in reported_due]
+            facts = [fact for uid in ids if (fact := latest_get(base | uid)) is not None]
+            if len(facts) == 1:
+                progress = facts[0][3]
+            else:
+                progresses = [f[3] for f in facts if f[3] is not None]
+                progress = (sum(progresses) / len(progresses)).quantize(TENTH) if progresses else None
+            done = bool(ids) and len(facts) == len(ids) and all([f[4] for f in facts])
+            problems = "；".join([f[5] for f in facts if f[5]])
+        milestones = overdue_of(task_id, 0)
+        light_key = (progress, expected, deadline, bool(done), bool(missing), span is not None, milestones)
+        status = lights.get(light_key)
+        if status is None:
+            status = lights[light_key] = task_status(
                 progress=progress,
-                status=status,
-                latest_period=span.key if span else None,
-                missing_units=missing,
-                problems="；".join([f[3] for f in facts if f[3]]) if facts else "",
-                overdue_milestones=overdue.get(task_id, 0),
+                expected=expected,
+                deadline=deadline,
+                as_of=as_of,
+                done_accepted=bool(done),
+                missing_due_report=bool(missing),
+                anything_due=span is not None,
+                overdue_milestones=milestones,
+                thresholds=thresholds,
+            )
+        leads = lead_ids.get(task_id, no_ids)
+        cooperators = cooperator_ids.get(task_id, no_ids)
+        append(
+            TaskRow(
+                task_id,
+                sid,
+                title,
+                part_key,
+                part_title,
+                [names[uid] for uid in leads],
+                [names[uid] for uid in cooperators],
+                cadence,
+                start,
+                deadline,
+                expected,
+                progress,
+                status,
+                span.key if span else None,
+                missing,
+                problems,
+                milestones,
             )
         )
     return PlanStatus(plan, as_of, rows)
+
+
+def _fill_gaps(reports, gaps: set[int], latest: dict, rank: dict, period_rows: list, window_start: dt.date):
+    """The last report before the window of each (task, unit) key in ``gaps``: first from
+    the periods that end in the ``FALLBACK_STEP`` before the window, then from all older
+    ones for the keys still without."""
+    step_start = window_start - FALLBACK_STEP
+    recent = [pk for pk, _start, end in period_rows if step_start <= end < window_start]
+    for period_ids, older in ((recent, None), (None, step_start)):
+        if not gaps:
+            return
+        if period_ids is not None and not period_ids:
+            continue
+        found = reports.filter(task_id__in={key >> KEY_SHIFT for key in gaps})
+        if older is None:
+            found = found.filter(period_id__in=period_ids)
+        else:
+            found = found.filter(period__end__lt=older)
+            if connection.features.can_distinct_on_fields:  # PostgreSQL: only the last of each
+                found = found.order_by("task_id", "unit_id", "-period__end", "period__start").distinct(
+                    "task_id", "unit_id"
+                )
+        best: dict[int, tuple] = {}
+        for row in found.values_list(*REPORT_FIELDS):
+            key = row[0] << KEY_SHIFT | row[1]
+            if key in gaps:
+                known = best.get(key)
+                if known is None or rank[known[2]] < rank[row[2]]:
+                    best[key] = row
+        latest.update(best)
+        gaps.difference_update(best)
 
 
 # ---------------------------------------------------------------- completeness
