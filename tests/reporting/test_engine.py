@@ -165,3 +165,38 @@ def test_reverse_schedule_puts_the_last_step_on_the_deadline(plan, capsys):
     dates = [m.due_date for m in task(THREE).milestones.all()]
     assert dates[-1] == dt.date(2025, 6, 30) and dates == sorted(dates)
     assert all(d.weekday() < 5 for d in dates)
+
+
+def test_units_silent_in_the_window_show_their_last_earlier_report(plan, monkeypatch):
+    """As of 25 June the window starts with 2025年6月中旬; a unit silent there is looked up
+    first in the periods just before it, then in all older ones: each way, and with or
+    without DISTINCT ON, the same rows."""
+    from django.db import connection
+
+    from luoshi.reporting import engine
+
+    from .helpers import accepted
+
+    submitted(ONE, "县工信局", "2025-04-1", "30", when=dt.date(2025, 4, 14))
+    submitted(ONE, "县工信局", "2025-06-1", "50", when=dt.date(2025, 6, 12), problems="审批未完成")
+    clock.set_fixed_today(dt.date(2025, 4, 23))
+    accepted(TWO, "县发改局", "2025-04-2", "100")
+    june_25 = dt.date(2025, 6, 25)
+
+    def facts():
+        return [
+            (r.sid, r.progress, r.status, r.missing_units, r.problems, r.latest_period)
+            for r in plan_status(plan, june_25).rows
+        ]
+
+    rows = {sid: rest for sid, *rest in facts()}
+    assert rows[ONE] == [Decimal("50.0"), Status.NOT_REPORTED, ["县工信局"], "审批未完成", "2025-06-2"]
+    assert rows[TWO][:3] == [Decimal("100.0"), Status.DONE, ["县发改局"]]  # done in April
+    assert rows[THREE][:2] == [None, Status.NOT_REPORTED]
+    expected = facts()
+    monkeypatch.setattr(engine, "FALLBACK_STEP", dt.timedelta(0))  # all from the older ones
+    assert facts() == expected
+    monkeypatch.setattr(connection.features, "can_distinct_on_fields", False)
+    assert facts() == expected
+    monkeypatch.setattr(engine, "FALLBACK_STEP", dt.timedelta(days=15))
+    assert facts() == expected

@@ -7,6 +7,9 @@ but not for the task's light.
 """
 
 import datetime as dt
+import gc
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -126,8 +129,9 @@ def responsible_units(leads: list[tuple], cooperators: list[tuple]) -> list[tupl
 # and there are many.
 KEY_SHIFT = 24
 # A unit with no report in the window is looked up first in the periods that end in these
-# days before it (where nearly all of them are found), then in everything older.
-FALLBACK_STEP = dt.timedelta(days=40)
+# days before it (the period just before it of each cadence, where nearly all are found),
+# then in everything older.
+FALLBACK_STEP = dt.timedelta(days=15)
 REPORT_FIELDS = ("task_id", "unit_id", "period_id", "progress", "done", "problems")
 
 
@@ -178,6 +182,35 @@ def _roles(plan: Plan, task_ids: list[int] | None):
     return leads, cooperators, names, groups
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _gc_paused():
+    """The cyclic garbage collector held off while a status is worked out.
+
+    A status of 100,000 tasks makes a million objects that all live until it is returned
+    and none of which form cycles; with the collector on, the heap that grows under it is
+    walked again and again (over a third of the time). Pauses nest across threads: the
+    collector comes back when the last one ends, as it was before the first.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def plan_status(
     plan: Plan,
     as_of: dt.date,
@@ -190,6 +223,11 @@ def plan_status(
 
     ``period`` (a key such as ``2025-05-3``) asks as of that period's end instead.
     """
+    with _gc_paused():
+        return _plan_status(plan, as_of, campaign, unit, period)
+
+
+def _plan_status(plan: Plan, as_of: dt.date, campaign: str | None, unit: str | None, period: str | None):
     schedule = Schedule.of(plan)
     if period:
         from .periods import span_for_key
@@ -289,11 +327,11 @@ def plan_status(
     if window_start:
         gaps = {
             task[0] << KEY_SHIFT | uid
-            for task, ids in zip(tasks, responsible, strict=True)
-            if task[0] in due_period_of
+            for task, combo, ids in zip(tasks, task_combo, responsible, strict=True)
+            if combo[6]
             for uid in ids
-            if task[0] << KEY_SHIFT | uid not in latest
         }
+        gaps.difference_update(latest)
         if gaps:
             _fill_gaps(reports, gaps, latest, rank, period_rows, window_start)
 
