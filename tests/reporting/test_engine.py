@@ -200,3 +200,13 @@ def test_units_silent_in_the_window_show_their_last_earlier_report(plan, monkeyp
     assert facts() == expected
     monkeypatch.setattr(engine, "FALLBACK_STEP", dt.timedelta(days=15))
     assert facts() == expected
+
+
+def test_a_reason_given_by_several_responsible_units_is_shown_once(plan):
+    # 附件1/一/(一) without its lead: 县发改局 and 城关镇 both answer for it and report
+    from luoshi.plans.models import TaskUnit
+
+    TaskUnit.objects.filter(task=task(ONE), role="lead").delete()
+    submitted(ONE, "县发改局", problems="资金未到位")
+    submitted(ONE, "城关镇", problems="资金未到位")
+    assert rows_by_sid(plan_status(plan, MAY_20))[ONE].problems == "资金未到位"

@@ -371,7 +371,7 @@ def _plan_status(plan: Plan, as_of: dt.date, campaign: str | None, unit: str | N
                 progresses = [f[3] for f in facts if f[3] is not None]
                 progress = (sum(progresses) / len(progresses)).quantize(TENTH) if progresses else None
             done = bool(ids) and len(facts) == len(ids) and all([f[4] for f in facts])
-            problems = "；".join([f[5] for f in facts if f[5]])
+            problems = "；".join(dict.fromkeys(f[5] for f in facts if f[5]))  # each reason once
         milestones = overdue_of(task_id, 0)
         light_key = (progress, expected, deadline, bool(done), bool(missing), span is not None, milestones)
         status = lights.get(light_key)
