@@ -1,29 +1,3 @@
-"""Fixtures of the page tests: today fixed at 15 July 2025, the board memo cleared."""
+"""The API tests use the page tests' fixtures: today fixed at 15 July 2025, signed-in clients."""
 
-import pytest
-
-from tests.web.helpers import JULY_15
-
-
-@pytest.fixture
-def today(db):
-    from luoshi.core import clock
-    from luoshi.web import board
-
-    clock.set_fixed_today(JULY_15)
-    board.clear_memo()
-    yield JULY_15
-    board.clear_memo()
-
-
-@pytest.fixture
-def client_for(client):
-    """A test client signed in as the given user."""
-    from django.test import Client
-
-    def make(user):
-        c = Client()
-        c.force_login(user)
-        return c
-
-    return make
+from tests.web.conftest import client_for, today  # noqa: F401

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.bulletins.models import Bulletin
@@ -33,6 +32,7 @@ from luoshi.supervision.services import (
 
 from . import clock
 from .play import DEMO_TODAY
+from .play import at as _at
 
 
 @dataclass
@@ -41,10 +41,6 @@ class ExtrasResult:
     projects: int = 0
     bulletins: int = 0
     milestones: int = 0
-
-
-def _at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
 def _unit(name: str) -> Unit | None:

@@ -68,7 +68,8 @@ class _Rows:
     values: list = field(default_factory=list)  # (report index, target id, value)
 
 
-def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+def at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
+    """A moment of a day in the configured time zone."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
@@ -178,7 +179,7 @@ class _Story:
             else rng.choice([self.due, add_workdays(self.span.end, 1)])
         )
         day = min(day, self.until)
-        submitted = _at(day, rng.randint(9, 16), rng.randint(0, 59))
+        submitted = at(day, rng.randint(9, 16), rng.randint(0, 59))
         report = Report(
             task_id=task.pk,
             unit_id=task_unit.unit_id,
@@ -202,7 +203,7 @@ class _Story:
             ("", ReportState.DRAFT, submitted - dt.timedelta(minutes=30), ""),
             (ReportState.DRAFT, ReportState.SUBMITTED, submitted, ""),
         ]
-        review = _at(min(add_workdays(day, 1), self.until), 10)
+        review = at(min(add_workdays(day, 1), self.until), 10)
         state = ReportState.SUBMITTED
         if self.last and rng.random() < 0.35:
             result.in_review += 1

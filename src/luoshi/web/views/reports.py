@@ -85,22 +85,30 @@ def new_report(request, task_id: int, period_key: str):
         return redirect("web:report", pk=existing.pk)
     form = _form_for(task, role, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            report = services.save_draft(actor, task, unit, period, form.report_data())
-            note(request, "save_draft", report)
-            if request.POST.get("action") == "submit":
-                services.submit_report(actor, report)
-                note(request, "submit_report", report)
-                messages.success(request, f"已提交：{task.section.sid} {period.label}")
-                return redirect("web:workspace")
-        except ReportingError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, "草稿已保存。")
-            return redirect("web:report", pk=report.pk)
+        response = _write(request, actor, task, unit, period, form)
+        if response:
+            return response
     context = _side_context(actor, task, unit, period, role, None)
     context.update({"form": form, "editable": True, "report": None})
     return render(request, "web/report.html", context)
+
+
+def _write(request, actor, task, unit, period, form):
+    """Save the draft and, when asked, submit it: a redirect, or None with the service's
+    refusal added to the form."""
+    try:
+        report = services.save_draft(actor, task, unit, period, form.report_data())
+        note(request, "save_draft", report)
+        if request.POST.get("action") == "submit":
+            services.submit_report(actor, report)
+            note(request, "submit_report", report)
+            messages.success(request, f"已提交：{task.section.sid} {period.label}")
+            return redirect("web:workspace")
+    except ReportingError as exc:
+        form.add_service_error(exc)
+        return None
+    messages.success(request, "草稿已保存。")
+    return redirect("web:report", pk=report.pk)
 
 
 def _side_context(actor, task, unit, period, role, report):
@@ -186,19 +194,9 @@ def _save(request, actor, report):
     task = report.task
     form = _form_for(task, report.role, request.POST)
     if form.is_valid():
-        try:
-            services.save_draft(actor, task, report.unit, report.period, form.report_data())
-            note(request, "save_draft", report)
-            if request.POST.get("action") == "submit":
-                services.submit_report(actor, report)
-                note(request, "submit_report", report)
-                messages.success(request, f"已提交：{task.section.sid} {report.period.label}")
-                return redirect("web:workspace")
-        except ReportingError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, "草稿已保存。")
-            return redirect("web:report", pk=report.pk)
+        response = _write(request, actor, task, report.unit, report.period, form)
+        if response:
+            return response
     report.refresh_from_db()
     return _render_report(request, actor, report, form, True, status=400)
 
