@@ -55,7 +55,9 @@ def test_demo_twice_leaves_one_copy_of_everything(run_luoshi, fresh_database_url
     # the demo's today is mid-July 2025 and every light has tasks under it
     assert status["as_of"] == "2025-07-15"
     lights = status["summary"]["counts"]
-    assert all(lights[light] > 0 for light in ("on_track", "lagging", "serious", "done", "not_reported")), lights
+    assert all(lights[light] > 0 for light in ("on_track", "lagging", "serious", "done", "not_reported")), (
+        lights
+    )
     second = run_luoshi("demo", "--no-serve", database_url=fresh_database_url, timeout=300)
     assert second.returncode == 0, second.stderr
     assert "已存在，未重复导入" in second.stdout and "往期报告已存在" in second.stdout
