@@ -45,3 +45,15 @@ def test_a_withheld_campaign_is_not_shown(personas, plan, today):
     publication = Publication.objects.create(series=plan.series, published=True)
     PublishedCampaign.objects.create(publication=publication, part_key="附件1", published=False)
     assert "产业攻坚实施方案" not in Client().get("/public/").content.decode()
+
+
+def test_public_summary_counts_done_tasks_and_skips_progress_of_a_part_without_tasks(personas, plan, today):
+    """The headline says how many tasks are done; 正文 (goals only, no tasks) shows its
+    targets without a 0 % progress line."""
+    Publication.objects.create(series=plan.series, published=True)
+    report = approved(personas["reporter_a"], personas["head_a"], progress="100")
+    services.accept_report(actor_for(personas["office"]), report)
+    html = Client().get("/public/").content.decode()
+    assert "已完成 1 项" in html
+    main_text = html.split("<h3>正文 ")[1].split("</div>")[0]
+    assert "地区生产总值增长" in main_text and "完成进度" not in main_text

@@ -1,6 +1,7 @@
-"""The demo's supervision items, major projects and May bulletin, made through the
-services of each domain at the dates they would have happened, so the 督办, 重大项目 and
-通报 pages have something to show. Skipped when they exist already."""
+"""The demo's supervision items, major projects, milestones, public page and May
+bulletin, made through the services of each domain at the dates they would have happened,
+so the 督办, 重大项目, 施工图, 公开 and 通报 pages have something to show. Skipped when they
+exist already."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from luoshi.supervision.services import (
     instruct,
     start_check,
 )
+from luoshi.web.models import Publication, PublishedCampaign
 
 from . import clock
 from .play import DEMO_TODAY
@@ -56,6 +58,18 @@ def create_extras(plan: Plan, users: dict) -> ExtrasResult:
         result.projects = _projects(plan)
     if not Milestone.objects.filter(task__plan=plan).exists():
         result.milestones = _milestones(plan)
+    if not Publication.objects.filter(series=plan.series).exists():
+        publication = Publication.objects.create(
+            series=plan.series,
+            published=True,
+            intro="按照“七大攻坚”总体方案，现将各攻坚推进情况公开如下，接受社会监督。",
+        )
+        PublishedCampaign.objects.bulk_create(
+            [
+                PublishedCampaign(publication=publication, part_key=part.key)
+                for part in plan.parts.exclude(key="正文")
+            ]
+        )
     if not Bulletin.objects.filter(plan=plan).exists():
         with clock.frozen(_at(dt.date(2025, 6, 10))):
             bulletin = create_bulletin(SYSTEM, plan, "2025-05")
