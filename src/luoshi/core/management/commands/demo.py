@@ -1,10 +1,12 @@
 """luoshi demo: from nothing to a running server with the seed plan and demo users."""
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from luoshi.core import demo, extras, play
+from luoshi.core import clock, demo, extras, play
 from luoshi.plans.validation import PlanError
 
 
@@ -14,8 +16,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
         parser.add_argument("--port", type=int, default=8000, help="服务端口（默认 8000）")
+        parser.add_argument(
+            "--today",
+            default=play.DEMO_TODAY.isoformat(),
+            help=f"演示环境的“今天”：往期报告生成到此日（默认 {play.DEMO_TODAY.isoformat()}，须在 2025 年 5 月 15 日至年底之间）",
+        )
 
-    def handle(self, *args, no_serve=False, port=8000, **options):
+    def handle(self, *args, no_serve=False, port=8000, today=None, **options):
+        try:
+            day = dt.date.fromisoformat(today or play.DEMO_TODAY.isoformat())
+        except ValueError:
+            raise CommandError(f"--today 的日期 {today!r} 无效，应为 YYYY-MM-DD") from None
+        if not dt.date(2025, 5, 15) <= day <= dt.date(2025, 12, 31):
+            raise CommandError(
+                "--today 须在 2025-05-15 至 2025-12-31 之间（示例方案 2025 年 4 月 27 日印发）"
+            )
         self.stdout.write("1/4 建立或升级数据库……")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("2/4 导入示例方案……")
@@ -34,10 +49,10 @@ class Command(BaseCommand):
         self.stdout.write(f"    演示用户 {len(users)} 个，密码均为 {demo.DEMO_PASSWORD}：")
         for user in users:
             self.stdout.write(f"    {user.username:<10} {user.role:<10} {user.unit}")
-        self.stdout.write(f"4/4 生成截至 {play.DEMO_TODAY:%Y年%m月%d日} 的往期报告……")
-        played = play.play_year(plan)
+        self.stdout.write(f"4/4 生成截至 {day:%Y年%m月%d日} 的往期报告……")
+        played = play.play_year(plan, until=day)
         if played.skipped:
-            self.stdout.write("    往期报告已存在，未重复生成")
+            self.stdout.write("    往期报告已存在，未重复生成（要换一个日期，请用新的 LUOSHI_DATA_DIR）")
         else:
             self.stdout.write(
                 f"    报告 {played.reports} 份（逾期 {played.late} 份），未报 {played.missing} 份，"
@@ -46,13 +61,22 @@ class Command(BaseCommand):
         accounts = {
             u.username: u for u in get_user_model().objects.filter(username__in=[d.username for d in users])
         }
-        made = extras.create_extras(plan, accounts)
+        if day >= play.DEMO_TODAY:
+            made = extras.create_extras(plan, accounts)
+        else:
+            made = extras.ExtrasResult()
+            self.stdout.write(
+                f"    督办事项、重大项目和通报示例需“今天”不早于 {play.DEMO_TODAY.isoformat()}，已略过"
+            )
         if made.items or made.projects or made.bulletins or made.milestones:
             self.stdout.write(
                 f"    督办事项 {made.items} 项，重大项目 {made.projects} 个，任务节点 {made.milestones} 个，"
                 f"已印发通报 {made.bulletins} 期"
             )
-        self.stdout.write(f"    演示环境的“今天”是 {play.DEMO_TODAY.isoformat()}（页面和命令均按此日期统计）")
+        fixed = clock.fixed_today()
+        self.stdout.write(
+            f"    演示环境的“今天”是 {fixed.isoformat() if fixed else day.isoformat()}（页面和命令均按此日期统计）"
+        )
         if no_serve:
             self.stdout.write(self.style.SUCCESS("演示数据已就绪。运行 luoshi serve 启动服务。"))
             return
