@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # so the API docs use the Swagger UI files django-ninja ships, not a CDN
     "luoshi.core",
     "luoshi.accounts",
     "luoshi.plans",

@@ -103,3 +103,12 @@ def test_api_writes_need_the_csrf_token(personas, today):
     client.force_login(personas["reporter_a"])
     response = post(client, "/api/v1/reports", {"task": task(TASK_A).pk, "period": PERIOD})
     assert response.status_code in (401, 403)
+
+
+def test_api_docs_load_nothing_from_outside(client):
+    import re
+
+    html = client.get("/api/v1/docs").content.decode()
+    addresses = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert addresses and all(not a.startswith(("http:", "https:", "//")) for a in addresses), addresses
+    assert any("swagger-ui-bundle.js" in a for a in addresses)
