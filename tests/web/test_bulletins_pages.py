@@ -26,3 +26,48 @@ def test_office_drafts_edits_and_issues_a_bulletin(personas, today, client_for):
 
 def test_reporters_cannot_see_bulletins(personas, today, client_for):
     assert client_for(personas["reporter_a"]).get("/bulletins/").status_code == 403
+
+
+def test_dispatch_sheet_and_quarterly_review_download_from_the_page(personas, today, client_for):
+    from io import BytesIO
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    coordinator = client_for(personas["coordinator"])
+    page = coordinator.get("/bulletins/").content.decode()
+    assert "2025年7月上旬" in page and "2025Q3" in page and "保存季讲评权重" in page
+    sheet = coordinator.get("/bulletins/dispatch/", {"period": "2025-07-1", "format": "xlsx"})
+    assert sheet.status_code == 200 and "spreadsheetml" in sheet["Content-Type"]
+    book = load_workbook(BytesIO(sheet.content))
+    assert any("附件1/一/(一)" in str(cell.value) for row in book.worksheets[0].iter_rows() for cell in row)
+    summary = coordinator.get("/bulletins/dispatch/", {"period": "2025-07-1", "format": "docx"})
+    assert summary.status_code == 200 and summary.content[:2] == b"PK"
+    review = coordinator.get("/bulletins/review/", {"quarter": "2025Q2", "format": "docx"})
+    text = "\n".join(p.text for p in Document(BytesIO(review.content)).paragraphs)
+    assert "权重" in text
+
+
+def test_review_weights_that_do_not_sum_to_100_are_refused(personas, today, client_for):
+    coordinator = client_for(personas["coordinator"])
+    bad = coordinator.post(
+        "/bulletins/review/", {"timeliness": 30, "progress": 40, "targets": 20, "supervision": 5}
+    )
+    assert bad.status_code == 400 and "之和应为 100" in bad.content.decode()
+    good = coordinator.post(
+        "/bulletins/review/", {"timeliness": 25, "progress": 45, "targets": 20, "supervision": 10}
+    )
+    assert good.status_code == 302
+    assert "序时进度 45" in coordinator.get("/bulletins/").content.decode()
+
+
+def test_a_period_that_is_no_period_gets_a_400_naming_it(personas, today, client_for):
+    response = client_for(personas["coordinator"]).get(
+        "/bulletins/dispatch/", {"period": "七月", "format": "xlsx"}
+    )
+    assert response.status_code == 400 and "无法识别的周期" in response.content.decode()
+
+
+def test_reporters_cannot_download_dispatch_sheets(personas, today, client_for):
+    response = client_for(personas["reporter_a"]).get("/bulletins/dispatch/", {"period": "2025-07-1"})
+    assert response.status_code == 403

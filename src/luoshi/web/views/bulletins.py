@@ -1,6 +1,8 @@
 """通报: monthly bulletins of the plan or a campaign; draft, edit 下步工作, issue,
 download. The bulletins domain writes and renders them; this page presents it."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,11 +17,11 @@ from ..plans import current_plan
 from .common import actor_of
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
 def bulletin_list(request):
-    from luoshi.bulletins.permissions import visible_bulletins
     from luoshi.bulletins.services import BulletinError, create_bulletin
 
     actor = actor_of(request)
@@ -36,8 +38,23 @@ def bulletin_list(request):
             return redirect("web:bulletins")
         note(request, "create_bulletin", bulletin)
         return redirect("web:bulletin", pk=bulletin.pk)
+    return _page(request, actor, plan)
+
+
+def _page(request, actor, plan, *, error: str = "", status: int = 200):
+    """The 通报 page: monthly bulletins, the 旬调度 sheet and the 季讲评 downloads."""
+    from luoshi.bulletins.permissions import visible_bulletins
+    from luoshi.bulletins.services import review_weights
+    from luoshi.reporting.policy import Schedule
+
     today = clock.today()
     months = [f"{today.year}-{m:02d}" for m in range(today.month, 0, -1)]
+    periods, quarters, weights = [], [], None
+    if plan:
+        schedule = Schedule.of(plan)
+        periods = [span for span in schedule.spans(schedule.policy.cadence) if span.end < today][::-1]
+        quarters = [f"{plan.year}Q{q}" for q in range(4, 0, -1) if dt.date(plan.year, 3 * q - 2, 1) <= today]
+        weights = review_weights(plan)
     return render(
         request,
         "web/bulletins.html",
@@ -45,9 +62,74 @@ def bulletin_list(request):
             "plan": plan,
             "bulletins": visible_bulletins(actor).order_by("-month", "-pk")[:100],
             "months": months,
+            "periods": periods,
+            "quarters": quarters,
+            "weights": weights,
             "can_write": actor.role in ("coordinator", "office"),
+            "error": error,
         },
+        status=status,
     )
+
+
+def _download(data: bytes, name: str, kind: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=DOCX if kind == "docx" else XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(f'{name}.{kind}')}"
+    return response
+
+
+@login_required
+def dispatch_file(request):
+    """旬调度: the sheet (xlsx) or the one-page summary (docx) of a period."""
+    from luoshi.bulletins.services import BulletinError, dispatch_docx, dispatch_xlsx
+
+    actor = actor_of(request)
+    plan = current_plan(request)
+    period, kind = request.GET.get("period", ""), request.GET.get("format", "xlsx")
+    campaign = request.GET.get("campaign") or None
+    if plan is None or kind not in ("xlsx", "docx"):
+        return _page(request, actor, plan, error="请选择方案、周期和文件格式（Excel 或 Word）", status=400)
+    try:
+        data = (dispatch_xlsx if kind == "xlsx" else dispatch_docx)(actor, plan, period, campaign)
+    except (BulletinError, ValueError) as exc:
+        return _page(request, actor, plan, error=f"旬调度表：{exc}", status=400)
+    note(request, "download_dispatch", plan, period=period, format=kind)
+    return _download(data, f"旬调度表-{period}", kind)
+
+
+@login_required
+def review_file(request):
+    """季讲评: the Word document or the workbook of a quarter; the coordinator sets the weights."""
+    from luoshi.bulletins.services import BulletinError, review_docx, review_xlsx, set_review_weights
+
+    actor = actor_of(request)
+    plan = current_plan(request)
+    if plan is None:
+        return _page(request, actor, plan, error="还没有导入方案", status=400)
+    if request.method == "POST":
+        try:
+            values = {
+                name: int(request.POST.get(name, ""))
+                for name in ("timeliness", "progress", "targets", "supervision")
+            }
+        except ValueError:
+            return _page(request, actor, plan, error="季讲评权重：四项权重都应填写整数", status=400)
+        try:
+            set_review_weights(actor, plan, **values)
+        except BulletinError as exc:
+            return _page(request, actor, plan, error=f"季讲评权重：{exc}", status=400)
+        note(request, "set_review_weights", plan, **values)
+        messages.success(request, "季讲评权重已保存。")
+        return redirect("web:bulletins")
+    quarter, kind = request.GET.get("quarter", ""), request.GET.get("format", "docx")
+    if kind not in ("xlsx", "docx"):
+        return _page(request, actor, plan, error="文件格式应为 Excel 或 Word", status=400)
+    try:
+        data = (review_docx if kind == "docx" else review_xlsx)(actor, plan, quarter)
+    except (BulletinError, ValueError) as exc:
+        return _page(request, actor, plan, error=f"季讲评：{exc}", status=400)
+    note(request, "download_review", plan, quarter=quarter, format=kind)
+    return _download(data, f"季讲评-{quarter}", kind)
 
 
 @login_required
