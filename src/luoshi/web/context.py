@@ -15,6 +15,7 @@ NAV = [
     ("web:board", "挂图作战", None),
     ("web:gantt", "施工图", None),
     ("web:supervision", "督办", None),
+    ("web:projects", "重大项目", None),
     ("web:bulletins", "通报", (Role.COORDINATOR, Role.OFFICE, Role.LEADER)),
     ("web:import", "方案导入", (Role.COORDINATOR,)),
 ]

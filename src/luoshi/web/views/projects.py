@@ -1,0 +1,73 @@
+"""重大项目: the projects a user may see with their figures and the 四比四提高 rates as of
+today, and the ledger workbook. The projects domain computes; this page presents."""
+
+from io import BytesIO
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.encoding import escape_uri_path
+
+from luoshi.core import clock
+from luoshi.projects.ledger import write_ledger
+from luoshi.projects.models import ReconciliationLine
+from luoshi.projects.permissions import visible_projects
+from luoshi.projects.services import figures_as_of, project_rates
+
+from .common import actor_of
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RATES = [
+    ("funding_rate", "争资占比率", "争取资金 ÷ 申报资金"),
+    ("start_rate", "项目开工率", "已开工 ÷ 计划已开工"),
+    ("payment_rate", "资金支付率", "支付资金 ÷ 到位资金"),
+    ("completion_rate", "实物完成率", "年度完成投资 ÷ 年度计划投资"),
+]
+
+
+@login_required
+def project_list(request):
+    actor = actor_of(request)
+    today = clock.today()
+    projects = list(visible_projects(actor).order_by("code"))
+    figures = {f.code: f for f in figures_as_of(visible_projects(actor), today)} if projects else {}
+    overall = project_rates(actor, today)
+    by_unit = project_rates(actor, today, "unit")
+    return render(
+        request,
+        "web/projects.html",
+        {
+            "projects": [(p, figures.get(p.code)) for p in projects],
+            "overall": overall,
+            "rates": [(label, formula, getattr(overall, key)) for key, label, formula in RATES],
+            "by_unit": [
+                (name, [getattr(r, key) for key, _, _ in RATES], r.projects) for name, r in by_unit.items()
+            ],
+            "labels": [label for _, label, _ in RATES],
+            "today": today,
+        },
+    )
+
+
+@login_required
+def project_ledger(request):
+    actor = actor_of(request)
+    today = clock.today()
+    projects = visible_projects(actor).select_related("task__section").order_by("code")
+    lines = ReconciliationLine.objects.filter(
+        flagged=True, reconciliation__project__in=projects
+    ).select_related("reconciliation__project")
+    book = write_ledger(
+        projects,
+        project_rates(actor, today),
+        project_rates(actor, today, "unit"),
+        project_rates(actor, today, "campaign"),
+        lines,
+        today,
+    )
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    name = f"重大项目台账-{today:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(name)}"
+    return response
