@@ -20,7 +20,9 @@ _MEASURES = (
     r"万人次|人次|万批次|批次|万人|人|万户|户|万家|家|万个|个|万套|套|万台|台|万辆|辆|万张|张|万件|件|项|次|所|座|处|"
     r"条|名|位|批|场|间|床|栋|幢|栋|本|册|份|支|只|头|株|棵|箱|期|单|笔|宗|块|路|网点|款|类|种|"
     r"部(?!门|署|委)|盏|艘|架|口|眼|岁|"
-    r"倍|分|万|亿"
+    r"倍|分|万|亿|起|"
+    # Latin units of computing power, bandwidth and power: ``2000PFlops``, ``1000Mbps``, ``50MW``.
+    r"[PETG]?(?:FLOPS|Flops|flops)|[KMGT]bps|[kMG]Wh?|[GTP]B"
 )
 # A measure may take 万/亿 before it (``亿千瓦时``, ``万批次``) and a ``/X`` after it (``元/千瓦时``).
 _UNIT = rf"(?P<unit>(?:万|亿)?(?:{_MEASURES})(?:/[\u4e00-\u9fff·]{{1,5}}(?![\u4e00-\u9fff·]))?)"
@@ -41,7 +43,7 @@ _LE_AFTER = re.compile(r"^(?:以下|以内|及以下|或以下)")
 _EQ_AFTER = re.compile(r"^左右")
 _GT_BEFORE = re.compile(r"(?<!不)(?:超过|超|过|高于|大于|多于)\s*$")
 _LE_BEFORE = re.compile(
-    r"(?:不超过|不高于|不多于|不大于|(?<!不)低于|(?<!不)少于|控制在|下降至|下降到|降至|降到|降低至|降低到|压降至|压减至|压减到|小于)\s*$"
+    r"(?:不超过|不高于|不多于|不大于|(?<!不)低于|(?<!不)少于|控制在|最高|最多|下降至|下降到|降至|降到|降低至|降低到|压降至|压减至|压减到|小于)\s*$"
 )
 _GE_BEFORE = re.compile(
     r"(?:不低于|不少于|不小于|至少|达到|达|提高到|提升到|提高至|提升至|增长|增加|提高|提升|新增|突破|下降|降低|减少)\s*$"
@@ -54,6 +56,13 @@ _FAR_BOUND = re.compile(r"不低于|不少于|不高于|不超过|达到|完成|
 _GRANTED_BEFORE = re.compile(r"(?:标准|补贴|补助|奖励|奖补|资助|补偿)(?:为|是)\s*$")
 _PER_BEFORE = re.compile(r"按(?:每[\u4e00-\u9fff]{0,3})?\s*$")
 _GRANTED_AFTER = re.compile(r"^\s*(?:的标准)?(?:给予|予以|补贴|补助|奖励|奖补|发放|的补贴|的奖励)")
+# ``给予50万元奖励``, ``一次性给予每千瓦时0.03元补贴``, ``减按25%计算``: an amount granted.
+_GIVE_BEFORE = re.compile(r"(?:给予|予以|奖励|补助|补贴|资助)(?:一次性|每[\u4e00-\u9fff]{1,4})?\s*$")
+_GIFT_AFTER = re.compile(r"^\s*(?:的)?(?:一次性)?(?:补贴|补助|奖励|奖补|资助|贴息|扶持|支持)")
+_REDUCED_TO = re.compile(r"减按\s*$")
+# ``对年用电量超过500万千瓦时的企业``: figures between a leading 对/凡 and the 的 that closes the
+# condition only say who is eligible.
+_ELIGIBLE = re.compile(r"^\s*(?:对于|对(?![标接照口])|凡|针对)(?P<cond>[^的]*?\d[^的]*?)的")
 
 # Words just before the figure that make it no target.
 _ORDINAL_BEFORE = re.compile(
@@ -108,6 +117,8 @@ def _op_for(before: str, after: str, unit: str, value: float) -> str:
         return "<=" if bound[-1] in ("不高于", "不超过") else ">="
     if _GRANTED_BEFORE.search(before) or (_PER_BEFORE.search(before) and _GRANTED_AFTER.match(after)):
         return "="
+    if (_GIVE_BEFORE.search(before) and _GIFT_AFTER.match(after)) or _REDUCED_TO.search(before):
+        return "="
     if _GT_BEFORE.search(before):
         return ">"
     if _GE_BEFORE.search(before):
@@ -154,6 +165,8 @@ def _targets_in_clause(clause: str, raw_clause: str) -> list[dict]:
     if _CONDITION_END.search(clause.rstrip()) and figures:
         return found
     distributed = bool(_DISTRIBUTE.search(clause))
+    eligible = _ELIGIBLE.match(clause)
+    condition_end = eligible.end() if eligible else 0
     subject_from = 0
     range_high: set[int] = set()
     for index, match in enumerate(figures):
@@ -161,6 +174,8 @@ def _targets_in_clause(clause: str, raw_clause: str) -> list[dict]:
         subject_from = match.end()
         before, after = clause[: match.start()], clause[match.end() :]
         unit = match["unit"]
+        if match.end() < condition_end:
+            continue
         if (
             _TIME_AFTER.match(clause[match.start("unit") :])
             and not (unit == "岁" and _AGE_AIM.search(before))
