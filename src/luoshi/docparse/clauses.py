@@ -40,12 +40,14 @@ _ROLE_OF = [
 # Free-form segments, split at commas and semicolons:
 #   X牵头 / X牵头负责 / X、Y分别牵头 / X为牵头单位
 _LEAD_SEG = re.compile(
-    r"^(?P<units>.+?)(?:分别|共同|负责)?(?:牵头(?:负责|抓总|落实|实施|推进|办理)?(?:落实)?|为牵头单位|为牵头部门)$"
+    r"^(?:由)?(?P<units>.+?)(?:分别|共同|负责)?(?:牵头(?:负责|抓总|落实|实施|推进|办理)?(?:落实)?|为牵头单位|为牵头部门)$"
 )
 #   Y、Z等按职责分工负责 / Y配合 / Y参与
 _COOP_SEG = re.compile(
     r"^(?P<units>.+?)(?:按照?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|抓好落实|配合|做好相关工作)?|"
-    r"分工负责|配合(?:落实|实施|推进)?|协助|协同|参与|共同负责|(?:分别)?按职责(?:分工)?|(?:负责|具体|抓好|分别)?落实)$"
+    r"分工负责|配合(?:落实|实施|推进)?|协助|协同|参与|共同负责|(?:分别)?按职责(?:分工)?|(?:负责|具体|抓好|分别)?落实|"
+    # ``各县（市、区）政府落实属地责任``: a duty of place, not a lead
+    r"(?:负责|分别|切实)?(?:落实|履行|压实)(?:属地|主体|行业|监管)(?:管理)?(?:责任|职责))$"
 )
 # A cooperating segment that supports someone (配合, 协助, 参与): units named before it
 # without a role are the ones supported, so they lead (``市发改委，市财政局配合``).
@@ -262,7 +264,8 @@ def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
     found: list[Found] = []
     cut = False
     if not _MAY_HOLD_CLAUSE.search(folded):
-        return found, cut
+        trailing = _trailing_clause(folded)
+        return ([trailing] if trailing else found), cut
     for start, end in bracket_groups(folded):
         inner = folded[start + 1 : end - 1]
         if not _AFTER_GROUP.match(folded[end:]) and not (
@@ -286,6 +289,27 @@ def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
             if clause:
                 found.append(Found(label, len(folded), clause))
     return found, cut
+
+
+# An unbracketed clause closing the item: ``…。区城管局牵头，各街道办事处配合。``
+_TRAILING_ROLE = re.compile(r"(?:牵头|配合|协助|参与|负责)(?:落实|实施)?[。.;；]?\s*$")
+
+
+def _trailing_clause(folded: str) -> Found | None:
+    """The item's last sentence when it only says who leads and who helps (no brackets)."""
+    if not _TRAILING_ROLE.search(folded):
+        return None
+    body = folded.rstrip().rstrip("。.;；")
+    cut_at = max(body.rfind("。"), body.rfind("."))
+    if cut_at < 0:
+        return None
+    sentence = body[cut_at + 1 :]
+    if not sentence.strip() or not re.search(r"牵头|配合|协助|参与|按职责", sentence):
+        return None
+    clause = parse_clause(sentence)
+    if not clause or clause.unsure or not clause.units:
+        return None
+    return Found(cut_at + 1, len(folded), clause)
 
 
 def _open_bracket(folded: str) -> int:
