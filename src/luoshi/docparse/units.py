@@ -75,6 +75,7 @@ def split_units(text: str, *, commas: bool = False) -> list[str]:
             pieces[-1] = pieces[-1] + "、" + piece
             continue
         pieces.append(piece)
+    pieces = [part for piece in pieces for part in _split_and(piece)]
     units: list[str] = []
     for piece in pieces:
         match = _ETC_GROUP.match(piece)
@@ -84,6 +85,22 @@ def split_units(text: str, *, commas: bool = False) -> list[str]:
             if name and name not in units:
                 units.append(name)
     return units
+
+
+def _split_and(piece: str) -> list[str]:
+    """``县供销社和各乡镇(街道)`` is two units; ``省工业和信息化厅`` stays one name.
+
+    A piece splits at 和 only where every part is a unit name of its own (not a bare level
+    such as ``街道``, nor a two-character word such as ``单位``).
+    """
+    if "和" not in piece:
+        return [piece]
+    parts = [part.strip() for part in split_top(piece, "和")]
+    if len(parts) < 2 or any(
+        len(part) < 3 or _LEVEL_TAIL.match(part) or not looks_like_unit(clean_name(part)) for part in parts
+    ):
+        return [piece]
+    return parts
 
 
 def looks_like_unit(name: str) -> bool:
