@@ -127,6 +127,8 @@ def _parse_labelled(text: str, clause: Clause) -> None:
         elif role == "duty":
             if DECLARATION.search(content):
                 clause.declares_first_lead = True
+            elif _ROLES_IN_LIST.search(content) and _parse_roles_in_list(content, clause):
+                continue
             content = ",".join(
                 piece for piece in split_top(content, ",;") if not _NOTE_SEG.search(piece) and piece.strip()
             )
@@ -148,6 +150,22 @@ def _parse_labelled(text: str, clause: Clause) -> None:
         clause.leads = duty
     else:
         clause.cooperators = duty + clause.cooperators
+
+
+# ``责任单位：X牵头，Y、Z配合``: a labelled list that states the roles itself.
+_ROLES_IN_LIST = re.compile(r"牵头(?:负责)?[,;]|(?:配合|协助|参与|按职责(?:分工)?负责)$")
+
+
+def _parse_roles_in_list(content: str, clause: Clause) -> bool:
+    """Read ``X牵头，Y配合`` under a 责任单位 label as a free clause; False when it is none."""
+    inner = Clause()
+    if not _parse_free(content, inner) or not inner.leads:
+        return False
+    clause.leads += inner.leads
+    clause.cooperators += inner.cooperators
+    clause.labelled_lead = True
+    clause.labelled_support = clause.labelled_support or inner.labelled_support
+    return True
 
 
 def _parse_free(text: str, clause: Clause) -> bool:
