@@ -60,3 +60,13 @@ def actor_for(user) -> Actor:
 
 def unit_of(actor: Actor) -> Unit | None:
     return Unit.objects.filter(pk=actor.unit_id).first() if actor.unit_id else None
+
+
+def users_of(unit_ids, roles):
+    """Active users of these units holding one of these roles (who a notice goes to)."""
+    from django.contrib.auth import get_user_model
+
+    user_ids = Profile.objects.filter(unit_id__in=list(unit_ids), role__in=list(roles)).values_list(
+        "user_id", flat=True
+    )
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True)

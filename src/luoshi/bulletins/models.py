@@ -8,17 +8,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Exact
 
+from luoshi.core.models import TimeStamped
 from luoshi.plans.models import Part, Plan
 
 from .choices import Action, Kind, State
-
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class Bulletin(TimeStamped):

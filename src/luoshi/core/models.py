@@ -3,6 +3,16 @@
 from django.db import models
 
 
+class TimeStamped(models.Model):
+    """When a row was made and last changed; the base of every model with a history."""
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class Setting(models.Model):
     """A named system setting, e.g. the demo's fixed “today”."""
 

@@ -4,15 +4,9 @@ task forces, and the unit registry shared by all plans."""
 from django.db import models
 from django.db.models import Q
 
+from luoshi.core.models import TimeStamped
+
 from .choices import Cadence, ForceRole, TargetOp, TaskRole, UnitKind
-
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class Unit(TimeStamped):

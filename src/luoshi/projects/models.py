@@ -6,17 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from luoshi.core.models import TimeStamped
 from luoshi.plans.models import Part, Task, Unit
 
 from .choices import ProjectAction, ReconField, ReconState, UpdateSource, UpdateState
-
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 def money(label: str, **kwargs):

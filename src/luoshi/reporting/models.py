@@ -5,18 +5,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from luoshi.core.models import TimeStamped
 from luoshi.plans.choices import Cadence, TaskRole
 from luoshi.plans.models import Target, Task, Unit
 
 from .choices import Channel, DeliveryState, ReminderKind, ReportState
-
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class ReportingPolicy(TimeStamped):

@@ -6,14 +6,12 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from luoshi.accounts.choices import Role
-from luoshi.accounts.models import Profile
-from luoshi.accounts.permissions import Actor
+from luoshi.accounts.permissions import Actor, users_of
 from luoshi.core import clock
 from luoshi.plans.choices import Cadence, TaskRole
 from luoshi.plans.models import Target, Task, TaskUnit, Unit
@@ -458,18 +456,18 @@ def complete_milestone(actor: Actor, milestone: Milestone, done_on: dt.date | No
 # ---------------------------------------------------------------- messages
 
 
-def _users_of(unit_id: int, role: str):
-    user_ids = Profile.objects.filter(unit_id=unit_id, role=role).values_list("user_id", flat=True)
-    return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+def _notify(users, subject: str, report: Report, body: str = "") -> None:
+    url = f"/reports/{report.pk}/"
+    Message.objects.bulk_create([Message(user=user, subject=subject, body=body, url=url) for user in users])
 
 
 def _notify_unit(unit: Unit, role: str, subject: str, report: Report, body: str = "") -> None:
-    Message.objects.bulk_create(
-        [
-            Message(user=user, subject=subject, body=body, url=f"/reports/{report.pk}/")
-            for user in _users_of(unit.pk, role)
-        ]
-    )
+    _notify(users_of([unit.pk], [role]), subject, report, body)
+
+
+def _notify_office(report: Report, subject: str) -> None:
+    office_ids = report.task.part.task_forces.exclude(office=None).values_list("office_id", flat=True)
+    _notify(users_of(set(office_ids), [Role.OFFICE]), subject, report)
 
 
 def _notify_office(report: Report, subject: str) -> None:
@@ -478,6 +476,6 @@ def _notify_office(report: Report, subject: str) -> None:
         Message.objects.bulk_create(
             [
                 Message(user=user, subject=subject, url=f"/reports/{report.pk}/")
-                for user in _users_of(unit_id, Role.OFFICE)
+                for user in users_of([unit_id], [Role.OFFICE])
             ]
         )

@@ -18,11 +18,9 @@ A moved deadline starts its reminders afresh. ``luoshi supervise remind`` runs i
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-
 from luoshi.accounts.choices import Role
 from luoshi.accounts.models import Profile
-from luoshi.accounts.permissions import SYSTEM
+from luoshi.accounts.permissions import SYSTEM, users_of
 from luoshi.reporting.choices import ReminderKind
 from luoshi.reporting.notify import send_notice
 from luoshi.reporting.workdays import add_workdays, workdays_between
@@ -75,10 +73,7 @@ class RemindResult:
 
 
 def _users(unit_ids, roles):
-    ids = Profile.objects.filter(unit_id__in=list(unit_ids), role__in=list(roles)).values_list(
-        "user_id", flat=True
-    )
-    return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
+    return list(users_of(unit_ids, roles))
 
 
 def _text(item: SupervisionItem, step: str, today: dt.date) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from luoshi.accounts.choices import Role
 from luoshi.accounts.models import Profile
-from luoshi.accounts.permissions import Actor, unit_of
+from luoshi.accounts.permissions import Actor, unit_of, users_of
 from luoshi.core import clock
 from luoshi.plans.models import Part, Task, Unit
 from luoshi.reporting.models import Message, Report
@@ -112,13 +112,6 @@ def _locked(item: SupervisionItem) -> SupervisionItem:
     return SupervisionItem.objects.select_for_update().select_related("lead_unit").get(pk=item.pk)
 
 
-def _users_of(unit_ids: Iterable[int], roles: Iterable[str]):
-    user_ids = Profile.objects.filter(unit_id__in=list(unit_ids), role__in=list(roles)).values_list(
-        "user_id", flat=True
-    )
-    return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
-
-
 def _verifiers(item: SupervisionItem):
     roles = Profile.objects.filter(role__in=(Role.VERIFIER, Role.COORDINATOR))
     if item.part_id:
@@ -200,7 +193,7 @@ def _new_item(
     item.cooperating_units.set(cooperating)
     _record(item, Action.CREATE, actor, to_state=ItemState.ASSIGNED, to_level=level, comment=comment)
     _message(
-        _users_of([lead_unit.pk], (Role.REPORTER, Role.HEAD)),
+        users_of([lead_unit.pk], (Role.REPORTER, Role.HEAD)),
         f"新督办事项：{item.title}（{deadline:%m月%d日}前办结）",
         item,
         content,
@@ -353,7 +346,7 @@ def close_item(actor: Actor, item: SupervisionItem, comment: str = "", files=())
     if locked.state == ItemState.VERIFYING and (feedback is None or not feedback.evidence.exists()):
         raise SupervisionError("销号需要佐证材料：最近一次反馈没有附佐证材料，请退回重办并补充", "evidence")
     item = _step(actor, locked, Action.CLOSE, (comment or "").strip(), files)
-    _message(_users_of([item.lead_unit_id], (Role.REPORTER, Role.HEAD)), f"已销号：{item.title}", item)
+    _message(users_of([item.lead_unit_id], (Role.REPORTER, Role.HEAD)), f"已销号：{item.title}", item)
     return item
 
 
@@ -364,7 +357,7 @@ def return_item(actor: Actor, item: SupervisionItem, reason: str, files=()) -> S
     reason = _text(reason, "comment", "退回原因")
     item = _step(actor, item, Action.RETURN, reason, files)
     _message(
-        _users_of([item.lead_unit_id], (Role.REPORTER, Role.HEAD)), f"退回重办：{item.title}", item, reason
+        users_of([item.lead_unit_id], (Role.REPORTER, Role.HEAD)), f"退回重办：{item.title}", item, reason
     )
     return item
 

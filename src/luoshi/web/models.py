@@ -4,13 +4,7 @@ waiting for the clerk's review."""
 from django.conf import settings
 from django.db import models
 
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    class Meta:
-        abstract = True
+from luoshi.core.models import TimeStamped
 
 
 class Publication(TimeStamped):
