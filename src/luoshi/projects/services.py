@@ -16,7 +16,7 @@ from luoshi.supervision.sheets import SheetError
 
 from . import permissions
 from .choices import ProjectAction, ReconField, ReconState, UpdateSource, UpdateState
-from .ledger import read_confirmed, read_projects, read_updates
+from .ledger import read_confirmed, read_projects, read_updates, write_ledger
 from .models import Project, ProjectChange, ProjectUpdate, Reconciliation, ReconciliationLine
 from .rates import Figures, Rates, rates, rates_by
 from .validation import LABELS, REPORTED_FIELDS, figure_errors
@@ -403,6 +403,23 @@ def project_rates(actor: Actor, as_of: dt.date, by: str | None = None) -> Rates 
     (``by="unit"``) or campaign (``by="campaign"``)."""
     figures = figures_as_of(permissions.visible_projects(actor), as_of)
     return rates(figures, as_of) if by is None else rates_by(figures, as_of, by)
+
+
+def project_ledger(actor: Actor, as_of: dt.date, path=None):
+    """The ledger workbook (项目台账, 四比四提高, 对账差异) of the projects ``actor`` sees."""
+    projects = permissions.visible_projects(actor).select_related("task__section").order_by("code")
+    lines = ReconciliationLine.objects.filter(
+        flagged=True, reconciliation__project__in=projects
+    ).select_related("reconciliation__project")
+    return write_ledger(
+        projects,
+        project_rates(actor, as_of),
+        project_rates(actor, as_of, "unit"),
+        project_rates(actor, as_of, "campaign"),
+        lines,
+        as_of,
+        path,
+    )
 
 
 def move_unit_rows(keep, other) -> None:

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, PatternFill, Side
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -21,13 +21,7 @@ from luoshi.plans.models import Unit
 MAX_SHEET_BYTES = 20 * 1024 * 1024
 HEADER_SCAN_ROWS = 10
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-ALERT_FILL = PatternFill("solid", fgColor="F8D7DA")
-THIN = Side(style="thin", color="999999")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-FONT = "宋体"
+ALERT_FILL = PatternFill("solid", fgColor="F8D7DA")  # a cell that differs
 
 
 class SheetError(ValueError):

@@ -9,8 +9,7 @@ from django.shortcuts import render
 from django.utils.encoding import escape_uri_path
 
 from luoshi.core import clock
-from luoshi.projects.ledger import write_ledger
-from luoshi.projects.models import ReconciliationLine
+from luoshi.projects import services as project_services
 from luoshi.projects.permissions import visible_projects
 from luoshi.projects.services import figures_as_of, project_rates
 
@@ -53,18 +52,7 @@ def project_list(request):
 def project_ledger(request):
     actor = actor_of(request)
     today = clock.today()
-    projects = visible_projects(actor).select_related("task__section").order_by("code")
-    lines = ReconciliationLine.objects.filter(
-        flagged=True, reconciliation__project__in=projects
-    ).select_related("reconciliation__project")
-    book = write_ledger(
-        projects,
-        project_rates(actor, today),
-        project_rates(actor, today, "unit"),
-        project_rates(actor, today, "campaign"),
-        lines,
-        today,
-    )
+    book = project_services.project_ledger(actor, today)
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

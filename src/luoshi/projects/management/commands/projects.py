@@ -14,8 +14,6 @@ from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.core import clock
 from luoshi.supervision.sheets import SheetError, parse_date, parse_decimal
 
-from ...ledger import write_ledger
-from ...models import ReconciliationLine
 from ...permissions import visible_projects
 from ...rates import RATE_LABELS
 from ...services import (
@@ -23,6 +21,7 @@ from ...services import (
     import_projects,
     import_reconciliation,
     import_updates,
+    project_ledger,
     project_rates,
     submit_update,
 )
@@ -195,23 +194,11 @@ class Command(BaseCommand):
 
     def do_ledger(self, actor, *, output, as_of=None, **_):
         day = _date(as_of, "--as-of") if as_of else clock.today()
-        projects = visible_projects(actor).select_related("task__section").order_by("code")
-        lines = ReconciliationLine.objects.filter(
-            flagged=True, reconciliation__project__in=projects
-        ).select_related("reconciliation__project")
         try:
-            write_ledger(
-                projects,
-                project_rates(actor, day),
-                project_rates(actor, day, "unit"),
-                project_rates(actor, day, "campaign"),
-                lines,
-                day,
-                output,
-            )
+            project_ledger(actor, day, output)
         except OSError as exc:
             raise CommandError(f"无法写入 {output}：{exc.strerror or exc}") from None
-        self.stdout.write(f"已导出 {projects.count()} 个项目到 {output}")
+        self.stdout.write(f"已导出 {visible_projects(actor).count()} 个项目到 {output}")
 
     def do_list(self, actor, *, json=False, **_):
         rows = [
