@@ -157,7 +157,7 @@ def main() -> int:
 
         from luoshi.bulletins import narrative
         from luoshi.bulletins.charts import monthly_chart
-        from luoshi.bulletins.gather import gather_monthly
+        from luoshi.bulletins.monthly import gather_monthly
         from luoshi.bulletins.render_docx import render_monthly
         from luoshi.plans.services import import_plan
 

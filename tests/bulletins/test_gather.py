@@ -7,7 +7,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from luoshi.bulletins.gather import MonthlyData, gather_monthly, month_span, parse_month
+from luoshi.bulletins.gather import month_span, parse_month
+from luoshi.bulletins.monthly import MonthlyData, gather_monthly
 from luoshi.reporting import engine
 from luoshi.reporting.status import Status
 

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 
 from luoshi.bulletins import services
-from luoshi.bulletins.gather import UnitScore, Weights, rank, target_score, task_score, weighted_total
 from luoshi.bulletins.models import ReviewWeights
+from luoshi.bulletins.review import UnitScore, Weights, rank, target_score, task_score, weighted_total
 from luoshi.bulletins.services import BulletinError
 from luoshi.core.clock import set_fixed_today
 from luoshi.plans.models import Unit

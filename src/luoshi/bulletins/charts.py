@@ -12,7 +12,8 @@ from pathlib import Path
 
 from luoshi.reporting.status import STATUS_COLOURS
 
-from .gather import STATUS_ORDER, MonthlyData
+from .gather import STATUS_ORDER
+from .monthly import MonthlyData
 
 EXPECTED_COLOUR = "#8a8f98"
 PROGRESS_COLOUR = "#2f6fd0"

@@ -4,7 +4,7 @@ Plain Python over ``MonthlyData``."""
 
 from luoshi.reporting.status import Status
 
-from .gather import MonthlyData
+from .monthly import MonthlyData
 
 
 def _pct(value: float) -> str:

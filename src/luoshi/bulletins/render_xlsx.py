@@ -9,8 +9,9 @@ from openpyxl.utils import get_column_letter
 
 from luoshi.reporting.status import STATUS_COLOURS, Status
 
-from .gather import COMPONENTS, DispatchData, ReviewData
+from .dispatch import DispatchData
 from .render_docx import scope_name, weights_text
+from .review import COMPONENTS, ReviewData
 
 FONT = "宋体"
 THIN = Side(style="thin", color="999999")

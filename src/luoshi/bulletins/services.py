@@ -21,19 +21,12 @@ from . import narrative, render_docx, render_xlsx
 from .charts import monthly_chart
 from .choices import NARRATIVE_FIELDS, Action, Kind, State
 from .cn import arabic_date
-from .gather import (
-    DispatchData,
-    MonthlyData,
-    ReviewData,
-    Weights,
-    gather_dispatch,
-    gather_monthly,
-    gather_review,
-    month_span,
-    parse_month,
-)
+from .dispatch import DispatchData, gather_dispatch
+from .gather import month_span, parse_month
 from .models import Bulletin, BulletinTransition, ReviewWeights
+from .monthly import MonthlyData, gather_monthly
 from .permissions import check_write
+from .review import ReviewData, Weights, gather_review
 
 EDITABLE_FIELDS = ("title", *NARRATIVE_FIELDS)
 

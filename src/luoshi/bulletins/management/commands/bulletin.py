@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from luoshi.accounts.permissions import SYSTEM
 
 from ...choices import Kind, State
-from ...gather import MonthlyData
 from ...models import Bulletin
+from ...monthly import MonthlyData
 from ...services import create_bulletin, issue_bulletin, refresh_bulletin, render, resolve_campaign, to_month
 from ._common import INPUT_ERRORS, output_arg, plan_arg, write
 
