@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.core.clock import set_fixed_today
+from luoshi.core.sheets import SheetError
 from luoshi.projects import permissions
 from luoshi.projects.choices import ReconState, UpdateState
 from luoshi.projects.ledger import PROJECT_COLUMNS, write_ledger
@@ -25,7 +26,6 @@ from luoshi.projects.services import (
     submit_update,
 )
 from luoshi.reporting.periods import span_containing
-from luoshi.supervision.sheets import SheetError
 
 TODAY = dt.date(2025, 6, 4)  # Wednesday of 2025-W23
 NEXT_WEEK = dt.date(2025, 6, 11)  # 2025-W24, the same fortnight

@@ -7,11 +7,11 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from luoshi.core.sheets import SheetError
 from luoshi.supervision.choices import Action, ItemState, Source
 from luoshi.supervision.ledger import write_ledger
 from luoshi.supervision.models import Ledger, LedgerUpload, SupervisionItem
 from luoshi.supervision.services import accept_item, close_item, feed_back, import_ledger, start_check
-from luoshi.supervision.sheets import SheetError
 
 from .conftest import EVIDENCE
 

@@ -6,62 +6,63 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from luoshi.plans.models import Part, Task
-from luoshi.plans.services import latest_plans
-from luoshi.supervision.sheets import (
+from luoshi.core.sheets import (
     ALERT_FILL,
-    Column,
+    Field,
     SheetError,
-    find_unit,
+    append,
     finish_sheet,
     new_sheet,
     parse_date,
     parse_decimal,
+    put,
     read_rows,
     text_of,
     workbook,
 )
+from luoshi.plans.models import Part, Task
+from luoshi.plans.services import find_unit, latest_plans
 
 from .choices import ReconField
 from .rates import RATE_LABELS, Rates
 from .validation import DATE_FIELDS, LABELS, MONEY_FIELDS, PERCENT_FIELDS, REPORTED_FIELDS
 
 FIGURE_COLUMNS = [
-    Column("total_investment", ("总投资(万元)", "总投资"), width=12),
-    Column("annual_planned_investment", ("年度计划投资(万元)", "年度计划投资"), width=12),
-    Column("annual_completed_investment", ("年度完成投资(万元)", "年度完成投资", "完成投资"), width=12),
-    Column("funds_applied", ("申报资金(万元)", "申报资金", "申报争取资金"), width=12),
-    Column("funds_won", ("争取资金(万元)", "争取资金", "争取到位资金"), width=12),
-    Column("funds_allocated", ("到位资金(万元)", "到位资金", "下达资金"), width=12),
-    Column("funds_paid", ("支付资金(万元)", "支付资金", "已支付资金"), width=12),
-    Column("planned_start", ("计划开工日期", "计划开工"), width=12),
-    Column("actual_start", ("实际开工日期", "实际开工"), width=12),
-    Column("planned_completion", ("计划竣工日期", "计划竣工"), width=12),
-    Column("actual_completion", ("实际竣工日期", "实际竣工"), width=12),
-    Column("physical_progress", ("形象进度(%)", "形象进度", "工程进度"), width=10),
+    Field("total_investment", ("总投资(万元)", "总投资"), width=12),
+    Field("annual_planned_investment", ("年度计划投资(万元)", "年度计划投资"), width=12),
+    Field("annual_completed_investment", ("年度完成投资(万元)", "年度完成投资", "完成投资"), width=12),
+    Field("funds_applied", ("申报资金(万元)", "申报资金", "申报争取资金"), width=12),
+    Field("funds_won", ("争取资金(万元)", "争取资金", "争取到位资金"), width=12),
+    Field("funds_allocated", ("到位资金(万元)", "到位资金", "下达资金"), width=12),
+    Field("funds_paid", ("支付资金(万元)", "支付资金", "已支付资金"), width=12),
+    Field("planned_start", ("计划开工日期", "计划开工"), width=12),
+    Field("actual_start", ("实际开工日期", "实际开工"), width=12),
+    Field("planned_completion", ("计划竣工日期", "计划竣工"), width=12),
+    Field("actual_completion", ("实际竣工日期", "实际竣工"), width=12),
+    Field("physical_progress", ("形象进度(%)", "形象进度", "工程进度"), width=10),
 ]
 
 PROJECT_COLUMNS = [
-    Column("code", ("项目编号", "编号"), True, 12),
-    Column("name", ("项目名称",), True, 30),
-    Column("owner_unit", ("责任单位", "项目单位", "牵头单位"), True, 16),
-    Column("part", ("所属攻坚", "攻坚"), width=12),
-    Column("task", ("关联任务",), width=14),
-    Column("year", ("年度",), width=8),
+    Field("code", ("项目编号", "编号"), True, 12),
+    Field("name", ("项目名称",), True, 30),
+    Field("owner_unit", ("责任单位", "项目单位", "牵头单位"), True, 16),
+    Field("part", ("所属攻坚", "攻坚"), width=12),
+    Field("task", ("关联任务",), width=14),
+    Field("year", ("年度",), width=8),
     *FIGURE_COLUMNS,
 ]
 
 UPDATE_COLUMNS = [
-    Column("code", ("项目编号", "编号"), True, 12),
-    Column("name", ("项目名称",), width=30),
+    Field("code", ("项目编号", "编号"), True, 12),
+    Field("name", ("项目名称",), width=30),
     *[c for c in FIGURE_COLUMNS if c.field in REPORTED_FIELDS],
-    Column("progress_text", ("本周进展",), width=30),
-    Column("problems", ("存在问题",), width=30),
+    Field("progress_text", ("本周进展",), width=30),
+    Field("problems", ("存在问题",), width=30),
 ]
 
 RECON_COLUMNS = [
-    Column("code", ("项目编号", "编号"), True, 12),
-    Column("name", ("项目名称",), width=30),
+    Field("code", ("项目编号", "编号"), True, 12),
+    Field("name", ("项目名称",), width=30),
     *[c for c in FIGURE_COLUMNS if c.field in ReconField.values],
 ]
 
@@ -91,7 +92,7 @@ def _cell_value(name: str, raw):
     return text_of(raw)
 
 
-def _read(data: bytes, name: str, columns: list[Column], resolve) -> list[SheetRow]:
+def _read(data: bytes, name: str, columns: list[Field], resolve) -> list[SheetRow]:
     rows = read_rows(data, name, columns)
     errors, result, seen = [], [], {}
     for row in rows:
@@ -176,23 +177,23 @@ def _rate(value) -> str:
 
 
 RATE_COLUMNS = [
-    Column("group", ("范围",), width=24),
-    Column("projects", ("项目数",), width=8),
-    Column("funding_rate", ("争资占比率",), width=12),
-    Column("start_rate", ("项目开工率",), width=12),
-    Column("payment_rate", ("资金支付率",), width=12),
-    Column("completion_rate", ("实物完成率",), width=12),
-    Column("detail", ("计算依据",), width=60),
+    Field("group", ("范围",), width=24),
+    Field("projects", ("项目数",), width=8),
+    Field("funding_rate", ("争资占比率",), width=12),
+    Field("start_rate", ("项目开工率",), width=12),
+    Field("payment_rate", ("资金支付率",), width=12),
+    Field("completion_rate", ("实物完成率",), width=12),
+    Field("detail", ("计算依据",), width=60),
 ]
 
 DIFF_COLUMNS = [
-    Column("code", ("项目编号",), width=12),
-    Column("name", ("项目名称",), width=30),
-    Column("period", ("对账双周",), width=12),
-    Column("field", ("指标",), width=18),
-    Column("reported", ("报送数",), width=12),
-    Column("confirmed", ("财政确认数",), width=12),
-    Column("difference", ("差额",), width=12),
+    Field("code", ("项目编号",), width=12),
+    Field("name", ("项目名称",), width=30),
+    Field("period", ("对账双周",), width=12),
+    Field("field", ("指标",), width=18),
+    Field("reported", ("报送数",), width=12),
+    Field("confirmed", ("财政确认数",), width=12),
+    Field("difference", ("差额",), width=12),
 ]
 
 
@@ -221,18 +222,19 @@ def write_ledger(
             elif column.field == "task":
                 value = value.section.sid if value else ""
             row.append(value)
-        sheet.append(row)
+        append(sheet, row)
         for index, column in enumerate(PROJECT_COLUMNS, start=1):
             if column.field in DATE_FIELDS:
                 sheet.cell(row=sheet.max_row, column=index).number_format = "yyyy-mm-dd"
-    finish_sheet(sheet, len(PROJECT_COLUMNS))
+    finish_sheet(sheet, PROJECT_COLUMNS)
 
     sheet = new_sheet(book, "四比四提高", f"四比四提高（截至{as_of:%Y年%m月%d日}）", RATE_COLUMNS)
     groups = [("全部项目", overall)]
     groups += [(f"责任单位：{name}", r) for name, r in by_unit.items()]
     groups += [(f"攻坚：{name}", r) for name, r in by_campaign.items()]
     for name, r in groups:
-        sheet.append(
+        append(
+            sheet,
             [
                 name,
                 r.projects,
@@ -241,9 +243,9 @@ def write_ledger(
                 _rate(r.payment_rate),
                 _rate(r.completion_rate),
                 _detail(r),
-            ]
+            ],
         )
-    finish_sheet(sheet, len(RATE_COLUMNS))
+    finish_sheet(sheet, RATE_COLUMNS)
     note = sheet.max_row + 2
     formulas = {
         "funding_rate": "争取资金 ÷ 申报资金（只计申报了资金的项目）",
@@ -252,11 +254,12 @@ def write_ledger(
         "completion_rate": "年度完成投资 ÷ 年度计划投资",
     }
     for offset, (key, text) in enumerate(formulas.items()):
-        sheet.cell(row=note + offset, column=1, value=f"{RATE_LABELS[key]} = {text}")
+        put(sheet, note + offset, 1, f"{RATE_LABELS[key]} = {text}")
 
     sheet = new_sheet(book, "对账差异", "双周对账差异", DIFF_COLUMNS)
     for line in lines:
-        sheet.append(
+        append(
+            sheet,
             [
                 line.reconciliation.project.code,
                 line.reconciliation.project.name,
@@ -265,10 +268,10 @@ def write_ledger(
                 line.reported,
                 line.confirmed,
                 line.difference,
-            ]
+            ],
         )
         sheet.cell(row=sheet.max_row, column=len(DIFF_COLUMNS)).fill = ALERT_FILL
-    finish_sheet(sheet, len(DIFF_COLUMNS))
+    finish_sheet(sheet, DIFF_COLUMNS)
     if path is not None:
         book.save(Path(path))
     return book

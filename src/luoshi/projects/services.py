@@ -11,8 +11,8 @@ from django.db import transaction
 
 from luoshi.accounts.permissions import Actor
 from luoshi.core import clock
+from luoshi.core.sheets import SheetError
 from luoshi.reporting.periods import Cadence, span_for_key
-from luoshi.supervision.sheets import SheetError
 
 from . import permissions
 from .choices import ProjectAction, ReconField, ReconState, UpdateSource, UpdateState

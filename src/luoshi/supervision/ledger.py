@@ -7,15 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from luoshi.core import clock
-from luoshi.plans.models import Unit
-
-from .choices import Action, Level, Source
-from .models import SupervisionItem
-from .sheets import (
+from luoshi.core.sheets import (
     ALERT_FILL,
-    Column,
+    Field,
     SheetError,
-    find_unit,
+    append,
     finish_sheet,
     new_sheet,
     parse_date,
@@ -24,25 +20,30 @@ from .sheets import (
     text_of,
     workbook,
 )
+from luoshi.plans.models import Unit
+from luoshi.plans.services import find_unit
+
+from .choices import Action, Level, Source
+from .models import SupervisionItem
 from .status import deadline_status
 
 IMPORT_COLUMNS = [
-    Column("item_id", ("编号", "事项编号", "督办编号"), width=8),
-    Column("number", ("序号",), width=6),
-    Column("content", ("问题描述", "问题", "存在问题", "问题清单", "督办内容", "督办事项"), True, 40),
-    Column("measures", ("整改措施", "整改举措", "办理措施"), width=36),
-    Column("lead", ("责任单位", "牵头单位", "责任单位(牵头)", "牵头责任单位"), True, 16),
-    Column("cooperating", ("配合单位", "协同单位"), width=16),
-    Column("deadline", ("整改时限", "完成时限", "办理时限", "整改期限"), True, 12),
-    Column("source", ("来源", "问题来源"), width=10),
-    Column("level", ("督办级别", "级别"), width=10),
+    Field("item_id", ("编号", "事项编号", "督办编号"), width=8),
+    Field("number", ("序号",), width=6),
+    Field("content", ("问题描述", "问题", "存在问题", "问题清单", "督办内容", "督办事项"), True, 40),
+    Field("measures", ("整改措施", "整改举措", "办理措施"), width=36),
+    Field("lead", ("责任单位", "牵头单位", "责任单位(牵头)", "牵头责任单位"), True, 16),
+    Field("cooperating", ("配合单位", "协同单位"), width=16),
+    Field("deadline", ("整改时限", "完成时限", "办理时限", "整改期限"), True, 12),
+    Field("source", ("来源", "问题来源"), width=10),
+    Field("level", ("督办级别", "级别"), width=10),
 ]
 
 EXPORT_COLUMNS = [
     *IMPORT_COLUMNS,
-    Column("state", ("当前状态",), width=12),
-    Column("closed_on", ("办结日期",), width=12),
-    Column("feedback", ("最新反馈",), width=40),
+    Field("state", ("当前状态",), width=12),
+    Field("closed_on", ("办结日期",), width=12),
+    Field("feedback", ("最新反馈",), width=40),
 ]
 
 SOURCE_BY_LABEL = {label: value for value, label in Source.choices}
@@ -195,13 +196,13 @@ def write_ledger(items, title: str, path: str | Path | None = None):
     deadline_col = [c.field for c in EXPORT_COLUMNS].index("deadline") + 1
     for row in ledger_rows(items):
         status = row.pop()
-        sheet.append(row)
+        append(sheet, row)
         sheet.cell(row=sheet.max_row, column=deadline_col).number_format = "yyyy-mm-dd"
         closed = sheet.cell(row=sheet.max_row, column=len(EXPORT_COLUMNS) - 1)
         closed.number_format = "yyyy-mm-dd"
         if status == "overdue":
             sheet.cell(row=sheet.max_row, column=deadline_col).fill = ALERT_FILL
-    finish_sheet(sheet, len(EXPORT_COLUMNS))
+    finish_sheet(sheet, EXPORT_COLUMNS)
     if path is not None:
         book.save(path)
     return book

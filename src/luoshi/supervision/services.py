@@ -16,6 +16,7 @@ from luoshi.accounts.choices import Role
 from luoshi.accounts.models import Profile
 from luoshi.accounts.permissions import Actor, unit_of, users_of
 from luoshi.core import clock
+from luoshi.core.sheets import SheetError
 from luoshi.plans.models import Part, Task, Unit
 from luoshi.reporting.models import Message, Report
 from luoshi.reporting.services import EVIDENCE_SUFFIXES, MAX_EVIDENCE_BYTES
@@ -25,7 +26,6 @@ from . import permissions
 from .choices import OPEN_STATES, TRANSITIONS, Action, ItemState, Level, Source, next_level
 from .ledger import read_ledger
 from .models import ItemEvidence, ItemTransition, Ledger, LedgerUpload, SupervisionItem
-from .sheets import SheetError
 
 INSTRUCTION_WORKDAYS = 5  # a 批示 without a deadline is due five working days on
 

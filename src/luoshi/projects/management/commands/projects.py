@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.core import clock
-from luoshi.supervision.sheets import SheetError, parse_date, parse_decimal
+from luoshi.core.sheets import SheetError, parse_date, parse_decimal
 
 from ...permissions import visible_projects
 from ...rates import RATE_LABELS

@@ -12,8 +12,9 @@ from django.http import Http404
 
 from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.core import clock
+from luoshi.core.sheets import SheetError, split_names
 from luoshi.plans.models import Part, Task
-from luoshi.plans.services import get_plan
+from luoshi.plans.services import find_unit, get_plan
 from luoshi.plans.validation import PlanError
 from luoshi.reporting.models import Report
 from luoshi.reporting.workdays import CalendarYearUnknown
@@ -24,7 +25,6 @@ from ...models import Ledger
 from ...permissions import get_item_for, visible_items
 from ...reminders import run_reminders
 from ...services import EvidenceFile, SupervisionError, create_item, import_ledger, instruct, take_step
-from ...sheets import SheetError, find_unit, split_names
 from ...status import deadline_status
 
 SOURCES = {**{label: value for value, label in Source.choices}, **{v: v for v in Source.values}}
