@@ -91,4 +91,4 @@ def test_break_zero_and_full_coverage():
 
 def test_subject_is_the_measure_before_the_figure():
     targets = find_targets("新增高新技术企业2家、科技型中小企业3家以上。")
-    assert [t["subject"] for t in targets] == ["新增高新技术企业", "科技型中小企业"]
+    assert [t["subject"] for t in targets] == ["新增高新技术企业", "新增科技型中小企业"]

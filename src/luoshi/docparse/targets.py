@@ -8,7 +8,9 @@ ordinals and numbers in names are left out. ``破零`` gives ``> 0`` and ``全�
 
 import re
 
-from .textutil import fold
+from . import subjects
+from .subjects import SubjectState
+from .textutil import fold, split_top
 
 # Units of measure that make a figure a target, longest first within each group.
 _MEASURES = (
@@ -156,22 +158,20 @@ def _qualifies(clause: str, match: re.Match, before: str, after: str) -> bool:
     return bool(_FIGURE.search(clause, match.end()))
 
 
-def _targets_in_clause(clause: str, raw_clause: str) -> list[dict]:
+def _targets_in_clause(clause: str, raw_clause: str, state: SubjectState) -> list[dict]:
     """Targets in one clause (folded text with quotes and names blanked out)."""
-    found: list[dict] = []
     if _BODY_MAKEUP.search(clause) or _CADENCE.search(clause) or _DEFINITION.search(clause):
-        return found
+        return []
     figures = list(_FIGURE.finditer(clause))
     if _CONDITION_END.search(clause.rstrip()) and figures:
-        return found
-    distributed = bool(_DISTRIBUTE.search(clause))
+        return []
+    distributed = _DISTRIBUTE.search(clause)
     eligible = _ELIGIBLE.match(clause)
     condition_end = eligible.end() if eligible else 0
     subject_from = 0
     range_high: set[int] = set()
+    per_figure: list[list[dict]] = []
     for index, match in enumerate(figures):
-        subject = _subject(raw_clause[subject_from : match.start()])
-        subject_from = match.end()
         before, after = clause[: match.start()], clause[match.end() :]
         unit = match["unit"]
         if match.end() < condition_end:
@@ -198,54 +198,97 @@ def _targets_in_clause(clause: str, raw_clause: str) -> list[dict]:
         value = _number(match["num"])
         text = raw_clause.strip()
         following = figures[index + 1] if index + 1 < len(figures) else None
+        subject, subject_from = _subject_at(raw_clause, clause, match, subject_from, state)
+        range_sign = _RANGE_SIGN.match(after)
         if (
             following
             and not match["low"]
             and following["unit"] == unit
-            and _RANGE_SIGN.match(after)
-            and match.end() + _RANGE_SIGN.match(after).end() == following.start()
+            and range_sign
+            and match.end() + range_sign.end() == following.start()
         ):
-            found.append(_target(text, ">=", value, unit, subject))
+            per_figure.append([_target(text, ">=", value, unit, subjects.range_end(subject, "下限"))])
             range_high.add(following.start())
             continue
         if match.start() in range_high:
-            found.append(_target(text, "<=", value, unit, subject))
+            subject = per_figure[-1][-1]["subject"].removesuffix("(下限)") if per_figure else subject
+            per_figure.append([_target(text, "<=", value, unit, subjects.range_end(subject, "上限"))])
             continue
         if match["low"]:
-            found.append(_target(text, ">=", _number(match["low"]), unit, subject))
-            found.append(_target(text, "<=", value, unit, subject))
+            low = _number(match["low"])
+            per_figure.append(
+                [
+                    _target(text, ">=", low, unit, subjects.range_end(subject, "下限")),
+                    _target(text, "<=", value, unit, subjects.range_end(subject, "上限")),
+                ]
+            )
             continue
         op = _op_for(before, after, unit, value)
         copies = 1
         if distributed and len(figures) == 1:
             copies = _subject_count(clause, match.start())
-        found.extend(_target(text, op, value, unit, subject) for _ in range(copies))
-    return found
+        per_figure.append([_target(text, op, value, unit, subject) for _ in range(copies)])
+    if distributed:
+        change = subjects.CHANGE_AFTER.match(raw_clause[distributed.end() :])
+        _distribute(raw_clause[: distributed.start()], per_figure, change.group(0) if change else "")
+    return [target for group in per_figure for target in group]
+
+
+def _subject_at(
+    raw_clause: str, clause: str, match: re.Match, subject_from: int, state: SubjectState
+) -> tuple[str, int]:
+    """The subject of one figure, and where the words of the next figure start."""
+    head = raw_clause[subject_from : match.start()]
+    after = clause[match.end() :]
+    unit = match["unit"]
+    if (
+        after.startswith("的")
+        and subjects.MONEY.search(unit)
+        and subjects.GIVEN.search(subjects.clean(head) or "提供")
+    ):
+        noun = subjects.noun_after(after[1:])
+        if noun:
+            subject = subjects.amount_of(noun, unit)
+            state.previous, state.previous_unit = subject, unit
+            return subject, match.end() + 1 + len(noun)
+    noun = subjects.noun_after(after) if subjects.COUNT_UNITS.match(unit) else ""
+    if noun:
+        rest = raw_clause[match.end() + len(noun) :]
+        subject = subjects.postposed(head, noun, rest, state)
+        state.previous, state.previous_unit = subject, unit
+        return subject, match.end() + len(noun)
+    folded_head = clause[subject_from : match.start()]
+    items = [piece for piece in split_top(folded_head, "、") if piece.strip(" ,;")]
+    listed = len(items) > 1 or (subject_from > 0 and folded_head.lstrip().startswith("、"))
+    subject = subjects.clean(subjects.last_item(head))
+    subject = subjects.carried(subject, unit, "、" if listed else ",", state)
+    state.previous, state.previous_unit = subject, unit
+    return subject, match.end()
+
+
+def _distribute(head: str, per_figure: list[list[dict]], change: str) -> None:
+    """``A、B分别达到24家、49家`` / ``A、B均达到30%``: each figure or copy gets its own item
+    (``A和B分别下降10%`` → ``A下降``, ``B下降``)."""
+    items = [item + change for item in subjects.list_items(head)]
+    flat = [target for group in per_figure for target in group]
+    if len(items) >= 2 and len(items) == len(flat):
+        for target, item in zip(flat, items, strict=True):
+            target["subject"] = item
 
 
 def _target(text: str, op: str, value: float, unit: str, subject: str = "") -> dict:
     return {"text": text, "subject": subject, "op": op, "value": value, "unit": unit}
 
 
-def _subject(before: str) -> str:
-    """What a figure measures: the words before it, without verbs of aim and comparison."""
-    subject = re.split(r"[、和]", before.strip())[-1] if "、" in before else before.strip()
-    subject = re.sub(r"^(?:力争|确保|实现|争取|全年|推动|推进|完成)+", "", subject)
-    subject = re.sub(
-        r"(?:达到|达|不低于|不少于|不超过|不高于|超过|突破|提高到|提升到|压缩至|控制在|下降至|分别|均|为|约|过)+$",
-        "",
-        subject,
-    )
-    return subject.strip(" ,，。;；(（")
-
-
-def _special_targets(clause: str, raw_clause: str, last_unit: str) -> list[dict]:
+def _special_targets(raw_clause: str, last_unit: str) -> list[dict]:
     """``破零`` (> 0) and ``全覆盖`` (= 100 %) in one clause."""
     text = raw_clause.strip()
     found = [
-        _target(text, ">", 0, last_unit, _subject(text[: m.start()])) for m in _BREAK_ZERO.finditer(text)
+        _target(text, ">", 0, last_unit, subjects.near(text[: m.start()])) for m in _BREAK_ZERO.finditer(text)
     ]
-    found += [_target(text, "=", 100, "%", _subject(text[: m.start()])) for m in _FULL_COVER.finditer(text)]
+    found += [
+        _target(text, "=", 100, "%", subjects.covered(text[: m.start()])) for m in _FULL_COVER.finditer(text)
+    ]
     return found
 
 
@@ -258,24 +301,36 @@ def find_targets(text: str) -> list[dict]:
     blanked = _PAREN_ONLY.sub(_blank, blanked)
     targets: list[dict] = []
     last_unit = ""
-    position = 0
-    for piece in _SPLIT_CLAUSES.split(blanked):
-        raw = text[position : position + len(piece)]
-        position += len(piece) + 1
-        if not piece.strip():
-            continue
-        found = _targets_in_clause(piece, raw)
-        special = _special_targets(piece, raw, last_unit)
-        for match in _FIGURE.finditer(piece):
-            if match["unit"] not in ("%", "个", "家", "人"):
-                last_unit = match["unit"]
-        if special and special[0]["op"] == ">":
-            figures = [target for target in found if target["unit"]]
-            for target in special:
-                if target["op"] == ">" and figures:
-                    target["unit"] = figures[-1]["unit"]
-        targets += found + special
+    for sentence in _sentences(text, blanked):
+        state = SubjectState(outcome=subjects.aim_of([raw for _, raw in sentence]))
+        for piece, raw in sentence:
+            if not piece.strip():
+                continue
+            found = _targets_in_clause(piece, raw, state)
+            special = _special_targets(raw, last_unit)
+            for match in _FIGURE.finditer(piece):
+                if match["unit"] not in ("%", "个", "家", "人"):
+                    last_unit = match["unit"]
+            if special and special[0]["op"] == ">":
+                figures = [target for target in found if target["unit"]]
+                for target in special:
+                    if target["op"] == ">" and figures:
+                        target["unit"] = figures[-1]["unit"]
+            targets += found + special
     return targets
+
+
+def _sentences(text: str, blanked: str) -> list[list[tuple[str, str]]]:
+    """Clauses ``(blanked, raw)`` grouped by sentence (a sentence ends at 。!? or a line end)."""
+    sentences: list[list[tuple[str, str]]] = [[]]
+    position = 0
+    for found in _SPLIT_CLAUSES.finditer(blanked + "\n"):
+        end = found.start()
+        sentences[-1].append((blanked[position:end], text[position:end]))
+        position = found.end()
+        if found.group(0) in "。!?\n":
+            sentences.append([])
+    return [sentence for sentence in sentences if sentence]
 
 
 def _keep_quoted(quoted: str) -> bool:
