@@ -13,7 +13,15 @@ from .readers import DocumentError, read_document
 
 SCHEMA = "luoshi.plan/1"
 
-__all__ = ["SCHEMA", "DocumentError", "parse", "parse_lines", "read_document"]
+__all__ = ["SCHEMA", "DocumentError", "clear_caches", "parse", "parse_lines", "read_document"]
+
+
+def clear_caches() -> None:
+    """Forget the memoised folds and unit names (a benchmark's cold start; nothing else needs it)."""
+    from . import textutil, units
+
+    for cached in (textutil.fold, units.clean_name, units.looks_like_unit, units._split_units):
+        cached.cache_clear()
 
 
 def parse(source, *, filename=None) -> dict:

@@ -9,7 +9,7 @@ standing on its own line or after the item's last sentence.
 import re
 from dataclasses import dataclass, field
 
-from .textutil import bracket_groups, fold, split_top
+from .textutil import bracket_groups, fold, has_open_bracket, split_top
 from .units import dedupe, looks_like_unit, split_units
 
 # Labels of a labelled clause, grouped by the role they give.
@@ -66,6 +66,13 @@ DECLARATION = re.compile(
     r"(?:(?:列|排|排列|排名)(?:在)?(?:第一|首)(?:位|个)?|(?:第一|首)个)(?:者|的|单位|的单位|部门|的部门)?"
     r"(?:为|是)?(?:牵头|主责)"
 )
+
+
+def declares_first_lead(text: str) -> bool:
+    """Whether ``text`` declares that the unit listed first leads (``列第一位者为牵头单位``)."""
+    return ("第一" in text or "首" in text) and DECLARATION.search(text) is not None
+
+
 _PERSON_SEP = re.compile(r"[、,;，；\s]+")
 
 
@@ -125,7 +132,7 @@ def _parse_labelled(text: str, clause: Clause) -> None:
             clause.leads += split_units(content, commas=True)
             clause.labelled_lead = True
         elif role == "duty":
-            if DECLARATION.search(content):
+            if declares_first_lead(content):
                 clause.declares_first_lead = True
             elif _ROLES_IN_LIST.search(content) and _parse_roles_in_list(content, clause):
                 continue
@@ -187,7 +194,7 @@ def _parse_free(text: str, clause: Clause) -> bool:
         segment = segment.strip()
         if not segment:
             continue
-        if DECLARATION.search(segment):
+        if declares_first_lead(segment):
             clause.declares_first_lead = True
             continue
         if _NOTE_SEG.search(segment) and not _LEAD_SEG.match(segment):
@@ -234,7 +241,7 @@ def parse_clause(text: str) -> Clause | None:
     clause = Clause()
     if not folded:
         return None
-    if LABEL.search(folded):
+    if (":" in folded or "]" in folded) and LABEL.search(folded):
         _parse_labelled(_normalise_labels(folded), clause)
     elif not _parse_free(folded, clause):
         return None
@@ -268,8 +275,15 @@ _AFTER_GROUP = re.compile(r"^[\s。.;,，；、]*$|^[\s]*[。.;；]")
 _ROLE_HINT = re.compile(r"牵头|负责|配合|参与|协助|单位|部门")
 _LIST_LABEL = re.compile(rf"^(?:{_LEAD_LABELS}|{_DUTY_LABELS})$")
 _ROLE_WORDS = re.compile(r"(?:牵头|负责|配合|协助|参与|按职责分工)[^()]{0,4}$")
+
+
 # Quick test: a paragraph without brackets or labels holds no clause.
-_MAY_HOLD_CLAUSE = re.compile(r"[(\[{]|" + LABEL.pattern)
+def _may_hold_clause(folded: str) -> bool:
+    """Quick test: a paragraph without brackets or labels holds no clause (a label needs a
+    ``:`` or a closing ``]``)."""
+    if "(" in folded or "[" in folded or "{" in folded:
+        return True
+    return (":" in folded or "]" in folded) and bool(LABEL.search(folded))
 
 
 def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
@@ -281,7 +295,7 @@ def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
     folded = fold(paragraph)
     found: list[Found] = []
     cut = False
-    if not _MAY_HOLD_CLAUSE.search(folded):
+    if not _may_hold_clause(folded):
         trailing = _trailing_clause(folded)
         return ([trailing] if trailing else found), cut
     for start, end in bracket_groups(folded):
@@ -297,7 +311,7 @@ def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
     open_at = _open_bracket(folded)
     if open_at >= 0 and _ROLE_HINT.search(folded[open_at:]):
         cut = True
-    label = _top_level_label(folded, found)
+    label = _top_level_label(folded, found) if ":" in folded or "]" in folded else None
     if label is not None:
         rest = folded[label:].rstrip()
         if rest.endswith((",", "、", ":")):
@@ -310,19 +324,20 @@ def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
 
 
 # An unbracketed clause closing the item: ``…。区城管局牵头，各街道办事处配合。``
+_ROLE_IN_SENTENCE = re.compile(r"牵头|配合|协助|参与|按职责")
 _TRAILING_ROLE = re.compile(r"(?:牵头|配合|协助|参与|负责)(?:落实|实施)?[。.;；]?\s*$")
 
 
 def _trailing_clause(folded: str) -> Found | None:
     """The item's last sentence when it only says who leads and who helps (no brackets)."""
-    if not _TRAILING_ROLE.search(folded):
+    if not _TRAILING_ROLE.search(folded[-12:]):
         return None
     body = folded.rstrip().rstrip("。.;；")
     cut_at = max(body.rfind("。"), body.rfind("."))
     if cut_at < 0:
         return None
     sentence = body[cut_at + 1 :]
-    if not sentence.strip() or not re.search(r"牵头|配合|协助|参与|按职责", sentence):
+    if not sentence.strip() or not _ROLE_IN_SENTENCE.search(sentence):
         return None
     clause = parse_clause(sentence)
     if not clause or clause.unsure or not clause.units:
@@ -331,13 +346,7 @@ def _trailing_clause(folded: str) -> Found | None:
 
 
 def _open_bracket(folded: str) -> int:
-    stack = []
-    for index, char in enumerate(folded):
-        if char in "([{":
-            stack.append(index)
-        elif char in ")]}" and stack:
-            stack.pop()
-    return stack[0] if stack else -1
+    return has_open_bracket(folded)
 
 
 def _top_level_label(folded: str, found: list[Found]) -> int | None:

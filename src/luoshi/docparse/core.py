@@ -15,13 +15,13 @@ document as a whole); nothing here raises on odd input.
 import re
 from dataclasses import dataclass, field
 
-from .clauses import DECLARATION, LABEL, Clause, apply_first_lead, find_clauses, parse_clause
+from .clauses import LABEL, Clause, apply_first_lead, declares_first_lead, find_clauses, parse_clause
 from .deadlines import find_deadline
 from .metadata import read_metadata
 from .structure import Paragraph, Section, build_layout
 from .targets import find_targets
 from .taskforces import find_task_forces
-from .textutil import fold
+from .textutil import clean_line, fold
 from .units import alias_map, dedupe
 
 SCHEMA = "luoshi.plan/1"
@@ -29,6 +29,8 @@ _TITLE_MAX = 24
 _BARE_HEADING_MAX = 30
 _LABEL_LINE = re.compile(r"^\[?" + LABEL.pattern.removeprefix(r"\[?"))
 _ROLE_WORD = re.compile(r"牵头|负责")
+_SQUARE_OR_ROUND = re.compile(r"[()\[\]（）［］【】〔〕]")
+_HEADING_PUNCTUATION = re.compile(r"[,;:。]")
 
 
 @dataclass
@@ -67,7 +69,7 @@ def _split_title(
             return head.strip(), tail.strip()
         return None, rest
     folded = fold(rest)
-    if len(rest) <= _BARE_HEADING_MAX and not re.search(r"[,;:。]", folded) and not clause_spans:
+    if len(rest) <= _BARE_HEADING_MAX and not _HEADING_PUNCTUATION.search(folded) and not clause_spans:
         return rest.strip(), ""
     return None, rest
 
@@ -110,10 +112,10 @@ def _continues(text: str) -> bool:
 
 def _open_at_end(text: str) -> bool:
     depth = 0
-    for char in fold(text):
-        if char in "([":
+    for found in _SQUARE_OR_ROUND.finditer(text):
+        if found.group() in "([（［【〔":
             depth += 1
-        elif char in ")]" and depth:
+        elif depth:
             depth -= 1
     return depth > 0
 
@@ -124,8 +126,9 @@ class _Parser:
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         self.warnings: list[dict] = []
-        self.meta, body_start = read_metadata(lines)
-        self.layout = build_layout(lines, body_start, self.meta.title or "")
+        texts = [clean_line(line) for line in lines]
+        self.meta, body_start = read_metadata(texts, cleaned=True)
+        self.layout = build_layout(texts, body_start, self.meta.title or "", cleaned=True)
         self.declared_at = self._find_declaration()
 
     def warn(self, line: int, message: str) -> None:
@@ -133,7 +136,7 @@ class _Parser:
 
     def _find_declaration(self) -> int | None:
         for paragraph in self.layout.paragraphs:
-            if DECLARATION.search(fold(paragraph.text)):
+            if declares_first_lead(fold(paragraph.text)):
                 return paragraph.line
         return None
 

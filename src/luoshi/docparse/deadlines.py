@@ -18,6 +18,9 @@ _DEADLINES = [
 ]
 # Wording that states no date.
 NO_DEADLINE = re.compile(r"长期|持续|常态|定期|每年|每季|每月|逐年|三年内|年内持续")
+# Every deadline names a month, a year, a half or a quarter (or a month's or year's end).
+_DATE_WORD = re.compile(r"[月年底末季]")
+_YEAR_WRITTEN = re.compile(r"(20\d{2})\s*年")
 _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _QUARTER_END = {"一": 3, "二": 6, "三": 9, "四": 12}
 
@@ -79,6 +82,8 @@ def find_deadline(text: str, year: int | None, *, labelled: bool = False) -> str
     deadline; in running text only a date marked as a limit (``前``, ``底``, ``完成``) counts.
     """
     folded = fold(text)
+    if not _DATE_WORD.search(folded):
+        return None
     if labelled and NO_DEADLINE.match(folded.strip()):
         return None
     found: list[tuple[int, str]] = []
@@ -92,6 +97,6 @@ def find_deadline(text: str, year: int | None, *, labelled: bool = False) -> str
                 break
     if found:
         return min(found)[1]
-    if labelled and (match := re.search(r"(20\d{2})\s*年", folded)):
+    if labelled and (match := _YEAR_WRITTEN.search(folded)):
         return f"{match.group(1)}-12-31"
     return None

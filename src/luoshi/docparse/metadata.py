@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from .structure import ATTACHMENT_LIST, ATTACHMENT_START, FOOTER, is_meta, numbering
 from .textutil import clean_line, fold
 
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
 # 西管办发〔2025〕5号, 国函〔2018〕144号, 粤府[2021]22号.
 DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fffA-Za-z]{1,14}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号"
@@ -139,9 +141,12 @@ def _plan_title(texts: list[str], after: int) -> tuple[int | None, str | None]:
     return None, None
 
 
-def read_metadata(lines: list[str]) -> tuple[Metadata, int]:
-    """The metadata and the index of the first line of the plan text proper."""
-    texts = [clean_line(line) for line in lines]
+def read_metadata(lines: list[str], *, cleaned: bool = False) -> tuple[Metadata, int]:
+    """The metadata and the index of the first line of the plan text proper.
+
+    ``cleaned``: the lines have been through ``clean_line`` already.
+    """
+    texts = lines if cleaned else [clean_line(line) for line in lines]
     meta = Metadata()
     title_index, meta.title = _find_title(texts)
     meta.doc_number = _find_doc_number(texts, title_index)
@@ -178,6 +183,6 @@ def _plan_year(meta: Metadata) -> int | None:
     if meta.date:
         return int(meta.date[:4])
     for text in (meta.doc_number, meta.title):
-        if text and (match := re.search(r"(?:19|20)\d{2}", text)):
+        if text and (match := _YEAR.search(text)):
             return int(match.group(0))
     return None

@@ -1,6 +1,7 @@
 """Document structure: parts (正文, 附件N) and numbered sections (一、 (一) 1. (1) ①)."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .textutil import clean_line, fold
@@ -25,6 +26,8 @@ NUMBERING = [
     ("hpar", re.compile(r"^(?P<n>\d{1,3})\s*\)\s*(?P<rest>[^\s%].*)$")),
     ("hcn", re.compile(rf"^(?P<n>[{_CN}]{{1,4}})\s*\)\s*(?P<rest>\S.*)$")),
 ]
+# The characters a numbered line can start with (besides digits and circled numbers).
+_NUMBER_START = frozenset(_CN + "(第")
 _WRITE_NUMBER = {"pcn": "({})", "par": "({})", "hpar": "{})", "hcn": "{})"}
 # Chapters and articles of rules and long plans: 第一部分 / 第一章 / 第一节 / 第一条, written
 # whole as the number (``第一章``); a heading word after a space is its rest.
@@ -37,12 +40,24 @@ ATTACHMENT_LIST = re.compile(r"^附\s*件\s*[:：]")
 # Where an attachment starts: ``附件1`` alone, or with its title after a space.
 ATTACHMENT_START = re.compile(rf"^附\s*件\s*(?P<n>\d{{1,2}}|[{_CN}]{{1,3}})?(?:\s+(?P<title>\S.*))?$")
 # Lines of a web page or a notice that belong to no part.
-FOOTER = re.compile(
+_FOOTER_START = (
     r"^(?:归档时间|已归档|阅读次数|浏览次数|字号|【?打印|【?关闭|分享到|扫一扫|责任编辑|相关附件|"
     r"相关链接|抄送|\(此件|（此件|\[此件|【此件|\(本件|（本件|[【\[]?字体|[【\[]?字号)"
-    # site footers and page numbers (— 3 —, - 12 -)
-    r"|网站标识码|ICP备|公网安备|版权所有|技术支持[:：]|^[-—–－]+\s*\d{1,3}\s*[-—–－]+$"
+    # page numbers (— 3 —, - 12 -)
+    r"|^[-—–－]+\s*\d{1,3}\s*[-—–－]+$"
 )
+# site footers, anywhere in the line
+_FOOTER_ANYWHERE = r"网站标识码|ICP备|公网安备|版权所有|技术支持[:：]"
+FOOTER = re.compile(f"{_FOOTER_START}|{_FOOTER_ANYWHERE}")
+_FOOTER_AT_START = re.compile(_FOOTER_START)
+_FOOTER_INSIDE = re.compile(_FOOTER_ANYWHERE)
+
+
+def is_footer(folded: str) -> bool:
+    """A web-page or notice footer line (``FOOTER`` in two quick steps)."""
+    return bool(_FOOTER_AT_START.match(folded) or _FOOTER_INSIDE.search(folded))
+
+
 # The notice header of a web page (field rows) and a signature line.
 _META = re.compile(
     r"^(?:时间|来源|发布|核心提示|索引号|主题分类|分类|发文机关|成文日期|生效日期|有效性|属性|备注|"
@@ -88,6 +103,14 @@ class Layout:
 def numbering(text: str) -> tuple[str, str, str] | None:
     """``(style, number, rest)`` when ``text`` starts with a section number, else None."""
     folded = fold(text)
+    first = folded[:1]
+    if not first or not (
+        first in _NUMBER_START
+        or first.isdigit()
+        or "\u2460" <= first <= "\u2487"
+        or "\u3251" <= first <= "\u325f"
+    ):
+        return None
     for style, pattern in NUMBERING:
         match = pattern.match(folded)
         if match:
@@ -157,16 +180,17 @@ class _Builder:
         if section:
             section.paragraphs.append(paragraph)
 
-    def feed(self, text: str, line: int) -> None:
+    def feed(self, text: str, line: int, found: tuple[str, str, str] | None) -> None:
         folded = fold(text)
-        if FOOTER.search(folded):
+        if is_footer(folded):
             return
-        start = ATTACHMENT_START.match(folded)
+        attachment = folded.startswith("附")
+        start = ATTACHMENT_START.match(folded) if attachment else None
         if start and not ATTACHMENT_LIST.match(folded):
             key = "附件" + (start["n"] or "")
             self.start_part(key, text[start.start("title") :].strip() if start["title"] else "")
             return
-        if ATTACHMENT_LIST.match(folded):
+        if attachment and ATTACHMENT_LIST.match(folded):
             self.part = None
             self.stack = []
             return
@@ -178,7 +202,6 @@ class _Builder:
             self.want_title["title"] = text
             self.want_title = None
             return
-        found = numbering(text)
         if found and not self.chapters and found[0].startswith("article-"):
             found = None
         if found and not self.in_table:
@@ -189,7 +212,7 @@ class _Builder:
         self.add_paragraph(text, line)
 
 
-def build_layout(lines: list[str], body_start: int, main_title: str) -> Layout:
+def build_layout(lines: list[str], body_start: int, main_title: str, *, cleaned: bool = False) -> Layout:
     """Place the lines from ``body_start`` on into parts and sections.
 
     The main text (``正文``) runs until the list of attachments (``附件：…``); each attachment
@@ -197,21 +220,23 @@ def build_layout(lines: list[str], body_start: int, main_title: str) -> Layout:
     """
     builder = _Builder()
     builder.start_part("正文", main_title)
-    texts = [(index + 1, clean_line(lines[index])) for index in range(body_start, len(lines))]
-    texts = [(line, text) for line, text in texts if text]
-    builder.chapters = _has_items(text for _, text in texts)
-    for line, text in texts:
-        builder.feed(text, line)
+    texts = [
+        (index + 1, lines[index] if cleaned else clean_line(lines[index]))
+        for index in range(body_start, len(lines))
+    ]
+    numbered = [(line, text, numbering(text)) for line, text in texts if text]
+    builder.chapters = _has_items(found for _, _, found in numbered)
+    for line, text, found in numbered:
+        builder.feed(text, line, found)
     return builder.layout
 
 
-def _has_items(texts) -> bool:
+def _has_items(numbers: Iterable[tuple[str, str, str] | None]) -> bool:
     """Whether the text has numbered items other than chapter headings (``第一条``, ``一、``).
 
     A ``第一章`` heading is a section only in such a document; alone (a novel) it is none.
     """
-    for text in texts:
-        found = numbering(text)
+    for found in numbers:
         if found and not found[0].startswith(("article-部分", "article-编", "article-章", "article-节")):
             return True
     return False

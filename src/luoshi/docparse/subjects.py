@@ -73,6 +73,11 @@ CHANGE_AFTER = re.compile(r"(?:增长|增加|提高|提升|下降|降低|减少)
 # ``监测参数由80项(增加到…)``: the starting level is no part of the name.
 _FROM_LEVEL = re.compile(r"(?:由|从)\s*\d+(?:\.\d+)?[^\d]{0,6}$")
 _TIME_FRAME = re.compile(r"^\d+(?:个)?(?:年|月|天|日)(?:内|来|后)?")
+_DIGIT = re.compile(r"\d")
+_COUNT_WORD = re.compile(r"^(?:户|个|家|人)")
+_CHANGE_END = re.compile(r"(?:增长|增加|提高|提升|下降|降低|减少)$")
+_MAKING = re.compile(r"^(?:实施|建设|新建|新增|引进|培育|完成|开展)")
+_SETTING_UP = re.compile(r"^(?:实施|建立|建设|推行)")
 
 
 @dataclass
@@ -93,11 +98,17 @@ def clean(words: str) -> str:
         before = subject
         subject = _LEAD_WORDS.sub("", subject).strip(_TRIM)
         subject = _TIME_FRAME.sub("", subject).strip(_TRIM)
-        subject = _TAIL_WORDS.sub("", subject).strip(_TRIM)
-        subject = _FROM_LEVEL.sub("", subject).strip(_TRIM)
+        subject = _cut_tail(subject, _TAIL_WORDS)
+        subject = _cut_tail(subject, _FROM_LEVEL)
         if subject == before:
             break
     return balance_quotes(subject)
+
+
+def _cut_tail(subject: str, pattern: re.Pattern[str]) -> str:
+    """``subject`` without the words ``pattern`` finds at its end (looked for near the end)."""
+    found = pattern.search(subject, max(0, len(subject) - 24))
+    return subject[: found.start()].strip(_TRIM) if found else subject
 
 
 def balance_quotes(subject: str) -> str:
@@ -112,7 +123,7 @@ def balance_quotes(subject: str) -> str:
             subject = subject[1:]
         else:
             break
-        subject = _TAIL_WORDS.sub("", subject.strip(_TRIM)).strip(_TRIM)
+        subject = _cut_tail(subject.strip(_TRIM), _TAIL_WORDS)
     if subject.count("“") != subject.count("”"):
         subject = subject.replace("“", "").replace("”", "")
     return subject
@@ -146,7 +157,7 @@ def aim_of(clauses: list[str]) -> str:
     """The aim a sentence closes on (``…，确保按期保质销号``), when it has no figure."""
     if clauses:
         found = _AIM.match(clauses[-1].strip(_TRIM))
-        if found and not re.search(r"\d", clauses[-1]):
+        if found and not _DIGIT.search(clauses[-1]):
             return found["aim"]
     return ""
 
@@ -165,7 +176,7 @@ def _action_after(rest: str) -> str:
     if not rest or rest.startswith(("的", "和", "及", "与")):
         return ""
     rest = _EVERY.sub("", rest)
-    rest = re.sub(r"^户|^个|^家|^人", "", rest)
+    rest = _COUNT_WORD.sub("", rest)
     return _FIGURE_WORD.sub("", rest).strip(_TRIM)
 
 
@@ -203,7 +214,7 @@ def carried(subject: str, unit: str, separator: str, state: SubjectState) -> str
     if not previous:
         return subject
     if not subject or _CHANGE_ONLY.match(subject):
-        base = re.sub(r"(?:增长|增加|提高|提升|下降|降低|减少)$", "", previous)
+        base = _CHANGE_END.sub("", previous)
         return base + subject if base else subject
     if _THRESHOLD_HEAD.match(subject):
         found = _THRESHOLD_IN.search(previous)
@@ -223,7 +234,7 @@ def carried(subject: str, unit: str, separator: str, state: SubjectState) -> str
         and _AMOUNT_UNITS.search(unit)
         and not _OWN_VERB.match(subject)
     ):
-        owner = re.sub(r"^(?:实施|建设|新建|新增|引进|培育|完成|开展)", "", previous)
+        owner = _MAKING.sub("", previous)
         if owner and owner not in subject:
             return owner + subject
     return subject
@@ -242,7 +253,7 @@ def range_end(subject: str, end: str) -> str:
 def covered(words: str) -> str:
     """The subject of ``…全覆盖``: what is covered, as a 覆盖面."""
     name = clean(words)
-    name = re.sub(r"^(?:实施|建立|建设|推行)", "", name).strip(_TRIM)
+    name = _SETTING_UP.sub("", name).strip(_TRIM)
     return f"{name}覆盖面" if name else "覆盖面"
 
 

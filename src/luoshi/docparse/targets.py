@@ -81,7 +81,8 @@ _BODY_MAKEUP = re.compile(
 _DEFINITION = re.compile(r"所称|是指|系指|指的是")
 _CADENCE = re.compile(r"每(?:年|季|季度|月|周|半年|两年)[^,;。]*?(?:召开|举行|举办)")
 _QUALIFIER_TAIL = re.compile(r"^[\u4e00-\u9fff]")
-_SPLIT_CLAUSES = re.compile(r"[,;。!?\n]")
+_SENTENCE_END = re.compile(r"[。!?\n]")
+_CLAUSE_END = re.compile(r"[,;]")
 _QUOTED = re.compile(r"“[^”]{0,30}”|《[^》]*》|\"[^\"]{0,30}\"|「[^」]*」")
 _PAREN_ONLY = re.compile(r"\(\s*(?:约|共)?\s*\d+(?:\.\d+)?\s*[^\d()]{0,6}\)")
 _DISTRIBUTE = re.compile(r"分别|均")
@@ -93,6 +94,21 @@ _TO_AFTER = re.compile(r"^\s*(?:增加|提高|提升|扩大|增长|下降|降低
 _BREAK_ZERO = re.compile(r"破零")
 _FULL_COVER = re.compile(r"全覆盖")
 _ANY_FIGURE = re.compile(r"\d|破零|全覆盖")
+# How far back from a figure the words that qualify it are looked for.
+_NEAR = 24
+_AT_LEAST = re.compile(r"不低于|不少于|至少")
+_DIGIT = re.compile(r"\d")
+_BRACKETED = re.compile(r"\([^()]*\)")
+_LIST_JOIN = re.compile(r"、|和|及(?!以)")
+_BOUND_OF = re.compile(r"^以[上下]的[\u4e00-\u9fff]")
+_BOUND_WORD = re.compile(r"^(?:以上|以下)")
+_THRESHOLD_BEFORE = re.compile(r"(?:超过|过|超|以上)\s*$")
+
+
+def _ends(text: str, pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` (anchored at ``$``) matches at the end of ``text``: searched from
+    near the end only, since every such pattern is a few words long."""
+    return pattern.search(text, max(0, len(text) - _NEAR)) is not None
 
 
 def _blank(match: re.Match) -> str:
@@ -106,26 +122,26 @@ def _number(text: str) -> int | float:
 
 def _op_for(before: str, after: str, unit: str, value: float) -> str:
     """The operator that the words around a figure give."""
-    if _LE_AFTER.match(after) or _LE_BEFORE.search(before):
+    if _LE_AFTER.match(after) or _ends(before, _LE_BEFORE):
         return "<="
-    if _EQ_AFTER.match(after) or _EQ_BEFORE.search(before):
+    if _EQ_AFTER.match(after) or _ends(before, _EQ_BEFORE):
         return "="
     if _GE_AFTER.match(after):
         return ">="
-    if re.search(r"不低于|不少于|至少", before[-8:]):
+    if _AT_LEAST.search(before[-8:]):
         return ">="
-    bound = _FAR_BOUND.findall(re.split(r"\d", before)[-1])
-    if bound and _LEVEL_BEFORE.search(before):
+    bound = _FAR_BOUND.findall(_DIGIT.split(before)[-1])
+    if bound and _ends(before, _LEVEL_BEFORE):
         return "<=" if bound[-1] in ("不高于", "不超过") else ">="
-    if _GRANTED_BEFORE.search(before) or (_PER_BEFORE.search(before) and _GRANTED_AFTER.match(after)):
+    if _ends(before, _GRANTED_BEFORE) or (_ends(before, _PER_BEFORE) and _GRANTED_AFTER.match(after)):
         return "="
-    if (_GIVE_BEFORE.search(before) and _GIFT_AFTER.match(after)) or _REDUCED_TO.search(before):
+    if (_ends(before, _GIVE_BEFORE) and _GIFT_AFTER.match(after)) or _ends(before, _REDUCED_TO):
         return "="
-    if _GT_BEFORE.search(before):
+    if _ends(before, _GT_BEFORE):
         return ">"
-    if _GE_BEFORE.search(before):
+    if _ends(before, _GE_BEFORE):
         return "=" if unit == "%" and value == 100 else ">="
-    if _LEVEL_BEFORE.search(before) and unit == "%":
+    if _ends(before, _LEVEL_BEFORE) and unit == "%":
         return "="
     return "=" if unit == "%" and value == 100 else ">="
 
@@ -137,20 +153,20 @@ def _subject_count(clause: str, at: int) -> int:
     if not marker:
         return 1
     subject = _QUOTED.sub(_blank, head[: marker.start()])
-    subject = re.sub(r"\([^()]*\)", "", subject)
-    return len(re.findall(r"、|和|及(?!以)", subject)) + 1
+    subject = _BRACKETED.sub("", subject)
+    return len(_LIST_JOIN.findall(subject)) + 1
 
 
 def _qualifies(clause: str, match: re.Match, before: str, after: str) -> bool:
     """Whether the figure only restricts what is counted (``过5000万企业1家``, ``10千伏及以下``)."""
     tail = after
-    if re.match(r"^及以[上下]", tail) and _QUALIFIER_TAIL.match(tail[3:4] or "。"):
+    if tail.startswith(("及以上", "及以下")) and _QUALIFIER_TAIL.match(tail[3:4] or "。"):
         return True
     # ``5万吨标准煤以上的项目``: an amount (not a share) that bounds what is counted
-    if re.match(r"^以[上下]的[\u4e00-\u9fff]", tail) and match["unit"] not in ("%", "‰", "个百分点"):
+    if _BOUND_OF.match(tail) and match["unit"] not in ("%", "‰", "个百分点"):
         return True
-    tail = re.sub(r"^(?:以上|以下)", "", tail)
-    threshold = bool(re.search(r"(?:超过|过|超|以上)\s*$", before)) or after.startswith(("以上", "以下"))
+    tail = _BOUND_WORD.sub("", tail)
+    threshold = bool(_THRESHOLD_BEFORE.search(before[-8:])) or after.startswith(("以上", "以下"))
     if not threshold:
         return False
     if not (_QUALIFIER_TAIL.match(tail[:1] or "。") or tail.startswith("的")):
@@ -160,10 +176,10 @@ def _qualifies(clause: str, match: re.Match, before: str, after: str) -> bool:
 
 def _targets_in_clause(clause: str, raw_clause: str, state: SubjectState) -> list[dict]:
     """Targets in one clause (folded text with quotes and names blanked out)."""
-    if _BODY_MAKEUP.search(clause) or _CADENCE.search(clause) or _DEFINITION.search(clause):
-        return []
     figures = list(_FIGURE.finditer(clause))
-    if _CONDITION_END.search(clause.rstrip()) and figures:
+    if not figures or _CONDITION_END.search(clause.rstrip()):
+        return []
+    if _BODY_MAKEUP.search(clause) or _CADENCE.search(clause) or _DEFINITION.search(clause):
         return []
     distributed = _DISTRIBUTE.search(clause)
     eligible = _ELIGIBLE.match(clause)
@@ -178,12 +194,12 @@ def _targets_in_clause(clause: str, raw_clause: str, state: SubjectState) -> lis
             continue
         if (
             _TIME_AFTER.match(clause[match.start("unit") :])
-            and not (unit == "岁" and _AGE_AIM.search(before))
+            and not (unit == "岁" and _ends(before, _AGE_AIM))
         ) or _BLOCK_AFTER.match(after):
             continue
         if (unit in _PER_TIME_UNITS and _TIME_AFTER.match(after)) or (unit == "次" and _EVERY.search(before)):
             continue
-        if _ORDINAL_BEFORE.search(before) or (before and before[-1:].isascii() and before[-1:].isalnum()):
+        if _ends(before, _ORDINAL_BEFORE) or (before and before[-1:].isascii() and before[-1:].isalnum()):
             continue
         if (
             unit in ("万", "亿")
@@ -193,7 +209,7 @@ def _targets_in_clause(clause: str, raw_clause: str, state: SubjectState) -> lis
             continue
         if _qualifies(clause, match, before, after):
             continue
-        if _FROM_BEFORE.search(before) and _TO_AFTER.match(after):
+        if _ends(before, _FROM_BEFORE) and _TO_AFTER.match(after):
             continue
         value = _number(match["num"])
         text = raw_clause.strip()
@@ -282,6 +298,8 @@ def _target(text: str, op: str, value: float, unit: str, subject: str = "") -> d
 
 def _special_targets(raw_clause: str, last_unit: str) -> list[dict]:
     """``破零`` (> 0) and ``全覆盖`` (= 100 %) in one clause."""
+    if "破零" not in raw_clause and "全覆盖" not in raw_clause:
+        return []
     text = raw_clause.strip()
     found = [
         _target(text, ">", 0, last_unit, subjects.near(text[: m.start()])) for m in _BREAK_ZERO.finditer(text)
@@ -304,7 +322,7 @@ def find_targets(text: str) -> list[dict]:
     for sentence in _sentences(text, blanked):
         state = SubjectState(outcome=subjects.aim_of([raw for _, raw in sentence]))
         for piece, raw in sentence:
-            if not piece.strip():
+            if not _ANY_FIGURE.search(piece):
                 continue
             found = _targets_in_clause(piece, raw, state)
             special = _special_targets(raw, last_unit)
@@ -321,16 +339,21 @@ def find_targets(text: str) -> list[dict]:
 
 
 def _sentences(text: str, blanked: str) -> list[list[tuple[str, str]]]:
-    """Clauses ``(blanked, raw)`` grouped by sentence (a sentence ends at 。!? or a line end)."""
-    sentences: list[list[tuple[str, str]]] = [[]]
-    position = 0
-    for found in _SPLIT_CLAUSES.finditer(blanked + "\n"):
-        end = found.start()
-        sentences[-1].append((blanked[position:end], text[position:end]))
-        position = found.end()
-        if found.group(0) in "。!?\n":
-            sentences.append([])
-    return [sentence for sentence in sentences if sentence]
+    """Clauses ``(blanked, raw)`` grouped by sentence (a sentence ends at 。!? or a line end);
+    sentences without a figure are left out."""
+    sentences: list[list[tuple[str, str]]] = []
+    start = 0
+    for end in [found.start() for found in _SENTENCE_END.finditer(blanked)] + [len(blanked)]:
+        if _ANY_FIGURE.search(blanked, start, end):
+            clauses: list[tuple[str, str]] = []
+            position = start
+            for found in _CLAUSE_END.finditer(blanked, start, end):
+                clauses.append((blanked[position : found.start()], text[position : found.start()]))
+                position = found.end()
+            clauses.append((blanked[position:end], text[position:end]))
+            sentences.append(clauses)
+        start = end + 1
+    return sentences
 
 
 def _keep_quoted(quoted: str) -> bool:

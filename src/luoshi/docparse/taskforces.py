@@ -11,6 +11,11 @@ import re
 from .textutil import fold, split_top
 from .units import clean_name, dedupe, looks_like_unit, split_units
 
+_AFTER_COMMA = re.compile(r"(?:,|，).*$")
+_ROLES = re.compile(r"召集人|组长|成员|组成|办公室设在|办公室设于|组\s+长|召\s*集\s*人")
+_ABOUT = re.compile(r"^.*?关于(?:成立|建立|组建|设立|调整)?")
+_NAME_NOISE = re.compile(r"^[“\"]|\(以下简称[^()]*\)")
+
 _BODY = r"(?:工作专班|专班|工作领导小组|领导小组|联席会议|指挥部|工作组|协调小组|委员会|推进组|攻坚组|协调组|督导组|小组)"
 # 成立X工作专班 / 建立X联席会议(制度) / 组建X领导小组
 _DEFINE = re.compile(rf"(?:成立|建立|组建|设立)(?P<name>[^,;。]{{2,60}}?{_BODY})")
@@ -94,7 +99,7 @@ class _Force:
         folded = fold(paragraph)
         for match in _OFFICE.finditer(folded):
             if not self.data["office"]:
-                office = re.sub(r"(?:,|，).*$", "", match["who"])
+                office = _AFTER_COMMA.sub("", match["who"])
                 self.data["office"] = clean_name(office)
         for clause in split_top(folded, ",;。"):
             self._read_clause(clause.strip())
@@ -190,7 +195,7 @@ def find_task_forces(
             title = _TITLE_TAIL.sub("", (part_titles or {}).get(part) or "")
             if subject["body"][-2:] in title:
                 current = _Force(part, _title_body(title, subject["body"][-2:]))
-        if current and re.search(r"召集人|组长|成员|组成|办公室设在|办公室设于|组\s+长|召\s*集\s*人", text):
+        if current and _ROLES.search(text):
             current.read(text)
     _close(current, forces)
     return forces
@@ -198,12 +203,12 @@ def find_task_forces(
 
 def _title_body(title: str, word: str) -> str:
     """The body a part title names: ``关于成立X领导小组的通知`` → ``X领导小组``."""
-    title = re.sub(r"^.*?关于(?:成立|建立|组建|设立|调整)?", "", title)
+    title = _ABOUT.sub("", title)
     return title[: title.rfind(word) + len(word)]
 
 
 def _clean_force_name(name: str) -> str:
-    return re.sub(r"^[“\"]|\(以下简称[^()]*\)", "", name).strip()
+    return _NAME_NOISE.sub("", name).strip()
 
 
 def _close(force: _Force | None, forces: list[dict]) -> None:

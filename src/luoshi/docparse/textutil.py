@@ -40,10 +40,21 @@ _PAIR = dict(zip(CLOSERS, OPENERS, strict=True))
 _SPACES = re.compile(r"[ \t]+")
 
 
+# ``str.translate`` looks every character up in a dict; a ``replace`` per folded character
+# that occurs is several times faster on Chinese text.
+_FOLD_PAIRS = tuple((chr(code), str(ascii_char)) for code, ascii_char in _FOLD.items())
+_NEEDS_FOLD = re.compile("[" + "".join(re.escape(char) for char, _ in _FOLD_PAIRS) + "]")
+
+
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Fold full-width punctuation and odd spaces to ASCII, keeping the length (indexes match)."""
-    return text.translate(_FOLD)
+    if not _NEEDS_FOLD.search(text):
+        return text
+    for wide, narrow in _FOLD_PAIRS:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return text
 
 
 def clean_line(line: str) -> str:
@@ -53,21 +64,39 @@ def clean_line(line: str) -> str:
 
 def squeeze(text: str) -> str:
     """Remove all spaces (for unit names)."""
-    return _SPACES.sub("", text).strip()
+    if " " in text or "\t" in text:
+        text = _SPACES.sub("", text)
+    return text.strip()
+
+
+_BRACKETS = re.compile(r"[()\[\]{}]")
+_SPLIT_MARKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 
 def split_top(text: str, separators: str) -> list[str]:
     """Split ``text`` at any of ``separators`` that stand outside brackets and quotes."""
-    pieces, depth, start = [], 0, 0
+    patterns = _SPLIT_MARKS.get(separators)
+    if patterns is None:
+        patterns = (
+            re.compile("[" + re.escape(separators) + "]"),
+            re.compile("[" + re.escape(separators + OPENERS + CLOSERS) + "“”]"),
+        )
+        _SPLIT_MARKS[separators] = patterns
+    if not patterns[0].search(text):
+        return [text]
+    pieces: list[str] = []
+    depth, start = 0, 0
     quote = False
-    for index, char in enumerate(text):
+    for found in patterns[1].finditer(text):
+        char = found.group()
         if char in OPENERS:
             depth += 1
         elif char in CLOSERS:
             depth = max(0, depth - 1)
         elif char in "“”":
             quote = char == "“"
-        elif char in separators and depth == 0 and not quote:
+        elif depth == 0 and not quote:
+            index = found.start()
             pieces.append(text[start:index])
             start = index + 1
     pieces.append(text[start:])
@@ -80,11 +109,13 @@ def bracket_groups(text: str) -> list[tuple[int, int]]:
     ``end`` is the index just after the closing bracket. Nested brackets stay inside their
     group; a group left open at the end of the text is not returned.
     """
-    groups, stack = [], []
-    for index, char in enumerate(text):
+    groups: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for found in _BRACKETS.finditer(text):
+        char, index = found.group(), found.start()
         if char in OPENERS:
             stack.append((char, index))
-        elif char in CLOSERS and stack:
+        elif stack:
             opener, start = stack.pop()
             if not stack:
                 groups.append((start, index + 1))
@@ -95,10 +126,10 @@ def bracket_groups(text: str) -> list[tuple[int, int]]:
 
 def has_open_bracket(text: str) -> int:
     """Index of a top-level bracket left open at the end of folded ``text``, else -1."""
-    stack = []
-    for index, char in enumerate(text):
-        if char in OPENERS:
-            stack.append(index)
-        elif char in CLOSERS and stack:
+    stack: list[int] = []
+    for found in _BRACKETS.finditer(text):
+        if found.group() in OPENERS:
+            stack.append(found.start())
+        elif stack:
             stack.pop()
     return stack[0] if stack else -1

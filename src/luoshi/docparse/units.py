@@ -6,6 +6,7 @@ organisation names (a suffix such as 局/委/办/中心/公司/街道/镇, or a 
 """
 
 import re
+from functools import lru_cache
 
 from .textutil import fold, split_top, squeeze
 
@@ -47,8 +48,10 @@ _LEAD_IN = re.compile(r"^(?:由|请|其中|以及|及|和|与|会同|并由|分�
 # Role verbs that no name ends with (``地方各级人民政府负责落实``).
 _ROLE_TAIL = re.compile(r"(?:分别|共同|具体)?(?:负责|牵头|配合|参与|协助|落实)+$")
 _PAREN_PART = re.compile(r"^(?P<head>[^()]+)\((?P<inner>[^()]+)\)(?P<tail>[^()]+)$")
+_BRACKETED = re.compile(r"\([^()]*\)")
 
 
+@lru_cache(maxsize=4096)
 def clean_name(raw: str) -> str:
     """A unit name cleaned: ASCII parentheses, no spaces, no 等 or lead-in words."""
     name = squeeze(fold(raw)).strip("、,;.。:“”\"'")
@@ -65,26 +68,31 @@ def split_units(text: str, *, commas: bool = False) -> list[str]:
     A trailing ``等有关部门和单位`` gives the group phrase as a unit of its own; a bare
     administrative level after 、 (``各区、县级市``) stays with the piece before it.
     """
+    return list(_split_units(text, commas))
+
+
+@lru_cache(maxsize=4096)
+def _split_units(text: str, commas: bool) -> tuple[str, ...]:
     separators = "、,;，；" if commas else "、"
     pieces: list[str] = []
     for piece in split_top(fold(text), separators):
         piece = squeeze(piece)
         if not piece:
             continue
-        if pieces and _LEVEL_TAIL.match(_ETC.sub("", piece)) and _EACH_LEVEL.match(pieces[-1]):
+        if pieces and _EACH_LEVEL.match(pieces[-1]) and _LEVEL_TAIL.match(_ETC.sub("", piece)):
             pieces[-1] = pieces[-1] + "、" + piece
             continue
         pieces.append(piece)
     pieces = [part for piece in pieces for part in _split_and(piece)]
     units: list[str] = []
     for piece in pieces:
-        match = _ETC_GROUP.match(piece)
+        match = _ETC_GROUP.match(piece) if "等" in piece else None
         names = [match["head"], match["group"]] if match else [piece]
         for name in names:
             name = clean_name(name)
             if name and name not in units:
                 units.append(name)
-    return units
+    return tuple(units)
 
 
 def _split_and(piece: str) -> list[str]:
@@ -103,11 +111,12 @@ def _split_and(piece: str) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=4096)
 def looks_like_unit(name: str) -> bool:
     """Whether ``name`` has the shape of an organisation or a group of them."""
     if not name or len(name) > 40 or _NOT_NAME.search(name):
         return False
-    bare = re.sub(r"\([^()]*\)", "", name)
+    bare = _BRACKETED.sub("", name)
     return bool(_ORG_SUFFIX.search(bare) or _GROUP.match(bare) or _ORG_SUFFIX.search(name))
 
 
@@ -133,8 +142,4 @@ def alias_map(names: list[str]) -> dict[str, str]:
 
 def dedupe(names: list[str]) -> list[str]:
     """Names in order without repeats."""
-    seen: list[str] = []
-    for name in names:
-        if name and name not in seen:
-            seen.append(name)
-    return seen
+    return [name for name in dict.fromkeys(names) if name]
