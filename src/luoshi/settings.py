@@ -206,7 +206,7 @@ MIDDLEWARE += [
 ]
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("luoshi.web.context.luoshi_context")
 
-AUTHENTICATION_BACKENDS = ["luoshi.web.auth.LockoutModelBackend"]
+AUTHENTICATION_BACKENDS = ["luoshi.accounts.auth.LockoutModelBackend"]
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 

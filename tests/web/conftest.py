@@ -8,7 +8,7 @@ from tests.web.helpers import JULY_15
 @pytest.fixture
 def today(db):
     from luoshi.core import clock
-    from luoshi.web import board
+    from luoshi.reporting import board
 
     clock.set_fixed_today(JULY_15)
     board.clear_memo()

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from luoshi.plans.models import Plan, Task
-from luoshi.web.models import ImportState, PendingImport
+from luoshi.plans.choices import ImportState
+from luoshi.plans.models import PendingImport, Plan, Task
 from tests.plans.factories import make_plan
 
 pytestmark = pytest.mark.django_db

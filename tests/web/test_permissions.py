@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from luoshi.accounts.permissions import actor_for
-from luoshi.web.permissions import get_report_for, get_task_for, visible_reports, visible_tasks
+from luoshi.plans.permissions import get_task_for, visible_tasks
+from luoshi.reporting.permissions import get_report_for, visible_reports
 from tests.web.helpers import TASK_A, TASK_B, TASK_C, approved, draft, submitted, task
 
 pytestmark = pytest.mark.django_db

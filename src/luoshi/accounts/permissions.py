@@ -1,4 +1,9 @@
-"""Who a user is in Luoshi and what that lets it touch, shared by every domain."""
+"""Who a user is in Luoshi, shared by every domain: the ``Actor`` (role and unit, looked
+up once) and the role groups the domains' ``permissions.py`` build their rules on.
+
+Each domain writes its own rules in its ``permissions.py`` (``plans``, ``reporting``,
+``supervision``, ``projects``, ``bulletins``); this module only says who the actor is.
+"""
 
 from dataclasses import dataclass
 
@@ -8,6 +13,11 @@ from luoshi.plans.models import Part, Unit
 
 from .choices import Role
 from .models import Profile
+
+# the roles that read every task, report, supervision item and project
+READ_ALL = frozenset({Role.COORDINATOR, Role.LEADER, Role.VERIFIER})
+# the roles that work inside one unit: fill in its reports, handle its items
+UNIT_ROLES = frozenset({Role.REPORTER, Role.HEAD})
 
 
 @dataclass(frozen=True)
@@ -23,8 +33,15 @@ class Actor:
         return self.user is None
 
     @property
-    def sees_everything(self) -> bool:
-        return self.is_system or self.role in (Role.COORDINATOR, Role.LEADER)
+    def reads_all(self) -> bool:
+        """The system, the coordinator, leaders and verifiers read every task, report,
+        supervision item and project (bulletins have their own readers)."""
+        return self.is_system or self.role in READ_ALL
+
+    @property
+    def in_unit(self) -> bool:
+        """A reporter or head of a unit: works on what its unit leads or cooperates on."""
+        return self.role in UNIT_ROLES and bool(self.unit_id)
 
     @property
     def name(self) -> str:

@@ -38,7 +38,7 @@ def logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="luoshi_audit_login_failed")
 def login_failed(sender, credentials, request=None, **kwargs):
-    from luoshi.web.lockout import locked_until
+    from luoshi.accounts.lockout import locked_until
 
     username = (credentials or {}).get("username") or ""
     action = AuditAction.LOGIN_BLOCKED if locked_until(username) else AuditAction.LOGIN_FAILED

@@ -5,13 +5,11 @@ changes the bulletin and leaves its transition row."""
 import datetime as dt
 import hashlib
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from luoshi.accounts.choices import Role
 from luoshi.accounts.permissions import Actor
 from luoshi.core import clock
 from luoshi.plans.models import Part, Plan
@@ -25,7 +23,7 @@ from .dispatch import DispatchData, gather_dispatch
 from .gather import month_span, parse_month
 from .models import Bulletin, BulletinTransition, ReviewWeights
 from .monthly import MonthlyData, gather_monthly
-from .permissions import check_write
+from .permissions import check_read_documents, check_set_weights, check_write
 from .review import ReviewData, Weights, gather_review
 
 EDITABLE_FIELDS = ("title", *NARRATIVE_FIELDS)
@@ -113,8 +111,7 @@ def set_review_weights(
     actor: Actor, plan: Plan, *, timeliness: int, progress: int, targets: int, supervision: int
 ) -> ReviewWeights:
     """The coordinator sets the four weights of the quarterly review; they must sum to 100."""
-    if not (actor.is_system or actor.role == Role.COORDINATOR):
-        raise PermissionDenied("只有综合协调组办公室可以设置讲评权重")
+    check_set_weights(actor)
     values = {"timeliness": timeliness, "progress": progress, "targets": targets, "supervision": supervision}
     labels = {
         "timeliness": "报送及时性",
@@ -382,15 +379,9 @@ def bulletin_file(actor: Actor, bulletin: Bulletin) -> bytes:
     return render(bulletin)
 
 
-def _check_reader(actor: Actor, campaign: Part | None) -> None:
-    if actor.sees_everything:
-        return
-    check_write(actor, campaign)
-
-
 def dispatch_data(actor: Actor, plan: Plan, period_key: str, campaign=None) -> DispatchData:
     campaign = resolve_campaign(plan, campaign)
-    _check_reader(actor, campaign)
+    check_read_documents(actor, campaign)
     try:
         span_for_key(period_key)
     except ValueError as exc:
@@ -416,7 +407,7 @@ def gather_review_for(plan: Plan, quarter: str) -> ReviewData:
 
 
 def review_data(actor: Actor, plan: Plan, quarter: str) -> ReviewData:
-    _check_reader(actor, None)
+    check_read_documents(actor, None)
     return gather_review_for(plan, quarter)
 
 

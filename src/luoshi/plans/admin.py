@@ -3,7 +3,19 @@
 from django.contrib import admin, messages
 from django.db import models
 
-from .models import Part, Plan, Section, Target, Task, TaskForce, TaskForceSeat, TaskUnit, Unit, UnitAlias
+from .models import (
+    Part,
+    PendingImport,
+    Plan,
+    Section,
+    Target,
+    Task,
+    TaskForce,
+    TaskForceSeat,
+    TaskUnit,
+    Unit,
+    UnitAlias,
+)
 from .services import merge_units
 from .validation import PlanError
 
@@ -96,3 +108,10 @@ class TaskForceAdmin(admin.ModelAdmin):
     list_display = ["name", "part", "office"]
     list_filter = ["plan"]
     inlines = [SeatInline]
+
+
+@admin.register(PendingImport)
+class PendingImportAdmin(admin.ModelAdmin):
+    list_display = ["source_name", "state", "created_by", "created_at", "plan"]
+    list_filter = ["state"]
+    readonly_fields = ["plan_data", "result"]

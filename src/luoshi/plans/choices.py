@@ -39,3 +39,9 @@ class Cadence(models.TextChoices):
     MONTH = "month", "月"
     QUARTER = "quarter", "季"
     YEAR = "year", "年"
+
+
+class ImportState(models.TextChoices):
+    PENDING = "pending", "待确认"
+    CONFIRMED = "confirmed", "已导入"
+    DISCARDED = "discarded", "已放弃"

@@ -1,12 +1,13 @@
 """The plan and its three lists: plans (versioned), parts, sections, tasks, targets,
 task forces, and the unit registry shared by all plans."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from luoshi.core.models import TimeStamped
 
-from .choices import Cadence, ForceRole, TargetOp, TaskRole, UnitKind
+from .choices import Cadence, ForceRole, ImportState, TargetOp, TaskRole, UnitKind
 
 
 class Unit(TimeStamped):
@@ -291,3 +292,29 @@ class TaskForceSeat(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}：{self.name}"
+
+
+class PendingImport(TimeStamped):
+    """A plan document uploaded in the browser and parsed, waiting for review: the
+    parse, the clerk's unit-name fixes, and after confirmation the import's diff."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name="上传人"
+    )
+    source_name = models.CharField("文件名", max_length=300)
+    source_file = models.FileField("原文件", upload_to="imports/%Y/%m/")
+    plan_data = models.JSONField("解析结果", default=dict)
+    renames = models.JSONField("单位名称修正", default=dict, blank=True)
+    state = models.CharField("状态", max_length=20, choices=ImportState.choices, default=ImportState.PENDING)
+    plan = models.ForeignKey(
+        Plan, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="导入的方案"
+    )
+    result = models.JSONField("导入结果", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "待确认的方案导入"
+        verbose_name_plural = "待确认的方案导入"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name}（{self.get_state_display()}）"

@@ -27,11 +27,11 @@ from .models import Project
 
 def visible_projects(actor: Actor) -> QuerySet[Project]:
     projects = Project.objects.select_related("owner_unit", "part")
-    if actor.sees_everything or actor.role == Role.VERIFIER:
+    if actor.reads_all:
         return projects
     if actor.role == Role.OFFICE and actor.unit_id:
         return projects.filter(Q(owner_unit_id=actor.unit_id) | Q(part_id__in=actor.office_part_ids()))
-    if actor.role in (Role.REPORTER, Role.HEAD) and actor.unit_id:
+    if actor.in_unit:
         return projects.filter(owner_unit_id=actor.unit_id)
     return projects.none()
 

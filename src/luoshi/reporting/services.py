@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
@@ -16,6 +15,7 @@ from luoshi.core import clock
 from luoshi.plans.choices import Cadence, TaskRole
 from luoshi.plans.models import Target, Task, TaskUnit, Unit
 
+from . import permissions
 from .choices import ReportState
 from .models import Evidence, Message, Milestone, Period, Report, ReportTransition, TargetValue
 from .periods import span_for_key
@@ -114,28 +114,15 @@ def current_report(task: Task, unit: Unit, period: Period) -> Report | None:
 
 
 def _check_reporter(actor: Actor, task: Task, unit: Unit) -> str:
-    if not actor.is_system and (actor.role not in (Role.REPORTER, Role.HEAD) or actor.unit_id != unit.pk):
-        raise PermissionDenied("只能填报本单位的任务")
+    """The permission to report for the unit (``permissions.check_reporter``) and the role
+    the unit reports the task in."""
+    permissions.check_reporter(actor, unit.pk)
     role = reporting_role(task, unit)
     if role is None:
         raise ReportingError(
             f"{unit.name} 不是任务 {task.section.sid} 的牵头或配合单位，不能填报此任务", "unit"
         )
     return role
-
-
-def _check_head(actor: Actor, report: Report) -> None:
-    if actor.is_system or actor.role == Role.COORDINATOR:
-        return
-    if actor.role != Role.HEAD or actor.unit_id != report.unit_id:
-        raise PermissionDenied("只有本单位负责人可以审核本单位的报告")
-
-
-def _check_office(actor: Actor, report: Report) -> None:
-    if actor.is_system or actor.role == Role.COORDINATOR:
-        return
-    if actor.role != Role.OFFICE or report.task.part_id not in actor.office_part_ids():
-        raise PermissionDenied("只有该攻坚的工作专班办公室可以审定报告")
 
 
 # ---------------------------------------------------------------- writes
@@ -175,7 +162,7 @@ def save_draft(actor: Actor, task: Task, unit: Unit, period, data: ReportData) -
     report = _locked(report)
     if report.state == ReportState.ACCEPTED:
         raise ReportingError("该报告已审定，如需更改请先发起修订", "state")
-    if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
+    if report.state not in permissions.OPEN_STATES:
         raise ReportingError(f"该报告{report.get_state_display()}，不能再修改", "state")
     _apply(report, task, data)
     return report
@@ -248,7 +235,7 @@ def submit_report(actor: Actor, report: Report) -> Report:
     """Reporter hands the report in: to the unit head, or straight to the office."""
     report = _locked(report)
     _check_reporter(actor, report.task, report.unit)
-    if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
+    if report.state not in permissions.OPEN_STATES:
         raise ReportingError(f"该报告{report.get_state_display()}，不能重复提交", "state")
     _require_complete(report)
     if report.submitted_at is None:
@@ -268,7 +255,7 @@ def submit_report(actor: Actor, report: Report) -> Report:
 def approve_report(actor: Actor, report: Report) -> Report:
     """The unit head approves a submitted report and sends it on to the office."""
     report = _locked(report)
-    _check_head(actor, report)
+    permissions.check_head(actor, report)
     if report.state != ReportState.SUBMITTED:
         raise ReportingError(f"只有已提交的报告可以审核，该报告{report.get_state_display()}", "state")
     _transition(report, ReportState.APPROVED, actor)
@@ -284,10 +271,10 @@ def return_report(actor: Actor, report: Report, reason: str) -> Report:
     reason = (reason or "").strip()
     if not reason:
         raise ReportingError("退回时请写明原因", "reason")
-    if report.state == ReportState.SUBMITTED and actor.role == Role.HEAD:
-        _check_head(actor, report)
+    if permissions.returns_as_head(actor, report):
+        permissions.check_head(actor, report)
     else:
-        _check_office(actor, report)
+        permissions.check_office(actor, report)
         if report.state not in _ready_for_office(report):
             raise ReportingError(f"该报告{report.get_state_display()}，不能由专班办公室退回", "state")
     _transition(report, ReportState.RETURNED, actor, reason)
@@ -304,17 +291,14 @@ def return_report(actor: Actor, report: Report, reason: str) -> Report:
 
 
 def _ready_for_office(report: Report) -> tuple[str, ...]:
-    """States in which the office may act: approved, or submitted when no head approves."""
-    if Schedule.of(report.task.plan).policy.head_approval:
-        return (ReportState.APPROVED,)
-    return (ReportState.SUBMITTED, ReportState.APPROVED)
+    return permissions.ready_for_office(permissions.head_approval_of(report.task.plan))
 
 
 @transaction.atomic
 def accept_report(actor: Actor, report: Report) -> Report:
     """The task-force office accepts a report (after the head's approval where required)."""
     report = _locked(report)
-    _check_office(actor, report)
+    permissions.check_office(actor, report)
     if report.state not in _ready_for_office(report):
         waiting = "单位负责人审核" if report.state == ReportState.SUBMITTED else "提交"
         raise ReportingError(f"该报告{report.get_state_display()}，需先经{waiting}才能审定", "state")
@@ -368,7 +352,7 @@ def add_evidence(actor: Actor, report: Report, name: str, content: bytes) -> Evi
     """Attach an evidence file to a report the unit can still edit."""
     report = _locked(report)
     _check_reporter(actor, report.task, report.unit)
-    if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
+    if report.state not in permissions.OPEN_STATES:
         raise ReportingError(f"该报告{report.get_state_display()}，不能再添加佐证材料", "evidence")
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if suffix not in EVIDENCE_SUFFIXES:
@@ -394,23 +378,9 @@ def add_evidence(actor: Actor, report: Report, name: str, content: bytes) -> Evi
 # ---------------------------------------------------------------- milestones
 
 
-def _check_planner(actor: Actor, task: Task) -> None:
-    if actor.is_system or actor.role == Role.COORDINATOR:
-        return
-    if actor.role == Role.OFFICE and task.part_id in actor.office_part_ids():
-        return
-    if (
-        actor.role in (Role.REPORTER, Role.HEAD)
-        and actor.unit_id
-        and task_role(task, Unit(pk=actor.unit_id)) == TaskRole.LEAD
-    ):
-        return
-    raise PermissionDenied("只有牵头单位、专班办公室或综合协调组可以安排任务节点")
-
-
 @transaction.atomic
 def add_milestone(actor: Actor, task: Task, title: str, due_date: dt.date) -> Milestone:
-    _check_planner(actor, task)
+    permissions.check_plan_task(actor, task)
     if not (title or "").strip():
         raise ReportingError("节点名称不能为空", "title")
     schedule = Schedule.of(task.plan)
@@ -426,7 +396,7 @@ def add_milestone(actor: Actor, task: Task, title: str, due_date: dt.date) -> Mi
 def reverse_schedule(actor: Actor, task: Task, titles: list[str]) -> list[Milestone]:
     """倒排工期: the last step on the deadline, the others spread evenly back to the start,
     each moved back to a working day. Replaces the task's milestones not yet done."""
-    _check_planner(actor, task)
+    permissions.check_plan_task(actor, task)
     titles = [t.strip() for t in titles if t and t.strip()]
     if not titles:
         raise ReportingError("请至少列出一个节点", "titles")
@@ -446,7 +416,7 @@ def reverse_schedule(actor: Actor, task: Task, titles: list[str]) -> list[Milest
 
 @transaction.atomic
 def complete_milestone(actor: Actor, milestone: Milestone, done_on: dt.date | None = None) -> Milestone:
-    _check_planner(actor, milestone.task)
+    permissions.check_plan_task(actor, milestone.task)
     milestone.done = True
     milestone.done_on = done_on or clock.today()
     milestone.save()

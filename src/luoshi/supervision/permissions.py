@@ -127,7 +127,7 @@ def may_act(actor: Actor, item: SupervisionItem) -> bool:
 def visible_items(actor: Actor) -> QuerySet[SupervisionItem]:
     """Every item ``actor`` may read."""
     items = SupervisionItem.objects.select_related("lead_unit", "part", "task__section")
-    if actor.sees_everything or actor.role == Role.VERIFIER:
+    if actor.reads_all:
         return items
     if actor.role not in (Role.OFFICE, Role.REPORTER, Role.HEAD) or not actor.unit_id:
         return items.none()

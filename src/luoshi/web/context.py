@@ -3,32 +3,41 @@
 from django.urls import reverse
 
 from luoshi.accounts.choices import Role
-from luoshi.accounts.permissions import actor_for
+from luoshi.accounts.permissions import Actor, actor_for
 from luoshi.core import clock
+from luoshi.plans.permissions import can_import_plan
+from luoshi.reporting.permissions import can_fill, can_review
+
+
+def _reads_bulletins(actor: Actor) -> bool:
+    from luoshi.bulletins.permissions import can_read_bulletins
+
+    return can_read_bulletins(actor)
+
 
 NAV = [
-    # (url name, label, roles that see it; None: every role)
+    # (url name, label, the predicate of who sees it; None: every role)
     ("web:workspace", "工作台", None),
-    ("web:fill", "填报", (Role.REPORTER, Role.HEAD)),
-    ("web:review", "审核", (Role.HEAD, Role.OFFICE, Role.COORDINATOR)),
+    ("web:fill", "填报", can_fill),
+    ("web:review", "审核", can_review),
     ("web:tasks", "任务清单", None),
     ("web:board", "挂图作战", None),
     ("web:gantt", "施工图", None),
     ("web:supervision", "督办", None),
     ("web:projects", "重大项目", None),
-    ("web:bulletins", "通报", (Role.COORDINATOR, Role.OFFICE, Role.LEADER)),
-    ("web:import", "方案导入", (Role.COORDINATOR,)),
+    ("web:bulletins", "通报", _reads_bulletins),
+    ("web:import", "方案导入", can_import_plan),
 ]
 
 
-def nav_for(role: str | None, path: str) -> list[dict]:
+def nav_for(actor: Actor, path: str) -> list[dict]:
     from .features import enabled
 
     items = []
-    for name, label, roles in NAV:
-        if roles is not None and role not in roles:
-            continue
+    for name, label, may_see in NAV:
         if not enabled(name):
+            continue
+        if may_see is not None and not may_see(actor):
             continue
         url = reverse(name)
         active = path == url if url == "/" else path.startswith(url)
@@ -51,7 +60,7 @@ def luoshi_context(request) -> dict:
         "actor": actor,
         "role_label": Role(actor.role).label if actor.role else "未分配角色",
         "unit_name": unit or "",
-        "nav": nav_for(actor.role, request.path),
+        "nav": nav_for(actor, request.path),
         "today": clock.today(),
         "unread_count": Message.objects.filter(user=user, read_at=None).count(),
     }

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from .lockout import locked_until, lockout_message
+from luoshi.accounts.lockout import locked_until, lockout_message
 
 
 class LoginForm(AuthenticationForm):

@@ -1,21 +1,9 @@
 """Which plan a page shows: the newest version of the chosen plan series."""
 
 from luoshi.plans.models import Plan
-from luoshi.plans.services import latest_plans
+from luoshi.plans.versions import plan_choices
 
 SESSION_KEY = "luoshi_plan"
-
-
-def plan_choices(request=None) -> list[Plan]:
-    """The newest version of every plan series, the most recently imported first (kept
-    on the request when given)."""
-    cached = getattr(request, "_luoshi_plans", None)
-    if cached is not None:
-        return cached
-    choices = sorted(latest_plans(), key=lambda p: (p.created_at, p.pk), reverse=True)
-    if request is not None:
-        request._luoshi_plans = choices
-    return choices
 
 
 def current_plan(request) -> Plan | None:

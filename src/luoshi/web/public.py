@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from luoshi.plans.models import Plan
 from luoshi.plans.services import latest_plans
+from luoshi.reporting import board as boards
 from luoshi.reporting.status import Rollup, Status, expected_progress
 
-from . import board as boards
 from .models import Publication
 
 PUBLIC_STATUSES = [Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.SERIOUS]

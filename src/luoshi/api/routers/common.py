@@ -7,7 +7,7 @@ from django.http import Http404
 from luoshi.accounts.permissions import actor_for
 from luoshi.core import clock
 from luoshi.plans.models import Plan
-from luoshi.web.plans import plan_choices
+from luoshi.plans.versions import plan_choices
 
 
 def actor(request):

@@ -4,7 +4,7 @@ from ninja import Router
 
 from luoshi.plans.choices import TaskRole
 from luoshi.plans.models import Target, TaskUnit
-from luoshi.web.permissions import reads_all, visible_parts, visible_tasks
+from luoshi.plans.permissions import visible_parts, visible_tasks
 
 from ..schemas import ErrorOut, PlanDetailOut, PlanOut
 from .common import actor, plan_of
@@ -30,7 +30,7 @@ def _plan_json(plan, act) -> dict:
 
 @router.get("", response=list[PlanOut], summary="方案列表（每个方案的最新版本）")
 def list_plans(request):
-    from luoshi.web.plans import plan_choices
+    from luoshi.plans.versions import plan_choices
 
     act = actor(request)
     return [_plan_json(plan, act) for plan in plan_choices()]
@@ -56,7 +56,7 @@ def plan_detail(request, plan_id: int):
             "lead" if role == TaskRole.LEAD else "cooperate"
         ].append(task_id)
     targets = Target.objects.filter(plan=plan).select_related("section", "part").order_by("order")
-    if not reads_all(act):
+    if not act.reads_all:
         targets = targets.filter(part__in=visible_parts(act, plan))
     data = _plan_json(plan, act)
     data["task_list"] = [

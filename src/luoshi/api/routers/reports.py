@@ -3,9 +3,10 @@
 from ninja import Router
 
 from luoshi.plans.models import Unit
+from luoshi.plans.permissions import get_task_for
 from luoshi.reporting import services
+from luoshi.reporting.permissions import get_report_for, visible_reports
 from luoshi.reporting.services import ReportData, ReportingError
-from luoshi.web.permissions import get_report_for, get_task_for, visible_reports
 
 from ..schemas import ErrorOut, ReasonIn, ReportIn, ReportOut
 from .common import actor, plan_of

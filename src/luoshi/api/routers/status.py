@@ -4,8 +4,8 @@ import datetime as dt
 
 from ninja import Router
 
-from luoshi.web import board as boards
-from luoshi.web.permissions import reads_all, visible_tasks
+from luoshi.plans.permissions import visible_task_ids
+from luoshi.reporting import board as boards
 
 from ..schemas import ErrorOut, StatusOut
 from .common import actor, as_of_or_today, plan_of
@@ -27,9 +27,7 @@ def plan_status(request, plan: int | None = None, as_of: dt.date | None = None, 
     act = actor(request)
     chosen = plan_of(plan)
     day = as_of_or_today(as_of)
-    task_ids = (
-        None if reads_all(act) else set(visible_tasks(act).filter(plan=chosen).values_list("pk", flat=True))
-    )
+    task_ids = visible_task_ids(act, chosen)
     board = boards.board_for(chosen, day, task_ids=task_ids, campaign=campaign or None)
     return {
         "plan": chosen.pk,

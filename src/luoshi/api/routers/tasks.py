@@ -5,8 +5,9 @@ import datetime as dt
 from django.db.models import Q
 from ninja import Query, Router, Schema
 
-from luoshi.web import board as boards
-from luoshi.web.permissions import get_task_for, visible_reports, visible_tasks
+from luoshi.plans.permissions import get_task_for, visible_tasks
+from luoshi.reporting import board as boards
+from luoshi.reporting.permissions import visible_reports
 
 from ..schemas import ErrorOut, TaskOut, TaskPage
 from .common import actor, as_of_or_today, plan_of

@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from luoshi.core import clock
+from luoshi.plans.permissions import visible_task_ids
+from luoshi.plans.versions import plan_choices
+from luoshi.reporting import board as boards
+from luoshi.reporting.permissions import can_see_board
 from luoshi.reporting.status import Status
 
-from .. import board as boards
 from .. import charts
-from ..permissions import can_see_board, reads_all, visible_tasks
-from ..plans import current_plan, plan_choices
+from ..plans import current_plan
 from .common import actor_of
 
 
@@ -23,9 +25,7 @@ def _scope(request):
     if not can_see_board(actor):
         raise PermissionDenied("未分配角色的用户不能查看挂图作战")
     plan = current_plan(request)
-    task_ids = None
-    if plan is not None and not reads_all(actor):
-        task_ids = set(visible_tasks(actor).filter(plan=plan).values_list("pk", flat=True))
+    task_ids = visible_task_ids(actor, plan) if plan is not None else None
     campaign = (request.GET.get("campaign") or "").strip() or None
     return actor, plan, task_ids, campaign
 

@@ -22,11 +22,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def bulletin_list(request):
+    from luoshi.bulletins.permissions import can_read_bulletins
     from luoshi.bulletins.services import BulletinError, create_bulletin
 
     actor = actor_of(request)
     plan = current_plan(request)
-    if actor.role not in ("coordinator", "office", "leader"):
+    if not can_read_bulletins(actor):
         raise PermissionDenied("通报供综合协调组、专班办公室和领导查看")
     if request.method == "POST":
         try:
@@ -43,7 +44,7 @@ def bulletin_list(request):
 
 def _page(request, actor, plan, *, error: str = "", status: int = 200):
     """The 通报 page: monthly bulletins, the 旬调度 sheet and the 季讲评 downloads."""
-    from luoshi.bulletins.permissions import visible_bulletins
+    from luoshi.bulletins.permissions import can_draft, can_set_weights, can_write, visible_bulletins
     from luoshi.bulletins.services import review_weights
     from luoshi.reporting.policy import Schedule
 
@@ -65,7 +66,9 @@ def _page(request, actor, plan, *, error: str = "", status: int = 200):
             "periods": periods,
             "quarters": quarters,
             "weights": weights,
-            "can_write": actor.role in ("coordinator", "office"),
+            "can_draft": can_draft(actor),
+            "can_draft_plan_wide": can_write(actor, None),
+            "can_set_weights": can_set_weights(actor),
             "error": error,
         },
         status=status,
@@ -134,7 +137,7 @@ def review_file(request):
 
 @login_required
 def bulletin_detail(request, pk: int):
-    from luoshi.bulletins.permissions import get_bulletin_for
+    from luoshi.bulletins.permissions import can_issue, get_bulletin_for
     from luoshi.bulletins.services import BulletinError, edit_bulletin, issue_bulletin
 
     actor = actor_of(request)
@@ -153,7 +156,7 @@ def bulletin_detail(request, pk: int):
         except BulletinError as exc:
             messages.error(request, str(exc))
         return redirect("web:bulletin", pk=pk)
-    return render(request, "web/bulletin.html", {"b": bulletin})
+    return render(request, "web/bulletin.html", {"b": bulletin, "can_issue": can_issue(actor, bulletin)})
 
 
 @login_required

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_POST
 
-from luoshi.accounts.choices import Role
 from luoshi.audit.services import note
 from luoshi.plans.models import Unit
+from luoshi.reporting.permissions import can_fill
 from luoshi.reporting.services import ReportingError
 
 from ..forms import UploadForm
@@ -22,7 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _unit_actor(request):
     actor = actor_of(request)
-    if actor.role not in (Role.REPORTER, Role.HEAD) or not actor.unit_id:
+    if not can_fill(actor):
         raise PermissionDenied("Excel 填报供单位填报员和单位负责人使用")
     return actor, Unit.objects.get(pk=actor.unit_id)
 

@@ -3,25 +3,24 @@ result shows what changed against the previous version."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.shortcuts import get_object_or_404, redirect, render
 
 from luoshi.audit.services import note
-from luoshi.plans.models import Unit
+from luoshi.plans.choices import ImportState
+from luoshi.plans.imports import apply_renames, dry_run, previous_version, unclear, unit_names
+from luoshi.plans.models import PendingImport, Unit
+from luoshi.plans.permissions import check_import_plan
 from luoshi.plans.services import MAX_SOURCE_BYTES, plan_from_bytes
 from luoshi.plans.validation import PlanError
 
 from ..forms import ImportUploadForm
-from ..imports import apply_renames, dry_run, previous_version, tree, unclear, unit_names
-from ..models import ImportState, PendingImport
-from ..permissions import can_import_plans
+from ..imports import tree
 from .common import actor_of
 
 
 def _check(request):
-    if not can_import_plans(actor_of(request)):
-        raise PermissionDenied("只有综合协调组办公室可以导入方案")
+    check_import_plan(actor_of(request))
 
 
 @login_required

@@ -7,18 +7,25 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from luoshi.accounts.choices import Role
 from luoshi.audit.services import note
 from luoshi.core import clock
 from luoshi.plans.choices import TaskRole
 from luoshi.plans.models import Unit
+from luoshi.plans.permissions import get_task_for
 from luoshi.reporting import services
 from luoshi.reporting.models import Report, ReportTransition
+from luoshi.reporting.permissions import (
+    can_edit_report,
+    can_fill,
+    can_revise,
+    get_report_for,
+    review_actions,
+    visible_reports,
+)
 from luoshi.reporting.policy import Schedule
 from luoshi.reporting.services import ReportingError
 
 from ..forms import EvidenceForm, ReportForm, ReturnForm, ReviseForm
-from ..permissions import can_edit_report, get_report_for, get_task_for, review_actions, visible_reports
 from ..plans import current_plan
 from ..workspace import due_items
 from .common import actor_of
@@ -28,7 +35,7 @@ from .common import actor_of
 def fill(request):
     """The unit's list of what to report, with the Excel round trip for the whole unit."""
     actor = actor_of(request)
-    if actor.role not in (Role.REPORTER, Role.HEAD):
+    if not can_fill(actor):
         raise PermissionDenied("填报页面供单位填报员和单位负责人使用")
     plan = current_plan(request)
     items = due_items(actor, plan, clock.today()) if plan else []
@@ -70,7 +77,7 @@ def new_report(request, task_id: int, period_key: str):
     """The form for a task and period not yet reported; saving creates the draft."""
     actor = actor_of(request)
     task = get_task_for(actor, task_id)
-    if actor.role not in (Role.REPORTER, Role.HEAD) or not actor.unit_id:
+    if not can_fill(actor):
         raise PermissionDenied("只有单位填报员可以填报")
     unit = Unit.objects.get(pk=actor.unit_id)
     role = services.task_role(task, unit)
@@ -144,6 +151,9 @@ def _side_context(actor, task, unit, period, role, report):
         "cooperator_names": [tu.unit.name for tu in task.task_units.all() if tu.role == TaskRole.COOPERATOR],
         "cooperators": cooperators,
         "previous": previous,
+        # where a submitted report goes next, as the plan's policy says
+        "head_approval": schedule.policy.head_approval,
+        "submit_to": "单位负责人审核" if schedule.policy.head_approval else "工作专班办公室审定",
     }
 
 
@@ -165,7 +175,6 @@ def report(request, pk: int):
 def _render_report(request, actor, report, form, editable, return_form=None, status=200):
     task = report.task
     context = _side_context(actor, task, report.unit, report.period, report.role, report)
-    schedule = Schedule.of(task.plan)
     context.update(
         {
             "report": report,
@@ -174,11 +183,8 @@ def _render_report(request, actor, report, form, editable, return_form=None, sta
             "evidence_form": EvidenceForm(),
             "return_form": return_form or ReturnForm(),
             "revise_form": ReviseForm(),
-            "actions": review_actions(actor, report, head_approval=schedule.policy.head_approval),
-            "can_revise": actor.role in (Role.REPORTER, Role.HEAD)
-            and actor.unit_id == report.unit_id
-            and report.is_current
-            and report.state == "accepted",
+            "actions": review_actions(actor, report, head_approval=context["head_approval"]),
+            "can_revise": can_revise(actor, report),
             "transitions": ReportTransition.objects.filter(report__task=task, report__unit=report.unit)
             .filter(report__period=report.period)
             .select_related("actor", "report")

@@ -3,63 +3,59 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from luoshi.accounts.choices import Role
 from luoshi.accounts.permissions import Actor
 from luoshi.audit.services import note
 from luoshi.reporting import services
-from luoshi.reporting.choices import ReportState
-from luoshi.reporting.policy import Schedule
+from luoshi.reporting.permissions import (
+    awaiting_review,
+    can_review,
+    get_report_for,
+    head_approval_of,
+    review_actions,
+    reviews_as_head,
+)
 from luoshi.reporting.services import ReportingError
 
 from ..forms import ReturnForm
-from ..permissions import get_report_for, review_actions, visible_reports
 from ..plans import current_plan
 from .common import actor_of, safe_next
 
 
 def review_queue(actor: Actor, plan):
-    """Reports waiting for this actor: a head's unit's submitted reports; an office's (and
-    the coordinator's) reports ready to accept."""
-    head_approval = Schedule.of(plan).policy.head_approval
-    reports = visible_reports(actor).filter(task__plan=plan, is_current=True)
-    if actor.role == Role.HEAD:
-        reports = reports.filter(unit_id=actor.unit_id, state=ReportState.SUBMITTED)
-    elif actor.role in (Role.OFFICE, Role.COORDINATOR):
-        ready = Q(state=ReportState.APPROVED)
-        if not head_approval:
-            ready |= Q(state=ReportState.SUBMITTED)
-        reports = reports.filter(ready)
-        if actor.role == Role.OFFICE:
-            reports = reports.filter(task__part_id__in=actor.office_part_ids())
-    else:
-        return []
+    """Reports waiting for this actor (``reporting.permissions.awaiting_review``), in the
+    order they fall due."""
     return list(
-        reports.select_related("task__section", "task__part", "unit", "period").order_by(
-            "due", "task__section__order", "unit__order"
-        )
+        awaiting_review(actor, plan)
+        .select_related("task__section", "task__part", "unit", "period")
+        .order_by("due", "task__section__order", "unit__order")
     )
 
 
 @login_required
 def queue(request):
     actor = actor_of(request)
-    if actor.role not in (Role.HEAD, Role.OFFICE, Role.COORDINATOR):
+    if not can_review(actor):
         raise PermissionDenied("审核页面供单位负责人、专班办公室和综合协调组使用")
     plan = current_plan(request)
     reports = review_queue(actor, plan) if plan else []
     campaign = request.GET.get("campaign") or ""
     if campaign:
         reports = [r for r in reports if r.task.part.key == campaign]
-    head_approval = Schedule.of(plan).policy.head_approval if plan else True
+    head_approval = head_approval_of(plan) if plan else True
     rows = [(r, review_actions(actor, r, head_approval=head_approval)) for r in reports]
     return render(
         request,
         "web/review.html",
-        {"plan": plan, "rows": rows, "campaign": campaign, "return_form": ReturnForm()},
+        {
+            "plan": plan,
+            "rows": rows,
+            "campaign": campaign,
+            "return_form": ReturnForm(),
+            "head_queue": reviews_as_head(actor),
+        },
     )
 
 
@@ -94,13 +90,12 @@ def _act(request, pk, verb):
 
 
 def _row(request, actor, report, done="", error=""):
-    head_approval = Schedule.of(report.task.plan).policy.head_approval
     return render(
         request,
         "web/partials/review_row.html",
         {
             "r": report,
-            "acts": review_actions(actor, report, head_approval=head_approval),
+            "acts": review_actions(actor, report),
             "done": done,
             "error": error,
             "return_form": ReturnForm(),

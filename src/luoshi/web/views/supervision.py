@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from luoshi.accounts.permissions import actor_for
 from luoshi.audit.services import note
 from luoshi.core import clock
+from luoshi.plans.permissions import get_task_for
 
-from ..permissions import get_task_for
 from .common import actor_of
 
 
@@ -22,7 +22,7 @@ def items_for_workspace(user, limit=10):
 
     actor = actor_for(user)
     items = visible_items(actor).filter(state__in=OPEN_STATES)
-    if actor.unit_id and actor.role in ("reporter", "head"):
+    if actor.in_unit:
         items = items.filter(lead_unit_id=actor.unit_id) | items.filter(cooperating_units__pk=actor.unit_id)
     today = clock.today()
     return [

@@ -10,13 +10,15 @@ from django.shortcuts import render
 
 from luoshi.core import clock
 from luoshi.plans.choices import Cadence, TaskRole
+from luoshi.plans.permissions import can_export_lists, get_task_for, visible_parts, visible_tasks
+from luoshi.plans.versions import plan_choices
+from luoshi.reporting import board as boards
 from luoshi.reporting.models import Milestone, ReportTransition
+from luoshi.reporting.permissions import visible_reports
 from luoshi.reporting.status import Status
 
-from .. import board as boards
 from ..features import enabled
-from ..permissions import get_task_for, reads_all, visible_parts, visible_reports, visible_tasks
-from ..plans import current_plan, plan_choices
+from ..plans import current_plan
 from .common import actor_of
 
 PAGE_SIZE = 100
@@ -63,9 +65,10 @@ def task_list(request):
         "statuses": [(s.value, s.label) for s in Status],
         "cadences": Cadence.choices,
         "count": len(rows),
+        "can_export_lists": can_export_lists(actor),
     }
     if tab == "targets":
-        part_keys = {r.part_key for r in rows} if not reads_all(actor) or f["campaign"] else None
+        part_keys = {r.part_key for r in rows} if not actor.reads_all or f["campaign"] else None
         targets = boards.targets_of(plan, as_of)
         if part_keys is not None:
             targets = [t for t in targets if t.part_key in part_keys]
@@ -104,7 +107,7 @@ def three_lists(request):
     from luoshi.plans.exports import write_three_lists
 
     actor = actor_of(request)
-    if not reads_all(actor) and actor.role != "office":
+    if not can_export_lists(actor):
         raise PermissionDenied("三张清单导出供综合协调组、专班办公室和领导使用")
     plan = current_plan(request)
     with tempfile.TemporaryDirectory() as folder:

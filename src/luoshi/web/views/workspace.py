@@ -3,14 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from luoshi.accounts.choices import Role
 from luoshi.core import clock
+from luoshi.plans.permissions import can_import_plan, visible_task_ids
+from luoshi.reporting import board as boards
 from luoshi.reporting.choices import ReportState
 from luoshi.reporting.models import Message
+from luoshi.reporting.permissions import can_fill, can_review, can_see_overview, visible_reports
 
-from .. import board as boards
 from ..features import enabled
-from ..permissions import reads_all, visible_reports, visible_tasks
 from ..plans import current_plan
 from ..workspace import due_items
 from .common import actor_of
@@ -22,9 +22,19 @@ def workspace(request):
     actor = actor_of(request)
     plan = current_plan(request)
     today = clock.today()
-    context = {"plan": plan, "due": [], "returned": [], "queue": [], "board": None, "supervision": []}
+    context = {
+        "plan": plan,
+        "due": [],
+        "returned": [],
+        "queue": [],
+        "board": None,
+        "supervision": [],
+        "can_fill": can_fill(actor),
+        "can_import_plan": can_import_plan(actor),
+        "board_scope": "全局" if actor.reads_all else "本专班",
+    }
     if plan is not None:
-        if actor.role in (Role.REPORTER, Role.HEAD):
+        if can_fill(actor):
             context["due"] = due_items(actor, plan, today)
             context["returned"] = (
                 visible_reports(actor)
@@ -32,15 +42,10 @@ def workspace(request):
                 .select_related("task__section", "period")
                 .order_by("due")
             )
-        if actor.role in (Role.HEAD, Role.OFFICE, Role.COORDINATOR):
+        if can_review(actor):
             context["queue"] = review_queue(actor, plan)[:20]
-        if actor.role in (Role.OFFICE, Role.COORDINATOR, Role.LEADER, Role.VERIFIER):
-            task_ids = (
-                None
-                if reads_all(actor)
-                else set(visible_tasks(actor).filter(plan=plan).values_list("pk", flat=True))
-            )
-            context["board"] = boards.board_for(plan, today, task_ids=task_ids)
+        if can_see_overview(actor):
+            context["board"] = boards.board_for(plan, today, task_ids=visible_task_ids(actor, plan))
     context["supervision"] = my_supervision_items(request.user) if enabled("web:supervision") else []
     context["messages_list"] = Message.objects.filter(user=request.user, read_at=None)[:8]
     return render(request, "web/workspace.html", context)

@@ -1,0 +1,108 @@
+"""A plan import under review (``PendingImport``): the clerk's unit-name fixes, a dry
+run that shows the diff, the unit names the registry resolves and the clauses a person
+should look at. The pages only present these."""
+
+import copy
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .models import Plan, Unit, UnitAlias
+from .services import ImportResult, import_plan, series_key
+from .units import alias_key, normalize_name
+
+
+class _DryRun(Exception):
+    def __init__(self, result: ImportResult):
+        self.result = result
+
+
+def apply_renames(plan_data: dict, renames: dict[str, str]) -> dict:
+    """The plan with unit names replaced as the clerk fixed them (empty: kept)."""
+    renames = {old: new.strip() for old, new in renames.items() if new and new.strip() and new.strip() != old}
+    if not renames:
+        return plan_data
+    data = copy.deepcopy(plan_data)
+
+    def fix(names):
+        out = []
+        for name in names or []:
+            new = renames.get(name, name)
+            if new not in out:
+                out.append(new)
+        return out
+
+    for task in data.get("tasks") or []:
+        task["leads"] = fix(task.get("leads"))
+        task["cooperators"] = [n for n in fix(task.get("cooperators")) if n not in task["leads"]]
+    for force in data.get("task_forces") or []:
+        force["members"] = fix(force.get("members"))
+        if force.get("office"):
+            force["office"] = renames.get(force["office"], force["office"])
+    return data
+
+
+def dry_run(plan_data: dict) -> ImportResult:
+    """What importing would do (diff, units added), written and rolled back."""
+    try:
+        with transaction.atomic():
+            result = import_plan(plan_data)
+            raise _DryRun(result)
+    except _DryRun as done:
+        return done.result
+
+
+@dataclass
+class UnitName:
+    name: str
+    tasks: int
+    match: str = ""  # the registry unit it resolves to, if any
+    how: str = ""  # "名录" / "别名" / "近似"
+    suspicious: bool = False
+
+
+def unit_names(plan_data: dict, warnings: list[dict]) -> list[UnitName]:
+    """Every unit name of the parse, with the registry unit it would resolve to."""
+    counts: dict[str, int] = {}
+    for task in plan_data.get("tasks") or []:
+        for name in (task.get("leads") or []) + (task.get("cooperators") or []):
+            counts[name] = counts.get(name, 0) + 1
+    for force in plan_data.get("task_forces") or []:
+        for name in (force.get("members") or []) + ([force["office"]] if force.get("office") else []):
+            counts.setdefault(name, 0)
+    by_name = set(Unit.objects.values_list("name", flat=True))
+    aliases = dict(UnitAlias.objects.values_list("name", "unit__name"))
+    by_key = {alias_key(n): n for n in by_name}
+    flagged = {m for w in warnings for m in re.findall(r"“([^”]+)”不像单位名称", w.get("message", ""))}
+    out = []
+    for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        norm = normalize_name(name)
+        entry = UnitName(name, n, suspicious=name in flagged)
+        if norm in by_name:
+            entry.match, entry.how = norm, "名录"
+        elif norm in aliases:
+            entry.match, entry.how = aliases[norm], "别名"
+        elif alias_key(norm) in by_key:
+            entry.match, entry.how = by_key[alias_key(norm)], "近似"
+        out.append(entry)
+    return out
+
+
+def unclear(plan_data: dict) -> list[str]:
+    """Clauses a person should look at: warnings of the parser, tasks without a lead."""
+    notes = []
+    for warning in plan_data.get("warnings") or []:
+        line = warning.get("line")
+        notes.append(f"第{line}行：{warning.get('message')}" if line else str(warning.get("message")))
+    for task in plan_data.get("tasks") or []:
+        if not task.get("leads"):
+            names = "、".join(task.get("cooperators") or []) or "无"
+            notes.append(
+                f"{task['section']}：未写明牵头单位（责任单位：{names}），导入后由各责任单位共同报送"
+            )
+    return notes
+
+
+def previous_version(plan_data: dict) -> Plan | None:
+    return Plan.objects.filter(series=series_key(plan_data.get("title") or "")).order_by("-version").first()

@@ -1,0 +1,79 @@
+"""Who may see which task and campaign, import plans and export the three lists.
+
+=================  ======  ======  =============  ======  ========  ======
+action             coord.  office  reporter/head  leader  verifier  system
+=================  ======  ======  =============  ======  ========  ======
+see tasks          all     own¹    own unit²      all     all       all
+import a plan      yes     –       –              –       –         yes
+export 三张清单     yes     yes     –              yes     yes       yes
+=================  ======  ======  =============  ======  ========  ======
+
+1. The tasks of the campaigns it runs (工作专班办公室设在本单位) and its own unit's.
+2. The tasks its unit leads or cooperates on.
+
+Anyone else (no role, anonymous) sees nothing. The accessors, as in the house style:
+``visible_tasks(actor)`` scopes every queryset, ``get_task_for(actor, pk)`` fetches one
+(404 alike for a missing task and one the actor may not see).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from luoshi.accounts.choices import Role
+from luoshi.accounts.permissions import Actor
+
+from .models import Part, Plan, Task, TaskUnit
+
+
+def visible_tasks(actor: Actor) -> QuerySet[Task]:
+    """Tasks the actor may see (of every plan version)."""
+    tasks = Task.objects.all()
+    if actor.reads_all:
+        return tasks
+    if actor.role == Role.OFFICE and actor.unit_id:
+        parts = actor.office_part_ids()
+        own = TaskUnit.objects.filter(unit_id=actor.unit_id).values("task_id")
+        return tasks.filter(Q(part_id__in=parts) | Q(pk__in=own))
+    if actor.in_unit:
+        return tasks.filter(pk__in=TaskUnit.objects.filter(unit_id=actor.unit_id).values("task_id"))
+    return tasks.none()
+
+
+def visible_parts(actor: Actor, plan: Plan) -> QuerySet[Part]:
+    """Campaigns of a plan with at least one task the actor may see (all for readers of all)."""
+    parts = Part.objects.filter(plan=plan)
+    if actor.reads_all:
+        return parts
+    return parts.filter(pk__in=visible_tasks(actor).filter(plan=plan).values("part_id"))
+
+
+def visible_task_ids(actor: Actor, plan: Plan) -> set[int] | None:
+    """The ids of the plan's tasks the actor may see; None when it sees them all (the
+    board and the API filter their figures by this)."""
+    if actor.reads_all:
+        return None
+    return set(visible_tasks(actor).filter(plan=plan).values_list("pk", flat=True))
+
+
+def get_task_for(actor: Actor, pk) -> Task:
+    task = visible_tasks(actor).select_related("plan", "part", "section").filter(pk=pk).first()
+    if task is None:
+        raise Http404("没有这项任务，或无权查看")
+    return task
+
+
+def can_import_plan(actor: Actor) -> bool:
+    """Import a plan document (a new plan or a new version): the coordinator, the system."""
+    return actor.is_system or actor.role == Role.COORDINATOR
+
+
+def check_import_plan(actor: Actor) -> None:
+    if not can_import_plan(actor):
+        raise PermissionDenied("只有综合协调组办公室可以导入方案")
+
+
+def can_export_lists(actor: Actor) -> bool:
+    """Export the three lists (目标、任务、责任清单) of a whole plan: whoever reads every
+    task, and the task-force offices."""
+    return actor.reads_all or actor.role == Role.OFFICE
