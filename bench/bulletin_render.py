@@ -155,6 +155,7 @@ def main() -> int:
         setup_django(data_dir)
         import datetime as dt
 
+        from luoshi.accounts.permissions import SYSTEM
         from luoshi.bulletins import narrative
         from luoshi.bulletins.charts import monthly_chart
         from luoshi.bulletins.monthly import gather_monthly
@@ -162,7 +163,7 @@ def main() -> int:
         from luoshi.plans.services import import_plan
 
         start = time.perf_counter()
-        plan = import_plan(make_plan(args.tasks, args.units)).plan
+        plan = import_plan(SYSTEM, make_plan(args.tasks, args.units)).plan
         reports = file_reports(plan)
         print(
             f"set-up: {args.tasks} tasks, {args.units} units, {reports} reports in {time.perf_counter() - start:.1f} s"

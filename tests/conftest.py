@@ -63,10 +63,11 @@ def plan(db):
     """The small test plan (tests/plans/factories.py) imported: 附件1 has three tasks;
     县工信局 leads (一) and is the task force's office; 县发改局 leads (二) and cooperates
     on (一); 县政务服务中心 leads (三)."""
+    from luoshi.accounts.permissions import SYSTEM
     from luoshi.plans.services import import_plan
     from tests.plans.factories import make_plan
 
-    return import_plan(make_plan()).plan
+    return import_plan(SYSTEM, make_plan()).plan
 
 
 @pytest.fixture

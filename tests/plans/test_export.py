@@ -3,6 +3,7 @@
 import pytest
 from openpyxl import load_workbook
 
+from luoshi.accounts.permissions import SYSTEM
 from luoshi.cli import main as luoshi
 from luoshi.plans.services import import_plan
 from tests.plans.factories import make_plan
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def workbook(tmp_path):
-    import_plan(make_plan())
+    import_plan(SYSTEM, make_plan())
     path = tmp_path / "三张清单.xlsx"
     assert luoshi(["export", "three-lists", "-o", str(path)]) == 0
     return load_workbook(path)
@@ -73,7 +74,7 @@ def test_sheets_print_on_a4_landscape_with_frozen_filtered_headers(workbook):
 
 
 def test_export_refuses_a_wrong_file_name(tmp_path, capsys):
-    import_plan(make_plan())
+    import_plan(SYSTEM, make_plan())
     assert luoshi(["export", "three-lists", "-o", str(tmp_path / "x.csv")]) == 1
     assert "应以 .xlsx 结尾" in capsys.readouterr().err
 

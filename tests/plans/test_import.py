@@ -5,6 +5,7 @@ import json
 import pytest
 from django.apps import apps
 
+from luoshi.accounts.permissions import SYSTEM
 from luoshi.cli import main as luoshi
 from luoshi.plans.choices import TaskRole
 from luoshi.plans.models import Plan, Task, TaskForce, Unit, UnitAlias
@@ -101,7 +102,7 @@ def test_revised_plan_becomes_a_new_version_and_unchanged_tasks_keep_their_ids(t
 
 
 def test_two_spellings_of_a_unit_are_one_unit_with_an_alias():
-    import_plan(make_plan())
+    import_plan(SYSTEM, make_plan())
     assert not Unit.objects.filter(name="县住建(交通)局").exists()
     unit = Unit.objects.get(name="县住建局(交通局)")
     assert UnitAlias.objects.get(name="县住建(交通)局").unit == unit
@@ -110,27 +111,28 @@ def test_two_spellings_of_a_unit_are_one_unit_with_an_alias():
 
 
 def test_units_are_one_registry_across_plans():
-    import_plan(make_plan())
+    import_plan(SYSTEM, make_plan())
     other = make_plan(
         title="示范县2026年重点工作责任分解", date="2026-02-01", doc_number="示政办发〔2026〕1号"
     )
     other["tasks"][0]["leads"] = ["县工信局"]
-    import_plan(other)
+    import_plan(SYSTEM, other)
     assert Plan.objects.count() == 2
     assert Unit.objects.filter(name="县工信局").count() == 1
     assert Task.objects.filter(task_units__unit__name="县工信局", task_units__role=TaskRole.LEAD).count() == 2
 
 
 def test_group_phrases_are_units_of_the_group_kind():
-    import_plan(make_plan())
+    import_plan(SYSTEM, make_plan())
     assert Unit.objects.get(name="县直有关单位").kind == "group"
     assert Unit.objects.get(name="城关镇").kind == "street_town"
 
 
 def test_commands_default_to_the_latest_plan_and_take_another(tmp_path):
-    import_plan(make_plan())
+    import_plan(SYSTEM, make_plan())
     newer = import_plan(
-        make_plan(title="示范县2026年重点工作责任分解", date="2026-02-01", doc_number="示政办发〔2026〕1号")
+        SYSTEM,
+        make_plan(title="示范县2026年重点工作责任分解", date="2026-02-01", doc_number="示政办发〔2026〕1号"),
     ).plan
     assert get_plan() == newer
     assert get_plan("示政办发〔2025〕3号").year == 2025

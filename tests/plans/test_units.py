@@ -5,6 +5,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 
+from luoshi.accounts.permissions import SYSTEM
 from luoshi.cli import main as luoshi
 from luoshi.plans.models import Task, Unit, UnitAlias
 from luoshi.plans.services import import_plan
@@ -22,7 +23,7 @@ def test_alias_key_matches_bracket_placements():
 
 
 def test_units_command_lists_task_counts(capsys):
-    import_plan(make_plan())
+    import_plan(SYSTEM, make_plan())
     assert luoshi(["units", "--json"]) == 0
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["县发改局"]["leads"] == 1 and rows["县发改局"]["cooperates"] == 1
@@ -32,7 +33,7 @@ def test_units_command_lists_task_counts(capsys):
 
 
 def test_admin_merges_two_units(client):
-    import_plan(make_plan())
+    import_plan(SYSTEM, make_plan())
     admin = get_user_model().objects.create_superuser("admin", "a@example.com", "Luoshi@2025x")
     client.force_login(admin)
     keep = Unit.objects.get(name="县发改局")
@@ -51,12 +52,12 @@ def test_admin_merges_two_units(client):
         "城关镇"
     ]
     # a later import that writes the old name lands on the merged unit
-    import_plan(make_plan(title="示范县2026年重点工作", date="2026-01-05"))
+    import_plan(SYSTEM, make_plan(title="示范县2026年重点工作", date="2026-01-05"))
     assert not Unit.objects.filter(name="县工信局").exists()
 
 
 def test_admin_refuses_merging_other_than_two(client):
-    import_plan(make_plan())
+    import_plan(SYSTEM, make_plan())
     admin = get_user_model().objects.create_superuser("admin", "a@example.com", "Luoshi@2025x")
     client.force_login(admin)
     response = client.post(

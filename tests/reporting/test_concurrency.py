@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from luoshi.accounts.models import Profile
-from luoshi.accounts.permissions import actor_for
+from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.core import clock
 from luoshi.plans.models import Task, Unit
 from luoshi.plans.services import import_plan
@@ -47,7 +47,7 @@ def big_plan(n: int) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_hundred_reporters_submit_at_once():
-    import_plan(big_plan(REPORTERS))
+    import_plan(SYSTEM, big_plan(REPORTERS))
     clock.set_fixed_today(MAY_9)
     users = []
     for i in range(1, REPORTERS + 1):

@@ -321,7 +321,7 @@ def test_a_row_whose_unit_left_the_task_in_a_revision_is_named(plan):
     data = to_bytes(fill(template(plan)))
     revised = make_plan()
     revised["tasks"][0] = {**revised["tasks"][0], "leads": ["县发改局"], "cooperators": ["城关镇"]}
-    import_plan(revised)
+    import_plan(SYSTEM, revised)
     assert refused(data) == ["任务填报!A4：县工信局 不是任务 附件1/一/(一) 的牵头或配合单位，不能填报此任务"]
     assert Report.objects.count() == 0
 
@@ -422,7 +422,8 @@ def commerce_plan():
         )
         tasks.append({"section": sid, "leads": ["区商务局"], "cooperators": [], "deadline": "2025-12-31"})
     return import_plan(
-        make_plan(title="示范区商务攻坚方案", sections=sections, tasks=tasks, targets=[], task_forces=[])
+        SYSTEM,
+        make_plan(title="示范区商务攻坚方案", sections=sections, tasks=tasks, targets=[], task_forces=[]),
     ).plan
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from luoshi.accounts.choices import Role
 from luoshi.accounts.models import Profile
+from luoshi.accounts.permissions import SYSTEM
 from luoshi.plans.choices import UnitKind
 from luoshi.plans.models import Plan, TaskForce, Unit
 from luoshi.plans.services import ImportResult, import_file
@@ -27,7 +28,7 @@ class DemoUser:
 
 
 def load_demo_plan() -> ImportResult:
-    return import_file(DEMO_PLAN)
+    return import_file(SYSTEM, DEMO_PLAN)
 
 
 def _user(username: str, role: str, unit: Unit | None, full_name: str) -> DemoUser:

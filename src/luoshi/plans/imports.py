@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from luoshi.accounts.permissions import Actor
+
 from .models import Plan, Unit, UnitAlias
 from .services import ImportResult, import_plan, series_key
 from .units import alias_key, normalize_name
@@ -43,11 +45,11 @@ def apply_renames(plan_data: dict, renames: dict[str, str]) -> dict:
     return data
 
 
-def dry_run(plan_data: dict) -> ImportResult:
+def dry_run(actor: Actor, plan_data: dict) -> ImportResult:
     """What importing would do (diff, units added), written and rolled back."""
     try:
         with transaction.atomic():
-            result = import_plan(plan_data)
+            result = import_plan(actor, plan_data)
             raise _DryRun(result)
     except _DryRun as done:
         return done.result

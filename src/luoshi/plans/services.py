@@ -12,6 +12,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Q
 
+from luoshi.accounts.permissions import Actor
+
 from .choices import ForceRole, TaskRole
 from .models import (
     Part,
@@ -26,6 +28,7 @@ from .models import (
     Unit,
     UnitAlias,
 )
+from .permissions import check_import_plan
 from .units import alias_key, guess_kind, normalize_name
 from .validation import PlanError, load_json_bytes, parse_date, validate_plan
 
@@ -282,6 +285,7 @@ def _task_title(section: dict) -> str:
 
 @transaction.atomic
 def import_plan(
+    actor: Actor,
     plan_data: dict,
     *,
     source_name: str = "",
@@ -293,7 +297,9 @@ def import_plan(
     The same content again changes nothing; a revision of an existing plan (same title, or
     ``series`` given) becomes a new version whose unchanged and edited tasks keep their
     identity, and the result lists tasks added, removed and changed and units added.
+    Only the coordinator (or the system: the command line) imports plans.
     """
+    check_import_plan(actor)
     validate_plan(plan_data)
     digest = content_hash(plan_data)
     series = series or series_key(plan_data["title"])
@@ -509,7 +515,8 @@ def _import_task_forces(plan, parts, entries, resolver) -> None:
         TaskForceSeat.objects.bulk_create(seats)
 
 
-def import_file(path: str | Path, *, series: str | None = None) -> ImportResult:
+def import_file(actor: Actor, path: str | Path, *, series: str | None = None) -> ImportResult:
     """Import a plan file (Plan JSON or a document the parser reads), keeping the file."""
+    check_import_plan(actor)
     plan_data, data = read_plan_file(path)
-    return import_plan(plan_data, source_name=Path(path).name, source_bytes=data, series=series)
+    return import_plan(actor, plan_data, source_name=Path(path).name, source_bytes=data, series=series)

@@ -119,6 +119,12 @@ def allowed_actions(actor: Actor, item: SupervisionItem) -> list[str]:
     ]
 
 
+def can_close_item(actor: Actor, item: SupervisionItem) -> bool:
+    """销号: an item under check, by a verifying role of another unit than the one(s) that
+    did the work."""
+    return Action.CLOSE in allowed_actions(actor, item)
+
+
 def may_act(actor: Actor, item: SupervisionItem) -> bool:
     """Whether ``actor`` has any part in running the item (whatever its state)."""
     return any(can(actor, action, item) for action in TRANSITIONS)

@@ -75,7 +75,7 @@ def review(request, pk: int):
     error = ""
     result = None
     try:
-        result = dry_run(fixed)
+        result = dry_run(actor_of(request), fixed)
     except PlanError as exc:
         error = str(exc)
     nodes = tree(fixed)
@@ -115,7 +115,7 @@ def _confirm(request, pending):
     fixed = apply_renames(pending.plan_data, pending.renames)
     data = pending.source_file.read() if pending.source_file else None
     try:
-        result = import_plan(fixed, source_name=pending.source_name, source_bytes=data)
+        result = import_plan(actor_of(request), fixed, source_name=pending.source_name, source_bytes=data)
     except PlanError as exc:
         messages.error(request, str(exc))
         return redirect("web:import_review", pk=pending.pk)

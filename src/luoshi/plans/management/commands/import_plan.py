@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from luoshi.accounts.permissions import SYSTEM
 from luoshi.plans.services import import_file
 from luoshi.plans.validation import PlanError
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, series=None, as_json=False, **options):
         try:
-            result = import_file(file, series=series)
+            result = import_file(SYSTEM, file, series=series)  # the command line acts as the system
         except PlanError as exc:
             details = "\n".join(f"  - {p}" for p in exc.problems[:50]) if len(exc.problems) > 1 else ""
             more = f"\n  ……另有 {len(exc.problems) - 50} 处" if len(exc.problems) > 50 else ""

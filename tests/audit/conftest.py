@@ -1,0 +1,3 @@
+"""The page fixtures (a fixed today, a signed-in client) shared with the page tests."""
+
+from tests.web.conftest import client_for, today  # noqa: F401
