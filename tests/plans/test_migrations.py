@@ -27,6 +27,8 @@ def test_pending_imports_keep_their_rows_when_they_move_to_the_plans_app():
         pending = new.get_model("plans", "PendingImport").objects.get()
         assert pending.source_name == "方案.docx" and pending.renames == {"县工信": "县工信局"}
         assert pending.state == "pending"
-        assert new.get_model("plans", "PendingImport").objects.create(source_name="又一份.docx").pk > pending.pk
+        assert (
+            new.get_model("plans", "PendingImport").objects.create(source_name="又一份.docx").pk > pending.pk
+        )
     finally:
         MigrationExecutor(connection).migrate(leaves)

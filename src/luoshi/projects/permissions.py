@@ -45,7 +45,7 @@ def can_update(actor: Actor, project: Project) -> bool:
     """Submit a weekly update of the project's figures."""
     if can_manage(actor):
         return True
-    return actor.role in (Role.REPORTER, Role.HEAD) and actor.unit_id == project.owner_unit_id
+    return actor.in_unit and actor.unit_id == project.owner_unit_id
 
 
 def check_manage(actor: Actor) -> None:

@@ -36,7 +36,6 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from luoshi.accounts.choices import Role
 from luoshi.accounts.permissions import Actor
 from luoshi.core import clock
 from luoshi.core.sheets import (
@@ -64,6 +63,7 @@ from luoshi.plans.units import normalize_name
 from .choices import REPORTED_STATES, ReportState
 from .models import Period, Report, TargetValue
 from .periods import PeriodSpan, span_for_key
+from .permissions import is_reporter_of
 from .policy import Schedule
 from .services import ReportData, ReportingError, current_report, period_for, save_draft, submit_report
 from .values import measure_kind, parse_progress, parse_value
@@ -707,9 +707,7 @@ class _TaskEntry:
 
 
 def _check_actor(actor: Actor, unit: Unit) -> None:
-    if actor.is_system:
-        return
-    if actor.role not in (Role.REPORTER, Role.HEAD) or actor.unit_id != unit.pk:
+    if not is_reporter_of(actor, unit.pk):
         raise PermissionDenied("只能上传本单位的填报表")
 
 

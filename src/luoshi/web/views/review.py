@@ -55,6 +55,7 @@ def queue(request):
             "campaign": campaign,
             "return_form": ReturnForm(),
             "head_queue": reviews_as_head(actor),
+            "head_approval": head_approval,
         },
     )
 
