@@ -1,18 +1,24 @@
-"""A plan import under review (``PendingImport``): the clerk's unit-name fixes, a dry
-run that shows the diff, the unit names the registry resolves and the clauses a person
-should look at. The pages only present these."""
+"""A plan import under review (``PendingImport``): staged from an uploaded file, the
+clerk's unit-name fixes, a dry run that shows the diff, the unit names the registry
+resolves, the clauses a person should look at, then confirmed (imported) or discarded.
+Each write checks the import permission (``permissions.check_import_plan``); the pages
+only present these."""
 
 import copy
 import re
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from luoshi.accounts.permissions import Actor
 
-from .models import Plan, Unit, UnitAlias
-from .services import ImportResult, import_plan, series_key
+from .choices import ImportState
+from .models import PendingImport, Plan, Unit, UnitAlias
+from .permissions import check_import_plan
+from .services import MAX_SOURCE_BYTES, ImportResult, import_plan, plan_from_bytes, series_key
 from .units import alias_key, normalize_name
+from .validation import PlanError
 
 
 class _DryRun(Exception):
@@ -108,3 +114,45 @@ def unclear(plan_data: dict) -> list[str]:
 
 def previous_version(plan_data: dict) -> Plan | None:
     return Plan.objects.filter(series=series_key(plan_data.get("title") or "")).order_by("-version").first()
+
+
+# ---------------------------------------------------------------- the writes
+
+
+def stage_import(actor: Actor, name: str, data: bytes) -> PendingImport:
+    """Parse an uploaded plan file and keep it, with the parse, for review (nothing of the
+    plan is written yet); a file that cannot be read raises ``PlanError``."""
+    check_import_plan(actor)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise PlanError(f"文件超过 {MAX_SOURCE_BYTES // 1024 // 1024} MB")
+    plan_data = plan_from_bytes(data, name)
+    pending = PendingImport(created_by=actor.user, source_name=name, plan_data=plan_data)
+    pending.source_file.save(name, ContentFile(data), save=False)
+    pending.save()
+    return pending
+
+
+def set_renames(actor: Actor, pending: PendingImport, renames: dict[str, str]) -> None:
+    """The clerk's unit-name fixes (old name → registry name; empty ones dropped)."""
+    check_import_plan(actor)
+    pending.renames = {old: new.strip() for old, new in renames.items() if new and new.strip()}
+    pending.save(update_fields=["renames", "updated_at"])
+
+
+def discard_import(actor: Actor, pending: PendingImport) -> None:
+    check_import_plan(actor)
+    pending.state = ImportState.DISCARDED
+    pending.save(update_fields=["state", "updated_at"])
+
+
+@transaction.atomic
+def confirm_import(actor: Actor, pending: PendingImport) -> ImportResult:
+    """Import the reviewed plan with the clerk's fixes and keep what it changed."""
+    fixed = apply_renames(pending.plan_data, pending.renames)
+    data = pending.source_file.read() if pending.source_file else None
+    result = import_plan(actor, fixed, source_name=pending.source_name, source_bytes=data)
+    pending.state = ImportState.CONFIRMED
+    pending.plan = result.plan
+    pending.result = {**result.diff(), "created": result.created, "version": result.plan.version}
+    pending.save(update_fields=["state", "plan", "result", "updated_at"])
+    return result

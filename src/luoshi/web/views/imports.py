@@ -3,15 +3,24 @@ result shows what changed against the previous version."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
 from django.shortcuts import get_object_or_404, redirect, render
 
 from luoshi.audit.services import note
 from luoshi.plans.choices import ImportState
-from luoshi.plans.imports import apply_renames, dry_run, previous_version, unclear, unit_names
+from luoshi.plans.imports import (
+    apply_renames,
+    confirm_import,
+    discard_import,
+    dry_run,
+    previous_version,
+    set_renames,
+    stage_import,
+    unclear,
+    unit_names,
+)
 from luoshi.plans.models import PendingImport, Unit
 from luoshi.plans.permissions import check_import_plan
-from luoshi.plans.services import MAX_SOURCE_BYTES, plan_from_bytes
+from luoshi.plans.services import MAX_SOURCE_BYTES
 from luoshi.plans.validation import PlanError
 
 from ..forms import ImportUploadForm
@@ -32,15 +41,11 @@ def upload(request):
         if upload.size > MAX_SOURCE_BYTES:
             form.add_error("file", f"文件超过 {MAX_SOURCE_BYTES // 1024 // 1024} MB")
         else:
-            data = upload.read()
             try:
-                plan_data = plan_from_bytes(data, upload.name)
+                pending = stage_import(actor_of(request), upload.name, upload.read())
             except PlanError as exc:
                 form.add_error("file", str(exc))
             else:
-                pending = PendingImport(created_by=request.user, source_name=upload.name, plan_data=plan_data)
-                pending.source_file.save(upload.name, ContentFile(data), save=False)
-                pending.save()
                 note(request, "parse_plan", pending, file=upload.name)
                 return redirect("web:import_review", pk=pending.pk)
     recent = PendingImport.objects.select_related("plan", "created_by")[:10]
@@ -59,12 +64,10 @@ def review(request, pk: int):
             for key, value in request.POST.items()
             if key.startswith("rename:") and value.strip()
         }
-        pending.renames = renames
-        pending.save(update_fields=["renames", "updated_at"])
+        set_renames(actor_of(request), pending, renames)
         action = request.POST.get("action")
         if action == "discard":
-            pending.state = ImportState.DISCARDED
-            pending.save(update_fields=["state", "updated_at"])
+            discard_import(actor_of(request), pending)
             messages.success(request, "已放弃本次导入。")
             return redirect("web:import")
         if action == "confirm":
@@ -110,19 +113,11 @@ def review(request, pk: int):
 
 
 def _confirm(request, pending):
-    from luoshi.plans.services import import_plan
-
-    fixed = apply_renames(pending.plan_data, pending.renames)
-    data = pending.source_file.read() if pending.source_file else None
     try:
-        result = import_plan(actor_of(request), fixed, source_name=pending.source_name, source_bytes=data)
+        result = confirm_import(actor_of(request), pending)
     except PlanError as exc:
         messages.error(request, str(exc))
         return redirect("web:import_review", pk=pending.pk)
-    pending.state = ImportState.CONFIRMED
-    pending.plan = result.plan
-    pending.result = {**result.diff(), "created": result.created, "version": result.plan.version}
-    pending.save(update_fields=["state", "plan", "result", "updated_at"])
     note(request, "import_plan", result.plan, version=result.plan.version, renames=pending.renames)
     request.session["luoshi_plan"] = result.plan.pk
     return redirect("web:import_result", pk=pending.pk)
