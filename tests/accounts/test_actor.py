@@ -48,8 +48,11 @@ def test_anonymous_and_profileless_users_have_no_role_but_a_superuser_coordinate
     assert actor_for(None) is SYSTEM
 
 
-def test_only_a_task_force_office_runs_campaigns(personas):
-    assert actor_for(personas["office"]).office_part_ids()
+def test_only_a_task_force_office_runs_campaigns(personas, django_assert_num_queries):
+    office = actor_for(personas["office"])
+    assert office.office_part_ids()
+    with django_assert_num_queries(0):  # looked up once per actor
+        assert office.office_part_ids() == office.office_part_ids()
     assert actor_for(personas["head_a"]).office_part_ids() == set()  # same unit, other role
 
 

@@ -49,11 +49,16 @@ class Actor:
             return "系统"
         return self.user.get_full_name() or self.user.get_username()
 
-    def office_part_ids(self) -> set[int]:
-        """Campaigns run by this user's unit as task-force office (办公室设在…)."""
+    def office_part_ids(self) -> frozenset[int]:
+        """Campaigns run by this user's unit as task-force office (办公室设在…), looked up
+        once per Actor (an Actor lives for one request or one command)."""
         if self.role != Role.OFFICE or not self.unit_id:
-            return set()
-        return set(Part.objects.filter(task_forces__office_id=self.unit_id).values_list("pk", flat=True))
+            return frozenset()
+        cached = self.__dict__.get("_office_part_ids")
+        if cached is None:
+            parts = Part.objects.filter(task_forces__office_id=self.unit_id).values_list("pk", flat=True)
+            cached = self.__dict__["_office_part_ids"] = frozenset(parts)
+        return cached
 
 
 SYSTEM = Actor(None, None, None)
