@@ -84,7 +84,7 @@ def test_plan_text_like_a_formula_stays_text_in_the_three_lists(db, tmp_path):
     tasks = [section for section in document["sections"] if "牵头" in section["text"]]
     for section, trap in zip(tasks, TRAPS, strict=False):
         section["title"] = trap
-    plan = import_plan(document).plan
+    plan = import_plan(SYSTEM, document).plan
     path = tmp_path / "三张清单.xlsx"
     write_three_lists(plan, path)
     book = load_workbook(path)
