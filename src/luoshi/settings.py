@@ -217,7 +217,7 @@ LUOSHI_LOCKOUT_MINUTES = env_int("LUOSHI_LOCKOUT_MINUTES", 15)
 LUOSHI_IDLE_SECONDS = env_int("LUOSHI_IDLE_SECONDS", 30 * 60)
 LUOSHI_TRUST_X_FORWARDED_FOR = env_bool("LUOSHI_TRUST_X_FORWARDED_FOR", False)
 # passwords: at least 10 characters of all four classes
-AUTH_PASSWORD_VALIDATORS += [{"NAME": "luoshi.web.validators.CharacterClassValidator"}]
+AUTH_PASSWORD_VALIDATORS += [{"NAME": "luoshi.accounts.validators.CharacterClassValidator"}]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
