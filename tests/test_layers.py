@@ -55,3 +55,16 @@ def test_api_audit_and_the_domains_import_nothing_from_the_pages(app):
 @pytest.mark.parametrize("app", DOMAINS)
 def test_the_domains_import_nothing_from_the_api(app):
     assert offenders(app, "luoshi.api") == []
+
+
+def test_pages_and_api_take_the_predicates_instead_of_comparing_roles():
+    """Who may do what is written in the domains' permissions.py: no view or API router
+    imports the user roles, and no template compares the signed-in user's role."""
+    for app in ("web/views", "api"):
+        assert offenders(app, "luoshi.accounts.choices") == []
+    templates = sorted((PACKAGE / "web" / "templates").rglob("*.html"))
+    assert templates
+    comparing = [
+        str(t.relative_to(PACKAGE)) for t in templates if "actor.role" in t.read_text(encoding="utf-8")
+    ]
+    assert comparing == []
