@@ -42,8 +42,33 @@ def test_task_list_has_one_row_per_task_with_canonical_units(workbook):
     body = rows(sheet)
     assert len(body) == 3
     assert body[0][1:4] == ["产业攻坚实施方案", "附件1/一/(一)", "培育产业集群"]
-    assert body[0][5:] == ["县工信局", "县发改局、城关镇", "2025-12-31"]
+    assert body[0][5:] == ["县工信局", "县发改局、城关镇", "年底前"]
     assert body[1][6] == "县住建局(交通局)"  # written 县住建(交通)局 in the clause
+
+
+def test_deadline_reads_as_the_document_states_it(tmp_path):
+    plan = make_plan()
+    plan["sections"][4]["text"] += "完成时限：长期坚持。"
+    import_plan(SYSTEM, plan)
+    path = tmp_path / "三张清单.xlsx"
+    assert luoshi(["export", "three-lists", "-o", str(path)]) == 0
+    book = load_workbook(path)
+    # stated date at the year's end, none stated (the year's end), a stated phrase
+    assert [r[7] for r in rows(book["任务清单"])] == ["年底前", "年底前", "长期坚持"]
+    assert {r[5] for r in rows(book["责任清单"]) if r[0] == "县政务服务中心"} == {"长期坚持"}
+
+
+def test_deadline_dates_are_worded_as_plans_word_them():
+    from datetime import date
+
+    from luoshi.plans.deadlines import deadline_label
+
+    assert deadline_label("", date(2025, 6, 30), 2025) == "2025年6月底前"
+    assert deadline_label("", date(2025, 9, 15), 2025) == "2025年9月15日前"
+    assert deadline_label("", date(2026, 12, 31), 2025) == "2026年底前"
+    assert deadline_label("建成投用。（牵头单位：县住建局；完成时限：2025年11月底前）", None, 2025) == (
+        "2025年11月底前"
+    )
 
 
 def test_target_list_states_each_target(workbook):
@@ -82,3 +107,14 @@ def test_export_refuses_a_wrong_file_name(tmp_path, capsys):
 def test_export_without_any_plan_says_so(tmp_path, capsys):
     assert luoshi(["export", "three-lists", "-o", str(tmp_path / "x.xlsx")]) == 1
     assert "还没有导入任何方案" in capsys.readouterr().err
+
+
+def test_demo_plan_lists_a_deadline_for_every_task(tmp_path):
+    from luoshi.core.demo import load_demo_plan
+
+    load_demo_plan()
+    path = tmp_path / "三张清单.xlsx"
+    assert luoshi(["export", "three-lists", "-o", str(path)]) == 0
+    deadlines = [r[7] for r in rows(load_workbook(path)["任务清单"])]
+    assert len(deadlines) == 116
+    assert set(deadlines) == {"年底前"}  # the demo plan names no other time limit

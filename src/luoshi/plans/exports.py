@@ -46,7 +46,7 @@ DUTY_COLUMNS = [
 def plan_tasks(plan: Plan):
     return (
         Task.objects.filter(plan=plan)
-        .select_related("part", "section")
+        .select_related("plan", "part", "section")
         .prefetch_related("task_units__unit")
         .order_by("section__order")
     )
@@ -86,7 +86,7 @@ def write_three_lists(plan: Plan, path: str | Path) -> dict[str, int]:
                 task.text,
                 _names(task.leads()),
                 _names(task.cooperators()),
-                task.deadline.isoformat() if task.deadline else "",
+                task.deadline_label,
             ],
         )
     finish_sheet(task_sheet, TASK_COLUMNS)
@@ -110,7 +110,7 @@ def write_three_lists(plan: Plan, path: str | Path) -> dict[str, int]:
                         task.part.title,
                         task.section.sid,
                         task.title,
-                        task.deadline.isoformat() if task.deadline else "",
+                        task.deadline_label,
                     ],
                 )
                 duty_rows += 1

@@ -8,6 +8,7 @@ from django.db.models import Q
 from luoshi.core.models import TimeStamped
 
 from .choices import Cadence, ForceRole, ImportState, TargetOp, TaskRole, UnitKind
+from .deadlines import deadline_label
 
 
 class Unit(TimeStamped):
@@ -187,6 +188,11 @@ class Task(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.section.sid} {self.title}"
+
+    @property
+    def deadline_label(self) -> str:
+        """完成时限 as the document states it (长期坚持, 2025年6月底前), else 年底前."""
+        return deadline_label(self.text, self.deadline, self.plan.year)
 
     def leads(self) -> list[Unit]:
         return [tu.unit for tu in self.task_units.all() if tu.role == TaskRole.LEAD]
