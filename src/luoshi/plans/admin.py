@@ -44,11 +44,11 @@ class UnitAdmin(admin.ModelAdmin):
             return
         keep, other = units
         try:
-            merge_units(keep, other)
+            result = merge_units(keep, other)
         except PlanError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
-        self.message_user(request, f"已将“{other.name}”合并到“{keep.name}”。", messages.SUCCESS)
+        self.message_user(request, result.message(), messages.SUCCESS)
 
 
 class PartInline(admin.TabularInline):

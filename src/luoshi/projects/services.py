@@ -420,8 +420,3 @@ def project_ledger(actor: Actor, as_of: dt.date, path=None):
         as_of,
         path,
     )
-
-
-def move_unit_rows(keep, other) -> None:
-    """Merge hook: projects of a merged unit move to the unit kept."""
-    Project.objects.filter(owner_unit=other).update(owner_unit=keep)

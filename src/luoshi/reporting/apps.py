@@ -6,3 +6,11 @@ class ReportingConfig(AppConfig):
 
     name = "luoshi.reporting"
     verbose_name = "调度与填报"
+
+    def ready(self) -> None:
+        from luoshi.plans.services import register_merge_rule
+
+        from .models import Report
+        from .services import move_unit_reports
+
+        register_merge_rule(Report, move_unit_reports)

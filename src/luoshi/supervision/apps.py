@@ -8,8 +8,9 @@ class SupervisionConfig(AppConfig):
     verbose_name = "督查督办"
 
     def ready(self) -> None:
-        from luoshi.plans.services import register_merge_hook
+        from luoshi.plans.services import register_merge_rule
 
+        from .models import SupervisionItem
         from .services import move_unit_rows
 
-        register_merge_hook(move_unit_rows)
+        register_merge_rule(SupervisionItem, move_unit_rows)

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 
 from luoshi.accounts.choices import Role
 from luoshi.accounts.models import Profile
@@ -610,16 +611,16 @@ def import_ledger(
     return LedgerImport(ledger, upload, created, updated, unchanged)
 
 
-def move_unit_rows(keep: Unit, other: Unit) -> None:
-    """Merge hook: items led by or shared with a merged unit move to the unit kept."""
-    SupervisionItem.objects.filter(lead_unit=other).update(lead_unit=keep)
+def move_unit_rows(keep: Unit, other: Unit) -> tuple[int, list[str]]:
+    """Merge rule: items led by or shared with a merged unit move to the unit kept; a unit
+    never cooperates on an item it leads, nor twice on one item."""
+    moved = SupervisionItem.objects.filter(lead_unit=other).update(lead_unit=keep)
     through = SupervisionItem.cooperating_units.through
-    for row in through.objects.filter(unit=other):
-        if (
-            row.supervisionitem.lead_unit_id == keep.pk
-            or through.objects.filter(supervisionitem_id=row.supervisionitem_id, unit=keep).exists()
-        ):
-            row.delete()
-        else:
-            row.unit = keep
-            row.save()
+    rows = through.objects.filter(unit=other)
+    moved += rows.count()
+    led = SupervisionItem.objects.filter(lead_unit=keep).values("pk")
+    shared = through.objects.filter(unit=keep).values("supervisionitem_id")
+    rows.filter(Q(supervisionitem_id__in=led) | Q(supervisionitem_id__in=shared)).delete()
+    rows.update(unit=keep)
+    through.objects.filter(unit=keep, supervisionitem_id__in=led).delete()
+    return moved, []
