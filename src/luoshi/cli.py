@@ -44,6 +44,8 @@ USAGE = """\
 督查督办与重大项目：
   supervise list|create|transition|instruct|import-ledger|export-ledger|remind   （luoshi supervise -h）
   projects import|update|reconcile|rates|ledger|list                            （luoshi projects -h）
+  audit verify                 校验审计日志哈希链，指出第一条被改动、删除或调换顺序的记录
+  audit export --from D --to D [-o F.csv|F.xlsx]   导出审计日志（等保要求保留 6 个月）
   migrate                      建立或升级数据库
   createsuperuser              创建管理员
 
@@ -105,8 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv[1:])
     cmd_options = vars(options)
     args = cmd_options.pop("args", ())
+    from luoshi.audit.services import command_origin, origin_of
+
     try:
-        command.execute(*args, **cmd_options)
+        with origin_of(command_origin(argv)):
+            command.execute(*args, **cmd_options)
     except CommandError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return exc.returncode or 1

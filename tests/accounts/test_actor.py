@@ -39,12 +39,12 @@ def test_only_reporters_and_heads_with_a_unit_work_in_a_unit(personas):
     assert not Actor(object(), Role.REPORTER, None).in_unit
 
 
-def test_anonymous_and_profileless_users_have_no_role_but_a_superuser_coordinates(plan):
+def test_anonymous_profileless_users_and_superusers_have_no_role(plan):
     assert actor_for(AnonymousUser()).role is None
     plain = get_user_model().objects.create_user("plain", password="Luoshi@2025x")
     assert actor_for(plain).role is None and not actor_for(plain).reads_all
     admin = get_user_model().objects.create_superuser("root", password="Luoshi@2025x")
-    assert actor_for(admin).role == Role.COORDINATOR
+    assert actor_for(admin).role is None  # the system administrator: users and settings only
     assert actor_for(None) is SYSTEM
 
 

@@ -50,6 +50,9 @@ def test_demo_twice_leaves_one_copy_of_everything(run_luoshi, fresh_database_url
     assert first.returncode == 0, first.stderr
     assert "演示用户" in first.stdout and "Luoshi@2025" in first.stdout
     assert "西管办发〔2025〕5号" in first.stdout
+    assert "admin      系统管理员" in first.stdout  # users and settings; the coordinator is no superuser
+    verified = run_luoshi("audit", "verify", database_url=fresh_database_url)
+    assert verified.returncode == 0 and "审计日志完整" in verified.stdout, verified.stderr
     counts = run_luoshi("units", "--json", database_url=fresh_database_url).stdout
     status = json.loads(run_luoshi("status", "--json", database_url=fresh_database_url).stdout)
     # the demo's today is mid-July 2025 and every light has tasks under it

@@ -65,7 +65,8 @@ SYSTEM = Actor(None, None, None)
 
 
 def actor_for(user) -> Actor:
-    """The Actor of a Django user (a user with no profile has no role and sees nothing)."""
+    """The Actor of a Django user (a user with no profile has no role and sees nothing;
+    being a superuser gives no role in the work)."""
     if user is None:
         return SYSTEM
     if isinstance(user, AnonymousUser) or not user.is_authenticated:
@@ -75,8 +76,7 @@ def actor_for(user) -> Actor:
         profile = Profile.objects.filter(user=user).only("role", "unit_id").first()
         user._luoshi_profile = profile or False
     if not profile:
-        role = Role.COORDINATOR if user.is_superuser else None
-        return Actor(user, role, None)
+        return Actor(user, None, None)  # the system administrator too: users and settings only
     return Actor(user, profile.role, profile.unit_id)
 
 

@@ -1,29 +1,69 @@
-"""The audit log in the admin: read-only, for the coordinator."""
+"""Admin bases every Luoshi admin uses: ``AuditedModelAdmin`` records each add, change
+and delete made in the admin (fields before and after) through the audit service;
+``ReadOnlyModelAdmin`` shows records that change only through their workflow (reports,
+supervision items, issued bulletins, the audit log) and refuses every write, superusers
+included. And the audit log's own read-only admin."""
 
 from django.contrib import admin
 
+from .choices import AuditAction
 from .models import AuditLog
+from .services import diff, plain, record_change, snapshot
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    list_display = [
-        "at",
-        "username",
-        "action",
-        "method",
-        "path",
-        "status_code",
-        "ip",
-        "object_type",
-        "object_id",
-    ]
-    list_filter = ["action", "method"]
-    search_fields = ["username", "path", "object_id", "ip"]
-    date_hierarchy = "at"
-    readonly_fields = [f.name for f in AuditLog._meta.fields]
+def _form_changes(form) -> dict:
+    changes = {}
+    for name in form.changed_data:
+        before = form.initial.get(name)
+        after = form.cleaned_data.get(name)
+        changes[name] = [plain(before), plain(after)]
+    return diff({k: v[0] for k, v in changes.items()}, {k: v[1] for k, v in changes.items()})
 
-    def has_add_permission(self, request):
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose writes leave audit rows like every other write."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = AuditAction.CHANGE if change else AuditAction.CREATE
+        changes = _form_changes(form) if change else diff({}, snapshot(obj))
+        record_change(request.user, f"后台{'修改' if change else '新增'}", obj, changes, action=action)
+
+    def delete_model(self, request, obj):
+        record_change(request.user, "后台删除", obj, diff(snapshot(obj), {}), action=AuditAction.DELETE)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            record_change(request.user, "后台删除", obj, diff(snapshot(obj), {}), action=AuditAction.DELETE)
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        changed = {id(obj): fields for obj, fields in getattr(formset, "changed_objects", [])}
+        for obj in formset.deleted_objects:
+            record_change(request.user, "后台删除", obj, diff(snapshot(obj), {}), action=AuditAction.DELETE)
+            obj.delete()
+        for obj in instances:
+            new = obj.pk is None
+            before = {} if new else snapshot(type(obj)._base_manager.get(pk=obj.pk))
+            obj.save()
+            if new or changed.get(id(obj)) is not None:
+                record_change(
+                    request.user,
+                    "后台新增" if new else "后台修改",
+                    obj,
+                    diff(before, snapshot(obj)),
+                    action=AuditAction.CREATE if new else AuditAction.CHANGE,
+                )
+        formset.save_m2m()
+
+
+class ReadOnlyModelAdmin(AuditedModelAdmin):
+    """Shown, never written here: the record changes only through its workflow (a
+    correction of a report is a 更正 step with its reason on record)."""
+
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -31,3 +71,35 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyModelAdmin):
+    list_display = [
+        "sequence",
+        "at",
+        "username",
+        "address",
+        "action",
+        "operation",
+        "object_repr",
+        "status_code",
+    ]
+    list_filter = ["action", "method"]
+    search_fields = ["username", "path", "object_id", "object_repr", "address", "operation"]
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditLog._meta.fields]

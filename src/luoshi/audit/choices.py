@@ -8,5 +8,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", "退出"
     LOGIN_FAILED = "login_failed", "登录失败"
     LOGIN_BLOCKED = "login_blocked", "锁定期间尝试登录"
+    CREATE = "create", "新建"
     CHANGE = "change", "修改"
+    DELETE = "delete", "删除"
     DENIED = "denied", "被拒绝的操作"

@@ -4,36 +4,23 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from .choices import AuditAction
-from .models import AuditLog
+from .services import record, request_origin
 
 
-def _request_fields(request) -> dict:
-    from .services import client_ip
-
-    if request is None:
-        return {}
-    return {
-        "ip": client_ip(request),
-        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
-        "method": request.method or "",
-        "path": request.path[:500],
-    }
+def _origin(request):
+    return request_origin(request) if request is not None else None
 
 
 @receiver(user_logged_in, dispatch_uid="luoshi_audit_login")
 def logged_in(sender, request, user, **kwargs):
-    AuditLog.objects.create(
-        user=user, username=user.get_username(), action=AuditAction.LOGIN, **_request_fields(request)
-    )
+    record(action=AuditAction.LOGIN, user=user, username=user.get_username(), origin=_origin(request))
 
 
 @receiver(user_logged_out, dispatch_uid="luoshi_audit_logout")
 def logged_out(sender, request, user, **kwargs):
     if user is None:
         return
-    AuditLog.objects.create(
-        user=user, username=user.get_username(), action=AuditAction.LOGOUT, **_request_fields(request)
-    )
+    record(action=AuditAction.LOGOUT, user=user, username=user.get_username(), origin=_origin(request))
 
 
 @receiver(user_login_failed, dispatch_uid="luoshi_audit_login_failed")
@@ -42,4 +29,4 @@ def login_failed(sender, credentials, request=None, **kwargs):
 
     username = (credentials or {}).get("username") or ""
     action = AuditAction.LOGIN_BLOCKED if locked_until(username) else AuditAction.LOGIN_FAILED
-    AuditLog.objects.create(username=username[:150], action=action, **_request_fields(request))
+    record(action=action, username=username[:150], origin=_origin(request))

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
+from luoshi.audit.admin import AuditedModelAdmin, ReadOnlyInline
+
 from .models import Bulletin, BulletinTransition, ReviewWeights
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyInline):
     model = BulletinTransition
-    extra = 0
-    can_delete = False
     fields = ["at", "action", "from_state", "to_state", "actor_name", "note"]
     readonly_fields = fields
 
@@ -15,7 +15,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(admin.ModelAdmin):
+class BulletinAdmin(AuditedModelAdmin):
     """Bulletins are written through the services (which keep their history); the admin
     only shows them. An issued bulletin is read-only here as everywhere."""
 
@@ -31,11 +31,14 @@ class BulletinAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def has_delete_permission(self, request, obj=None):
-        return obj is None or not obj.is_issued
+        return obj is not None and not obj.is_issued and super().has_delete_permission(request, obj)
 
 
 @admin.register(ReviewWeights)
-class ReviewWeightsAdmin(admin.ModelAdmin):
+class ReviewWeightsAdmin(AuditedModelAdmin):
     list_display = ["series", "timeliness", "progress", "targets", "supervision"]
     search_fields = ["series"]

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from luoshi.accounts.permissions import Actor
+from luoshi.audit.services import record_change
 from luoshi.core import clock
 from luoshi.plans.models import Part, Plan
 from luoshi.reporting.periods import span_for_key
@@ -86,6 +87,9 @@ def narrative_of(bulletin: Bulletin) -> dict[str, str]:
 
 
 def _transition(bulletin: Bulletin, action: str, actor: Actor, from_state: str = "", note: str = "") -> None:
+    changes = {"state": [from_state, bulletin.state]} if from_state != bulletin.state else {}
+    label = dict(BulletinTransition._meta.get_field("action").choices or []).get(action, action)
+    record_change(actor, f"通报{label}", bulletin, changes, note=note)
     BulletinTransition.objects.create(
         bulletin=bulletin,
         action=action,

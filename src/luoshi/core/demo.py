@@ -35,19 +35,59 @@ def _user(username: str, role: str, unit: Unit | None, full_name: str) -> DemoUs
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(username=username)
     user.first_name = full_name[:150]
+    # the coordinator sees the admin (read-only but for the unit registry), never as superuser
     user.is_staff = role == Role.COORDINATOR
-    user.is_superuser = role == Role.COORDINATOR
+    user.is_superuser = False
     user.set_password(DEMO_PASSWORD)
     user.save()
+    if role == Role.COORDINATOR:
+        user.user_permissions.set(_coordinator_permissions())
     Profile.objects.update_or_create(user=user, defaults={"role": role, "unit": unit})
     return DemoUser(username, Role(role).label, unit.name if unit else "—")
 
 
+def _coordinator_permissions():
+    """View everything of Luoshi in the admin; keep the unit registry (merge, aliases)."""
+    from django.contrib.auth.models import Permission
+
+    luoshi = Permission.objects.filter(content_type__app_label__in=LUOSHI_APPS)
+    return luoshi.filter(codename__startswith="view_") | luoshi.filter(
+        codename__in=["change_unit", "add_unitalias", "change_unitalias", "delete_unitalias"]
+    )
+
+
+LUOSHI_APPS = [
+    "plans",
+    "reporting",
+    "supervision",
+    "bulletins",
+    "projects",
+    "audit",
+    "accounts",
+    "web",
+    "core",
+]
+SYSTEM_ADMIN = "admin"
+
+
+def _system_admin() -> DemoUser:
+    """The system administrator: users and settings in the admin, no role in the work
+    itself (it sees no reports and takes no step), a superuser for that reason alone."""
+    user, _ = get_user_model().objects.get_or_create(username=SYSTEM_ADMIN)
+    user.first_name = "系统管理员"
+    user.is_staff = user.is_superuser = True
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    Profile.objects.filter(user=user).delete()
+    return DemoUser(SYSTEM_ADMIN, "系统管理员", "—")
+
+
 @transaction.atomic
 def create_demo_users(plan: Plan) -> list[DemoUser]:
-    """A coordinator, a leader, one office user per task-force office, and a reporter and a
-    head for every unit that leads or cooperates on a task of the plan."""
+    """The system administrator, a coordinator, a leader, one office user per task-force
+    office, and a reporter and a head for every unit that leads or cooperates on a task."""
     users = [
+        _system_admin(),
         _user(
             "zhb", Role.COORDINATOR, Unit.objects.filter(name=COORDINATOR_UNIT).first(), "综合协调组办公室"
         ),

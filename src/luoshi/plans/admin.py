@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.db import models
 
+from luoshi.audit.admin import AuditedModelAdmin
+
 from .models import (
     Part,
     PendingImport,
@@ -26,7 +28,7 @@ class UnitAliasInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "short_name", "order"]
     list_filter = ["kind"]
     list_editable = ["kind", "order"]
@@ -58,7 +60,7 @@ class PartInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AuditedModelAdmin):
     list_display = ["title", "version", "doc_number", "date", "year", "created_at"]
     list_filter = ["year"]
     search_fields = ["title", "doc_number"]
@@ -67,7 +69,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(AuditedModelAdmin):
     list_display = ["sid", "title", "plan"]
     list_filter = ["plan", "part"]
     search_fields = ["sid", "title", "text"]
@@ -81,7 +83,7 @@ class TaskUnitInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(AuditedModelAdmin):
     list_display = ["__str__", "part", "deadline"]
     list_filter = ["plan", "part"]
     search_fields = ["title", "text", "section__sid"]
@@ -90,7 +92,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(AuditedModelAdmin):
     list_display = ["subject", "op", "value", "unit", "section"]
     list_filter = ["plan", "part"]
     search_fields = ["subject", "text"]
@@ -104,14 +106,14 @@ class SeatInline(admin.TabularInline):
 
 
 @admin.register(TaskForce)
-class TaskForceAdmin(admin.ModelAdmin):
+class TaskForceAdmin(AuditedModelAdmin):
     list_display = ["name", "part", "office"]
     list_filter = ["plan"]
     inlines = [SeatInline]
 
 
 @admin.register(PendingImport)
-class PendingImportAdmin(admin.ModelAdmin):
+class PendingImportAdmin(AuditedModelAdmin):
     list_display = ["source_name", "state", "created_by", "created_at", "plan"]
     list_filter = ["state"]
     readonly_fields = ["plan_data", "result"]

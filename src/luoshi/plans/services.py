@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
 from luoshi.accounts.permissions import Actor
+from luoshi.audit.choices import AuditAction
+from luoshi.audit.services import record_change
 
 from .choices import ForceRole, TaskRole
 from .models import (
@@ -279,6 +281,14 @@ def merge_units(keep: Unit, other: Unit) -> MergeResult:
                 raise PlanError(f"“{other.name}”仍有{'、'.join(left)}记录无法移交，未合并")
             other.delete()
             UnitAlias.objects.get_or_create(name=result.merged_name, defaults={"unit": keep})
+            record_change(
+                None,
+                "合并单位",
+                keep,
+                {"unit": [result.merged_name, keep.name]},
+                moved=result.moved,
+                notes=result.notes,
+            )
     except IntegrityError as exc:
         raise PlanError(f"两个单位有相同的记录，无法自动合并（{exc}），未做任何更改") from None
     return result
@@ -418,6 +428,16 @@ def import_plan(
         plan.source_sha256 = hashlib.sha256(source_bytes).hexdigest()
         plan.source_file.name = _keep_source(source_bytes, plan.source_sha256, source_name)
     plan.save()
+    record_change(
+        None,
+        "导入方案" if previous is None else "导入方案修订版",
+        plan,
+        {"version": [previous.version if previous else None, plan.version]},
+        action=AuditAction.CREATE,
+        source=source_name,
+        sha256=plan.source_sha256,
+        diff=plan.diff,
+    )
     return result
 
 

@@ -3,18 +3,9 @@ read-only (they change only through the services)."""
 
 from django.contrib import admin
 
+from luoshi.audit.admin import AuditedModelAdmin, ReadOnlyInline
+
 from .models import Project, ProjectChange, ProjectUpdate, Reconciliation, ReconciliationLine
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ProjectUpdateInline(ReadOnlyInline):
@@ -36,7 +27,7 @@ class ProjectChangeInline(ReadOnlyInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(AuditedModelAdmin):
     list_display = [
         "code",
         "name",
@@ -59,7 +50,7 @@ class ReconciliationLineInline(ReadOnlyInline):
 
 
 @admin.register(Reconciliation)
-class ReconciliationAdmin(admin.ModelAdmin):
+class ReconciliationAdmin(AuditedModelAdmin):
     list_display = ["project", "period_key", "state", "confirmed_at"]
     list_filter = ["state", "period_key"]
     search_fields = ["project__code", "project__name"]

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from luoshi.accounts.permissions import Actor
+from luoshi.audit.services import record_change
 from luoshi.core import clock
 from luoshi.core.sheets import SheetError
 from luoshi.reporting.periods import Cadence, span_for_key
@@ -54,6 +55,9 @@ def _plain(value):
 
 
 def _history(project: Project, action: str, actor: Actor, changes: dict, reason: str = "") -> ProjectChange:
+    plain = {name: [_plain(old), _plain(new)] for name, (old, new) in changes.items()}
+    label = dict(ProjectChange._meta.get_field("action").choices or []).get(action, action)
+    record_change(actor, f"项目{label}", project, plain, reason=reason)
     return ProjectChange.objects.create(
         project=project,
         action=action,

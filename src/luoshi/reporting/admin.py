@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.db import models
 
+from luoshi.audit.admin import AuditedModelAdmin, ReadOnlyInline, ReadOnlyModelAdmin
+
 from .models import (
     CampaignCadence,
     Evidence,
@@ -18,7 +20,7 @@ from .models import (
 
 
 @admin.register(ReportingPolicy)
-class ReportingPolicyAdmin(admin.ModelAdmin):
+class ReportingPolicyAdmin(AuditedModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "series",
@@ -31,37 +33,36 @@ class ReportingPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CampaignCadence)
-class CampaignCadenceAdmin(admin.ModelAdmin):
+class CampaignCadenceAdmin(AuditedModelAdmin):
     list_display = ["series", "part_key", "cadence"]
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(AuditedModelAdmin):
     list_display = ["label", "cadence", "key", "start", "end"]
     list_filter = ["cadence"]
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyInline):
     model = ReportTransition
-    extra = 0
-    readonly_fields = ["from_state", "to_state", "actor", "at", "reason"]
-    can_delete = False
+    fields = readonly_fields = ["from_state", "to_state", "actor", "at", "reason"]
 
 
-class TargetValueInline(admin.TabularInline):
+class TargetValueInline(ReadOnlyInline):
     model = TargetValue
-    extra = 0
-    raw_id_fields = ["target"]
+    fields = readonly_fields = ["target", "value"]
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyInline):
     model = Evidence
-    extra = 0
-    readonly_fields = ["name", "size", "sha256", "uploaded_by"]
+    fields = readonly_fields = ["name", "size", "sha256", "uploaded_by"]
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyModelAdmin):
+    """Reports change only through their workflow: filled in, submitted, approved,
+    returned, accepted, and corrected through a 更正 step that keeps the old version."""
+
     list_display = ["__str__", "state", "progress", "revision", "is_current", "due", "submitted_at"]
     list_filter = ["state", "period__cadence", "is_current"]
     search_fields = ["task__section__sid", "unit__name", "progress_text"]
@@ -70,19 +71,19 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(AuditedModelAdmin):
     list_display = ["task", "title", "due_date", "done", "done_on"]
     list_filter = ["done"]
     raw_id_fields = ["task"]
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(AuditedModelAdmin):
     list_display = ["subject", "kind", "unit", "state", "sent_at"]
     list_filter = ["kind", "state"]
     search_fields = ["subject", "key"]
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(AuditedModelAdmin):
     list_display = ["user", "subject", "created_at", "read_at"]

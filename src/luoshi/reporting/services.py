@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 
 from luoshi.accounts.choices import Role
 from luoshi.accounts.permissions import Actor, users_of
+from luoshi.audit.choices import AuditAction
+from luoshi.audit.services import diff, plain, record_change, snapshot
 from luoshi.core import clock
 from luoshi.plans.choices import Cadence, TaskRole
 from luoshi.plans.models import Target, Task, TaskUnit, Unit
@@ -128,7 +130,30 @@ def _check_reporter(actor: Actor, task: Task, unit: Unit) -> str:
 # ---------------------------------------------------------------- writes
 
 
+STATE_OPERATIONS = {
+    ReportState.SUBMITTED: "提交报告",
+    ReportState.APPROVED: "单位审核报告",
+    ReportState.RETURNED: "退回报告",
+    ReportState.ACCEPTED: "审定报告",
+}
+REPORT_FIELDS = ("progress", "progress_text", "problems", "next_steps", "coordination", "state")
+
+
+def _report_values(report: Report) -> dict:
+    values = snapshot(report, REPORT_FIELDS)
+    for value in report.target_values.select_related("target"):
+        values[f"指标：{value.target.subject or value.target.text}"[:80]] = plain(value.value)
+    return values
+
+
 def _transition(report: Report, to_state: str, actor: Actor, reason: str = "") -> None:
+    record_change(
+        actor,
+        STATE_OPERATIONS.get(to_state, "报告状态变更"),
+        report,
+        {"state": [report.state, to_state]},
+        reason=reason,
+    )
     ReportTransition.objects.create(
         report=report,
         from_state=report.state,
@@ -157,14 +182,20 @@ def save_draft(actor: Actor, task: Task, unit: Unit, period, data: ReportData) -
     if period.start > clock.today():
         raise ReportingError(f"{period.label} 尚未开始，不能提前填报", "period")
     report = current_report(task, unit, period)
-    if report is None:
+    created = report is None
+    if created:
         report = _create_report(actor, task, unit, period, role, schedule)
     report = _locked(report)
     if report.state == ReportState.ACCEPTED:
         raise ReportingError("该报告已审定，如需更改请先发起修订", "state")
     if report.state not in permissions.OPEN_STATES:
         raise ReportingError(f"该报告{report.get_state_display()}，不能再修改", "state")
+    before = {} if created else _report_values(report)
     _apply(report, task, data)
+    changes = diff(before, _report_values(report))
+    if created or changes:
+        action = AuditAction.CREATE if created else AuditAction.CHANGE
+        record_change(actor, "填写报告", report, changes, action=action)
     return report
 
 
@@ -308,6 +339,33 @@ def accept_report(actor: Actor, report: Report) -> Report:
     return report
 
 
+def _new_revision(actor: Actor, report: Report, state: str = ReportState.DRAFT) -> Report:
+    """The next revision of a report, a copy of it (figures included) that becomes the
+    current one; the report itself stays as it was, no longer current."""
+    report.is_current = False
+    report.save(update_fields=["is_current", "updated_at"])
+    new = Report.objects.create(
+        task=report.task,
+        unit=report.unit,
+        period=report.period,
+        role=report.role,
+        revision=report.revision + 1,
+        due=report.due,
+        state=state,
+        progress=report.progress,
+        progress_text=report.progress_text,
+        problems=report.problems,
+        next_steps=report.next_steps,
+        coordination=report.coordination,
+        submitted_at=report.submitted_at,
+        created_by=actor.user,
+    )
+    TargetValue.objects.bulk_create(
+        [TargetValue(report=new, target=v.target, value=v.value) for v in report.target_values.all()]
+    )
+    return new
+
+
 @transaction.atomic
 def revise_report(actor: Actor, report: Report, reason: str) -> Report:
     """Open a new revision of an accepted report; the accepted one stays as it was."""
@@ -317,24 +375,7 @@ def revise_report(actor: Actor, report: Report, reason: str) -> Report:
         raise ReportingError("只有已审定的当前报告需要修订；未审定的报告可直接修改", "state")
     if not (reason or "").strip():
         raise ReportingError("修订时请写明原因", "reason")
-    report.is_current = False
-    report.save(update_fields=["is_current", "updated_at"])
-    values = list(report.target_values.all())
-    new = Report.objects.create(
-        task=report.task,
-        unit=report.unit,
-        period=report.period,
-        role=report.role,
-        revision=report.revision + 1,
-        due=report.due,
-        progress=report.progress,
-        progress_text=report.progress_text,
-        problems=report.problems,
-        next_steps=report.next_steps,
-        coordination=report.coordination,
-        submitted_at=report.submitted_at,
-        created_by=actor.user,
-    )
+    new = _new_revision(actor, report)
     ReportTransition.objects.create(
         report=new,
         from_state=ReportState.ACCEPTED,
@@ -343,7 +384,72 @@ def revise_report(actor: Actor, report: Report, reason: str) -> Report:
         at=clock.now(),
         reason=f"修订第{report.revision}版：{reason.strip()}",
     )
-    TargetValue.objects.bulk_create([TargetValue(report=new, target=v.target, value=v.value) for v in values])
+    record_change(
+        actor,
+        "修订报告",
+        new,
+        {"revision": [report.revision, new.revision], "state": [ReportState.ACCEPTED, ReportState.DRAFT]},
+        action=AuditAction.CREATE,
+        reason=reason.strip(),
+    )
+    return new
+
+
+CORRECTABLE = {
+    "progress": "完成进度",
+    "progress_text": "本期进展",
+    "problems": "存在问题",
+    "next_steps": "下步打算",
+    "coordination": "需协调事项",
+    "target_values": "指标完成值",
+}
+
+
+@transaction.atomic
+def correct_report(actor: Actor, report: Report, *, reason: str, **fields) -> Report:
+    """更正: the task-force office (or the coordinator) corrects an accepted report. The
+    accepted version is kept as it was; the corrected one becomes the next revision,
+    accepted, and its history and the audit log say who changed which fields from what
+    to what, and why. ``fields`` are those of ``CORRECTABLE``."""
+    report = _locked(report)
+    permissions.check_office(actor, report)
+    if report.state != ReportState.ACCEPTED or not report.is_current:
+        raise ReportingError("只有已审定的当前报告需要更正；未审定的报告请退回本单位修改", "state")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportingError("更正时请写明原因", "reason")
+    unknown = sorted(set(fields) - set(CORRECTABLE))
+    if unknown:
+        raise ReportingError(f"不能更正这些内容：{'、'.join(unknown)}", unknown[0])
+    before = _report_values(report)
+    new = _new_revision(actor, report, ReportState.ACCEPTED)
+    data = ReportData(
+        progress=fields.get("progress", new.progress),
+        progress_text=fields.get("progress_text", new.progress_text),
+        problems=fields.get("problems", new.problems),
+        next_steps=fields.get("next_steps", new.next_steps),
+        coordination=fields.get("coordination", new.coordination),
+        target_values=fields.get("target_values") or {},
+    )
+    _apply(new, new.task, data)
+    changes = diff(before, _report_values(new))
+    if not changes:
+        raise ReportingError("更正后的内容与原报告相同，无需更正", "fields")
+    new.accepted_at = clock.now()
+    new.save(update_fields=["accepted_at", "updated_at"])
+    said = "；".join(
+        f"{CORRECTABLE.get(name, name)}：{old or '空'} → {new_value or '空'}"
+        for name, (old, new_value) in changes.items()
+    )
+    ReportTransition.objects.create(
+        report=new,
+        from_state=ReportState.ACCEPTED,
+        to_state=ReportState.ACCEPTED,
+        actor=actor.user,
+        at=clock.now(),
+        reason=f"更正第{report.revision}版：{reason}（{said}）",
+    )
+    record_change(actor, "更正报告", new, changes, reason=reason, corrects=report.pk)
     return new
 
 
@@ -372,6 +478,16 @@ def add_evidence(actor: Actor, report: Report, name: str, content: bytes) -> Evi
     )
     evidence.file.save(name, ContentFile(content), save=False)
     evidence.save()
+    record_change(
+        actor,
+        "上传佐证材料",
+        evidence,
+        {"file": [None, evidence.file.name]},
+        action=AuditAction.CREATE,
+        report=report.pk,
+        sha256=evidence.sha256,
+        size=evidence.size,
+    )
     return evidence
 
 
@@ -387,9 +503,11 @@ def add_milestone(actor: Actor, task: Task, title: str, due_date: dt.date) -> Mi
     deadline = schedule.deadline(task.deadline)
     if due_date > deadline:
         raise ReportingError(f"节点日期 {due_date} 晚于任务完成时限 {deadline}", "due_date")
-    return Milestone.objects.create(
+    milestone = Milestone.objects.create(
         task=task, title=title.strip(), due_date=due_date, order=task.milestones.count()
     )
+    record_change(actor, "新增任务节点", milestone, diff({}, snapshot(milestone)), action=AuditAction.CREATE)
+    return milestone
 
 
 @transaction.atomic
@@ -405,21 +523,31 @@ def reverse_schedule(actor: Actor, task: Task, titles: list[str]) -> list[Milest
     span = (deadline - start).days
     if span < len(titles):
         raise ReportingError(f"实施期只有 {span} 天，排不下 {len(titles)} 个节点", "titles")
+    dropped = [str(m) for m in task.milestones.filter(done=False)]
     task.milestones.filter(done=False).delete()
     milestones = []
     for index, title in enumerate(titles, start=1):
         day = start + dt.timedelta(days=round(span * index / len(titles)))
         day = subtract_workdays(day + dt.timedelta(days=1), 1)  # the working day on or before
         milestones.append(Milestone(task=task, title=title, due_date=day, order=index))
-    return Milestone.objects.bulk_create(milestones)
+    milestones = Milestone.objects.bulk_create(milestones)
+    record_change(
+        actor,
+        "倒排工期",
+        task,
+        {"milestones": [dropped, [f"{m.title} {m.due_date}" for m in milestones]]},
+    )
+    return milestones
 
 
 @transaction.atomic
 def complete_milestone(actor: Actor, milestone: Milestone, done_on: dt.date | None = None) -> Milestone:
     permissions.check_plan_task(actor, milestone.task)
+    before = snapshot(milestone, ("done", "done_on"))
     milestone.done = True
     milestone.done_on = done_on or clock.today()
     milestone.save()
+    record_change(actor, "完成任务节点", milestone, diff(before, snapshot(milestone, ("done", "done_on"))))
     return milestone
 
 

@@ -3,13 +3,13 @@ evidence are read-only: they change only through the services."""
 
 from django.contrib import admin
 
+from luoshi.audit.admin import AuditedModelAdmin, ReadOnlyInline, ReadOnlyModelAdmin
+
 from .models import ItemEvidence, ItemTransition, Ledger, LedgerUpload, SupervisionItem
 
 
-class ItemTransitionInline(admin.TabularInline):
+class ItemTransitionInline(ReadOnlyInline):
     model = ItemTransition
-    extra = 0
-    can_delete = False
     fields = [
         "at",
         "action",
@@ -27,10 +27,8 @@ class ItemTransitionInline(admin.TabularInline):
         return False
 
 
-class ItemEvidenceInline(admin.TabularInline):
+class ItemEvidenceInline(ReadOnlyInline):
     model = ItemEvidence
-    extra = 0
-    can_delete = False
     fields = ["name", "file", "size", "transition", "uploaded_by", "created_at"]
     readonly_fields = fields
 
@@ -39,7 +37,9 @@ class ItemEvidenceInline(admin.TabularInline):
 
 
 @admin.register(SupervisionItem)
-class SupervisionItemAdmin(admin.ModelAdmin):
+class SupervisionItemAdmin(ReadOnlyModelAdmin):
+    """Items change only through their steps (交办, 签收, 反馈, 核查, 销号, 退回, 升级)."""
+
     list_display = ["pk", "title", "source", "level", "state", "lead_unit", "deadline", "closed_at"]
     list_filter = ["state", "level", "source", "ledger"]
     search_fields = ["title", "content", "lead_unit__name"]
@@ -70,7 +70,7 @@ class LedgerUploadInline(admin.TabularInline):
 
 
 @admin.register(Ledger)
-class LedgerAdmin(admin.ModelAdmin):
+class LedgerAdmin(AuditedModelAdmin):
     list_display = ["title", "source", "part", "created_at"]
     list_filter = ["source"]
     search_fields = ["title"]
@@ -79,7 +79,7 @@ class LedgerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ItemTransition)
-class ItemTransitionAdmin(admin.ModelAdmin):
+class ItemTransitionAdmin(ReadOnlyModelAdmin):
     list_display = ["item", "action", "from_state", "to_state", "actor_name", "at"]
     list_filter = ["action"]
     search_fields = ["item__title", "actor_name", "comment"]

@@ -16,6 +16,7 @@ from django.db.models import Q
 from luoshi.accounts.choices import Role
 from luoshi.accounts.models import Profile
 from luoshi.accounts.permissions import Actor, unit_of, users_of
+from luoshi.audit.services import record_change
 from luoshi.core import clock
 from luoshi.core.sheets import SheetError
 from luoshi.plans.models import Part, Task, Unit
@@ -60,8 +61,15 @@ def _record(
     from_level: str = "",
     to_level: str = "",
     comment: str = "",
+    changes: dict | None = None,
 ) -> ItemTransition:
     unit = unit_of(actor)
+    changed = dict(changes or {})
+    if to_state and from_state != to_state:
+        changed["state"] = [from_state, to_state]
+    if from_level != to_level:
+        changed["level"] = [from_level, to_level]
+    record_change(actor, f"督办{Action(action).label}", item, changed, comment=comment)
     return ItemTransition.objects.create(
         item=item,
         action=action,
@@ -457,10 +465,12 @@ EDITABLE = {
 def _edit(actor: Actor, item: SupervisionItem, changes: dict, cooperating=None, reason: str = "") -> bool:
     """Apply field changes to a locked item and record what changed; False if nothing did."""
     changed = []
+    fields = {}
     for name, value in changes.items():
         old = getattr(item, name)
         if old != value:
             changed.append(f"{EDITABLE[name]}：{_show(old)} → {_show(value)}")
+            fields[name] = [_show(old), _show(value)]
             setattr(item, name, value)
     if cooperating is not None:
         old_units = list(item.cooperating_units.order_by("pk"))
@@ -471,6 +481,7 @@ def _edit(actor: Actor, item: SupervisionItem, changes: dict, cooperating=None, 
             changed.append(
                 f"配合单位：{'、'.join(u.name for u in old_units) or '无'} → {'、'.join(u.name for u in new_units) or '无'}"
             )
+            fields["cooperating_units"] = [[u.name for u in old_units], [u.name for u in new_units]]
             item.cooperating_units.set(new_units)
             item._unit_ids = None
     if not changed:
@@ -479,7 +490,7 @@ def _edit(actor: Actor, item: SupervisionItem, changes: dict, cooperating=None, 
         raise SupervisionError(f"督办事项〔{item.pk}〕已销号，不能再修改（{changed[0]}）", "state")
     item.save()
     comment = "；".join(changed) + (f"（{reason}）" if reason else "")
-    _record(item, Action.EDIT, actor, from_state=item.state, comment=comment)
+    _record(item, Action.EDIT, actor, from_state=item.state, comment=comment, changes=fields)
     return True
 
 

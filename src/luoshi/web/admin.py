@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from luoshi.audit.admin import AuditedModelAdmin
+
 from .models import Publication, PublishedCampaign
 
 
@@ -11,7 +13,7 @@ class PublishedCampaignInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(AuditedModelAdmin):
     list_display = ["series", "heading", "published", "updated_at"]
     list_filter = ["published"]
     inlines = [PublishedCampaignInline]

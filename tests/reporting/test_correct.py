@@ -1,0 +1,71 @@
+"""更正: an accepted report is corrected by its office through a step that keeps the old
+version and records who changed which fields from what to what, and why."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from luoshi.accounts.permissions import actor_for
+from luoshi.audit.models import AuditLog
+from luoshi.reporting.choices import ReportState
+from luoshi.reporting.models import Report
+from luoshi.reporting.services import ReportingError, correct_report
+from tests.reporting.helpers import MAY_9, accepted, fix_today, report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def done(personas):
+    fix_today(MAY_9)
+    return accepted("附件1/一/(一)", "县工信局", progress="40", text="新引进企业3家")
+
+
+def test_a_correction_keeps_the_accepted_version_and_says_who_changed_what_and_why(done, personas):
+    office = actor_for(personas["office"])
+    new = correct_report(
+        office, done, progress="45", progress_text="新引进企业4家", reason="核实后企业数有误"
+    )
+    old = Report.objects.get(pk=done.pk)
+    assert (old.revision, old.is_current, old.progress_text, old.state) == (
+        1,
+        False,
+        "新引进企业3家",
+        ReportState.ACCEPTED,
+    )
+    assert (new.revision, new.is_current, new.state, new.progress_text) == (
+        2,
+        True,
+        ReportState.ACCEPTED,
+        "新引进企业4家",
+    )
+    step = new.transitions.get()
+    assert step.actor == personas["office"]
+    assert (
+        step.reason
+        == "更正第1版：核实后企业数有误（完成进度：40.0 → 45.0；本期进展：新引进企业3家 → 新引进企业4家）"
+    )
+    row = AuditLog.objects.filter(operation="更正报告").get()
+    assert row.user == personas["office"] and row.object_id == str(new.pk)
+    assert row.changes == {"progress": ["40.0", "45.0"], "progress_text": ["新引进企业3家", "新引进企业4家"]}
+    assert row.summary["reason"] == "核实后企业数有误"
+
+
+def test_a_correction_needs_a_reason_a_change_and_the_office(done, personas):
+    office = actor_for(personas["office"])
+    with pytest.raises(ReportingError, match="更正时请写明原因"):
+        correct_report(office, done, progress_text="新", reason=" ")
+    with pytest.raises(ReportingError, match="与原报告相同"):
+        correct_report(office, done, progress_text="新引进企业3家", reason="核实")
+    with pytest.raises(PermissionDenied):
+        correct_report(actor_for(personas["reporter_a"]), done, progress_text="新", reason="核实")
+    with pytest.raises(ReportingError, match="不能更正这些内容：state"):
+        correct_report(office, done, state="draft", reason="核实")
+    assert Report.objects.filter(task=done.task).count() == 1  # nothing half-written
+    assert Report.objects.get(pk=done.pk).is_current
+
+
+def test_a_report_not_yet_accepted_is_not_corrected_but_returned(personas):
+    fix_today(MAY_9)
+    draft = report("附件1/一/(一)", "县工信局")
+    with pytest.raises(ReportingError, match="只有已审定的当前报告需要更正"):
+        correct_report(actor_for(personas["office"]), draft, progress_text="新", reason="核实")
