@@ -5,10 +5,9 @@ import datetime as dt
 import io
 
 from django.core.management.base import BaseCommand, CommandError
-from openpyxl import Workbook
 
 from luoshi.audit.services import EXPORT_COLUMNS, export_rows, verify_chain
-from luoshi.plans.exports import Column, finish_sheet, new_sheet
+from luoshi.core import sheets
 
 
 def _day(value: str, name: str) -> dt.date:
@@ -52,14 +51,13 @@ class Command(BaseCommand):
         headers = [title for title, _ in EXPORT_COLUMNS]
         try:
             if output and output.lower().endswith(".xlsx"):
-                book = Workbook()
-                book.remove(book.active)
-                columns = [Column(title, width) for title, width in EXPORT_COLUMNS]
-                sheet = new_sheet(book, "审计日志", f"审计日志 {start} 至 {end}", columns)
+                book = sheets.workbook()
+                columns = [sheets.Column(title, width) for title, width in EXPORT_COLUMNS]
+                sheet = sheets.new_sheet(book, "审计日志", f"审计日志 {start} 至 {end}", columns)
                 for row in rows:
-                    sheet.append(row)
-                finish_sheet(sheet, len(columns))
-                book.save(output)
+                    sheets.append(sheet, row)  # text that looks like a formula stays text
+                sheets.finish_sheet(sheet, columns)
+                sheets.save(book, output, title=f"审计日志 {start} 至 {end}")
             elif output:
                 with open(output, "w", newline="", encoding="utf-8-sig") as handle:
                     writer = csv.writer(handle)
