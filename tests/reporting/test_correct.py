@@ -69,3 +69,27 @@ def test_a_report_not_yet_accepted_is_not_corrected_but_returned(personas):
     draft = report("附件1/一/(一)", "县工信局")
     with pytest.raises(ReportingError, match="只有已审定的当前报告需要更正"):
         correct_report(actor_for(personas["office"]), draft, progress_text="新", reason="核实")
+
+
+def test_the_office_corrects_through_the_api_and_others_are_refused(done, personas):
+    import json
+
+    from django.test import Client
+
+    def post(user, data):
+        client = Client()
+        client.force_login(personas[user])
+        return client.post(
+            f"/api/v1/reports/{done.pk}/correct", json.dumps(data), content_type="application/json"
+        )
+
+    assert post("reporter_a", {"progress_text": "改", "reason": "核实"}).status_code == 403
+    response = post("office", {"progress_text": "改"})
+    assert response.status_code == 400 and response.json()["error"] == "更正时请写明原因"
+    response = post("office", {"progress_text": "新引进企业4家", "reason": "核实后企业数有误"})
+    assert response.status_code == 200
+    assert (
+        response.json()["progress_text"] == "新引进企业4家"
+        and response.json()["state"] == ReportState.ACCEPTED
+    )
+    assert Report.objects.get(pk=response.json()["id"]).revision == 2

@@ -120,3 +120,15 @@ class ReportIn(Strict):
 
 class ReasonIn(Strict):
     reason: str = ""
+
+
+class CorrectionIn(Strict):
+    """更正 of an accepted report: only the fields given change; the reason is required."""
+
+    reason: str = ""
+    progress: str | float | None = None
+    progress_text: str | None = None
+    problems: str | None = None
+    next_steps: str | None = None
+    coordination: str | None = None
+    target_values: dict[int, str | float] | None = None

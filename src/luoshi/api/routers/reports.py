@@ -8,7 +8,7 @@ from luoshi.reporting import services
 from luoshi.reporting.permissions import get_report_for, visible_reports
 from luoshi.reporting.services import ReportData, ReportingError
 
-from ..schemas import ErrorOut, ReasonIn, ReportIn, ReportOut
+from ..schemas import CorrectionIn, ErrorOut, ReasonIn, ReportIn, ReportOut
 from .common import actor, plan_of
 
 router = Router(tags=["进度报告"])
@@ -119,3 +119,16 @@ def return_report(request, report_id: int, payload: ReasonIn):
     act = actor(request)
     services.return_report(act, _one(act, report_id), payload.reason)
     return report_json(_one(act, report_id))
+
+
+@router.post(
+    "/{report_id}/correct",
+    response={200: ReportOut, **ERRORS},
+    summary="更正已审定的报告（专班办公室；保留原版本，须写明原因）",
+)
+def correct(request, report_id: int, payload: CorrectionIn):
+    act = actor(request)
+    fields = payload.model_dump(exclude_unset=True)
+    reason = fields.pop("reason", "")
+    new = services.correct_report(act, _one(act, report_id), reason=reason, **fields)
+    return report_json(_one(act, new.pk))
