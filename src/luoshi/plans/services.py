@@ -429,7 +429,7 @@ def import_plan(
         plan.source_file.name = _keep_source(source_bytes, plan.source_sha256, source_name)
     plan.save()
     record_change(
-        None,
+        actor,
         "导入方案" if previous is None else "导入方案修订版",
         plan,
         {"version": [previous.version if previous else None, plan.version]},
