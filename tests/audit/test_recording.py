@@ -126,3 +126,20 @@ def test_a_refused_write_is_recorded_as_refused(personas, today, client_for):
     assert response.status_code == 403
     [row] = rows_since(mark)
     assert row.action == AuditAction.DENIED and row.status_code == 403
+
+
+def test_a_plan_import_records_its_upload_fixes_and_confirmation_not_its_dry_run(personas, today, client_for):
+    from tests.plans.factories import make_plan
+    from tests.web.test_import import upload
+
+    client = client_for(personas["coordinator"])
+    mark = last_sequence()
+    upload(client, make_plan(title="示范县实施“两大攻坚”工作方案"))
+    [staged] = rows_since(mark)  # the review's trial import was rolled back, and so was its row
+    assert staged.operation == "上传方案待审" and staged.object_type == "plans.pendingimport"
+    pk = staged.object_id
+    client.post(f"/import/{pk}/", {"rename:城关镇": "城关镇人民政府", "action": "apply"})
+    client.post(f"/import/{pk}/", {"rename:城关镇": "城关镇人民政府", "action": "confirm"})
+    operations = [r.operation for r in rows_since(staged.sequence)]
+    assert operations == ["更正单位名称", "导入方案"]
+    assert all(r.user == personas["coordinator"] for r in rows_since(mark))

@@ -4,6 +4,7 @@ no service recorded still leaves one row (the fields posted, what the view noted
 refused one (403) is recorded as such. Logins and logouts come from signals."""
 
 from .choices import AuditAction
+from .models import AuditLog
 from .services import origin_of, posted_fields, record_request, request_origin
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -25,7 +26,7 @@ class AuditMiddleware:
             if response.status_code >= 500:
                 return response  # nothing was written: the transaction rolled back
             denied = response.status_code in (401, 403)
-            if origin.recorded and not denied:
+            if not denied and _kept(origin.recorded):
                 return response
             action = AuditAction.DENIED if denied else AuditAction.CHANGE
             summary = {"fields": posted_fields(request)} if request.method == "POST" else {}
@@ -38,3 +39,9 @@ class AuditMiddleware:
                 origin=origin,
             )
             return response
+
+
+def _kept(row_ids: list) -> bool:
+    """Whether a row a service wrote for this request was committed (not rolled back, as
+    a dry run is)."""
+    return bool(row_ids) and AuditLog.objects.filter(pk__in=row_ids).exists()

@@ -32,7 +32,7 @@ class Origin:
     method: str = ""
     path: str = ""
     request: object = None
-    recorded: int = 0  # rows written for it so far
+    recorded: list = field(default_factory=list)  # ids of the rows written for it
     user: object = None  # the signed-in user, for writes no service names an actor for
     notes: list = field(default_factory=list)
 
@@ -192,7 +192,9 @@ def record(
     row.save()
     head.sequence, head.hash = row.sequence, row.hash
     head.save(update_fields=["sequence", "hash", "updated_at"])
-    origin.recorded += 1
+    origin.recorded.append(row.pk)
+    if len(origin.recorded) > 1000:  # a long-running command (tick --loop) keeps only the latest
+        del origin.recorded[:-100]
     return row
 
 

@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from luoshi.accounts.permissions import Actor
+from luoshi.audit.choices import AuditAction
+from luoshi.audit.services import record_change
 
 from .choices import ImportState
 from .models import PendingImport, Plan, Unit, UnitAlias
@@ -129,20 +131,26 @@ def stage_import(actor: Actor, name: str, data: bytes) -> PendingImport:
     pending = PendingImport(created_by=actor.user, source_name=name, plan_data=plan_data)
     pending.source_file.save(name, ContentFile(data), save=False)
     pending.save()
+    record_change(actor, "上传方案待审", pending, {"source_name": [None, name]}, action=AuditAction.CREATE)
     return pending
 
 
 def set_renames(actor: Actor, pending: PendingImport, renames: dict[str, str]) -> None:
     """The clerk's unit-name fixes (old name → registry name; empty ones dropped)."""
     check_import_plan(actor)
+    before = dict(pending.renames or {})
     pending.renames = {old: new.strip() for old, new in renames.items() if new and new.strip()}
     pending.save(update_fields=["renames", "updated_at"])
+    if before != pending.renames:
+        record_change(actor, "更正单位名称", pending, {"renames": [before, pending.renames]})
 
 
 def discard_import(actor: Actor, pending: PendingImport) -> None:
     check_import_plan(actor)
+    before = pending.state
     pending.state = ImportState.DISCARDED
     pending.save(update_fields=["state", "updated_at"])
+    record_change(actor, "放弃导入", pending, {"state": [before, pending.state]})
 
 
 @transaction.atomic
