@@ -31,6 +31,9 @@ echo "== ruff"
 .venv/bin/ruff check src tests bench
 .venv/bin/ruff format --check src tests bench
 
+echo "== mypy (strict, pure modules)"
+.venv/bin/mypy
+
 pg_url=${LUOSHI_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}
 pg_answers() {
   .venv/bin/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$pg_url" 2>/dev/null

@@ -9,7 +9,8 @@ Plain Python: nothing here imports Django. Two stages:
 """
 
 from .core import parse_lines
-from .readers import DocumentError, read_document
+from .readers import DocumentError, Source, read_document
+from .schema import Plan
 
 SCHEMA = "luoshi.plan/1"
 
@@ -24,7 +25,7 @@ def clear_caches() -> None:
         cached.cache_clear()
 
 
-def parse(source, *, filename=None) -> dict:
+def parse(source: Source, *, filename: str | None = None) -> Plan:
     """Parse a plan document given as a path or as bytes into a ``luoshi.plan/1`` dict.
 
     Raises ``DocumentError`` (a Chinese message) for input that is no readable document.

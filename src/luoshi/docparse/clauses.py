@@ -105,7 +105,8 @@ _LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|牵头部门|总牵头)\)$|�
 
 def _mark_leads(names: list[str]) -> tuple[list[str], list[str]]:
     """Split ``市发改委(牵头)、市财政局`` into leads and the others."""
-    leads, others = [], []
+    leads: list[str] = []
+    others: list[str] = []
     for name in names:
         bare = _LEAD_MARK.sub("", name)
         (leads if bare != name else others).append(bare)

@@ -15,9 +15,10 @@ document as a whole); nothing here raises on odd input.
 import re
 from dataclasses import dataclass, field
 
-from .clauses import LABEL, Clause, apply_first_lead, declares_first_lead, find_clauses, parse_clause
+from .clauses import LABEL, Clause, Found, apply_first_lead, declares_first_lead, find_clauses, parse_clause
 from .deadlines import find_deadline
 from .metadata import read_metadata
+from .schema import ParseWarning, PlacedTarget, Plan, SectionItem, Task, TaskForce
 from .structure import Paragraph, Section, build_layout
 from .targets import find_targets
 from .taskforces import find_task_forces
@@ -74,7 +75,7 @@ def _split_title(
     return None, rest
 
 
-def _read_section(section: Section, first_line_clauses: list) -> _SectionReading:
+def _read_section(section: Section, first_line_clauses: list[Found]) -> _SectionReading:
     """Title and text of a section (clauses on the item line do not make a title)."""
     reading = _SectionReading(section)
     item_spans = [(found.start, found.end) for found in first_line_clauses]
@@ -125,7 +126,7 @@ class _Parser:
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
-        self.warnings: list[dict] = []
+        self.warnings: list[ParseWarning] = []
         texts = [clean_line(line) for line in lines]
         self.meta, body_start = read_metadata(texts, cleaned=True)
         self.layout = build_layout(texts, body_start, self.meta.title or "", cleaned=True)
@@ -140,13 +141,15 @@ class _Parser:
                 return paragraph.line
         return None
 
-    def _clauses_of(self, section: Section) -> tuple[list, list[tuple[int, Clause]], str, list]:
+    def _clauses_of(
+        self, section: Section
+    ) -> tuple[list[Found], list[tuple[int, Clause]], str, list[tuple[str, bool]]]:
         """Clauses of a section, the text left for targets, and deadline texts."""
         clauses: list[tuple[int, Clause]] = []
         target_parts: list[str] = []
         deadline_texts: list[tuple[str, bool]] = []
         labelled: list[Paragraph] = []
-        first_found = []
+        first_found: list[Found] = []
         units = _join_wrapped(
             [Paragraph(section.line, section.rest, section.part, section.id), *section.paragraphs]
         )
@@ -171,7 +174,12 @@ class _Parser:
             self._read_labelled(labelled, clauses, deadline_texts)
         return first_found, clauses, "\n".join(target_parts), deadline_texts
 
-    def _read_labelled(self, labelled: list[Paragraph], clauses: list, deadline_texts: list) -> None:
+    def _read_labelled(
+        self,
+        labelled: list[Paragraph],
+        clauses: list[tuple[int, Clause]],
+        deadline_texts: list[tuple[str, bool]],
+    ) -> None:
         """Own lines ``牵头单位：…`` / ``责任单位：…`` / ``完成时限：…`` after an item: one clause."""
         last = fold(labelled[-1].text).rstrip()
         if last.endswith((",", "、", ":")):
@@ -186,7 +194,7 @@ class _Parser:
             if clause.deadline_text:
                 deadline_texts.insert(0, (clause.deadline_text, True))
 
-    def _task(self, reading: _SectionReading) -> dict | None:
+    def _task(self, reading: _SectionReading) -> Task | None:
         leads: list[str] = []
         cooperators: list[str] = []
         leaders: list[str] = []
@@ -202,7 +210,7 @@ class _Parser:
         cooperators = [name for name in dedupe(cooperators) if name not in leads]
         if not leads and not cooperators:
             return None
-        task = {
+        task: Task = {
             "section": reading.section.id,
             "leads": leads,
             "cooperators": cooperators,
@@ -219,8 +227,10 @@ class _Parser:
                 return found
         return None
 
-    def run(self) -> dict:
-        sections, tasks, targets = [], [], []
+    def run(self) -> Plan:
+        sections: list[SectionItem] = []
+        tasks: list[Task] = []
+        targets: list[PlacedTarget] = []
         for section in self.layout.sections:
             first_found, clauses, target_text, deadline_texts = self._clauses_of(section)
             reading = _read_section(section, first_found)
@@ -239,7 +249,7 @@ class _Parser:
             if task:
                 tasks.append(task)
             for target in find_targets(target_text):
-                targets.append({"section": section.id, **target})
+                targets.append(PlacedTarget(section=section.id, **target))
         forces = find_task_forces(
             [(p.part, p.text) for p in self.layout.paragraphs],
             {part["key"]: part["title"] for part in self.layout.parts},
@@ -260,7 +270,7 @@ class _Parser:
             "warnings": self.warnings,
         }
 
-    def _canonicalise(self, tasks: list[dict], forces: list[dict]) -> None:
+    def _canonicalise(self, tasks: list[Task], forces: list[TaskForce]) -> None:
         """Merge the spellings of one unit (``区住建(交通)局`` → ``区住建局(交通局)``)."""
         names = [n for t in tasks for n in t["leads"] + t["cooperators"]]
         names += [n for f in forces for n in f["members"] + ([f["office"]] if f["office"] else [])]
@@ -277,7 +287,7 @@ class _Parser:
             if force["office"]:
                 force["office"] = mapping.get(force["office"], force["office"])
 
-    def _document_warnings(self, sections: list[dict], tasks: list[dict]) -> None:
+    def _document_warnings(self, sections: list[SectionItem], tasks: list[Task]) -> None:
         if not any(line.strip() for line in self.lines):
             self.warn(0, "文档没有文字内容")
             return
@@ -289,6 +299,6 @@ class _Parser:
             self.warn(0, "未识别到文件标题")
 
 
-def parse_lines(lines: list[str]) -> dict:
+def parse_lines(lines: list[str]) -> Plan:
     """Parse the text lines of a plan document into a ``luoshi.plan/1`` dict with warnings."""
     return _Parser([line if isinstance(line, str) else str(line) for line in lines]).run()

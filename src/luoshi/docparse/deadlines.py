@@ -38,7 +38,7 @@ def _month_end(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
 
 
-def _resolve(kind: str, match: re.Match, year: int | None, *, labelled: bool) -> str | None:
+def _resolve(kind: str, match: re.Match[str], year: int | None, *, labelled: bool) -> str | None:
     """The ISO date a deadline match stands for, or None when it is not one."""
     year = int(match["y"]) if match["y"] else year
     if year is None:
@@ -97,6 +97,6 @@ def find_deadline(text: str, year: int | None, *, labelled: bool = False) -> str
                 break
     if found:
         return min(found)[1]
-    if labelled and (match := _YEAR_WRITTEN.search(folded)):
-        return f"{match.group(1)}-12-31"
+    if labelled and (written := _YEAR_WRITTEN.search(folded)):
+        return f"{written.group(1)}-12-31"
     return None

@@ -126,19 +126,20 @@ def _find_title(texts: list[str]) -> tuple[int | None, str | None]:
     return None, None
 
 
-def _plan_title(texts: list[str], after: int) -> tuple[int | None, str | None]:
-    """The plan's own title after the notice's date line, if the plan text follows the notice."""
+def _plan_title(texts: list[str], after: int) -> tuple[int, str] | None:
+    """The plan's own title after the notice's date line (its index and text), if the plan
+    text follows the notice."""
     for index in range(after + 1, min(len(texts), after + 8)):
         text = texts[index]
         if not text or FOOTER.search(fold(text)):
             continue
         folded = fold(text)
         if ATTACHMENT_START.match(folded) or ATTACHMENT_LIST.match(folded) or numbering(text):
-            return None, None
+            return None
         if _titleish(text) and _KIND.search(text):
             return index, text
-        return None, None
-    return None, None
+        return None
+    return None
 
 
 def read_metadata(lines: list[str], *, cleaned: bool = False) -> tuple[Metadata, int]:
@@ -153,9 +154,9 @@ def read_metadata(lines: list[str], *, cleaned: bool = False) -> tuple[Metadata,
     date_index, meta.date = _find_date(texts)
     body_start = 0
     if date_index is not None:
-        plan_index, plan_title = _plan_title(texts, date_index)
-        if plan_title:
-            meta.title, body_start = plan_title, plan_index + 1
+        plan = _plan_title(texts, date_index)
+        if plan:
+            meta.title, body_start = plan[1], plan[0] + 1
         meta.issuer = _issuer_before(texts, date_index)
     if not meta.issuer and meta.title is not None:
         notice_title = texts[title_index] if title_index is not None else meta.title

@@ -14,8 +14,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
-__all__ = ["Document", "DocumentError", "read_document"]
+__all__ = ["Document", "DocumentError", "ReaderWarning", "Source", "read_document"]
+
+#: What ``read_document`` accepts: a path, or the file's bytes.
+Source = str | os.PathLike[str] | bytes | bytearray | memoryview
 
 #: Files larger than this are refused outright (docx, pdf, html).
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -33,6 +37,13 @@ class DocumentError(Exception):
     """Input that is not a readable document; ``str(error)`` is a Chinese message for the user."""
 
 
+class ReaderWarning(TypedDict):
+    """Something a reader had to leave out: where (1-based line, or None) and what, in Chinese."""
+
+    line: int | None
+    message: str
+
+
 @dataclass
 class Document:
     """The text lines of a document and the reader's warnings.
@@ -42,11 +53,11 @@ class Document:
     """
 
     lines: list[str]
-    warnings: list[dict] = field(default_factory=list)
+    warnings: list[ReaderWarning] = field(default_factory=list)
     format: str = "text"
 
 
-def read_document(source, filename=None) -> Document:
+def read_document(source: Source, filename: str | None = None) -> Document:
     """Read ``source`` (a path or bytes) into a :class:`Document`.
 
     ``filename`` (or the path's name) only serves as a hint for the format; the content
@@ -59,7 +70,7 @@ def read_document(source, filename=None) -> Document:
     return document
 
 
-def _load(source, filename) -> tuple[bytes, int, str]:
+def _load(source: Source, filename: str | None) -> tuple[bytes, int, str]:
     """Return (bytes, size of the whole file, file name) for a path or bytes.
 
     A text file given as a path is not read beyond what the text reader will use.

@@ -1,22 +1,25 @@
 """A readable tree of a parsed plan, with Chinese labels (the output of ``luoshi parse``)."""
 
 from collections import defaultdict
+from typing import Any
+
+from .schema import Plan
 
 _INDENT = "  "
 _OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
 
 
-def _value(value) -> str:
+def _value(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _target_line(target: dict) -> str:
+def _target_line(target: dict[str, Any]) -> str:
     subject = target.get("subject") or target.get("text") or ""
-    op = _OPS.get(target.get("op"), target.get("op", ""))
+    op = _OPS.get(target.get("op") or "", target.get("op", ""))
     return f"目标：{subject} {op} {_value(target.get('value'))}{target.get('unit') or ''}"
 
 
-def _task_lines(task: dict) -> list[str]:
+def _task_lines(task: dict[str, Any]) -> list[str]:
     lines = []
     if task.get("leads"):
         lines.append("牵头：" + "、".join(task["leads"]))
@@ -28,7 +31,7 @@ def _task_lines(task: dict) -> list[str]:
     return lines
 
 
-def _header(plan: dict) -> list[str]:
+def _header(plan: Plan) -> list[str]:
     lines = [f"标题：{plan.get('title') or '（未识别）'}"]
     for label, key in (("发文机关", "issuer"), ("文号", "doc_number"), ("日期", "date")):
         lines.append(f"{label}：{plan.get(key) or '（未识别）'}")
@@ -40,7 +43,7 @@ def _header(plan: dict) -> list[str]:
     return [*lines, counts, ""]
 
 
-def _force_lines(force: dict) -> list[str]:
+def _force_lines(force: dict[str, Any]) -> list[str]:
     lines = [f"{_INDENT}专班：{force.get('name') or ''}"]
     for label, key in (("召集人", "convenors"), ("副召集人", "deputy_convenors"), ("成员单位", "members")):
         if force.get(key):
@@ -50,16 +53,16 @@ def _force_lines(force: dict) -> list[str]:
     return lines
 
 
-def format_tree(plan: dict) -> str:
+def format_tree(plan: Plan) -> str:
     """The plan as an indented tree: parts, sections, each task's units and targets, warnings."""
     tasks = {task["section"]: task for task in plan.get("tasks", [])}
-    targets = defaultdict(list)
+    targets: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
     for target in plan.get("targets", []):
         targets[target["section"]].append(target)
-    forces = defaultdict(list)
+    forces: defaultdict[str | None, list[dict[str, Any]]] = defaultdict(list)
     for force in plan.get("task_forces", []):
         forces[force.get("part")].append(force)
-    depth = {}
+    depth: dict[str | None, int] = {}
     lines = _header(plan)
     for part in plan.get("parts", []):
         lines.append(f"【{part['key']}】{part.get('title') or ''}")

@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .schema import Part
 from .textutil import clean_line, fold
 
 # Numbering styles, outermost first as they usually nest. Each gives the number as written
@@ -95,7 +96,7 @@ class Section:
 class Layout:
     """Parts, sections and placed paragraphs of a document."""
 
-    parts: list[dict] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
 
@@ -135,7 +136,7 @@ class _Builder:
         self.ids: set[str] = set()
         self.suffixes: dict[str, int] = {}
         self.in_table = False
-        self.want_title: dict | None = None
+        self.want_title: Part | None = None
         self.chapters = True
 
     def start_part(self, key: str, title: str) -> None:
@@ -143,7 +144,7 @@ class _Builder:
         base, count = key, 2
         while key in keys:
             key, count = f"{base}#{count}", count + 1
-        part = {"key": key, "title": title}
+        part: Part = {"key": key, "title": title}
         self.layout.parts.append(part)
         self.part = key
         self.stack = []
@@ -164,6 +165,7 @@ class _Builder:
             section_id, count = f"{base}#{count}", count + 1
         self.suffixes[base] = count
         self.ids.add(section_id)
+        assert self.part is not None, "sections are only added inside a part"
         section = Section(section_id, self.part, parent.id if parent else None, number, rest, line)
         if parent:
             parent.children += 1

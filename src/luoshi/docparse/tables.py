@@ -91,7 +91,8 @@ def column_role(header: str) -> str | None:
 
 def _header_note(header: str) -> str | None:
     """A note in a unit column's header that declares the first unit the lead, if any."""
-    for note in _NOTE.findall(_norm(header)):
+    for found in _NOTE.finditer(_norm(header)):
+        note = found.group(1)
         if "牵头" in note or "第一" in note:
             return note
     return None
@@ -352,7 +353,7 @@ class _TaskTable:
             if not value or self.last_roles.get(col) == value:
                 continue
             self.last_roles[col] = value
-            label = LABELS.get(role) or self.header.labels.get(col) or ""
+            label = (LABELS.get(role) if role else None) or self.header.labels.get(col) or ""
             note = self.header.notes.get(col)
             if note and col not in self.notes_used:
                 self.notes_used.add(col)

@@ -9,6 +9,7 @@ ordinals and numbers in names are left out. ``破零`` gives ``> 0`` and ``全�
 import re
 
 from . import subjects
+from .schema import Target
 from .subjects import SubjectState
 from .textutil import fold, split_top
 
@@ -111,7 +112,7 @@ def _ends(text: str, pattern: re.Pattern[str]) -> bool:
     return pattern.search(text, max(0, len(text) - _NEAR)) is not None
 
 
-def _blank(match: re.Match) -> str:
+def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
 
 
@@ -157,7 +158,7 @@ def _subject_count(clause: str, at: int) -> int:
     return len(_LIST_JOIN.findall(subject)) + 1
 
 
-def _qualifies(clause: str, match: re.Match, before: str, after: str) -> bool:
+def _qualifies(clause: str, match: re.Match[str], before: str, after: str) -> bool:
     """Whether the figure only restricts what is counted (``过5000万企业1家``, ``10千伏及以下``)."""
     tail = after
     if tail.startswith(("及以上", "及以下")) and _QUALIFIER_TAIL.match(tail[3:4] or "。"):
@@ -174,7 +175,7 @@ def _qualifies(clause: str, match: re.Match, before: str, after: str) -> bool:
     return bool(_FIGURE.search(clause, match.end()))
 
 
-def _targets_in_clause(clause: str, raw_clause: str, state: SubjectState) -> list[dict]:
+def _targets_in_clause(clause: str, raw_clause: str, state: SubjectState) -> list[Target]:
     """Targets in one clause (folded text with quotes and names blanked out)."""
     figures = list(_FIGURE.finditer(clause))
     if not figures or _CONDITION_END.search(clause.rstrip()):
@@ -186,7 +187,7 @@ def _targets_in_clause(clause: str, raw_clause: str, state: SubjectState) -> lis
     condition_end = eligible.end() if eligible else 0
     subject_from = 0
     range_high: set[int] = set()
-    per_figure: list[list[dict]] = []
+    per_figure: list[list[Target]] = []
     for index, match in enumerate(figures):
         before, after = clause[: match.start()], clause[match.end() :]
         unit = match["unit"]
@@ -251,7 +252,7 @@ def _targets_in_clause(clause: str, raw_clause: str, state: SubjectState) -> lis
 
 
 def _subject_at(
-    raw_clause: str, clause: str, match: re.Match, subject_from: int, state: SubjectState
+    raw_clause: str, clause: str, match: re.Match[str], subject_from: int, state: SubjectState
 ) -> tuple[str, int]:
     """The subject of one figure, and where the words of the next figure start."""
     head = raw_clause[subject_from : match.start()]
@@ -282,7 +283,7 @@ def _subject_at(
     return subject, match.end()
 
 
-def _distribute(head: str, per_figure: list[list[dict]], change: str) -> None:
+def _distribute(head: str, per_figure: list[list[Target]], change: str) -> None:
     """``A、B分别达到24家、49家`` / ``A、B均达到30%``: each figure or copy gets its own item
     (``A和B分别下降10%`` → ``A下降``, ``B下降``)."""
     items = [item + change for item in subjects.list_items(head)]
@@ -292,11 +293,11 @@ def _distribute(head: str, per_figure: list[list[dict]], change: str) -> None:
             target["subject"] = item
 
 
-def _target(text: str, op: str, value: float, unit: str, subject: str = "") -> dict:
+def _target(text: str, op: str, value: float, unit: str, subject: str = "") -> Target:
     return {"text": text, "subject": subject, "op": op, "value": value, "unit": unit}
 
 
-def _special_targets(raw_clause: str, last_unit: str) -> list[dict]:
+def _special_targets(raw_clause: str, last_unit: str) -> list[Target]:
     """``破零`` (> 0) and ``全覆盖`` (= 100 %) in one clause."""
     if "破零" not in raw_clause and "全覆盖" not in raw_clause:
         return []
@@ -310,14 +311,14 @@ def _special_targets(raw_clause: str, last_unit: str) -> list[dict]:
     return found
 
 
-def find_targets(text: str) -> list[dict]:
+def find_targets(text: str) -> list[Target]:
     """All targets in ``text`` (a section's own text, clauses removed), in order."""
     folded = fold(text)
     if not _ANY_FIGURE.search(folded):
         return []
     blanked = _QUOTED.sub(lambda m: m.group(0) if _keep_quoted(m.group(0)) else _blank(m), folded)
     blanked = _PAREN_ONLY.sub(_blank, blanked)
-    targets: list[dict] = []
+    targets: list[Target] = []
     last_unit = ""
     for sentence in _sentences(text, blanked):
         state = SubjectState(outcome=subjects.aim_of([raw for _, raw in sentence]))

@@ -8,6 +8,7 @@ members nor an office is not a task force.
 
 import re
 
+from .schema import TaskForce
 from .textutil import fold, split_top
 from .units import clean_name, dedupe, looks_like_unit, split_units
 
@@ -83,24 +84,26 @@ def _people(text: str) -> list[str]:
 
 
 class _Force:
+    """A body being read: its roles so far."""
+
     def __init__(self, part: str, name: str) -> None:
-        self.data = {
-            "part": part,
-            "name": name,
-            "convenors": [],
-            "deputy_convenors": [],
-            "members": [],
-            "office": None,
-        }
+        self.part, self.name = part, name
+        self.convenors: list[str] = []
+        self.deputy_convenors: list[str] = []
+        self.members: list[str] = []
+        self.office: str | None = None
         self.pending_role: str | None = None
+
+    def _role(self, role: str) -> list[str]:
+        """The list a role word fills: 副… for the deputies, else the convenors."""
+        return self.deputy_convenors if role.startswith("副") else self.convenors
 
     def read(self, paragraph: str) -> None:
         """Take the roles from one paragraph, clause by clause."""
         folded = fold(paragraph)
         for match in _OFFICE.finditer(folded):
-            if not self.data["office"]:
-                office = _AFTER_COMMA.sub("", match["who"])
-                self.data["office"] = clean_name(office)
+            if not self.office:
+                self.office = clean_name(_AFTER_COMMA.sub("", match["who"]))
         for clause in split_top(folded, ",;。"):
             self._read_clause(clause.strip())
 
@@ -114,18 +117,16 @@ class _Force:
             self.pending_role = match["role"]
             return
         if self.pending_role and (match := _BY_SERVES.match(clause)):
-            key = "deputy_convenors" if self.pending_role.startswith("副") else "convenors"
-            self.data[key] += _people(match["who"])
+            self._role(self.pending_role).extend(_people(match["who"]))
             self.pending_role = None
             return
         self.pending_role = None
         if match := _ROLE_BY.search(clause):
-            key = "deputy_convenors" if match["role"].startswith("副") else "convenors"
-            self.data[key] += _people(match["who"])
+            self._role(match["role"]).extend(_people(match["who"]))
         elif match := _DEPUTY_AS.match(clause):
-            self.data["deputy_convenors"] += _people(match["who"])
+            self.deputy_convenors += _people(match["who"])
         elif match := _CONVENOR_BY.search(clause) or _CONVENOR_AS.match(clause):
-            self.data["convenors"] += _people(match["who"])
+            self.convenors += _people(match["who"])
         else:
             for pattern in _MEMBERS:
                 match = pattern.search(clause)
@@ -133,22 +134,28 @@ class _Force:
                 if len(names) > 2 and len(names[-1]) <= 4 and not looks_like_unit(names[-1]):
                     names = names[:-1]  # a list cut off inside its last name (``…、区教``)
                 if names and all(looks_like_unit(name) for name in names):
-                    self.data["members"] += names
+                    self.members += names
                     break
 
     def _read_role_label(self, role: str, who: str) -> None:
         """``组长：X``: X takes the role unless it is a person's name or the role is already known."""
-        key = "deputy_convenors" if role.startswith("副") else "convenors"
-        if self.data[key] or _PERSON_THEN_POST.match(who):
+        filled = self._role(role)
+        if filled or _PERSON_THEN_POST.match(who):
             return
-        self.data[key] += _people(who)
+        filled += _people(who)
 
-    def result(self) -> dict | None:
-        if not self.data["members"] and not self.data["office"]:
+    def result(self) -> TaskForce | None:
+        """The body as Plan JSON, or None when it names neither members nor an office."""
+        if not self.members and not self.office:
             return None
-        for key in ("convenors", "deputy_convenors", "members"):
-            self.data[key] = dedupe(self.data[key])
-        return self.data
+        return {
+            "part": self.part,
+            "name": self.name,
+            "convenors": dedupe(self.convenors),
+            "deputy_convenors": dedupe(self.deputy_convenors),
+            "members": dedupe(self.members),
+            "office": self.office,
+        }
 
 
 # A role sentence whose subject is the body itself (``联席会议由A、B……组成``), in a part that
@@ -161,13 +168,13 @@ _TITLE_TAIL = re.compile(r"(?:制度|工作规则|议事规则|组成人员名�
 
 def find_task_forces(
     paragraphs: list[tuple[str | None, str]], part_titles: dict[str, str] | None = None
-) -> list[dict]:
+) -> list[TaskForce]:
     """Task forces from ``(part, paragraph)`` pairs in document order.
 
     ``part_titles`` names a body set up by a part without a 成立/建立 sentence (the part
     ``国务院XX部际联席会议制度`` whose paragraphs begin ``联席会议由……``).
     """
-    forces: list[dict] = []
+    forces: list[TaskForce] = []
     current: _Force | None = None
     for part, text in paragraphs:
         if part is None:
@@ -186,7 +193,7 @@ def find_task_forces(
             current = _Force(part, _clean_force_name(match["name"]))
             current.read(text[match.start() :])
             continue
-        if current and current.data["part"] != part:
+        if current and current.part != part:
             _close(current, forces)
             current = None
         if current is None and (subject := _BODY_SUBJECT.match(folded)):
@@ -211,6 +218,6 @@ def _clean_force_name(name: str) -> str:
     return _NAME_NOISE.sub("", name).strip()
 
 
-def _close(force: _Force | None, forces: list[dict]) -> None:
+def _close(force: _Force | None, forces: list[TaskForce]) -> None:
     if force and (result := force.result()):
         forces.append(result)

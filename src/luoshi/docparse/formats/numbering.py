@@ -10,10 +10,36 @@ and ``startOverride``, and renders ``lvlText`` (``%1、``, ``（%2）`` …) wit
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol, overload
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MAX_LEVELS = 9
+
+
+class XmlElement(Protocol):
+    """What the Word readers use of an XML element (python-docx hands out lxml elements).
+
+    ``tag`` is a Clark name for elements and something else (a function) for comments and
+    processing instructions, hence ``object``.
+    """
+
+    @property
+    def tag(self) -> object: ...
+
+    @property
+    def text(self) -> str | None: ...
+
+    def find(self, path: str) -> XmlElement | None: ...
+
+    def findall(self, path: str) -> list[XmlElement]: ...
+
+    def get(self, key: str) -> str | None: ...
+
+    def iter(self, tag: str) -> Iterator[XmlElement]: ...
+
+    def iterchildren(self, tag: str = ...) -> Iterator[XmlElement]: ...
 
 
 def w(tag: str) -> str:
@@ -21,12 +47,20 @@ def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-def wval(element, tag: str, attr: str = "val") -> str | None:
+def wval(element: XmlElement | None, tag: str, attr: str = "val") -> str | None:
     """The ``w:val`` (or ``attr``) of child ``tag`` of ``element``, None when absent."""
     if element is None:
         return None
     child = element.find(w(tag))
     return None if child is None else child.get(w(attr))
+
+
+@overload
+def _int(value: str | None, default: int) -> int: ...
+
+
+@overload
+def _int(value: str | None, default: None = None) -> int | None: ...
 
 
 def _int(value: str | None, default: int | None = None) -> int | None:
@@ -52,11 +86,12 @@ _FULLSTOP = "⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑⒒⒓⒔⒕⒖⒗⒘⒙⒚⒛"
 _CIRCLED_CN = "㊀㊁㊂㊃㊄㊅㊆㊇㊈㊉"
 
 
-def chinese_number(n: int, digits: str = _CN_DIGITS, units: tuple = _CN_UNITS) -> str:
+def chinese_number(n: int, digits: str = _CN_DIGITS, units: tuple[str, ...] = _CN_UNITS) -> str:
     """Chinese counting: 1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 105 → 一百零五 (up to 9999)."""
     if n <= 0 or n > 9999:
         return str(n)
-    parts, zero = [], False
+    parts: list[str] = []
+    zero = False
     for power in range(3, -1, -1):
         digit = n // 10**power % 10
         if digit == 0:
@@ -100,7 +135,7 @@ def _from_table(table: str, n: int) -> str:
 def format_number(n: int, fmt: str | None) -> str:
     """Render counter ``n`` in Word number format ``fmt`` (unknown formats fall back to decimal)."""
     fmt = fmt or "decimal"
-    simple = {
+    simple: dict[str, Callable[[], str]] = {
         "decimal": lambda: str(n),
         "decimalZero": lambda: f"{n:02d}",
         "decimalFullWidth": lambda: str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
@@ -167,7 +202,7 @@ class Num:
     level_overrides: dict[int, Level] = field(default_factory=dict)
 
 
-def _parse_level(lvl) -> Level:
+def _parse_level(lvl: XmlElement) -> Level:
     return Level(
         start=_int(wval(lvl, "start"), 1),
         fmt=wval(lvl, "numFmt") or "decimal",
@@ -179,8 +214,8 @@ def _parse_level(lvl) -> Level:
     )
 
 
-def _parse_levels(parent) -> dict[int, Level]:
-    levels = {}
+def _parse_levels(parent: XmlElement) -> dict[int, Level]:
+    levels: dict[int, Level] = {}
     for lvl in parent.findall(w("lvl")):
         ilvl = _int(lvl.get(w("ilvl")), 0)
         if 0 <= ilvl < MAX_LEVELS:
@@ -188,16 +223,24 @@ def _parse_levels(parent) -> dict[int, Level]:
     return levels
 
 
-def parse_numbering(root) -> tuple[dict[str, Abstract], dict[str, Num]]:
-    """Abstract definitions and numbering instances of a ``w:numbering`` element."""
-    abstracts, nums = {}, {}
+def parse_numbering(root: XmlElement | None) -> tuple[dict[str, Abstract], dict[str, Num]]:
+    """Abstract definitions and numbering instances of a ``w:numbering`` element
+    (a definition without its id can never be referred to, so it is left out)."""
+    abstracts: dict[str, Abstract] = {}
+    nums: dict[str, Num] = {}
     if root is None:
         return abstracts, nums
     for element in root.findall(w("abstractNum")):
-        abstracts[element.get(w("abstractNumId"))] = Abstract(
+        abstract_id = element.get(w("abstractNumId"))
+        if abstract_id is None:
+            continue
+        abstracts[abstract_id] = Abstract(
             levels=_parse_levels(element), num_style_link=wval(element, "numStyleLink")
         )
     for element in root.findall(w("num")):
+        num_id = element.get(w("numId"))
+        if num_id is None:
+            continue
         num = Num(abstract_id=wval(element, "abstractNumId") or "")
         for override in element.findall(w("lvlOverride")):
             ilvl = _int(override.get(w("ilvl")), 0)
@@ -207,7 +250,7 @@ def parse_numbering(root) -> tuple[dict[str, Abstract], dict[str, Num]]:
             lvl = override.find(w("lvl"))
             if lvl is not None:
                 num.level_overrides[ilvl] = _parse_level(lvl)
-        nums[element.get(w("numId"))] = num
+        nums[num_id] = num
     return abstracts, nums
 
 
@@ -220,15 +263,18 @@ class StyleInfo:
     based_on: str | None = None
 
 
-def parse_styles(root) -> dict[str, StyleInfo]:
+def parse_styles(root: XmlElement | None) -> dict[str, StyleInfo]:
     """Numbering-relevant facts of every style in a ``w:styles`` element, by style id."""
-    styles = {}
+    styles: dict[str, StyleInfo] = {}
     if root is None:
         return styles
     for style in root.findall(w("style")):
+        style_id = style.get(w("styleId"))
+        if style_id is None:
+            continue
         ppr = style.find(w("pPr"))
         numpr = ppr.find(w("numPr")) if ppr is not None else None
-        styles[style.get(w("styleId"))] = StyleInfo(
+        styles[style_id] = StyleInfo(
             num_id=wval(numpr, "numId"),
             ilvl=_int(wval(numpr, "ilvl")),
             based_on=wval(style, "basedOn"),
@@ -244,7 +290,9 @@ def parse_styles(root) -> dict[str, StyleInfo]:
 class Numbering:
     """Numbering state of one document: call :meth:`label` for each paragraph in order."""
 
-    def __init__(self, numbering_root=None, styles_root=None):
+    def __init__(
+        self, numbering_root: XmlElement | None = None, styles_root: XmlElement | None = None
+    ) -> None:
         self.abstracts, self.nums = parse_numbering(numbering_root)
         self.styles = parse_styles(styles_root)
         self.counters: dict[str, list[int | None]] = {}
@@ -252,7 +300,7 @@ class Numbering:
 
     # -- resolution -----------------------------------------------------------------
 
-    def paragraph_numpr(self, ppr) -> tuple[str | None, int | None, str | None]:
+    def paragraph_numpr(self, ppr: XmlElement | None) -> tuple[str | None, int | None, str | None]:
         """``(numId, ilvl, styleId)`` of a paragraph's ``w:pPr``, style numbering included."""
         style_id = wval(ppr, "pStyle")
         numpr = ppr.find(w("numPr")) if ppr is not None else None
@@ -265,7 +313,9 @@ class Numbering:
         return num_id, ilvl, style_id
 
     def _style_numpr(self, style_id: str | None) -> tuple[str | None, int | None]:
-        num_id, ilvl, seen = None, None, set()
+        num_id: str | None = None
+        ilvl: int | None = None
+        seen: set[str] = set()
         while style_id and style_id not in seen and style_id in self.styles:
             seen.add(style_id)
             info = self.styles[style_id]
@@ -305,7 +355,7 @@ class Numbering:
 
     # -- counting -------------------------------------------------------------------
 
-    def label(self, ppr) -> str | None:
+    def label(self, ppr: XmlElement | None) -> str | None:
         """Advance the counters for a paragraph and return its number text, or None.
 
         The number text is the level's ``lvlText`` rendered (``一、``, ``（二）``, ``3.``),
@@ -334,7 +384,8 @@ class Numbering:
         self.started_nums.add((num_id, ilvl))
         level = self._level(num, abstract_id, ilvl)
         start = num.start_overrides.get(ilvl, level.start)
-        counters[ilvl] = start if counters[ilvl] is None else counters[ilvl] + 1
+        current = counters[ilvl]
+        counters[ilvl] = start if current is None else current + 1
         for lower in range(ilvl + 1, MAX_LEVELS):
             restart = self._level(num, abstract_id, lower).restart
             if restart is None or (restart != 0 and ilvl < restart):

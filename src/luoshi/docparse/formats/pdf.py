@@ -12,9 +12,14 @@ from __future__ import annotations
 import io
 import re
 import statistics
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..readers import Document, DocumentError
+from ..readers import Document, DocumentError, ReaderWarning
+
+if TYPE_CHECKING:
+    from pdfminer.layout import LTPage, LTTextLine
 
 #: Pages read at most; the rest is reported in a warning.
 MAX_PDF_PAGES = 200
@@ -52,7 +57,7 @@ class _Row:
 def read_pdf(data: bytes) -> Document:
     """Read a PDF's text layer into lines (raises :class:`DocumentError` when there is none)."""
     total = _page_count(data)
-    warnings = []
+    warnings: list[ReaderWarning] = []
     if total > MAX_PDF_PAGES:
         warnings.append(
             {
@@ -120,19 +125,19 @@ def _read_pages(data: bytes, limit: int) -> tuple[list[list[_Row]], str | None]:
     return pages, None
 
 
-def _text_lines(item):
+def _text_lines(item: object) -> Iterator[LTTextLine]:
     """All text lines under a layout item (text boxes and figures)."""
     from pdfminer.layout import LTTextLine
 
     if isinstance(item, LTTextLine):
         yield item
         return
-    if hasattr(item, "__iter__"):
+    if isinstance(item, Iterable):
         for child in item:
             yield from _text_lines(child)
 
 
-def _page_rows(layout, number: int) -> list[_Row]:
+def _page_rows(layout: LTPage, number: int) -> list[_Row]:
     """A page's text lines, merged into visual rows, top to bottom, with their text."""
     from pdfminer.layout import LTChar
 
@@ -283,7 +288,7 @@ def _join_lines(pages: list[list[_Row]]) -> list[str]:
                 lines[-1] += row.text if _chinese(lines[-1]) or _chinese(row.text) else " " + row.text
             else:
                 lines.append(row.text)
-            previous = (row, frame)
+            previous = (row, frame) if frame is not None else None
     return lines
 
 

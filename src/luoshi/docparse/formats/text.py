@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from ..readers import MAX_TEXT_BYTES, Document, DocumentError
+from ..readers import MAX_TEXT_BYTES, Document, DocumentError, ReaderWarning
 
 # C0 controls except tab and newline, DEL, C1 controls, and the BOM/zero-width no-break space.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufeff]")
@@ -17,7 +17,7 @@ MAX_CONTROL_SHARE = 0.02
 def read_text(data: bytes, total_size: int | None = None) -> Document:
     """Read a text file's bytes (at most ``MAX_TEXT_BYTES`` of them) into lines."""
     total_size = len(data) if total_size is None else total_size
-    warnings = []
+    warnings: list[ReaderWarning] = []
     if total_size > MAX_TEXT_BYTES or len(data) > MAX_TEXT_BYTES:
         data = cut_at_newline(data[:MAX_TEXT_BYTES])
         warnings.append({"line": None, "message": _truncation_message(len(data), total_size)})

@@ -10,10 +10,15 @@ the title, where the core looks for the document number. Block elements become l
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ..readers import MAX_TEXT_BYTES, Document
+from ..readers import MAX_TEXT_BYTES, Document, ReaderWarning
 from ..tables import Cell, table_lines
 from .text import _CONTROL, cut_at_newline, decode_text
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+    from bs4.element import PageElement
 
 #: HTML is parsed up to this many bytes (a saved page is rarely a tenth of it).
 MAX_HTML_BYTES = 2 * MAX_TEXT_BYTES
@@ -70,7 +75,7 @@ def read_html(data: bytes, total_size: int | None = None) -> Document:
     """Read a saved web page into the lines of the document it shows."""
     from bs4 import BeautifulSoup
 
-    warnings = []
+    warnings: list[ReaderWarning] = []
     total_size = max(len(data), total_size or 0)
     if total_size > MAX_HTML_BYTES or len(data) > MAX_HTML_BYTES:
         data = cut_at_newline(data[:MAX_HTML_BYTES])
@@ -105,17 +110,25 @@ def _declared_charset(data: bytes) -> str | None:
 # ---------------------------------------------------------------------------
 
 
-def _metas(tags: list) -> dict[str, str]:
+def _attr(tag: Tag, name: str) -> str:
+    """An attribute's value as text (a multi-valued one such as ``class`` joined by spaces)."""
+    value = tag.get(name)
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else " ".join(value)
+
+
+def _metas(tags: list[Tag]) -> dict[str, str]:
     """``<meta name|property=… content=…>`` of a page, names lower-cased."""
-    metas = {}
+    metas: dict[str, str] = {}
     for meta in tags:
         if meta.name == "meta":
-            name = (meta.get("name") or meta.get("property") or "").strip().lower()
-            metas.setdefault(name, (meta.get("content") or "").strip())
+            name = (_attr(meta, "name") or _attr(meta, "property")).strip().lower()
+            metas.setdefault(name, _attr(meta, "content").strip())
     return metas
 
 
-def _title(soup, tags: list) -> str | None:
+def _title(soup: BeautifulSoup, tags: list[Tag]) -> str | None:
     """The document title: ``ArticleTitle`` meta, else the page's heading, else ``<title>``."""
     metas = _metas(tags)
     for name in ("articletitle", "title", "og:title"):
@@ -137,7 +150,7 @@ def _title(soup, tags: list) -> str | None:
     return None
 
 
-def _doc_number(soup, tags: list) -> str | None:
+def _doc_number(soup: BeautifulSoup, tags: list[Tag]) -> str | None:
     """The 发文字号 of the metadata block (or meta tags), if the page has one."""
     metas = _metas(tags)
     for name in ("documentnumber", "wenhao", "filenum"):
@@ -152,7 +165,7 @@ def _doc_number(soup, tags: list) -> str | None:
     return None
 
 
-def _tags(root, names: set[str] | None = None) -> list:
+def _tags(root: Tag, names: set[str] | None = None) -> list[Tag]:
     """The elements under ``root`` (named ``names``), in document order.
 
     Much faster than ``find_all`` on large pages.
@@ -164,7 +177,7 @@ def _tags(root, names: set[str] | None = None) -> list:
     ]
 
 
-def _text(element) -> str:
+def _text(element: Tag) -> str:
     return re.sub(r"\s+", " ", element.get_text(" ")).strip()
 
 
@@ -173,17 +186,15 @@ def _text(element) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _attrs(element) -> str:
-    classes = element.get("class") or []
-    if isinstance(classes, str):
-        classes = [classes]
-    return " ".join([element.get("id") or "", *classes])
+def _attrs(element: Tag) -> str:
+    """The element's id and classes, for telling content from page chrome by name."""
+    return " ".join([_attr(element, "id"), _attr(element, "class")]).rstrip()
 
 
-def _drop_chrome(soup) -> None:
+def _drop_chrome(soup: BeautifulSoup) -> None:
     """Remove hidden elements, metadata blocks, and elements named like page chrome."""
     for element in _tags(soup):
-        style = (element.get("style") or "").replace(" ", "").lower()
+        style = _attr(element, "style").replace(" ", "").lower()
         hidden = "display:none" in style or "visibility:hidden" in style
         names = _attrs(element)
         chrome = _CHROME_HINT.search(names) and not _CONTENT_HINT.search(names)
@@ -194,7 +205,7 @@ def _drop_chrome(soup) -> None:
             element.extract()
 
 
-def _is_metadata(element) -> bool:
+def _is_metadata(element: Tag) -> bool:
     """A block that is the 索引号/主题分类/发布机构… table and little else."""
     text = _text(element)
     keys = sum(1 for key in _META_KEYS if key in text)
@@ -202,7 +213,7 @@ def _is_metadata(element) -> bool:
     return dense and len(_tags(element, {"p", "h1", "h2", "h3"})) < 3
 
 
-def _main_container(soup):
+def _main_container(soup: BeautifulSoup) -> Tag:
     """The element that holds the document: the longest one named like content, else <body>."""
     body = soup.body or soup
     total = len(_text(body))
@@ -227,11 +238,11 @@ def _main_container(soup):
 class _Flattener:
     """Turns an element tree into lines: blocks break lines, tables go to ``tables``."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.out: list[str] = []
         self.current: list[str] = []
 
-    def lines(self, element) -> list[str]:
+    def lines(self, element: Tag) -> list[str]:
         self._walk(element)
         self._break()
         return self.out
@@ -244,13 +255,12 @@ class _Flattener:
             if line:
                 self.out.append(line)
 
-    def _walk(self, element) -> None:
+    def _walk(self, element: Tag) -> None:
         """Walk the tree without recursion (pages can nest thousands of unclosed tags)."""
-        from bs4 import NavigableString, Tag
-        from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+        from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
         skipped = Comment | Declaration | Doctype | ProcessingInstruction
-        stack: list = [(child, False) for child in reversed(list(element.children))]
+        stack: list[tuple[PageElement, bool]] = [(child, False) for child in reversed(list(element.children))]
         while stack:
             node, closing = stack.pop()
             if closing:
@@ -262,7 +272,7 @@ class _Flattener:
             elif isinstance(node, Tag):
                 stack += reversed(self._open(node))
 
-    def _open(self, tag) -> list:
+    def _open(self, tag: Tag) -> list[tuple[PageElement, bool]]:
         """Handle an opening tag; return what to walk next, in order (``(node, closing)``)."""
         name = tag.name
         if name == "br":
@@ -273,46 +283,57 @@ class _Flattener:
             if not _is_layout(tag):
                 self.out += table_lines(html_grid(tag))
                 return []
-            cells = [cell for row in _own_rows(tag) for cell in row.find_all(["td", "th"], recursive=False)]
+            cells = [cell for row in _own_rows(tag) for cell in _row_cells(row)]
             return [(cell, False) for cell in cells]
-        children = [(child, False) for child in tag.children]
+        children: list[tuple[PageElement, bool]] = [(child, False) for child in tag.children]
         if name in _BLOCK_TAGS or name in {"tr", "td", "th"}:
             self._break()
             return [*children, (tag, True)]
         return children
 
 
-def _own_rows(table) -> list:
+def _own_rows(table: Tag) -> list[Tag]:
     """The rows of a table, not of the tables nested in it."""
-    rows = []
+    from bs4.element import Tag
+
+    rows: list[Tag] = []
     for child in table.children:
-        if getattr(child, "name", None) == "tr":
+        if not isinstance(child, Tag):
+            continue
+        if child.name == "tr":
             rows.append(child)
-        elif getattr(child, "name", None) in {"tbody", "thead", "tfoot"}:
-            rows += child.find_all("tr", recursive=False)
+        elif child.name in {"tbody", "thead", "tfoot"}:
+            rows += [row for row in child.find_all("tr", recursive=False) if isinstance(row, Tag)]
     return rows
 
 
-def _is_layout(table) -> bool:
+def _row_cells(row: Tag) -> list[Tag]:
+    """The ``td``/``th`` cells of a row (not those of tables nested in it)."""
+    from bs4.element import Tag
+
+    return [cell for cell in row.find_all(["td", "th"], recursive=False) if isinstance(cell, Tag)]
+
+
+def _is_layout(table: Tag) -> bool:
     """A table used to lay out the page (tables nested in it, or a single cell), not data."""
     if table.find("table") is not None:
         return True
     rows = _own_rows(table)
-    return len(rows) <= 2 and all(len(row.find_all(["td", "th"], recursive=False)) <= 1 for row in rows)
+    return len(rows) <= 2 and all(len(_row_cells(row)) <= 1 for row in rows)
 
 
-def _cell_lines(cell) -> list[str]:
+def _cell_lines(cell: Tag) -> list[str]:
     flattener = _Flattener()
     return flattener.lines(cell)
 
 
-def html_grid(table) -> list[list[Cell]]:
+def html_grid(table: Tag) -> list[list[Cell]]:
     """A table's grid positions with ``rowspan``/``colspan`` merges marked."""
     grid: list[list[Cell]] = []
     pending: dict[int, tuple[Cell, int]] = {}  # col -> (cell spanning down, rows left)
     for tr in _own_rows(table)[:5000]:
         row: list[Cell] = []
-        cells = iter(tr.find_all(["td", "th"], recursive=False))
+        cells = iter(_row_cells(tr))
         while True:
             col = len(row)
             if col in pending:
@@ -330,9 +351,9 @@ def html_grid(table) -> list[list[Cell]]:
     return grid
 
 
-def _place(row: list[Cell], td, pending: dict) -> None:
-    colspan = max(1, min(_span(td.get("colspan")), 64))
-    rowspan = max(1, min(_span(td.get("rowspan")), 1000))
+def _place(row: list[Cell], td: Tag, pending: dict[int, tuple[Cell, int]]) -> None:
+    colspan = max(1, min(_span(_attr(td, "colspan")), 64))
+    rowspan = max(1, min(_span(_attr(td, "rowspan")), 1000))
     lines = _cell_lines(td)
     for offset in range(colspan):
         cell = Cell(lines=lines, hcont=offset > 0)
@@ -341,7 +362,7 @@ def _place(row: list[Cell], td, pending: dict) -> None:
         row.append(cell)
 
 
-def _span(value) -> int:
+def _span(value: str) -> int:
     try:
         return int(str(value).strip())
     except (TypeError, ValueError):

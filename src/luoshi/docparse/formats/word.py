@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..readers import Document, DocumentError
+from ..readers import Document, DocumentError, ReaderWarning
 from ..tables import Cell, table_lines
-from .numbering import Numbering, w, wval
+from .numbering import Numbering, XmlElement, w, wval
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
 
 #: Declared uncompressed size allowed for all XML parts together.
 MAX_XML_BYTES = 50 * 1024 * 1024
@@ -63,7 +68,7 @@ def read_docx(data: bytes, name: str = "") -> Document:
         ) from error
     walker = _BodyWalker(numbering)
     lines = _squeeze_blank(walker.blocks(body))
-    warnings = []
+    warnings: list[ReaderWarning] = []
     if walker.text_boxes:
         warnings.append(
             {"line": None, "message": f"文档中有 {walker.text_boxes} 个文本框，其中的文字未读取。"}
@@ -71,7 +76,7 @@ def read_docx(data: bytes, name: str = "") -> Document:
     return Document(lines=lines, warnings=warnings, format="docx")
 
 
-def _numbering_root(package):
+def _numbering_root(package: WordDocument) -> XmlElement | None:
     """The ``w:numbering`` element of the document, or None (without creating one)."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
@@ -142,11 +147,11 @@ def _check_sizes(entries: list[zipfile.ZipInfo]) -> None:
 class _BodyWalker:
     """Walks block content (body, table cells, content controls) in document order."""
 
-    def __init__(self, numbering: Numbering):
+    def __init__(self, numbering: Numbering) -> None:
         self.numbering = numbering
         self.text_boxes = 0
 
-    def blocks(self, parent) -> list[str]:
+    def blocks(self, parent: XmlElement) -> list[str]:
         """Lines of the paragraphs and tables directly in ``parent``."""
         lines: list[str] = []
         for child in parent.iterchildren():
@@ -160,7 +165,7 @@ class _BodyWalker:
                 lines += self.blocks(content if content is not None else child)
         return lines
 
-    def paragraph(self, p) -> list[str]:
+    def paragraph(self, p: XmlElement) -> list[str]:
         """The lines of one paragraph: its number (if any) and text; soft breaks split lines."""
         prefix = self.numbering.label(p.find(w("pPr")))
         pieces: list[str] = []
@@ -174,7 +179,7 @@ class _BodyWalker:
             lines[0] = prefix + lines[0].lstrip()
         return lines
 
-    def _collect(self, element, out: list[str]) -> None:
+    def _collect(self, element: XmlElement, out: list[str]) -> None:
         """Append the visible text under ``element`` to ``out``."""
         for child in element.iterchildren():
             tag = child.tag
@@ -202,7 +207,7 @@ class _BodyWalker:
 
     # -- tables ---------------------------------------------------------------------
 
-    def grid(self, tbl) -> list[list[Cell]]:
+    def grid(self, tbl: XmlElement) -> list[list[Cell]]:
         """A table's grid positions with merge flags (``gridSpan``, ``vMerge``, ``hMerge``)."""
         grid: list[list[Cell]] = []
         for tr in _rows(tbl):
@@ -212,7 +217,7 @@ class _BodyWalker:
             grid.append(row)
         return grid
 
-    def _add_cell(self, row: list[Cell], tc, above: list[Cell] | None) -> None:
+    def _add_cell(self, row: list[Cell], tc: XmlElement, above: list[Cell] | None) -> None:
         tcpr = tc.find(w("tcPr"))
         span = max(1, min(_int(wval(tcpr, "gridSpan"), 1), 64))
         vmerge = tcpr.find(w("vMerge")) if tcpr is not None else None
@@ -229,7 +234,7 @@ class _BodyWalker:
             row.append(Cell(lines=cell.lines, vcont=cell.vcont, hcont=True))
 
 
-def _rows(tbl):
+def _rows(tbl: XmlElement) -> Iterator[XmlElement]:
     """The ``w:tr`` of a table, also those wrapped in content controls."""
     for child in tbl.iterchildren():
         if child.tag == w("tr"):
@@ -238,7 +243,7 @@ def _rows(tbl):
             yield from child.iter(w("tr"))
 
 
-def _cells(tr):
+def _cells(tr: XmlElement) -> Iterator[XmlElement]:
     """The ``w:tc`` of a row, also those wrapped in content controls."""
     for child in tr.iterchildren():
         if child.tag == w("tc"):
@@ -248,13 +253,13 @@ def _cells(tr):
             yield from (content if content is not None else child).iterchildren(w("tc"))
 
 
-def _hidden(run) -> bool:
+def _hidden(run: XmlElement) -> bool:
     rpr = run.find(w("rPr"))
     vanish = rpr.find(w("vanish")) if rpr is not None else None
     return vanish is not None and vanish.get(w("val")) not in {"0", "false", "off"}
 
 
-def _int(value, default: int) -> int:
+def _int(value: str | None, default: int) -> int:
     try:
         return int(value) if value is not None else default
     except ValueError:
