@@ -140,3 +140,15 @@ def test_clause_in_a_following_paragraph_belongs_to_the_heading():
         "一、任务\n（八）实施通道拓展工程\n便利跨境往来。( 区科工局、公安分局等按职责分工负责)\n"
     )
     assert task_of(plan, "正文/一/(八)")["cooperators"] == ["区科工局", "公安分局"]
+
+
+def test_a_bracket_explaining_a_name_is_no_unit():
+    plan = parse_text(
+        "一、任务\n"
+        "1.推进农业产业化。区农业农村局（以下简称区农业局）要统筹推进。\n"
+        "2.建设高标准农田。（区农业农村局（原区农业局）牵头，区财政局（原区财政所）按职责分工负责）\n"
+    )
+    assert task_of(plan, "正文/一/1") is None
+    task = task_of(plan, "正文/一/2")
+    assert task is not None
+    assert (task["leads"], task["cooperators"]) == (["区农业农村局"], ["区财政局"])

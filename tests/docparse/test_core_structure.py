@@ -117,3 +117,38 @@ def test_decimal_figures_and_dash_items_are_not_sections():
 def test_web_page_footer_belongs_to_no_section():
     plan = parse_text("一、任务\n推进工作。\n归档时间：2024-01-01\n阅读次数：10\n")
     assert plan["sections"][0]["text"] == "推进工作。"
+
+
+def test_decimal_numbering_gives_sections_nested_by_their_dots():
+    plan = parse_text(
+        """
+某区数字政府建设工作方案
+1.总体要求
+1.1 指导思想。坚持系统观念。
+1.2、工作目标。政务服务事项网上可办率达到95%以上。
+1.2.1 建成统一平台。
+2.重点任务
+2.1 推进数据共享（区数据局牵头，区直有关单位按职责分工负责）。
+"""
+    )
+    assert section_ids(plan) == [
+        "正文/1",
+        "正文/1/1.1",
+        "正文/1/1.2",
+        "正文/1/1.2/1.2.1",
+        "正文/2",
+        "正文/2/2.1",
+    ]
+    assert [t["section"] for t in plan["targets"]] == ["正文/1/1.2"]
+    assert plan["tasks"][0]["section"] == "正文/2/2.1"
+
+
+def test_a_line_opening_with_a_decimal_figure_is_no_section():
+    plan = parse_text(
+        """
+某区工作方案
+一、主要目标
+1.5万人次参加培训，较上年增长10%。
+"""
+    )
+    assert section_ids(plan) == ["正文/一"]

@@ -92,3 +92,60 @@ def test_break_zero_and_full_coverage():
 def test_subject_is_the_measure_before_the_figure():
     targets = find_targets("新增高新技术企业2家、科技型中小企业3家以上。")
     assert [t["subject"] for t in targets] == ["新增高新技术企业", "新增科技型中小企业"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("新增规上工业企业三家。", [(">=", 3, "家")]),
+        ("每个村配备不少于一名专职网格员。", [(">=", 1, "名")]),
+        ("农产品加工产值提高两成。", [(">=", 2, "成")]),
+        ("村集体经济收入翻一番。", [(">=", 1, "番")]),
+        ("新增十二个示范点。", [(">=", 12, "个")]),
+        ("引进一批重大项目。", []),
+        ("落实“三个一批”要求。", []),
+        ("推进七个优势产业集群发展。", []),
+    ],
+)
+def test_a_quantity_in_chinese_numerals_after_a_setting_verb_is_a_target(text, expected):
+    assert found(text) == expected
+
+
+def test_a_count_in_chinese_numerals_is_named_by_its_noun():
+    assert [t["subject"] for t in find_targets("新增三家省级专精特新企业。")] == ["新增省级专精特新企业"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["突破零部件技术瓶颈。", "打破零和博弈思维。", "推动网络零售额突破零点。"],
+)
+def test_a_word_that_merely_contains_po_ling_is_no_break_zero(text):
+    assert found(text) == []
+
+
+def test_po_ling_itself_is_still_a_target():
+    assert found("力争外资实现“破零”。") == [(">", 0, "")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["对认定的企业最高给予50万元奖励。", "单个项目奖励最高可达20万元。", "补助上限为30万元。"],
+)
+def test_a_cap_with_zui_gao_is_a_maximum(text):
+    assert [op for op, _value, _unit in found(text)] == ["<="]
+
+
+def test_zui_gao_naming_a_peak_is_no_cap():
+    assert found("储备能力达到最高负荷的5%。") == [(">=", 5, "%")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["该路段全长12.5公里。", "辖区面积120平方公里。", "全区拥有A级景区5个。", "园区建有标准厂房8栋。"],
+)
+def test_figures_that_describe_what_exists_are_no_targets(text):
+    assert found(text) == []
+
+
+def test_what_exists_followed_by_a_level_to_reach_is_a_target():
+    assert found("全区现有A级景区5个，力争新增3个。") == [(">=", 3, "个")]

@@ -302,3 +302,49 @@ def test_docx_read_from_a_path(tmp_path):
     document.save(path)
     assert read_document(path).lines == ["从路径读取"]
     assert read_document(str(path)).lines == ["从路径读取"]
+
+
+def text_box_shape(kind: str, lines: list[str]) -> str:
+    """A shape holding a text box with ``lines`` as paragraphs, as Word writes it (DrawingML or VML)."""
+    paragraphs = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in lines)
+    content = f"<w:txbxContent>{paragraphs}</w:txbxContent>"
+    if kind == "vml":
+        shape = f'<w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox>{content}</v:textbox></v:shape></w:pict>'
+    else:
+        shape = (
+            '<w:drawing><wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+            '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData>'
+            '<wps:wsp xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            f"<wps:txbx>{content}</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"
+        )
+    return shape
+
+
+@pytest.mark.parametrize("kind", ["drawing", "vml"])
+def test_text_in_a_text_box_is_read_after_its_paragraph(kind):
+    document = docx.Document()
+    document.add_paragraph("一、工作目标")
+    anchor = document.add_paragraph("见下框。")
+    shape = text_box_shape(kind, ["（一）新增企业三家。", "（二）区发改局牵头。"])
+    anchor._p.append(parse_xml(f"<w:r {nsdecls('w')}>{shape}</w:r>"))
+    document.add_paragraph("二、保障措施")
+    assert read(document) == [
+        "一、工作目标",
+        "见下框。",
+        "（一）新增企业三家。",
+        "（二）区发改局牵头。",
+        "二、保障措施",
+    ]
+
+
+def test_the_fallback_copy_of_a_text_box_is_not_read_twice():
+    document = docx.Document()
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    choice, fallback = text_box_shape("drawing", ["框内文字"]), text_box_shape("vml", ["框内文字"])
+    run = (
+        f'<w:r {nsdecls("w")}><mc:AlternateContent xmlns:mc="{mc}"><mc:Choice Requires="wps">{choice}</mc:Choice>'
+        f"<mc:Fallback>{fallback}</mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    paragraph = document.add_paragraph("")
+    paragraph._p.append(parse_xml(run))
+    assert read(document) == ["框内文字"]

@@ -73,6 +73,8 @@ def declares_first_lead(text: str) -> bool:
     return ("第一" in text or "首" in text) and DECLARATION.search(text) is not None
 
 
+# A bracket that explains a name (``(原区农业局)``, ``(以下简称区农业农村局)``): no clause.
+EXPLANATION = re.compile(r"^(?:原(?![则有])|以下简称|以下称|简称|下称|即)")
 _PERSON_SEP = re.compile(r"[、,;，；\s]+")
 
 
@@ -240,7 +242,7 @@ def parse_clause(text: str) -> Clause | None:
     """Parse the inside of a clause (brackets removed); None when it is no clause."""
     folded = fold(text).strip()
     clause = Clause()
-    if not folded:
+    if not folded or EXPLANATION.match(folded):
         return None
     if (":" in folded or "]" in folded) and LABEL.search(folded):
         _parse_labelled(_normalise_labels(folded), clause)

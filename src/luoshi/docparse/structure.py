@@ -15,6 +15,8 @@ NUMBERING = [
     ("cn", re.compile(rf"^(?P<n>[{_CN}]{{1,4}})\s*[、.]\s*(?P<rest>\S.*)$")),
     # (一)  （二）
     ("pcn", re.compile(rf"^\(\s*(?P<n>[{_CN}]{{1,4}})\s*\)\s*[、.]?\s*(?P<rest>\S.*)$")),
+    # 1.1  1.2.3、  (decimal numbering; a space or 、 after the number, not 1.5万)
+    ("dec", re.compile(r"^(?P<n>\d{1,3}(?:\.\d{1,3}){1,3})(?:\s*[、.]\s*|\s+)(?P<rest>[^\s\d%.].*)$")),
     # 1.  1、  1．  (not 1.5万)
     ("ar", re.compile(r"^(?P<n>\d{1,3})\s*(?:[.、](?!\d))\s*(?P<rest>\S.*)$")),
     # (1)  （1）
@@ -118,6 +120,8 @@ def numbering(text: str) -> tuple[str, str, str] | None:
             n = match["n"]
             if style == "pchar":
                 style, n = "par", str(ord(n) - 0x2473)
+            elif style == "dec":
+                style = f"dec{n.count('.')}"  # 1.1 and 1.1.1 nest as levels of their own
             number = _WRITE_NUMBER.get(style, "{}").format(n)
             return style, number, text[match.start("rest") :]
     if folded.startswith("第") and (match := _ARTICLE.match(folded)):

@@ -92,9 +92,37 @@ _RANGE_SIGN = re.compile(r"^\s*(?:-|—|–|~|至|到)\s*(?=\d)")
 # ``由80项增加到100项`` / ``从12平方米提高到14平方米``: the starting level is what exists.
 _FROM_BEFORE = re.compile(r"(?:从|由)\s*$")
 _TO_AFTER = re.compile(r"^\s*(?:增加|提高|提升|扩大|增长|下降|降低|减少|压减|缩短|缩减|调整)?\s*(?:到|至)")
-_BREAK_ZERO = re.compile(r"破零")
+# ``破零``, not the characters inside other words (突破零部件瓶颈, 打破零和, 破零售…).
+_BREAK_ZERO = re.compile(
+    r"(?<![突打冲击])破零(?!售|部件|件|星|散|碎|和|工|距离|容忍|基|钱|食|排放|库存|增长|利润)"
+)
 _FULL_COVER = re.compile(r"全覆盖")
-_ANY_FIGURE = re.compile(r"\d|破零|全覆盖")
+# A quantity written in Chinese numerals after a verb that sets it (``新增三家``, ``不少于一名``,
+# ``提高两成``, ``翻一番``); the numeral must not open a slogan (``三个一批``).
+_SETTING_VERB = r"新增|不少于|不低于|至少|达到|培育|建成|引进|新建|打造|创建|招引|增加|提高|提升|增长|下降|降低|减少|压减|翻"
+_HANZI_FIGURE = re.compile(
+    rf"(?P<verb>{_SETTING_VERB})?(?<![一二两三四五六七八九十百千第])(?P<num>[一二两三四五六七八九十百千]{{1,5}})"
+    r"(?P<unit>家|个|名|人|项|所|座|处|条|台|套|辆|件|户|批|成|番)(?![一二两三四五六七八九十])"
+)
+_SETTING = re.compile(_SETTING_VERB)
+# After a numeral that follows its noun (``新增规上企业三家``): only an operator word or the end.
+_HANZI_END = re.compile(r"^(?:以上|左右)?\s*$")
+_HANZI_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_HANZI_POWERS = {"十": 10, "百": 100, "千": 1000}
+_ANY_FIGURE = re.compile(
+    r"\d|破零|全覆盖|[一二两三四五六七八九十百千](?:家|个|名|人|项|所|座|处|条|台|套|辆|件|户|批|成|番)"
+)
+# A cap: ``最高给予50万元``, ``奖励最高可达20万元``, ``上限为``.
+_CAP_BEFORE = re.compile(
+    r"(?:最高|最多)(?:一次性)?(?:可达|可|给予|予以|奖励|奖补|补贴|补助|资助|支持|达到|达|为)*\s*$|上限为?\s*$"
+)
+# A clause that says what there is (``全区拥有A级景区5个``, ``园区建有标准厂房8栋``), unless a
+# verb that sets a level follows.
+_HAS = re.compile(r"(?:拥有|建有|现有|共有|现存)")
+# Words that describe what exists, not what is to be reached: ``全长12.5公里``.
+_EXISTS_BEFORE = re.compile(
+    r"(?:全长|总长度?|总面积|占地面积|占地|辖区面积|国土面积|辖|拥有|建有|现存)(?:约|为|达|共)?\s*$"
+)
 # How far back from a figure the words that qualify it are looked for.
 _NEAR = 24
 _AT_LEAST = re.compile(r"不低于|不少于|至少")
@@ -123,7 +151,7 @@ def _number(text: str) -> int | float:
 
 def _op_for(before: str, after: str, unit: str, value: float) -> str:
     """The operator that the words around a figure give."""
-    if _LE_AFTER.match(after) or _ends(before, _LE_BEFORE):
+    if _LE_AFTER.match(after) or _ends(before, _LE_BEFORE) or _ends(before, _CAP_BEFORE):
         return "<="
     if _EQ_AFTER.match(after) or _ends(before, _EQ_BEFORE):
         return "="
@@ -178,7 +206,7 @@ def _qualifies(clause: str, match: re.Match[str], before: str, after: str) -> bo
 def _targets_in_clause(clause: str, raw_clause: str, state: SubjectState) -> list[Target]:
     """Targets in one clause (folded text with quotes and names blanked out)."""
     figures = list(_FIGURE.finditer(clause))
-    if not figures or _CONDITION_END.search(clause.rstrip()):
+    if _CONDITION_END.search(clause.rstrip()) or not (figures or _HANZI_FIGURE.search(clause)):
         return []
     if _BODY_MAKEUP.search(clause) or _CADENCE.search(clause) or _DEFINITION.search(clause):
         return []
@@ -201,6 +229,8 @@ def _targets_in_clause(clause: str, raw_clause: str, state: SubjectState) -> lis
         if (unit in _PER_TIME_UNITS and _TIME_AFTER.match(after)) or (unit == "次" and _EVERY.search(before)):
             continue
         if _ends(before, _ORDINAL_BEFORE) or (before and before[-1:].isascii() and before[-1:].isalnum()):
+            continue
+        if _ends(before, _EXISTS_BEFORE) or _has_before(before):
             continue
         if (
             unit in ("万", "亿")
@@ -245,10 +275,52 @@ def _targets_in_clause(clause: str, raw_clause: str, state: SubjectState) -> lis
         if distributed and len(figures) == 1:
             copies = _subject_count(clause, match.start())
         per_figure.append([_target(text, op, value, unit, subject) for _ in range(copies)])
+    per_figure += (
+        [[target] for target in _hanzi_targets(clause, raw_clause)] if not _has_before(clause) else []
+    )
     if distributed:
         change = subjects.CHANGE_AFTER.match(raw_clause[distributed.end() :])
         _distribute(raw_clause[: distributed.start()], per_figure, change.group(0) if change else "")
     return [target for group in per_figure for target in group]
+
+
+def _has_before(before: str) -> bool:
+    """Whether the words before a figure say what there is (拥有, 建有, 现有 …) and set nothing."""
+    found = _HAS.search(before)
+    return found is not None and not _SETTING.search(before, found.end())
+
+
+def _hanzi_targets(clause: str, raw_clause: str) -> list[Target]:
+    """Quantities written in Chinese numerals after a verb that sets them: ``新增三家`` (>= 3 家),
+    ``每村配备不少于一名网格员`` (>= 1 名), ``提高两成`` (>= 2 成), ``翻一番`` (>= 1 番)."""
+    found: list[Target] = []
+    for match in _HANZI_FIGURE.finditer(clause):
+        if not match["verb"] and not (
+            _HANZI_END.match(clause[match.end() :]) and _SETTING.search(clause, 0, match.start())
+        ):
+            continue
+        value = _hanzi_value(match["num"])
+        if not value or (value == 1 and match["unit"] == "批"):
+            continue  # ``一批``: a batch, no count
+        head = raw_clause[: match.start("num")]
+        subject = subjects.clean(subjects.last_item(head))
+        noun = subjects.noun_after(clause[match.end() :]) if subjects.COUNT_UNITS.match(match["unit"]) else ""
+        found.append(_target(raw_clause.strip(), ">=", value, match["unit"], subject + noun))
+    return found
+
+
+def _hanzi_value(numeral: str) -> int:
+    """``三`` → 3, ``十二`` → 12, ``两千`` → 2000, ``一百二十`` → 120; 0 when it is no number."""
+    total, digit = 0, 0
+    for char in numeral:
+        if char in _HANZI_DIGITS:
+            digit = _HANZI_DIGITS[char]
+        elif char in _HANZI_POWERS:
+            total += (digit or 1) * _HANZI_POWERS[char]
+            digit = 0
+        else:
+            return 0
+    return total + digit
 
 
 def _subject_at(

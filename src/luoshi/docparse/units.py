@@ -42,7 +42,11 @@ _LEVEL_TAIL = re.compile(rf"^{_LEVELS}(?:\({_LEVELS}(?:、{_LEVELS})*\))?(?:人�
 # ``各市`` / ``各市、州`` / ``各县级市``: a list of levels still waiting for its head noun.
 _EACH_LEVEL = re.compile(rf"^各{_LEVELS}(?:、{_LEVELS})*$")
 # A parenthesised note inside a clause that is not part of a name.
-_NOTE = re.compile(r"\((?:[^()]*(?:除|下同|标注|不再|列第一|排在第一|排第一|为牵头|汇总)[^()]*)\)")
+_NOTE = re.compile(
+    r"\((?:[^()]*(?:除|下同|标注|不再|列第一|排在第一|排第一|为牵头|汇总)[^()]*)\)"
+    # an explanation of a name: (原区农业局), (以下简称区农业农村局)
+    r"|\((?:原(?![则有])|以下简称|以下称|简称|下称)[^()]*\)"
+)
 # Leading words that are not part of a name.
 _LEAD_IN = re.compile(r"^(?:由|请|其中|以及|及|和|与|会同|并由|分别由)")
 # Role verbs that no name ends with (``地方各级人民政府负责落实``).

@@ -39,9 +39,6 @@ _SKIP = {
     w("delText"),
     w("instrText"),
     w("fldData"),
-    w("txbxContent"),
-    w("drawing"),
-    w("pict"),
     w("object"),
     w("footnoteReference"),
     w("endnoteReference"),
@@ -49,6 +46,8 @@ _SKIP = {
     f"{{{MC}}}Fallback",
 }
 _BREAKS = {w("br"), w("cr")}
+#: Shapes that may hold a text box (``w:txbxContent``): a DrawingML drawing or a VML picture.
+_SHAPES = {w("drawing"), w("pict")}
 
 
 def read_docx(data: bytes, name: str = "") -> Document:
@@ -69,10 +68,6 @@ def read_docx(data: bytes, name: str = "") -> Document:
     walker = _BodyWalker(numbering)
     lines = _squeeze_blank(walker.blocks(body))
     warnings: list[ReaderWarning] = []
-    if walker.text_boxes:
-        warnings.append(
-            {"line": None, "message": f"文档中有 {walker.text_boxes} 个文本框，其中的文字未读取。"}
-        )
     return Document(lines=lines, warnings=warnings, format="docx")
 
 
@@ -149,7 +144,6 @@ class _BodyWalker:
 
     def __init__(self, numbering: Numbering) -> None:
         self.numbering = numbering
-        self.text_boxes = 0
 
     def blocks(self, parent: XmlElement) -> list[str]:
         """Lines of the paragraphs and tables directly in ``parent``."""
@@ -166,30 +160,33 @@ class _BodyWalker:
         return lines
 
     def paragraph(self, p: XmlElement) -> list[str]:
-        """The lines of one paragraph: its number (if any) and text; soft breaks split lines."""
+        """The lines of one paragraph: its number (if any) and text; soft breaks split lines.
+
+        The paragraphs of a text box anchored in it (``w:txbxContent`` in a drawing or a VML
+        shape) follow as lines of their own.
+        """
         prefix = self.numbering.label(p.find(w("pPr")))
         pieces: list[str] = []
-        self._collect(p, pieces)
+        boxes: list[str] = []
+        self._collect(p, pieces, boxes)
         text = "".join(pieces)
         if not text.strip():
-            return [prefix.strip()] if prefix else [""]
+            return ([prefix.strip()] if prefix else [""]) + boxes
         lines = [line.rstrip() for line in text.split("\n")]
         lines = [line for line in lines if line.strip()]
         if prefix:
             lines[0] = prefix + lines[0].lstrip()
-        return lines
+        return lines + boxes
 
-    def _collect(self, element: XmlElement, out: list[str]) -> None:
-        """Append the visible text under ``element`` to ``out``."""
+    def _collect(self, element: XmlElement, out: list[str], boxes: list[str]) -> None:
+        """Append the visible text under ``element`` to ``out``, and text-box lines to ``boxes``."""
         for child in element.iterchildren():
             tag = child.tag
+            if tag in _SHAPES:
+                for content in child.iter(w("txbxContent")):
+                    boxes += self.blocks(content)
+                continue
             if not isinstance(tag, str) or tag in _SKIP:
-                if (
-                    tag == w("txbxContent")
-                    or tag == w("drawing")
-                    and child.find(f".//{w('txbxContent')}") is not None
-                ):
-                    self.text_boxes += 1
                 continue
             if tag == w("t"):
                 out.append(child.text or "")
@@ -203,7 +200,7 @@ class _BodyWalker:
             elif tag == w("r") and _hidden(child):
                 continue
             else:
-                self._collect(child, out)
+                self._collect(child, out, boxes)
 
     # -- tables ---------------------------------------------------------------------
 
