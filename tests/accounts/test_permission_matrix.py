@@ -17,7 +17,14 @@ from luoshi.plans.models import Plan
 from luoshi.plans.permissions import can_export_lists, can_import_plan
 from luoshi.plans.services import import_plan
 from luoshi.reporting import services
-from luoshi.reporting.permissions import can_accept, can_approve, can_return, can_submit, review_actions
+from luoshi.reporting.permissions import (
+    can_accept,
+    can_approve,
+    can_return,
+    can_revise,
+    can_submit,
+    review_actions,
+)
 from luoshi.reporting.policy import policy_for
 from luoshi.reporting.services import ReportingError
 from tests.plans.factories import make_plan
@@ -34,6 +41,7 @@ MATRIX = {
     "accept": {"office", "coordinator"},
     "return an approved report": {"office", "coordinator"},
     "return a submitted report": {"head_a"},
+    "revise": {"reporter_a", "head_a"},
     "issue": {"office", "coordinator"},
     "export": {"office", "coordinator", "leader"},
     "import": {"coordinator"},
@@ -113,6 +121,13 @@ def test_return_a_submitted_report(actors, personas):
         allowed(actors, lambda a: let_through(lambda: services.return_report(a, report, "请补充佐证")))
         == expected
     )
+
+
+def test_revise(actors, personas):
+    report = services.accept_report(SYSTEM, approved(personas["reporter_a"], personas["head_a"]))
+    assert allowed(actors, lambda a: can_revise(a, report)) == MATRIX["revise"]
+    revise = lambda a: let_through(lambda: services.revise_report(a, report, "更正数据"))  # noqa: E731
+    assert allowed(actors, revise) == MATRIX["revise"]
 
 
 def test_without_head_approval_the_office_and_coordinator_accept_a_submitted_report_directly(

@@ -214,10 +214,7 @@ def can_return(actor: Actor, report: Report, *, head_approval: bool | None = Non
 def can_revise(actor: Actor, report: Report) -> bool:
     """Open a new revision of an accepted report: its own unit."""
     return (
-        actor.in_unit
-        and actor.unit_id == report.unit_id
-        and report.is_current
-        and report.state == ReportState.ACCEPTED
+        is_reporter_of(actor, report.unit_id) and report.is_current and report.state == ReportState.ACCEPTED
     )
 
 
