@@ -11,6 +11,7 @@ seriously lagging (红灯).
 
 import datetime as dt
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -74,6 +75,15 @@ def expected_progress(start: dt.date, deadline: dt.date, as_of: dt.date) -> Deci
         return HUNDRED
     share = Decimal((as_of - start).days) / Decimal((deadline - start).days) * HUNDRED
     return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def combined_progress(progresses: Sequence[Decimal | None]) -> Decimal | None:
+    """The progress of a task several units answer for: the one report's figure as it
+    is, else the mean of the figures given, to one decimal (None when nobody gave one)."""
+    if len(progresses) == 1:
+        return progresses[0]
+    given = [p for p in progresses if p is not None]
+    return (sum(given, Decimal(0)) / len(given)).quantize(Decimal("0.1")) if given else None
 
 
 def classify_gap(gap: Decimal, thresholds: Thresholds) -> Status:
