@@ -44,7 +44,7 @@ def test_lights_as_of_a_date(may):
     assert rows[ONE].status == Status.ON_TRACK  # 30 %
     assert rows[TWO].status == Status.LAGGING  # 5 % vs 24 %: 19 points behind
     assert rows[TWO].problems == "资金未到位"
-    assert rows[THREE].status == Status.NOT_REPORTED and rows[THREE].missing_units == ["县政务服务中心"]
+    assert rows[THREE].status == Status.NOT_REPORTED and rows[THREE].missing_units == ("县政务服务中心",)
 
 
 def test_a_past_date_sees_only_what_was_reported_by_then(may):
@@ -173,7 +173,7 @@ def test_units_silent_in_the_window_show_their_last_earlier_report(plan, monkeyp
     without DISTINCT ON, the same rows."""
     from django.db import connection
 
-    from luoshi.reporting import engine
+    from luoshi.reporting.engine import reports
 
     from .helpers import accepted
 
@@ -190,15 +190,15 @@ def test_units_silent_in_the_window_show_their_last_earlier_report(plan, monkeyp
         ]
 
     rows = {sid: rest for sid, *rest in facts()}
-    assert rows[ONE] == [Decimal("50.0"), Status.NOT_REPORTED, ["县工信局"], "审批未完成", "2025-06-2"]
-    assert rows[TWO][:3] == [Decimal("100.0"), Status.DONE, ["县发改局"]]  # done in April
+    assert rows[ONE] == [Decimal("50.0"), Status.NOT_REPORTED, ("县工信局",), "审批未完成", "2025-06-2"]
+    assert rows[TWO][:3] == [Decimal("100.0"), Status.DONE, ("县发改局",)]  # done in April
     assert rows[THREE][:2] == [None, Status.NOT_REPORTED]
     expected = facts()
-    monkeypatch.setattr(engine, "FALLBACK_STEP", dt.timedelta(0))  # all from the older ones
+    monkeypatch.setattr(reports, "FALLBACK_STEP", dt.timedelta(0))  # all from the older ones
     assert facts() == expected
     monkeypatch.setattr(connection.features, "can_distinct_on_fields", False)
     assert facts() == expected
-    monkeypatch.setattr(engine, "FALLBACK_STEP", dt.timedelta(days=15))
+    monkeypatch.setattr(reports, "FALLBACK_STEP", dt.timedelta(days=15))
     assert facts() == expected
 
 

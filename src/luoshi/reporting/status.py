@@ -1,6 +1,6 @@
 """Status against time elapsed (序时进度), as plain functions of numbers and dates.
 
-Nothing here touches the database: the engine (``engine.py``) gathers the facts, these
+Nothing here touches the database: the engine (``engine/``) gathers the facts, these
 functions judge them, and tests call them with plain values.
 
 Worked example: a task from 2025-04-27 to 2025-12-31 asked about on 2025-07-15 has
@@ -61,7 +61,7 @@ class Thresholds:
     lagging: Decimal = Decimal(10)
     serious: Decimal = Decimal(25)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not (0 <= self.lagging <= self.serious <= 100):
             raise ValueError("滞后阈值应满足 0 ≤ 滞后 ≤ 严重滞后 ≤ 100")
 
@@ -183,7 +183,7 @@ class Rollup:
     """Counts of statuses over a group of tasks, with mean progress and expectation."""
 
     total: int = 0
-    counts: dict | None = None
+    counts: dict[Status, int] | None = None
     progress_sum: Decimal = Decimal(0)
     expected_sum: Decimal = Decimal(0)
 

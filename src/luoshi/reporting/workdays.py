@@ -25,7 +25,7 @@ class CalendarYearUnknown(ValueError):
 def is_workday(day: dt.date) -> bool:
     """True on a working day: Monday–Friday that is no holiday, and every 调休 Saturday/Sunday."""
     try:
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         raise CalendarYearUnknown(day) from None
 
