@@ -26,7 +26,10 @@ PHONE = {"width": 390, "height": 844}
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is not installed: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # every wait is for a condition; on a loaded machine a condition may take a while to hold
+    expect.set_options(timeout=20_000)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -247,7 +250,9 @@ def test_battle_map_charts_are_drawn_by_echarts_from_this_site(page_for, live_se
     expect(leader.locator("#chart-trend[data-rendered]")).to_be_attached()  # animation done
     shot(leader, "board-echarts")
 
-    # a click on the donut's first slice (from 12 o'clock, clockwise) opens that status's list
+    # a click on the donut's first slice (from 12 o'clock, clockwise) opens that status's list,
+    # once the slices have grown to their place (a loaded machine draws slowly)
+    expect(leader.locator("#chart-status[data-rendered]")).to_be_attached()
     first = leader.evaluate(
         "JSON.parse(document.getElementById('board-charts').textContent).status.items.find(i => i.value > 0)"
     )
@@ -260,7 +265,7 @@ def test_battle_map_charts_are_drawn_by_echarts_from_this_site(page_for, live_se
 
     # a click on the campaign's bar opens its task list
     leader.goto(f"{url}/board/")
-    expect(leader.locator("#chart-progress svg").first).to_be_attached()
+    expect(leader.locator("#chart-progress[data-rendered]")).to_be_attached()  # the bars in place
     target = leader.evaluate(
         """() => {
           const chart = echarts.getInstanceByDom(document.getElementById('chart-progress'));
@@ -303,8 +308,10 @@ def test_big_screen_and_phone_and_public_charts(page_for, live_server, personas,
     # the charts follow the window's size
     before = phone.locator("#chart-progress svg").first.bounding_box()["width"]
     phone.set_viewport_size({"width": 700, "height": 844})
-    phone.wait_for_timeout(400)
-    assert phone.locator("#chart-progress svg").first.bounding_box()["width"] > before
+    phone.wait_for_function(
+        "before => document.querySelector('#chart-progress svg').getBoundingClientRect().width > before",
+        arg=before,
+    )
     shot(phone, "board-phone-echarts")
 
     Publication.objects.create(series=plan.series, published=True)

@@ -188,7 +188,11 @@ def test_instruct_on_a_task_becomes_a_supervision_item(personas, today, client_f
     assert response.status_code == 302
     item = SupervisionItem.objects.get()
     assert item.task == target and item.lead_unit.name == "县工信局"
-    assert "请县工信局一周内拿出方案" in client_for(personas["reporter_a"]).get("/").content.decode() or True
+    # the lead unit finds it among its supervision items on the workspace; another unit does not
+    link = f'href="/supervision/{item.pk}/"'
+    workspace = client_for(personas["reporter_a"]).get("/").content.decode()
+    assert link in workspace and "请县工信局一周内拿出方案" in workspace
+    assert link not in client_for(personas["reporter_b"]).get("/").content.decode()
     assert client_for(personas["reporter_a"]).get(f"/supervision/{item.pk}/").status_code == 200
     assert (
         client_for(personas["reporter_b"]).post(f"/tasks/{target.pk}/instruct/", {"text": "x"}).status_code

@@ -45,6 +45,8 @@ ReportFact = tuple[int, int, int, Decimal | None, bool, str]
 
 
 class PeriodRow(NamedTuple):
+    """A stored period: its id, first and last day."""
+
     pk: int
     start: dt.date
     end: dt.date
