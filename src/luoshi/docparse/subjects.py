@@ -30,7 +30,8 @@ from .textutil import split_top
 # Verbs of aim, connectives and frames that open a clause but are no part of a name.
 _LEAD_WORDS = re.compile(
     r"^(?:力争|确保|实现|争取|推动|推进|完成|其中|尤其是|特别是|继续|持续|将|努力|进一步|聚焦|鼓励|"
-    r"支持|开展|全力|加快|着力|督促|使|让|含|包括|以及|并|且|和|及|与|同时|另外|此外|"
+    r"支持|开展|全力|加快|着力|督促|使(?!用)|让|含(?!量)|包括|以及|并(?![购网联])|且|和(?![平谐美])|"
+    r"及(?![时格])|与|同时|另外|此外|"
     r"(?:到|至)?20\d\d年(?:底|末|内)?(?:前)?|今年|明年|年内|年底前|全年内)+"
 )
 # Verbs and operator words that close the words before a figure.
