@@ -13,6 +13,7 @@ from luoshi.plans.choices import TaskRole
 from luoshi.plans.models import Unit
 from luoshi.plans.permissions import get_task_for
 from luoshi.reporting import services
+from luoshi.reporting.due import due_items
 from luoshi.reporting.models import Report, ReportTransition
 from luoshi.reporting.permissions import (
     can_edit_report,
@@ -27,7 +28,6 @@ from luoshi.reporting.services import ReportingError
 
 from ..forms import EvidenceForm, ReportForm, ReturnForm, ReviseForm
 from ..plans import current_plan
-from ..workspace import due_items
 from .common import actor_of
 
 

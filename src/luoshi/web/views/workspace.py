@@ -7,12 +7,12 @@ from luoshi.core import clock
 from luoshi.plans.permissions import can_import_plan, visible_task_ids
 from luoshi.reporting import board as boards
 from luoshi.reporting.choices import ReportState
+from luoshi.reporting.due import due_items
 from luoshi.reporting.models import Message
 from luoshi.reporting.permissions import can_fill, can_review, can_see_overview, visible_reports
 
 from ..features import enabled
 from ..plans import current_plan
-from ..workspace import due_items
 from .common import actor_of
 from .review import review_queue
 

@@ -5,10 +5,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from luoshi.accounts.permissions import Actor
+from luoshi.plans.choices import TaskRole
 from luoshi.plans.models import Plan, Task, TaskUnit
-from luoshi.reporting.models import Report
-from luoshi.reporting.periods import PeriodSpan
-from luoshi.reporting.policy import Schedule
+
+from .models import Report
+from .periods import PeriodSpan
+from .policy import Schedule
 
 MAX_OVERDUE_PER_TASK = 2
 
@@ -36,7 +38,7 @@ class DueItem:
 
     @property
     def is_lead(self) -> bool:
-        return self.role == "lead"
+        return self.role == TaskRole.LEAD
 
 
 def due_items(actor: Actor, plan: Plan, today: dt.date) -> list[DueItem]:
