@@ -93,3 +93,30 @@ def test_the_office_corrects_through_the_api_and_others_are_refused(done, person
         and response.json()["state"] == ReportState.ACCEPTED
     )
     assert Report.objects.get(pk=response.json()["id"]).revision == 2
+
+
+def test_the_office_corrects_on_the_report_page(done, personas):
+    from django.test import Client
+
+    office, reporter = Client(), Client()
+    office.force_login(personas["office"])
+    reporter.force_login(personas["reporter_a"])
+    page = office.get(f"/reports/{done.pk}/").content.decode()
+    assert "更正（保留原版本" in page
+    assert "更正（保留原版本" not in reporter.get(f"/reports/{done.pk}/").content.decode()
+    url = f"/reports/{done.pk}/correct/"
+    form = {
+        "progress": "40",
+        "progress_text": "新引进企业4家",
+        "problems": "",
+        "next_steps": "",
+        "coordination": "",
+    }
+    response = office.post(url, form)
+    assert response.status_code == 400 and "更正时请写明原因" in response.content.decode()
+    assert reporter.post(url, {**form, "reason": "核实"}).status_code == 403
+    response = office.post(url, {**form, "reason": "核实后企业数有误"})
+    new = Report.objects.get(task=done.task, is_current=True)
+    assert response["Location"] == f"/reports/{new.pk}/" and new.revision == 2
+    history = office.get(response["Location"]).content.decode()
+    assert "更正第1版：核实后企业数有误（本期进展：新引进企业3家 → 新引进企业4家）" in history

@@ -211,6 +211,12 @@ def can_return(actor: Actor, report: Report, *, head_approval: bool | None = Non
     return can_accept(actor, report, head_approval=head_approval)
 
 
+def can_correct(actor: Actor, report: Report) -> bool:
+    """更正 an accepted report (the current version): the office of its campaign or the
+    coordinator."""
+    return report.is_current and report.state == ReportState.ACCEPTED and is_office_of(actor, report)
+
+
 def can_revise(actor: Actor, report: Report) -> bool:
     """Open a new revision of an accepted report: its own unit."""
     return (

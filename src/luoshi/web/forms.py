@@ -90,6 +90,33 @@ class ReviseForm(forms.Form):
     reason = forms.CharField(label="修订原因", max_length=2000, required=False)
 
 
+class CorrectForm(forms.Form):
+    """更正 of an accepted report by its office: the texts and progress as they should read,
+    and why (required)."""
+
+    progress = forms.CharField(label="完成进度（%）", max_length=20, required=False)
+    progress_text = forms.CharField(
+        label="本期进展", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    problems = forms.CharField(label="存在问题", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    next_steps = forms.CharField(label="下步打算", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    coordination = forms.CharField(
+        label="需协调事项", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    reason = forms.CharField(label="更正原因", max_length=2000, required=False)
+
+    @classmethod
+    def for_report(cls, report, data=None):
+        initial = {
+            "progress": "" if report.progress is None else f"{report.progress.normalize():f}",
+            "progress_text": report.progress_text,
+            "problems": report.problems,
+            "next_steps": report.next_steps,
+            "coordination": report.coordination,
+        }
+        return cls(data, initial=initial)
+
+
 class EvidenceForm(forms.Form):
     file = forms.FileField(label="佐证材料")
 

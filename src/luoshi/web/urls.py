@@ -34,6 +34,7 @@ urlpatterns = [
     path("reports/<int:pk>/evidence/", reports.add_evidence, name="add_evidence"),
     path("reports/<int:pk>/evidence/<int:evidence_id>/", reports.evidence_file, name="evidence_file"),
     path("reports/<int:pk>/revise/", reports.revise, name="revise"),
+    path("reports/<int:pk>/correct/", reports.correct, name="correct"),
     path("reports/<int:pk>/approve/", review.approve, name="approve"),
     path("reports/<int:pk>/accept/", review.accept, name="accept"),
     path("reports/<int:pk>/return/", review.return_, name="return"),

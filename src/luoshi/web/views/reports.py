@@ -16,6 +16,7 @@ from luoshi.reporting import services
 from luoshi.reporting.due import due_items
 from luoshi.reporting.models import Report, ReportTransition
 from luoshi.reporting.permissions import (
+    can_correct,
     can_edit_report,
     can_fill,
     can_revise,
@@ -26,7 +27,7 @@ from luoshi.reporting.permissions import (
 from luoshi.reporting.policy import Schedule
 from luoshi.reporting.services import ReportingError
 
-from ..forms import EvidenceForm, ReportForm, ReturnForm, ReviseForm
+from ..forms import CorrectForm, EvidenceForm, ReportForm, ReturnForm, ReviseForm
 from ..plans import current_plan
 from .common import actor_of
 
@@ -172,7 +173,7 @@ def report(request, pk: int):
     return _render_report(request, actor, report, form, editable)
 
 
-def _render_report(request, actor, report, form, editable, return_form=None, status=200):
+def _render_report(request, actor, report, form, editable, return_form=None, status=200, correct_form=None):
     task = report.task
     context = _side_context(actor, task, report.unit, report.period, report.role, report)
     context.update(
@@ -185,6 +186,8 @@ def _render_report(request, actor, report, form, editable, return_form=None, sta
             "revise_form": ReviseForm(),
             "actions": review_actions(actor, report, head_approval=context["head_approval"]),
             "can_revise": can_revise(actor, report),
+            "can_correct": can_correct(actor, report),
+            "correct_form": correct_form or CorrectForm.for_report(report),
             "transitions": ReportTransition.objects.filter(report__task=task, report__unit=report.unit)
             .filter(report__period=report.period)
             .select_related("actor", "report")
@@ -254,4 +257,24 @@ def revise(request, pk: int):
         return redirect("web:report", pk=pk)
     note(request, "revise_report", new, reason=form.cleaned_data.get("reason", ""))
     messages.success(request, "已发起修订，请修改后重新提交。")
+    return redirect("web:report", pk=new.pk)
+
+
+@login_required
+@require_POST
+def correct(request, pk: int):
+    """更正: the office corrects an accepted report; the accepted version is kept."""
+    actor = actor_of(request)
+    report = get_report_for(actor, pk)
+    if not can_correct(actor, report):
+        raise PermissionDenied("只有该攻坚的工作专班办公室可以更正已审定的报告")
+    form = CorrectForm.for_report(report, request.POST)
+    form.is_valid()
+    fields = {name: form.cleaned_data.get(name, "") for name in form.fields if name != "reason"}
+    try:
+        new = services.correct_report(actor, report, reason=form.cleaned_data.get("reason", ""), **fields)
+    except ReportingError as exc:
+        form.add_error(None, str(exc))
+        return _render_report(request, actor, report, None, False, status=400, correct_form=form)
+    messages.success(request, f"已更正，原第{report.revision}版保留在历史中。")
     return redirect("web:report", pk=new.pk)
