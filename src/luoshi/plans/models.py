@@ -4,6 +4,7 @@ task forces, and the unit registry shared by all plans."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from luoshi.core.models import TimeStamped
 
@@ -193,6 +194,9 @@ class Task(TimeStamped):
     def deadline_label(self) -> str:
         """完成时限 as the document states it (长期坚持, 2025年6月底前), else 年底前."""
         return deadline_label(self.text, self.deadline, self.plan.year)
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:task", args=[self.pk])
 
     def leads(self) -> list[Unit]:
         return [tu.unit for tu in self.task_units.all() if tu.role == TaskRole.LEAD]

@@ -4,6 +4,7 @@ milestones, reminders and in-app messages."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from luoshi.core.models import TimeStamped
 from luoshi.plans.choices import Cadence, TaskRole
@@ -181,6 +182,9 @@ class Report(TimeStamped):
     def __str__(self) -> str:
         return f"{self.unit.name} · {self.period.label} · {self.task.section.sid}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("web:report", args=[self.pk])
+
     @property
     def is_reported(self) -> bool:
         return self.state in (ReportState.SUBMITTED, ReportState.APPROVED, ReportState.ACCEPTED)
@@ -282,6 +286,10 @@ class Reminder(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.subject}"
+
+    def get_absolute_url(self) -> str:
+        """The page the reminder is about (a report, an item, the fill-in or review list)."""
+        return self.url
 
 
 class ReminderDelivery(TimeStamped):

@@ -192,14 +192,19 @@ class DeliveryError(Exception):
     """A channel refused the notice; the message says why, in Chinese where it can."""
 
 
+def notify(users, subject: str, obj, body: str = "") -> list[Message]:
+    """An in-app message to each of ``users`` about ``obj`` (a report, a supervision item,
+    a reminder), linked to its page by ``obj.get_absolute_url()``: one insert however many
+    users. Every in-app message of Luoshi is written here."""
+    url = obj.get_absolute_url() if obj is not None else ""
+    return Message.objects.bulk_create(
+        [Message(user=user, subject=subject[:300], body=body, url=url[:300]) for user in users]
+    )
+
+
 def _inapp(reminder: Reminder, users) -> None:
     with transaction.atomic():
-        Message.objects.bulk_create(
-            [
-                Message(user=user, subject=reminder.subject, body=reminder.body, url=reminder.url)
-                for user in users
-            ]
-        )
+        notify(users, reminder.subject, reminder, reminder.body)
 
 
 def _email(reminder: Reminder, addresses) -> None:

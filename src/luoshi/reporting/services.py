@@ -19,7 +19,8 @@ from luoshi.plans.models import Target, Task, TaskUnit, Unit
 
 from . import permissions
 from .choices import ReportState
-from .models import Evidence, Message, Milestone, Period, Report, ReportTransition, TargetValue
+from .models import Evidence, Milestone, Period, Report, ReportTransition, TargetValue
+from .notify import notify
 from .periods import span_for_key
 from .policy import Schedule, ensure_period
 from .values import parse_progress, parse_value
@@ -554,29 +555,14 @@ def complete_milestone(actor: Actor, milestone: Milestone, done_on: dt.date | No
 # ---------------------------------------------------------------- messages
 
 
-def _notify(users, subject: str, report: Report, body: str = "") -> None:
-    url = f"/reports/{report.pk}/"
-    Message.objects.bulk_create([Message(user=user, subject=subject, body=body, url=url) for user in users])
-
-
 def _notify_unit(unit: Unit, role: str, subject: str, report: Report, body: str = "") -> None:
-    _notify(users_of([unit.pk], [role]), subject, report, body)
+    notify(users_of([unit.pk], [role]), subject, report, body)
 
 
 def _notify_office(report: Report, subject: str) -> None:
+    """The offices of the report's campaign, in one query however many there are."""
     office_ids = report.task.part.task_forces.exclude(office=None).values_list("office_id", flat=True)
-    _notify(users_of(set(office_ids), [Role.OFFICE]), subject, report)
-
-
-def _notify_office(report: Report, subject: str) -> None:
-    office_ids = report.task.part.task_forces.exclude(office=None).values_list("office_id", flat=True)
-    for unit_id in set(office_ids):
-        Message.objects.bulk_create(
-            [
-                Message(user=user, subject=subject, url=f"/reports/{report.pk}/")
-                for user in users_of([unit_id], [Role.OFFICE])
-            ]
-        )
+    notify(users_of(set(office_ids), [Role.OFFICE]), subject, report)
 
 
 # ---------------------------------------------------------------- unit merge

@@ -4,6 +4,7 @@ ledgers (整改台账) that bring many items in from one spreadsheet."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from luoshi.core.models import TimeStamped
 from luoshi.plans.models import Part, Task, Unit
@@ -141,6 +142,9 @@ class SupervisionItem(TimeStamped):
 
     def __str__(self) -> str:
         return f"督办〔{self.pk}〕{self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:supervision_item", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

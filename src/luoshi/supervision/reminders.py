@@ -132,7 +132,7 @@ def run_reminders(today: dt.date, *, before_workdays: int = BEFORE_WORKDAYS) -> 
             users=users,
             emails=[unit.email],
             webhooks=[unit.webhook_url],
-            url=f"/supervision/{item.pk}/",
+            url=item.get_absolute_url(),
         )
         (result.sent if reminder is not None else result.skipped).append(planned.key)
     return result

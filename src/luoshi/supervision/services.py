@@ -20,7 +20,8 @@ from luoshi.audit.services import record_change
 from luoshi.core import clock
 from luoshi.core.sheets import SheetError
 from luoshi.plans.models import Part, Task, Unit
-from luoshi.reporting.models import Message, Report
+from luoshi.reporting.models import Report
+from luoshi.reporting.notify import notify
 from luoshi.reporting.services import EVIDENCE_SUFFIXES, MAX_EVIDENCE_BYTES
 from luoshi.reporting.workdays import add_workdays
 
@@ -130,12 +131,6 @@ def _verifiers(item: SupervisionItem):
     return get_user_model().objects.filter(pk__in=roles.values_list("user_id", flat=True), is_active=True)
 
 
-def _message(users, subject: str, item: SupervisionItem, body: str = "") -> None:
-    Message.objects.bulk_create(
-        [Message(user=user, subject=subject, body=body, url=f"/supervision/{item.pk}/") for user in users]
-    )
-
-
 def _text(value, name: str, label: str, *, required: bool = True) -> str:
     text = (value or "").strip()
     if required and not text:
@@ -201,7 +196,7 @@ def _new_item(
     )
     item.cooperating_units.set(cooperating)
     _record(item, Action.CREATE, actor, to_state=ItemState.ASSIGNED, to_level=level, comment=comment)
-    _message(
+    notify(
         users_of([lead_unit.pk], (Role.REPORTER, Role.HEAD)),
         f"新督办事项：{item.title}（{deadline:%m月%d日}前办结）",
         item,
@@ -331,7 +326,7 @@ def feed_back(actor: Actor, item: SupervisionItem, comment: str, files=()) -> Su
     """反馈: the lead unit reports what it did, with evidence (办理中 → 已反馈)."""
     comment = _text(comment, "comment", "办理情况")
     item = _step(actor, item, Action.FEEDBACK, comment, files)
-    _message(_verifiers(item), f"待核查：{item.title}", item, comment)
+    notify(_verifiers(item), f"待核查：{item.title}", item, comment)
     return item
 
 
@@ -355,7 +350,7 @@ def close_item(actor: Actor, item: SupervisionItem, comment: str = "", files=())
     if locked.state == ItemState.VERIFYING and (feedback is None or not feedback.evidence.exists()):
         raise SupervisionError("销号需要佐证材料：最近一次反馈没有附佐证材料，请退回重办并补充", "evidence")
     item = _step(actor, locked, Action.CLOSE, (comment or "").strip(), files)
-    _message(users_of([item.lead_unit_id], (Role.REPORTER, Role.HEAD)), f"已销号：{item.title}", item)
+    notify(users_of([item.lead_unit_id], (Role.REPORTER, Role.HEAD)), f"已销号：{item.title}", item)
     return item
 
 
@@ -365,9 +360,7 @@ def return_item(actor: Actor, item: SupervisionItem, reason: str, files=()) -> S
     (核查中 → 办理中)."""
     reason = _text(reason, "comment", "退回原因")
     item = _step(actor, item, Action.RETURN, reason, files)
-    _message(
-        users_of([item.lead_unit_id], (Role.REPORTER, Role.HEAD)), f"退回重办：{item.title}", item, reason
-    )
+    notify(users_of([item.lead_unit_id], (Role.REPORTER, Role.HEAD)), f"退回重办：{item.title}", item, reason)
     return item
 
 
