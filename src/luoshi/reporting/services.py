@@ -3,17 +3,16 @@ the Excel upload alike. Each checks permission, writes the change and its transi
 row, and leaves in-app messages for whoever acts next."""
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from luoshi.accounts.choices import Role
 from luoshi.accounts.permissions import Actor, users_of
 from luoshi.audit.choices import AuditAction
 from luoshi.audit.services import diff, plain, record_change, snapshot
-from luoshi.core import clock
+from luoshi.core import clock, evidence
+from luoshi.core.evidence import EvidenceFile
 from luoshi.plans.choices import Cadence, TaskRole
 from luoshi.plans.models import Target, Task, TaskUnit, Unit
 
@@ -25,24 +24,6 @@ from .periods import span_for_key
 from .policy import Schedule, ensure_period
 from .values import parse_progress, parse_value
 from .workdays import subtract_workdays
-
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-EVIDENCE_SUFFIXES = {
-    ".pdf",
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".doc",
-    ".docx",
-    ".xls",
-    ".xlsx",
-    ".ppt",
-    ".pptx",
-    ".txt",
-    ".zip",
-    ".ofd",
-    ".wps",
-}
 
 
 class ReportingError(ValueError):
@@ -461,35 +442,23 @@ def add_evidence(actor: Actor, report: Report, name: str, content: bytes) -> Evi
     _check_reporter(actor, report.task, report.unit)
     if report.state not in permissions.OPEN_STATES:
         raise ReportingError(f"该报告{report.get_state_display()}，不能再添加佐证材料", "evidence")
-    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if suffix not in EVIDENCE_SUFFIXES:
-        raise ReportingError(
-            f"佐证材料 {name} 的类型不受支持（可用：{'、'.join(sorted(EVIDENCE_SUFFIXES))}）", "evidence"
-        )
-    if len(content) > MAX_EVIDENCE_BYTES:
-        raise ReportingError(f"佐证材料 {name} 超过 {MAX_EVIDENCE_BYTES // 1024 // 1024} MB", "evidence")
-    if not content:
-        raise ReportingError(f"佐证材料 {name} 是空文件", "evidence")
-    evidence = Evidence(
-        report=report,
-        name=name[:255],
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=actor.user,
-    )
-    evidence.file.save(name, ContentFile(content), save=False)
-    evidence.save()
+    upload = EvidenceFile(name, content)
+    try:
+        evidence.check([upload])
+    except evidence.EvidenceError as exc:
+        raise ReportingError(str(exc), "evidence") from None
+    kept = evidence.store(Evidence(report=report), upload, actor.user)
     record_change(
         actor,
         "上传佐证材料",
-        evidence,
-        {"file": [None, evidence.file.name]},
+        kept,
+        {"file": [None, kept.file.name]},
         action=AuditAction.CREATE,
         report=report.pk,
-        sha256=evidence.sha256,
-        size=evidence.size,
+        sha256=kept.sha256,
+        size=kept.size,
     )
-    return evidence
+    return kept
 
 
 # ---------------------------------------------------------------- milestones

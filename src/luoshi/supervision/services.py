@@ -17,12 +17,12 @@ from luoshi.accounts.choices import Role
 from luoshi.accounts.models import Profile
 from luoshi.accounts.permissions import Actor, unit_of, users_of
 from luoshi.audit.services import record_change
-from luoshi.core import clock
+from luoshi.core import clock, evidence
+from luoshi.core.evidence import EvidenceFile
 from luoshi.core.sheets import SheetError
 from luoshi.plans.models import Part, Task, Unit
 from luoshi.reporting.models import Report
 from luoshi.reporting.notify import notify
-from luoshi.reporting.services import EVIDENCE_SUFFIXES, MAX_EVIDENCE_BYTES
 from luoshi.reporting.workdays import add_workdays
 
 from . import permissions
@@ -39,14 +39,6 @@ class SupervisionError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-@dataclass(frozen=True)
-class EvidenceFile:
-    """An uploaded file: its name and bytes."""
-
-    name: str
-    content: bytes
 
 
 # ---------------------------------------------------------------- helpers
@@ -87,35 +79,15 @@ def _record(
 
 
 def _check_files(files: Iterable[EvidenceFile]) -> list[EvidenceFile]:
-    files = list(files or ())
-    for upload in files:
-        suffix = ("." + upload.name.rsplit(".", 1)[-1].lower()) if "." in upload.name else ""
-        if suffix not in EVIDENCE_SUFFIXES:
-            raise SupervisionError(
-                f"佐证材料 {upload.name} 的类型不受支持（可用：{'、'.join(sorted(EVIDENCE_SUFFIXES))}）",
-                "evidence",
-            )
-        if not upload.content:
-            raise SupervisionError(f"佐证材料 {upload.name} 是空文件", "evidence")
-        if len(upload.content) > MAX_EVIDENCE_BYTES:
-            raise SupervisionError(
-                f"佐证材料 {upload.name} 超过 {MAX_EVIDENCE_BYTES // 1024 // 1024} MB", "evidence"
-            )
-    return files
+    try:
+        return evidence.check(files)
+    except evidence.EvidenceError as exc:
+        raise SupervisionError(str(exc), "evidence") from None
 
 
 def _attach(item: SupervisionItem, transition: ItemTransition, actor: Actor, files) -> None:
     for upload in files:
-        evidence = ItemEvidence(
-            item=item,
-            transition=transition,
-            name=upload.name[:255],
-            size=len(upload.content),
-            sha256=hashlib.sha256(upload.content).hexdigest(),
-            uploaded_by=actor.user,
-        )
-        evidence.file.save(upload.name, ContentFile(upload.content), save=False)
-        evidence.save()
+        evidence.store(ItemEvidence(item=item, transition=transition), upload, actor.user)
 
 
 def _locked(item: SupervisionItem) -> SupervisionItem:
