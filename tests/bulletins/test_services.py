@@ -37,7 +37,7 @@ def test_edit_changes_narrative_and_leaves_a_row(draft, actors):
     draft.refresh_from_db()
     assert draft.next_steps == "一是抓落实。"
     row = draft.transitions.last()
-    assert row.action == Action.EDIT and "下步工作" in row.note and row.actor_name == "coordinator"
+    assert row.action == Action.EDIT and "下步工作" in row.reason and row.actor_name == "coordinator"
 
 
 def test_edit_of_an_unknown_field_is_refused(draft, actors):
@@ -80,7 +80,7 @@ def test_correction_is_a_new_issue_that_names_the_corrected_one(draft, actors):
     correction = services.correct_bulletin(actors["coordinator"], first, reason="滞后原因有误")
     assert correction.state == State.DRAFT and correction.corrects == first
     assert correction.next_steps == first.next_steps
-    assert correction.transitions.get().note == "滞后原因有误"
+    assert correction.transitions.get().reason == "滞后原因有误"
     second = services.issue_bulletin(actors["coordinator"], correction)
     assert second.number == 2
     from docx import Document

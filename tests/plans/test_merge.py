@@ -58,7 +58,10 @@ def test_merge_moves_reports_users_items_and_keeps_the_old_name(busy_unit):
         (1, ReportState.DRAFT, False, "发改局草稿"),
         (2, ReportState.ACCEPTED, True, "工信局已审定"),
     ]
-    assert "县发改局”原有报告作为第1至1版保留" in reports[1].transitions.order_by("at", "pk").last().reason
+    assert (
+        "县发改局”原有报告作为第1至1版保留"
+        in reports[1].transitions.order_by("created_at", "pk").last().reason
+    )
     assert Report.objects.filter(unit=keep).count() == 3
     assert result.moved["进度报告"] == 1 and result.moved["用户角色"] == 3
     assert "审核进度更靠后的" in result.message()

@@ -125,7 +125,7 @@ def test_round_trip_export_edit_import_keeps_every_item(actors, tmp_path):
     assert worked.measures == "补齐资料，建立月度自查制度" and worked.deadline == dt.date(2025, 6, 30)
     assert worked.state == ItemState.FED_BACK
     edit = worked.transitions.get(action=Action.EDIT)
-    assert "整改措施" in edit.comment and "2025-06-30" in edit.comment
+    assert "整改措施" in edit.reason and "2025-06-30" in edit.reason
     assert result.ledger.uploads.count() == 2
 
 

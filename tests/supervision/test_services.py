@@ -48,7 +48,7 @@ def test_users_md_instruction_closed_after_the_office_checks_the_evidence(actors
         (Action.CLOSE, ItemState.VERIFYING, ItemState.CLOSED, "office"),
     ]
     feedback = item.transitions.get(action=Action.FEEDBACK)
-    assert feedback.actor_unit == "县发改局" and feedback.comment == "方案已报区政府"
+    assert feedback.actor_unit == "县发改局" and feedback.reason == "方案已报区政府"
     assert [e.name for e in feedback.evidence.all()] == ["解决方案.docx"]
 
 

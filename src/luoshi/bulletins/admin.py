@@ -7,7 +7,7 @@ from .models import Bulletin, BulletinTransition, ReviewWeights
 
 class TransitionInline(ReadOnlyInline):
     model = BulletinTransition
-    fields = ["at", "action", "from_state", "to_state", "actor_name", "note"]
+    fields = ["created_at", "action", "from_state", "to_state", "actor_name", "reason"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Exact
 
-from luoshi.core.models import TimeStamped
+from luoshi.core.models import TimeStamped, Transition
 from luoshi.plans.models import Part, Plan
 
 from .choices import Action, Kind, State
@@ -100,29 +100,19 @@ class Bulletin(TimeStamped):
         return self.state == State.ISSUED
 
 
-class BulletinTransition(models.Model):
+class BulletinTransition(Transition):
     """Every step of a bulletin: who, when, what, from which state to which."""
 
     bulletin = models.ForeignKey(Bulletin, models.CASCADE, related_name="transitions", verbose_name="通报")
     action = models.CharField("操作", max_length=20, choices=Action.choices)
     from_state = models.CharField("原状态", max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField("新状态", max_length=20, choices=State.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
     actor_name = models.CharField("操作人姓名", max_length=150)
-    at = models.DateTimeField("时间")
-    note = models.TextField("说明", blank=True)
 
     class Meta:
         verbose_name = "通报流转记录"
         verbose_name_plural = "通报流转记录"
-        ordering = ["bulletin", "at", "pk"]
+        ordering = ["bulletin", "created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}（{self.actor_name}）"

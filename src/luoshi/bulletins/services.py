@@ -97,8 +97,8 @@ def _transition(bulletin: Bulletin, action: str, actor: Actor, from_state: str =
         to_state=bulletin.state,
         actor=actor.user,
         actor_name=actor.name,
-        at=clock.now(),
-        note=note,
+        created_at=clock.now(),
+        reason=note,
     )
 
 

@@ -141,7 +141,7 @@ def _insert(rows: _Rows) -> None:
     saved = Report.objects.bulk_create(rows.reports, batch_size=500)
     ReportTransition.objects.bulk_create(
         [
-            ReportTransition(report=saved[i], from_state=old, to_state=new, at=at, reason=reason)
+            ReportTransition(report=saved[i], from_state=old, to_state=new, created_at=at, reason=reason)
             for i, old, new, at, reason in rows.transitions
         ],
         batch_size=1000,

@@ -23,7 +23,7 @@ class ProjectUpdateInline(ReadOnlyInline):
 
 class ProjectChangeInline(ReadOnlyInline):
     model = ProjectChange
-    fields = ["at", "action", "actor_name", "changes", "reason"]
+    fields = ["created_at", "action", "actor_name", "changes", "reason"]
 
 
 @admin.register(Project)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from luoshi.core.models import TimeStamped
+from luoshi.core.models import History, TimeStamped
 from luoshi.plans.models import Part, Task, Unit
 
 from .choices import ProjectAction, ReconField, ReconState, UpdateSource, UpdateState
@@ -210,28 +210,18 @@ class ReconciliationLine(models.Model):
         return f"{self.get_field_display()}：报送 {self.reported}，确认 {self.confirmed}"
 
 
-class ProjectChange(models.Model):
+class ProjectChange(History):
     """Every change of a project: who, when, what (field: [before, after]) and why."""
 
     project = models.ForeignKey(Project, models.CASCADE, related_name="changes", verbose_name="项目")
     action = models.CharField("操作", max_length=20, choices=ProjectAction.choices)
     changes = models.JSONField("变动（字段：[原值, 新值]）", default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
     actor_name = models.CharField("操作人姓名", max_length=150)
-    at = models.DateTimeField("时间")
-    reason = models.TextField("说明", blank=True)
 
     class Meta:
         verbose_name = "项目变动记录"
         verbose_name_plural = "项目变动记录"
-        ordering = ["project", "at", "pk"]
+        ordering = ["project", "created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.project.code} {self.get_action_display()}"

@@ -64,7 +64,7 @@ def _history(project: Project, action: str, actor: Actor, changes: dict, reason:
         changes={name: [_plain(old), _plain(new)] for name, (old, new) in changes.items()},
         actor=actor.user,
         actor_name=actor.name,
-        at=clock.now(),
+        created_at=clock.now(),
         reason=reason,
     )
 

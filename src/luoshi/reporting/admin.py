@@ -45,7 +45,7 @@ class PeriodAdmin(AuditedModelAdmin):
 
 class TransitionInline(ReadOnlyInline):
     model = ReportTransition
-    fields = readonly_fields = ["from_state", "to_state", "actor", "at", "reason"]
+    fields = readonly_fields = ["from_state", "to_state", "actor", "created_at", "reason"]
 
 
 class TargetValueInline(ReadOnlyInline):

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from luoshi.core.models import TimeStamped
+from luoshi.core.models import TimeStamped, Transition
 from luoshi.plans.choices import Cadence, TaskRole
 from luoshi.plans.models import Target, Task, Unit
 
@@ -190,22 +190,17 @@ class Report(TimeStamped):
         return self.state in (ReportState.SUBMITTED, ReportState.APPROVED, ReportState.ACCEPTED)
 
 
-class ReportTransition(models.Model):
+class ReportTransition(Transition):
     """Every change of a report's state: who, when, from, to, why."""
 
     report = models.ForeignKey(Report, models.CASCADE, related_name="transitions", verbose_name="报告")
     from_state = models.CharField("原状态", max_length=20, choices=ReportState.choices, blank=True)
     to_state = models.CharField("新状态", max_length=20, choices=ReportState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name="操作人"
-    )
-    at = models.DateTimeField("时间")
-    reason = models.TextField("说明", blank=True)
 
     class Meta:
         verbose_name = "报告流转记录"
         verbose_name_plural = "报告流转记录"
-        ordering = ["report", "at", "pk"]
+        ordering = ["report", "created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_from_state_display() or '新建'} → {self.get_to_state_display()}"

@@ -141,7 +141,7 @@ def _transition(report: Report, to_state: str, actor: Actor, reason: str = "") -
         from_state=report.state,
         to_state=to_state,
         actor=actor.user,
-        at=clock.now(),
+        created_at=clock.now(),
         reason=reason,
     )
     report.state = to_state
@@ -195,7 +195,11 @@ def _create_report(actor, task, unit, period, role, schedule) -> Report:
                 state=ReportState.DRAFT,
             )
             ReportTransition.objects.create(
-                report=report, from_state="", to_state=ReportState.DRAFT, actor=actor.user, at=clock.now()
+                report=report,
+                from_state="",
+                to_state=ReportState.DRAFT,
+                actor=actor.user,
+                created_at=clock.now(),
             )
             return report
     except IntegrityError:  # the same report was created at the same moment elsewhere
@@ -363,7 +367,7 @@ def revise_report(actor: Actor, report: Report, reason: str) -> Report:
         from_state=ReportState.ACCEPTED,
         to_state=ReportState.DRAFT,
         actor=actor.user,
-        at=clock.now(),
+        created_at=clock.now(),
         reason=f"修订第{report.revision}版：{reason.strip()}",
     )
     record_change(
@@ -428,7 +432,7 @@ def correct_report(actor: Actor, report: Report, *, reason: str, **fields) -> Re
         from_state=ReportState.ACCEPTED,
         to_state=ReportState.ACCEPTED,
         actor=actor.user,
-        at=clock.now(),
+        created_at=clock.now(),
         reason=f"更正第{report.revision}版：{reason}（{said}）",
     )
     record_change(actor, "更正报告", new, changes, reason=reason, corrects=report.pk)
@@ -591,7 +595,7 @@ def _settle_clash(keep: Unit, other: Unit, ours: list[Report], theirs: list[Repo
         from_state=current.state,
         to_state=current.state,
         actor=None,
-        at=clock.now(),
+        created_at=clock.now(),
         reason=(
             f"单位合并：“{other.name}”并入“{keep.name}”，"
             f"{'“' + keep.name + '”' if theirs_win else '“' + other.name + '”'}原有报告作为第1至{first - 1}版保留"

@@ -11,7 +11,7 @@ from .models import ItemEvidence, ItemTransition, Ledger, LedgerUpload, Supervis
 class ItemTransitionInline(ReadOnlyInline):
     model = ItemTransition
     fields = [
-        "at",
+        "created_at",
         "action",
         "from_state",
         "to_state",
@@ -19,7 +19,7 @@ class ItemTransitionInline(ReadOnlyInline):
         "to_level",
         "actor_name",
         "actor_unit",
-        "comment",
+        "reason",
     ]
     readonly_fields = fields
 
@@ -80,9 +80,9 @@ class LedgerAdmin(AuditedModelAdmin):
 
 @admin.register(ItemTransition)
 class ItemTransitionAdmin(ReadOnlyModelAdmin):
-    list_display = ["item", "action", "from_state", "to_state", "actor_name", "at"]
+    list_display = ["item", "action", "from_state", "to_state", "actor_name", "created_at"]
     list_filter = ["action"]
-    search_fields = ["item__title", "actor_name", "comment"]
+    search_fields = ["item__title", "actor_name", "reason"]
 
     def has_add_permission(self, request):
         return False

@@ -159,7 +159,7 @@ def ledger_rows(items) -> list[list]:
     rows = []
     for item in items:
         feedback = [t for t in item.transitions.all() if t.action == Action.FEEDBACK]
-        latest = max(feedback, key=lambda t: (t.at, t.pk)) if feedback else None
+        latest = max(feedback, key=lambda t: (t.created_at, t.pk)) if feedback else None
         rows.append(
             [
                 item.pk,
@@ -173,7 +173,7 @@ def ledger_rows(items) -> list[list]:
                 item.get_level_display(),
                 item.get_state_display(),
                 clock_date(item.closed_at),
-                latest.comment if latest else "",
+                latest.reason if latest else "",
                 deadline_status(item, today),
             ]
         )

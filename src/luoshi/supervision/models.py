@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from luoshi.core.models import TimeStamped
+from luoshi.core.models import TimeStamped, Transition
 from luoshi.plans.models import Part, Task, Unit
 from luoshi.reporting.models import Report
 
@@ -151,7 +151,7 @@ class SupervisionItem(TimeStamped):
         return self.state != ItemState.CLOSED
 
 
-class ItemTransition(models.Model):
+class ItemTransition(Transition):
     """One step of an item's history: who, when, what, from which state and level to
     which, and why; evidence files hang on the step they came with."""
 
@@ -163,23 +163,13 @@ class ItemTransition(models.Model):
     to_state = models.CharField("新状态", max_length=20, choices=ItemState.choices)
     from_level = models.CharField("原级别", max_length=20, choices=Level.choices, blank=True)
     to_level = models.CharField("新级别", max_length=20, choices=Level.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
     actor_name = models.CharField("操作人姓名", max_length=150)
     actor_unit = models.CharField("操作人单位", max_length=200, blank=True)
-    at = models.DateTimeField("时间")
-    comment = models.TextField("说明", blank=True)
 
     class Meta:
         verbose_name = "督办流转记录"
         verbose_name_plural = "督办流转记录"
-        ordering = ["item", "at", "pk"]
+        ordering = ["item", "created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}：{self.get_from_state_display() or '新建'} → {self.get_to_state_display()}"

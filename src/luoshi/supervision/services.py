@@ -73,8 +73,8 @@ def _record(
         actor=actor.user,
         actor_name=actor.name,
         actor_unit=unit.name if unit else "",
-        at=clock.now(),
-        comment=comment,
+        created_at=clock.now(),
+        reason=comment,
     )
 
 
@@ -282,7 +282,7 @@ def _step(actor: Actor, item: SupervisionItem, action: str, comment: str, files)
     _attach(item, transition, actor, files)
     item.state = target
     if target == ItemState.CLOSED:
-        item.closed_at = transition.at
+        item.closed_at = transition.created_at
     item.save()
     return item
 
@@ -309,7 +309,7 @@ def start_check(actor: Actor, item: SupervisionItem, comment: str = "", files=()
 
 
 def latest_feedback(item: SupervisionItem) -> ItemTransition | None:
-    return item.transitions.filter(action=Action.FEEDBACK).order_by("-at", "-pk").first()
+    return item.transitions.filter(action=Action.FEEDBACK).order_by("-created_at", "-pk").first()
 
 
 @transaction.atomic

@@ -191,7 +191,7 @@ def _render_report(request, actor, report, form, editable, return_form=None, sta
             "transitions": ReportTransition.objects.filter(report__task=task, report__unit=report.unit)
             .filter(report__period=report.period)
             .select_related("actor", "report")
-            .order_by("at", "pk"),
+            .order_by("created_at", "pk"),
             "values": report.target_values.select_related("target"),
             "evidence": report.evidence.all(),
         }

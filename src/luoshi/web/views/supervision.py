@@ -82,7 +82,7 @@ def item_detail(request, pk: int):
         {
             "item": item,
             "actions": [(a, Action(a).label) for a in allowed_actions(actor, item)],
-            "transitions": item.transitions.order_by("at", "pk"),
+            "transitions": item.transitions.order_by("created_at", "pk"),
             "evidence": item.evidence.all() if hasattr(item, "evidence") else [],
             "today": clock.today(),
         },

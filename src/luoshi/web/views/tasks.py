@@ -139,11 +139,11 @@ def task_detail(request, pk: int):
     transitions = (
         ReportTransition.objects.filter(report__in=visible_reports(actor).filter(task=task))
         .select_related("actor", "report__unit", "report__period")
-        .order_by("-at", "-pk")[:200]
+        .order_by("-created_at", "-pk")[:200]
     )
     events = [
         {
-            "at": t.at,
+            "at": t.created_at,
             "kind": t.to_state,
             "text": f"{t.report.unit.name} {t.report.period.label}：{t.get_from_state_display() or '新建'} → {t.get_to_state_display()}",
             "who": (t.actor.first_name or t.actor.username) if t.actor else "系统",
