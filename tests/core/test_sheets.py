@@ -17,8 +17,8 @@ from luoshi.projects.models import Project
 from luoshi.projects.services import import_projects, project_ledger
 from luoshi.reporting.excel import build_template, find_unit
 from luoshi.reporting.services import submit_report
+from luoshi.supervision.ledger import import_ledger
 from luoshi.supervision.ledger import write_ledger as write_supervision_ledger
-from luoshi.supervision.services import import_ledger
 from tests.plans.factories import make_plan
 from tests.reporting.helpers import MAY_9, report
 

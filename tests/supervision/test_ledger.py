@@ -9,9 +9,9 @@ from openpyxl import Workbook, load_workbook
 
 from luoshi.core.sheets import SheetError
 from luoshi.supervision.choices import Action, ItemState, Source
-from luoshi.supervision.ledger import write_ledger
+from luoshi.supervision.ledger import import_ledger, write_ledger
 from luoshi.supervision.models import Ledger, LedgerUpload, SupervisionItem
-from luoshi.supervision.services import accept_item, close_item, feed_back, import_ledger, start_check
+from luoshi.supervision.services import accept_item, close_item, feed_back, start_check
 
 from .conftest import EVIDENCE
 

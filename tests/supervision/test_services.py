@@ -10,6 +10,7 @@ from luoshi.plans.models import Unit
 from luoshi.plans.services import merge_units
 from luoshi.supervision.choices import Action, Deadline, ItemState, Level, Source
 from luoshi.supervision.models import ItemEvidence, ItemTransition, SupervisionItem
+from luoshi.supervision.reminders import escalate_overdue
 from luoshi.supervision.services import (
     EvidenceFile,
     SupervisionError,
@@ -17,7 +18,6 @@ from luoshi.supervision.services import (
     close_item,
     create_item,
     escalate_item,
-    escalate_overdue,
     feed_back,
     instruct,
     return_item,

@@ -3,9 +3,14 @@ rows, and write items back out with their current states. An exported ledger imp
 again: its 编号 column brings each row back to the item it came from."""
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from luoshi.accounts.permissions import Actor
 from luoshi.core import clock
 from luoshi.core.sheets import (
     ALERT_FILL,
@@ -20,11 +25,13 @@ from luoshi.core.sheets import (
     text_of,
     workbook,
 )
-from luoshi.plans.models import Unit
+from luoshi.plans.models import Part, Unit
 from luoshi.plans.services import find_unit
 
-from .choices import Action, Level, Source
-from .models import SupervisionItem
+from . import permissions
+from .choices import Action, ItemState, Level, Source
+from .models import Ledger, LedgerUpload, SupervisionItem
+from .services import SupervisionError, _locked, _new_item, _record, _title_from
 from .status import deadline_status
 
 IMPORT_COLUMNS = [
@@ -210,3 +217,175 @@ def write_ledger(items, title: str, path: str | Path | None = None):
 
 def items_of_ledger(ledger) -> "list[SupervisionItem]":
     return ledger.items.order_by("pk")
+
+
+# ---------------------------------------------------------------- importing (the write)
+
+
+EDITABLE = {
+    "title": "事项",
+    "content": "督办内容",
+    "measures": "整改措施",
+    "deadline": "办理时限",
+    "lead_unit": "牵头单位",
+    "source": "来源",
+    "level": "督办级别",
+    "ledger_number": "台账序号",
+}
+
+
+def _edit(actor: Actor, item: SupervisionItem, changes: dict, cooperating=None, reason: str = "") -> bool:
+    """Apply field changes to a locked item and record what changed; False if nothing did."""
+    changed = []
+    fields = {}
+    for name, value in changes.items():
+        old = getattr(item, name)
+        if old != value:
+            changed.append(f"{EDITABLE[name]}：{_show(old)} → {_show(value)}")
+            fields[name] = [_show(old), _show(value)]
+            setattr(item, name, value)
+    if cooperating is not None:
+        old_units = list(item.cooperating_units.order_by("pk"))
+        new_units = sorted(
+            {u.pk: u for u in cooperating if u.pk != item.lead_unit_id}.values(), key=lambda u: u.pk
+        )
+        if [u.pk for u in old_units] != [u.pk for u in new_units]:
+            changed.append(
+                f"配合单位：{'、'.join(u.name for u in old_units) or '无'} → {'、'.join(u.name for u in new_units) or '无'}"
+            )
+            fields["cooperating_units"] = [[u.name for u in old_units], [u.name for u in new_units]]
+            item.cooperating_units.set(new_units)
+            item._unit_ids = None
+    if not changed:
+        return False
+    if item.state == ItemState.CLOSED:
+        raise SupervisionError(f"督办事项〔{item.pk}〕已销号，不能再修改（{changed[0]}）", "state")
+    item.save()
+    comment = "；".join(changed) + (f"（{reason}）" if reason else "")
+    _record(item, Action.EDIT, actor, from_state=item.state, comment=comment, changes=fields)
+    return True
+
+
+def _show(value) -> str:
+    if isinstance(value, Unit):
+        return value.name
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value in Level.values:
+        return Level(value).label
+    if value in Source.values:
+        return Source(value).label
+    text = str(value or "")
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+@dataclass
+class LedgerImport:
+    """What a ledger import did."""
+
+    ledger: Ledger
+    upload: LedgerUpload
+    created: list[SupervisionItem]
+    updated: list[SupervisionItem]
+    unchanged: int
+
+
+@transaction.atomic
+def import_ledger(
+    actor: Actor,
+    data: bytes,
+    name: str,
+    *,
+    ledger: Ledger | None = None,
+    title: str = "",
+    part: Part | None = None,
+) -> LedgerImport:
+    """Import a ledger sheet: each row becomes an item (source 整改问题 unless its 来源 says
+    otherwise) or, with its 编号 or 序号, updates the item it came from. Any bad cell
+    refuses the whole file (SheetError lists them all); nothing is half-written."""
+    rows = read_ledger(data, name)
+    campaign = ledger.part if ledger else part
+    permissions.check(actor, Action.CREATE, part_id=campaign.pk if campaign else None)
+    ids = [row.item_id for row in rows if row.item_id]
+    existing = {
+        item.pk: item
+        for item in permissions.visible_items(actor).filter(pk__in=ids).select_for_update(of=("self",))
+    }
+    errors = [
+        f"第{row.number}行：编号 {row.item_id} 的督办事项不存在或无权查看"
+        for row in rows
+        if row.item_id and row.item_id not in existing
+    ]
+    if ledger is None and existing:
+        ledger_ids = {item.ledger_id for item in existing.values()}
+        if len(ledger_ids) == 1 and None not in ledger_ids:
+            ledger = Ledger.objects.get(pk=ledger_ids.pop())
+    for row in rows:
+        item = existing.get(row.item_id)
+        if item is not None and (ledger is None or item.ledger_id != ledger.pk):
+            where = f"台账“{ledger.title}”" if ledger else "同一个台账"
+            errors.append(f"第{row.number}行：编号 {row.item_id} 的督办事项不属于{where}")
+    if errors:
+        raise SheetError(errors)
+    if ledger is None:
+        ledger = Ledger.objects.create(
+            title=(title or "").strip() or Path(name).stem, part=part, created_by=actor.user
+        )
+    by_number = {
+        item.ledger_number: item
+        for item in ledger.items.exclude(ledger_number="").select_for_update()
+        if item.ledger_number
+    }
+    created, updated, unchanged = [], [], 0
+    for row in rows:
+        item = existing.get(row.item_id) or (by_number.get(row.ledger_number) if row.ledger_number else None)
+        try:
+            if item is None:
+                created.append(
+                    _new_item(
+                        actor,
+                        content=row.content,
+                        measures=row.measures,
+                        lead_unit=row.lead_unit,
+                        cooperating_units=row.cooperating_units,
+                        deadline=row.deadline,
+                        source=row.source,
+                        level=row.level,
+                        part=ledger.part,
+                        ledger=ledger,
+                        ledger_number=row.ledger_number,
+                        comment=f"由整改台账“{ledger.title}”第{row.number}行导入",
+                    )
+                )
+                continue
+            item = _locked(item)
+            changes = {
+                "content": row.content,
+                "measures": row.measures,
+                "lead_unit": row.lead_unit,
+                "deadline": row.deadline,
+                "source": row.source,
+                "level": row.level,
+                "ledger_number": row.ledger_number,
+            }
+            if item.content != row.content:
+                changes["title"] = _title_from(row.content)
+            if _edit(actor, item, changes, row.cooperating_units, f"整改台账 {name} 第{row.number}行"):
+                updated.append(item)
+            else:
+                unchanged += 1
+        except SupervisionError as exc:
+            errors.append(f"第{row.number}行：{exc}")
+    if errors:
+        raise SheetError(errors)
+    upload = LedgerUpload(
+        ledger=ledger,
+        file_name=name[:300],
+        sha256=hashlib.sha256(data).hexdigest(),
+        created_count=len(created),
+        updated_count=len(updated),
+        uploaded_by=actor.user,
+    )
+    upload.file.save(Path(name).name or "ledger.xlsx", ContentFile(data), save=False)
+    upload.save()
+    return LedgerImport(ledger, upload, created, updated, unchanged)

@@ -18,16 +18,19 @@ A moved deadline starts its reminders afresh. ``luoshi supervise remind`` runs i
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import transaction
+
 from luoshi.accounts.choices import Role
 from luoshi.accounts.models import Profile
-from luoshi.accounts.permissions import SYSTEM, users_of
+from luoshi.accounts.permissions import SYSTEM, Actor, users_of
+from luoshi.core import clock
 from luoshi.reporting.choices import ReminderKind
 from luoshi.reporting.notify import send_notice
 from luoshi.reporting.workdays import add_workdays, workdays_between
 
-from .choices import OPEN_STATES, Level
+from .choices import OPEN_STATES, Action, Level, next_level
 from .models import SupervisionItem
-from .services import escalate_overdue
+from .services import _record
 
 BEFORE_WORKDAYS = 2
 
@@ -90,6 +93,37 @@ def _text(item: SupervisionItem, step: str, today: dt.date) -> tuple[str, str]:
         lead = f"已超过办理时限{days}天（时限{deadline}），现为{item.get_level_display()}事项，请立即办理并反馈。"
     body = f"{lead}\n牵头单位：{item.lead_unit.name}\n事项：{item.content}"
     return subject, body
+
+
+def escalate_overdue(actor: Actor, item: SupervisionItem, today: dt.date) -> bool:
+    """Raise an overdue open item one level, once per deadline, claimed by a conditional
+    update so two runs never both escalate it. True when this call raised it. An item
+    already at 挂牌督办 is only marked as done for this deadline."""
+    if item.state not in OPEN_STATES or item.deadline >= today or item.escalated_for == item.deadline:
+        return False
+    before = item.level
+    higher = next_level(before) or before
+    with transaction.atomic():
+        claimed = (
+            SupervisionItem.objects.filter(
+                pk=item.pk, state__in=OPEN_STATES, level=before, deadline=item.deadline
+            )
+            .exclude(escalated_for=item.deadline)
+            .update(level=higher, escalated_for=item.deadline, updated_at=clock.now())
+        )
+        if not claimed or higher == before:
+            return False
+        item.refresh_from_db()
+        _record(
+            item,
+            Action.ESCALATE,
+            actor,
+            from_state=item.state,
+            from_level=before,
+            to_level=higher,
+            comment=f"超过办理时限 {item.deadline:%Y-%m-%d} 未办结，自动升级为{Level(higher).label}",
+        )
+        return True
 
 
 def run_reminders(today: dt.date, *, before_workdays: int = BEFORE_WORKDAYS) -> RemindResult:

@@ -20,11 +20,11 @@ from luoshi.reporting.models import Report
 from luoshi.reporting.workdays import CalendarYearUnknown
 
 from ...choices import TRANSITIONS, Level, Source
-from ...ledger import write_ledger
+from ...ledger import import_ledger, write_ledger
 from ...models import Ledger
 from ...permissions import get_item_for, visible_items
 from ...reminders import run_reminders
-from ...services import EvidenceFile, SupervisionError, create_item, import_ledger, instruct, take_step
+from ...services import EvidenceFile, SupervisionError, create_item, instruct, take_step
 from ...status import deadline_status
 
 SOURCES = {**{label: value for value, label in Source.choices}, **{v: v for v in Source.values}}
