@@ -19,7 +19,8 @@ from luoshi.plans.models import Unit
 from luoshi.reporting.choices import Channel, DeliveryState, ReminderKind
 from luoshi.reporting.models import Message, Reminder
 from luoshi.reporting.policy import policy_for
-from luoshi.reporting.reminders import cn_date, due_reminders, windows
+from luoshi.reporting.reminder_text import cn_date
+from luoshi.reporting.reminders import due_reminders, windows
 from luoshi.reporting.services import submit_report
 from tests.reporting.helpers import fix_today, report
 from tests.reporting.test_reminders_servers import RobotServer, SmtpServer

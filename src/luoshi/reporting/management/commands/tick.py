@@ -19,7 +19,8 @@ from django.utils import timezone
 from luoshi.core import clock
 from luoshi.plans.validation import PlanError
 from luoshi.reporting.choices import DeliveryState, ReminderKind
-from luoshi.reporting.reminders import Planned, cn_moment, due_reminders
+from luoshi.reporting.reminder_text import cn_moment
+from luoshi.reporting.reminders import Planned, due_reminders
 
 
 class Command(BaseCommand):
