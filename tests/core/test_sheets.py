@@ -13,8 +13,9 @@ from luoshi.core import sheets
 from luoshi.core.clock import set_fixed_today
 from luoshi.plans.exports import write_three_lists
 from luoshi.plans.services import import_plan
+from luoshi.projects.figures import project_ledger
 from luoshi.projects.models import Project
-from luoshi.projects.services import import_projects, project_ledger
+from luoshi.projects.services import import_projects
 from luoshi.reporting.excel import build_template, find_unit
 from luoshi.reporting.services import submit_report
 from luoshi.supervision.ledger import import_ledger

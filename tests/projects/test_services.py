@@ -16,12 +16,12 @@ from luoshi.core.clock import set_fixed_today
 from luoshi.core.sheets import SheetError
 from luoshi.projects import permissions
 from luoshi.projects.choices import ReconState, UpdateState
+from luoshi.projects.figures import project_rates
 from luoshi.projects.ledger import PROJECT_COLUMNS, write_ledger
 from luoshi.projects.models import Project, ProjectChange, ProjectUpdate
 from luoshi.projects.services import (
     ProjectError,
     import_projects,
-    project_rates,
     reconcile,
     submit_update,
 )

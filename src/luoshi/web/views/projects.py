@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.utils.encoding import escape_uri_path
 
 from luoshi.core import clock
-from luoshi.projects import services as project_services
+from luoshi.projects import figures
+from luoshi.projects.figures import figures_as_of, project_rates
 from luoshi.projects.permissions import visible_projects
-from luoshi.projects.services import figures_as_of, project_rates
 
 from .common import actor_of
 
@@ -52,7 +52,7 @@ def project_list(request):
 def project_ledger(request):
     actor = actor_of(request)
     today = clock.today()
-    book = project_services.project_ledger(actor, today)
+    book = figures.project_ledger(actor, today)
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

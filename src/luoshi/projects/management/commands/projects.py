@@ -14,6 +14,7 @@ from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.core import clock
 from luoshi.core.sheets import SheetError, parse_date, parse_decimal
 
+from ...figures import project_ledger, project_rates
 from ...permissions import visible_projects
 from ...rates import RATE_LABELS
 from ...services import (
@@ -21,8 +22,6 @@ from ...services import (
     import_projects,
     import_reconciliation,
     import_updates,
-    project_ledger,
-    project_rates,
     submit_update,
 )
 from ...validation import LABELS
