@@ -28,8 +28,10 @@ def test_units_command_lists_task_counts(capsys):
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["县发改局"]["leads"] == 1 and rows["县发改局"]["cooperates"] == 1
     assert rows["县住建局(交通局)"]["aliases"] == ["县住建(交通)局"]
+    assert "县直有关单位" not in rows  # a group phrase is no unit of the registry
     assert luoshi(["units"]) == 0
-    assert "共 6 个单位" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "共 5 个单位" in out and "县直有关单位" not in out
 
 
 def test_admin_merges_two_units(client):

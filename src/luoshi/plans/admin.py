@@ -5,7 +5,9 @@ from django.db import models
 
 from luoshi.audit.admin import AuditedModelAdmin
 
+from .choices import UnitKind
 from .models import (
+    GroupMapping,
     Part,
     PendingImport,
     Plan,
@@ -37,6 +39,10 @@ class UnitAdmin(AuditedModelAdmin):
     actions = ["merge_selected"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def get_queryset(self, request):
+        # group phrases (区直有关单位) are no units; they are listed under 单位群体对应
+        return super().get_queryset(request).exclude(kind=UnitKind.GROUP)
+
     @admin.action(description="合并所选的两个单位（保留先选中的名称，另一个成为别名）")
     def merge_selected(self, request, queryset):
         ids = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
@@ -51,6 +57,25 @@ class UnitAdmin(AuditedModelAdmin):
             self.message_user(request, str(exc), messages.ERROR)
             return
         self.message_user(request, result.message(), messages.SUCCESS)
+
+
+@admin.register(GroupMapping)
+class GroupMappingAdmin(AuditedModelAdmin):
+    list_display = ["name", "unit_names"]
+    search_fields = ["name", "units__name"]
+    filter_horizontal = ["units"]
+
+    @admin.display(description="对应单位")
+    def unit_names(self, obj):
+        return "、".join(unit.name for unit in obj.units.all()) or "（不承担报送）"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("units")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "units":
+            kwargs["queryset"] = Unit.objects.exclude(kind=UnitKind.GROUP)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class PartInline(admin.TabularInline):

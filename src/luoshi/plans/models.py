@@ -49,6 +49,23 @@ class UnitAlias(TimeStamped):
         return f"{self.name} → {self.unit.name}"
 
 
+class GroupMapping(TimeStamped):
+    """What the clerk decided for a group phrase of a plan (``区直有关单位``,
+    ``各乡镇(街道)``): the concrete units it stands for, or none (the group is kept on the
+    task without a reporting duty). Remembered for every later import of any plan."""
+
+    name = models.CharField("群体名称", max_length=200, unique=True)
+    units = models.ManyToManyField(Unit, blank=True, related_name="group_mappings", verbose_name="对应单位")
+
+    class Meta:
+        verbose_name = "单位群体对应"
+        verbose_name_plural = "单位群体对应"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Plan(TimeStamped):
     """One imported version of a plan document (方案). Versions of one plan share a
     ``series``; the newest version is the one every list acts on by default."""
@@ -315,6 +332,13 @@ class PendingImport(TimeStamped):
     source_file = models.FileField("原文件", upload_to="imports/%Y/%m/")
     plan_data = models.JSONField("解析结果", default=dict)
     renames = models.JSONField("单位名称修正", default=dict, blank=True)
+    groups = models.JSONField(
+        "单位群体对应",
+        default=dict,
+        blank=True,
+        help_text="群体名称 → 对应单位名称列表（空列表：不承担报送）",
+    )
+    target_fixes = models.JSONField("指标更正", default=dict, blank=True, help_text="指标序号 → 更正后的字段")
     state = models.CharField("状态", max_length=20, choices=ImportState.choices, default=ImportState.PENDING)
     plan = models.ForeignKey(
         Plan, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="导入的方案"

@@ -16,8 +16,9 @@ from luoshi.accounts.permissions import Actor
 from luoshi.audit.choices import AuditAction
 from luoshi.audit.services import record_change
 
-from .choices import ForceRole, TaskRole
+from .choices import ForceRole, TaskRole, UnitKind
 from .models import (
+    GroupMapping,
     Part,
     Plan,
     PlanDocument,
@@ -295,11 +296,13 @@ def merge_units(keep: Unit, other: Unit) -> MergeResult:
 
 
 def units_with_counts(plan: Plan | None = None):
-    """Units with how many tasks each leads and cooperates on (in ``plan``, else all current)."""
+    """Units with how many tasks each leads and cooperates on (in ``plan``, else all current);
+    a group phrase (``区直有关单位``) is no unit and is not listed."""
     plans = [plan] if plan else latest_plans()
     in_plan = Q(task_roles__task__plan__in=plans)
     return (
-        Unit.objects.annotate(
+        Unit.objects.exclude(kind=UnitKind.GROUP)
+        .annotate(
             lead_count=Count("task_roles", filter=in_plan & Q(task_roles__role=TaskRole.LEAD)),
             cooperate_count=Count("task_roles", filter=in_plan & Q(task_roles__role=TaskRole.COOPERATOR)),
         )
@@ -382,8 +385,13 @@ def import_plan(
     source_name: str = "",
     source_bytes: bytes | None = None,
     series: str | None = None,
+    groups: dict[str, list[str]] | None = None,
 ) -> ImportResult:
     """Import a plan document (Plan JSON) in one transaction.
+
+    A group phrase (``区直有关单位``) the clerk mapped to concrete units, in ``groups`` or
+    remembered from an earlier import (``GroupMapping``), stands for those units; a group
+    without units stays on its tasks as a group, with no reporting duty.
 
     The same content again changes nothing; a revision of an existing plan (same title, or
     ``series`` given) becomes a new version whose unchanged and edited tasks keep their
@@ -392,6 +400,8 @@ def import_plan(
     """
     check_import_plan(actor)
     validate_plan(plan_data)
+    original = plan_data
+    plan_data = apply_groups(plan_data, {**remembered_groups(), **_normal_keys(groups or {})})
     digest = content_hash(plan_data)
     series = series or series_key(plan_data["title"])
     previous = Plan.objects.filter(series=series).order_by("-version").first()
@@ -411,7 +421,7 @@ def import_plan(
         source_name=source_name,
         content_hash=digest,
     )
-    PlanDocument.objects.create(plan=plan, data=plan_data)
+    PlanDocument.objects.create(plan=plan, data=original)
     result.plan = plan
     parts = {
         p["key"]: Part.objects.create(plan=plan, key=p["key"], title=p["title"], order=i)
@@ -439,6 +449,44 @@ def import_plan(
         diff=plan.diff,
     )
     return result
+
+
+def remembered_groups() -> dict[str, list[str]]:
+    """Each group phrase the clerk has mapped before, with the units it stands for."""
+    groups: dict[str, list[str]] = {name: [] for name in GroupMapping.objects.values_list("name", flat=True)}
+    rows = GroupMapping.units.through.objects.order_by("pk").values_list("groupmapping__name", "unit__name")
+    for group, unit in rows:  # in the order the clerk wrote them
+        groups[group].append(unit)
+    return groups
+
+
+def _normal_keys(groups: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {normalize_name(name): list(units) for name, units in groups.items()}
+
+
+def apply_groups(plan_data: dict, groups: dict[str, list[str]]) -> dict:
+    """The plan with each mapped group phrase replaced by its units, in the place and role
+    the group had (a group mapped to no unit is kept as written)."""
+    groups = {name: units for name, units in groups.items() if units}
+    if not groups:
+        return plan_data
+    data = {**plan_data, "tasks": [dict(task) for task in plan_data.get("tasks") or []]}
+    data["task_forces"] = [dict(force) for force in plan_data.get("task_forces") or []]
+
+    def expand(names):
+        out = []
+        for name in names or []:
+            for new in groups.get(normalize_name(name), [name]):
+                if new not in out:
+                    out.append(new)
+        return out
+
+    for task in data["tasks"]:
+        task["leads"] = expand(task.get("leads"))
+        task["cooperators"] = [n for n in expand(task.get("cooperators")) if n not in task["leads"]]
+    for force in data["task_forces"]:
+        force["members"] = expand(force.get("members"))
+    return data
 
 
 def _keep_source(data: bytes, sha256: str, name: str) -> str:

@@ -59,5 +59,6 @@ urlpatterns = [
     path("import/", imports.upload, name="import"),
     path("import/<int:pk>/", imports.review, name="import_review"),
     path("import/<int:pk>/result/", imports.result, name="import_result"),
+    path("import/<int:pk>/targets/<int:index>/", imports.target, name="import_target"),
     path("public/", public.public, name="public"),
 ]

@@ -4,17 +4,26 @@ result shows what changed against the previous version."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from luoshi.audit.services import note
-from luoshi.plans.choices import ImportState
+from luoshi.plans.choices import ImportState, TargetOp, UnitKind
 from luoshi.plans.imports import (
-    apply_renames,
+    TargetRow,
     confirm_import,
     discard_import,
     dry_run,
+    fixed_plan,
+    group_names,
+    labelled_diff,
+    missing,
     previous_version,
+    set_groups,
     set_renames,
+    set_target_fix,
     stage_import,
+    target_doubts,
+    target_rows,
     unclear,
     unit_names,
 )
@@ -59,41 +68,68 @@ def review(request, pk: int):
     if pending.state == ImportState.CONFIRMED:
         return redirect("web:import_result", pk=pk)
     if request.method == "POST":
+        actor = actor_of(request)
         renames = {
             key[len("rename:") :]: value.strip()
             for key, value in request.POST.items()
             if key.startswith("rename:") and value.strip()
         }
-        set_renames(actor_of(request), pending, renames)
+        set_renames(actor, pending, renames)
+        groups = {
+            key[len("group:") :]: value for key, value in request.POST.items() if key.startswith("group:")
+        }
         action = request.POST.get("action")
         if action == "discard":
-            discard_import(actor_of(request), pending)
+            discard_import(actor, pending)
             messages.success(request, "已放弃本次导入。")
             return redirect("web:import")
+        try:
+            set_groups(actor, pending, groups)
+        except PlanError as exc:
+            messages.error(request, f"单位群体对应未保存：{exc}")
+            return redirect("web:import_review", pk=pk)
         if action == "confirm":
             return _confirm(request, pending)
-        messages.success(request, "单位名称修正已应用，请核对下方结果。")
+        messages.success(request, "单位名称和单位群体的修正已应用，请核对下方结果。")
         return redirect("web:import_review", pk=pk)
-    fixed = apply_renames(pending.plan_data, pending.renames)
+    return _review_page(request, pending)
+
+
+def _review_page(request, pending, row_errors=None, status=200):
+    fixed = fixed_plan(pending)
     error = ""
     result = None
     try:
-        result = dry_run(actor_of(request), fixed)
+        result = dry_run(actor_of(request), fixed, groups=pending.groups)
     except PlanError as exc:
         error = str(exc)
-    nodes = tree(fixed)
+    units = unit_names(pending.plan_data, pending.plan_data.get("warnings") or [])
+    rows = target_rows(fixed)
+    if row_errors:
+        for row in rows:
+            if row.index == row_errors[0]:
+                row.errors, row.raw = row_errors[1], row_errors[2]
     return render(
         request,
         "web/import_review.html",
         {
             "pending": pending,
             "plan_data": fixed,
-            "nodes": nodes,
-            "units": unit_names(pending.plan_data, pending.plan_data.get("warnings") or []),
-            "registry": Unit.objects.order_by("order", "name").values_list("name", flat=True),
+            "nodes": tree(fixed),
+            "units_ask": [u for u in units if not u.settled],
+            "units_known": [u for u in units if u.settled],
+            "groups": group_names(fixed, pending.groups or {}),
+            "registry": Unit.objects.exclude(kind=UnitKind.GROUP)
+            .order_by("order", "name")
+            .values_list("name", flat=True),
             "renames": pending.renames,
             "unclear": unclear(fixed),
+            "target_rows": rows,
+            "doubtful": sum(1 for r in rows if r.reasons),
+            "ops": TargetOp.choices,
+            "missing": missing(fixed),
             "result": result,
+            "diff": labelled_diff(result.diff()) if result else None,
             "error": error,
             "previous": previous_version(fixed),
             "counts": {
@@ -109,6 +145,40 @@ def review(request, pk: int):
                 ),
             },
         },
+        status=status,
+    )
+
+
+@login_required
+def target(request, pk: int, index: int):
+    """Correct one target of the parse in place (subject, op, value, unit): the row comes
+    back corrected, or with its errors in Chinese (HTTP 422, nothing kept)."""
+    _check(request)
+    pending = get_object_or_404(PendingImport, pk=pk, state=ImportState.PENDING)
+    if request.method != "POST":
+        return redirect("web:import_review", pk=pk)
+    raw = {name: request.POST.get(name, "") for name in ("subject", "op", "value", "unit")}
+    try:
+        errors = set_target_fix(actor_of(request), pending, index, raw)
+    except PlanError as exc:
+        messages.error(request, str(exc))
+        return redirect("web:import_review", pk=pk)
+    if not request.htmx:
+        if errors:
+            return _review_page(request, pending, (index, errors, raw), status=422)
+        messages.success(request, f"第 {index + 1} 个指标已更正。")
+        return redirect(f"{reverse('web:import_review', args=[pk])}#targets")
+    fixed = fixed_plan(pending)
+    entry = fixed["targets"][index]
+    row = TargetRow(
+        index, entry, [] if entry.get("corrected") else target_doubts(entry), bool(entry.get("corrected"))
+    )
+    row.errors, row.raw = errors, raw if errors else {}
+    return render(
+        request,
+        "web/partials/import_target_row.html",
+        {"pending": pending, "row": row, "ops": TargetOp.choices, "saved": not errors},
+        status=422 if errors else 200,
     )
 
 
@@ -118,7 +188,15 @@ def _confirm(request, pending):
     except PlanError as exc:
         messages.error(request, str(exc))
         return redirect("web:import_review", pk=pending.pk)
-    note(request, "import_plan", result.plan, version=result.plan.version, renames=pending.renames)
+    note(
+        request,
+        "import_plan",
+        result.plan,
+        version=result.plan.version,
+        renames=pending.renames,
+        groups=pending.groups,
+        targets=pending.target_fixes,
+    )
     request.session["luoshi_plan"] = result.plan.pk
     return redirect("web:import_result", pk=pending.pk)
 
@@ -127,4 +205,6 @@ def _confirm(request, pending):
 def result(request, pk: int):
     _check(request)
     pending = get_object_or_404(PendingImport, pk=pk, state=ImportState.CONFIRMED)
-    return render(request, "web/import_result.html", {"pending": pending, "diff": pending.result})
+    return render(
+        request, "web/import_result.html", {"pending": pending, "diff": labelled_diff(pending.result)}
+    )

@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from luoshi.core import clock
-from luoshi.plans.choices import Cadence, TaskRole
+from luoshi.plans.choices import Cadence, TaskRole, UnitKind
+from luoshi.plans.models import Unit
 from luoshi.plans.permissions import can_export_lists, get_task_for, visible_parts, visible_tasks
 from luoshi.plans.versions import plan_choices
 from luoshi.reporting import board as boards
@@ -77,6 +78,7 @@ def task_list(request):
         context["targets"] = targets
     elif tab == "units":
         units: dict[str, dict] = {}
+        groups = set(Unit.objects.filter(kind=UnitKind.GROUP).values_list("name", flat=True))
         for row in rows:
             for name in row.leads:
                 units.setdefault(name, {"lead": 0, "coop": 0, "lagging": 0})["lead"] += 1
@@ -85,7 +87,11 @@ def task_list(request):
             for name in row.responsible:
                 if row.status in (Status.LAGGING, Status.SERIOUS):
                     units[name]["lagging"] += 1
-        context["units"] = sorted(units.items(), key=lambda kv: (-kv[1]["lead"], kv[0]))
+        # a group phrase (区直有关单位) is no unit of the 责任清单
+        context["units"] = sorted(
+            ((name, u) for name, u in units.items() if name not in groups),
+            key=lambda kv: (-kv[1]["lead"], kv[0]),
+        )
     else:
         context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
