@@ -323,3 +323,43 @@ def test_big_screen_and_phone_and_public_charts(page_for, live_server, personas,
     expect(public.locator("#chart-public-status-1")).to_contain_text("严重滞后")
     shot(public, "public-echarts")
     context.close()
+
+
+def test_the_clerk_corrects_a_target_in_place_in_the_import_review(page_for, live_server, personas):
+    import json
+
+    from playwright.sync_api import expect
+
+    from luoshi.plans.models import PendingImport
+    from tests.plans.factories import make_plan
+
+    data = make_plan(title="示范县甲方案")
+    data["targets"][2]["subject"] = "实施"  # the parser cut the indicator's name
+    clerk = page_for(personas["coordinator"])
+    clerk.goto(f"{live_server.url}/import/")
+    clerk.set_input_files(
+        "#id_file",
+        {
+            "name": "plan.json",
+            "mimeType": "application/json",
+            "buffer": json.dumps(data, ensure_ascii=False).encode(),
+        },
+    )
+    clerk.click("#upload-form button[type=submit]")
+    clerk.wait_for_url(re.compile(r"/import/\d+/$"))
+    rows = clerk.locator("#targets form.target-row")
+    expect(rows.first).to_have_id("target-2")  # the doubtful target comes first
+    row = clerk.locator("#target-2")
+    expect(row).to_contain_text("指标名称“实施”过短")
+    row.locator("input[name=value]").fill("约25")
+    row.locator("button[type=submit]").click()
+    expect(clerk.locator("#target-2 .errorlist")).to_contain_text("不是数字")
+    row = clerk.locator("#target-2")
+    row.locator("input[name=subject]").fill("实施重点项目")
+    row.locator("input[name=value]").fill("25")
+    row.locator("button[type=submit]").click()
+    expect(clerk.locator("#target-2")).to_contain_text("已保存")
+    expect(clerk.locator("#target-2")).not_to_contain_text("需核对")
+    shot(clerk, "import-target-corrected")
+    pending = PendingImport.objects.get()
+    assert pending.target_fixes["2"]["subject"] == "实施重点项目" and pending.target_fixes["2"]["value"] == 25
