@@ -38,6 +38,7 @@ USAGE = """\
 
 通报与讲评：
   bulletin --month 2025-05 [--campaign C] -o F.docx [--issue]   月通报（Word，公文格式）
+  bulletin verify F.docx                                       核验通报文件是否为印发的原件、第几期
   dispatch --period 2025-05-1 [-o F.xlsx] [--docx F.docx]       旬调度表与调度情况
   review --quarter 2025Q2 [--weights 30,40,20,10]               季讲评（Word 和 Excel）
 

@@ -41,7 +41,7 @@ def issued_docx(issued):
         return handle.read()
 
 
-def test_page_is_a4_with_gbt9704_margins_and_grid(issued_docx):
+def test_page_is_a4_with_gbt9704_margins_22_lines_and_runs_condensed_to_28_characters(issued_docx):
     section = Document(io.BytesIO(issued_docx)).sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(0.1)
     assert abs(section.page_height - Mm(297)) < Mm(0.1)
@@ -50,11 +50,16 @@ def test_page_is_a4_with_gbt9704_margins_and_grid(issued_docx):
     assert abs(section.left_margin - Mm(28)) < Mm(0.1)
     assert abs(section.right_margin - Mm(26)) < Mm(0.1)
     grid = section._sectPr.find(f"{W}docGrid")
-    assert grid.get(f"{W}type") == "linesAndChars"
+    assert grid.get(f"{W}type") == "lines"  # no reliance on Word's character grid
     line_pitch = int(grid.get(f"{W}linePitch"))
     assert 225 / 25.4 * 1440 / line_pitch == pytest.approx(22, abs=0.05)  # 22 lines in 225 mm
-    char_pitch_pt = 16 + int(grid.get(f"{W}charSpace")) / 4096
-    assert 156 / 25.4 * 72 / char_pitch_pt == pytest.approx(28, abs=0.05)  # 28 characters in 156 mm
+    body = [
+        r for p in Document(io.BytesIO(issued_docx)).paragraphs if p.style.name == "公文正文" for r in p.runs
+    ]
+    spacings = {int(r._r.find(f"{W}rPr/{W}spacing").get(f"{W}val")) for r in body if r.text}
+    (spacing,) = spacings
+    pitch_pt = 16 + spacing / 20
+    assert int(156 / 25.4 * 72 / pitch_pt) == 28  # 28 characters of 3号 fit the type width, 29 do not
 
 
 def test_every_run_names_its_east_asian_font_and_size(issued_docx):
@@ -63,8 +68,6 @@ def test_every_run_names_its_east_asian_font_and_size(issued_docx):
     runs = document.element.body.iter(f"{W}r")
     count = 0
     for run in runs:
-        if run.find(f"{W}drawing") is not None:
-            continue
         fonts = run.find(f"{W}rPr/{W}rFonts")
         assert fonts is not None, "每个文字块都应指定字体"
         assert fonts.get(f"{W}eastAsia") == fonts.get(f"{W}ascii") == fonts.get(f"{W}hAnsi")
@@ -78,25 +81,34 @@ def _runs_of(document, style_name):
     for paragraph in document.paragraphs:
         if paragraph.style.name == style_name:
             for run in paragraph.runs:
-                if run.text:
+                if run.text.strip():
                     fonts = run._r.find(f"{W}rPr/{W}rFonts")
                     size = int(run._r.find(f"{W}rPr/{W}sz").get(f"{W}val")) / 2
                     yield run.text, fonts.get(f"{W}eastAsia"), size, bool(run.bold)
 
 
-def test_title_body_and_headings_use_the_standard_faces_and_sizes(issued_docx):
+def test_title_is_broken_by_meaning_and_body_and_headings_use_the_standard_faces(issued_docx):
     document = Document(io.BytesIO(issued_docx))
-    (title,) = list(_runs_of(document, "公文标题"))
-    assert title[0] == "关于2025年5月示范县实施“三大攻坚”推进情况的通报"
-    assert title[1:3] == ("方正小标宋简体", 22)  # 2号
+    title = list(_runs_of(document, "公文标题"))[:2]
+    assert "".join(t[0] for t in title) == "关于2025年5月份示范县实施“三大攻坚”推进情况的通报"
+    assert [t[0] for t in title] == ["关于2025年5月份示范县", "实施“三大攻坚”推进情况的通报"]
+    assert all(t[1:3] == ("方正小标宋简体", 22) for t in title)  # 2号
     body = list(_runs_of(document, "公文正文"))
-    assert body and all(face == "仿宋_GB2312" and size == 16 for _t, face, size, _b in body if _t)  # 3号
-    first = list(_runs_of(document, "一级标题"))
-    assert [t for t, *_ in first][:2] == ["一、总体情况", "二、各攻坚进展"]
-    assert all(face == "黑体" and size == 16 for _t, face, size, _b in first)
-    second = list(_runs_of(document, "二级标题"))
-    assert second[0][0] == "（一）产业攻坚实施方案"
-    assert second[0][1] == "楷体_GB2312"
+    assert body and all(size == 16 for _t, _f, size, _b in body)  # 3号
+    assert {face for _t, face, *_ in body} == {"仿宋_GB2312", "楷体_GB2312"}  # run-in （一） headings in 楷体
+    assert any(t.startswith("（一）") and face == "楷体_GB2312" for t, face, *_ in body)
+    first = [t for t, *_ in _runs_of(document, "一级标题")]
+    assert first == [
+        "一、总体情况",
+        "二、进展较好",
+        "三、存在问题",
+        "四、下步工作要求",
+        "附件1",
+        "附件2",
+        "附件3",
+        "附件4",
+    ]
+    assert all(face == "黑体" and size == 16 for _t, face, size, _b in _runs_of(document, "一级标题"))
 
 
 def test_font_table_names_the_fallback_faces(issued_docx):
@@ -119,11 +131,19 @@ def test_page_numbers_are_dashed_in_4hao_songti_odd_right_even_left(issued_docx)
         assert f'w:val="{align}"' in xml or (align == "right" and paragraph.alignment == 2)
 
 
-def test_masthead_gives_the_issue_number_and_date_in_chinese(issued_docx):
-    text = "\n".join(p.text for p in Document(io.BytesIO(issued_docx)).paragraphs)
-    assert "第一期" in text
-    assert "二〇二五年六月十日" in text  # issued on the fixed today
-    assert "统计截止日期：2025年5月31日" in text
+def test_masthead_signature_and_imprint_give_number_and_dates_in_arabic_numerals(issued, issued_docx):
+    paragraphs = [p.text for p in Document(io.BytesIO(issued_docx)).paragraphs]
+    text = "\n".join(paragraphs)
+    assert "2025年第1期" in text
+    assert "二〇二五" not in text  # no date in Chinese numerals anywhere
+    assert paragraphs.count("2025年6月10日") == 1  # 成文日期 under the office, no leading zeros
+    assert "统计截止日期" in text and "2025年5月31日" in text
+    assert "各攻坚专班、各责任单位：" in paragraphs  # 主送
+    assert any(p.startswith("抄送：") for p in paragraphs)  # 版记
+    assert any(p.endswith("2025年6月10日印发") for p in paragraphs)
+    assert text.index("附件：1.任务推进情况表") < text.index("附件1") < text.index("抄送：")
+    properties = Document(io.BytesIO(issued_docx)).core_properties
+    assert properties.identifier == issued.content_hash and len(issued.content_hash) == 64
 
 
 def test_template_file_holds_what_the_builder_makes():
@@ -144,13 +164,13 @@ def test_bulletin_renders_to_pdf_with_its_content(issued_docx, to_pdf):
     assert pages > 0
     text = flat(text)
     for expected in (
-        "关于2025年5月示范县实施“三大攻坚”推进情况的通报",
+        "关于2025年5月份示范县",
         "一、总体情况",
-        "三、滞后事项",
-        "县发改局",
-        LAGGING_REASON,
-        "逾期报送的单位：县工信局",
-        "六、下步工作",
+        "三、存在问题",
+        "“扩大有效投资”",
+        LAGGING_REASON,  # in 附件2
+        "四、下步工作要求",
+        "附件1",
         "—1—",
     ):
         assert flat(expected) in text, expected
@@ -158,11 +178,11 @@ def test_bulletin_renders_to_pdf_with_its_content(issued_docx, to_pdf):
 
 def test_bulletin_of_a_month_without_reports_says_so(reported, actors, to_pdf):
     bulletin = services.create_bulletin(actors["coordinator"], reported, EMPTY_MONTH)
-    assert "本月无报送" in bulletin.overview
+    assert "本月各单位均未报送工作进展" in bulletin.overview
     pages, text = to_pdf(services.render(bulletin), "empty")
     assert pages > 0
-    assert "本月无报送" in flat(text)
-    assert "（草稿）" in flat(text)
+    assert "本月各单位均未报送工作进展" in flat(text)
+    assert "（草稿，印发时编号）" in flat(text)
 
 
 def grid_lines(content: bytes) -> int:

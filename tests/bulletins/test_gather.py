@@ -59,8 +59,11 @@ def test_lagging_task_is_listed_with_its_unit_and_stated_reason(may):
     assert may.lagging[0].progress == 5.0
 
 
-def test_late_and_missing_units_are_named_for_the_dekads_of_the_month(may):
-    assert [p.key for p in may.periods] == ["2025-05-1", "2025-05-2", "2025-05-3"]
+def test_reporting_covers_the_periods_due_in_the_month_judged_at_the_cut_off(may):
+    # one cut-off: 5月下旬 is due on 2025-06-04, after May 31, so June's bulletin judges it
+    assert [p.key for p in may.periods] == ["2025-04-3", "2025-05-1", "2025-05-2"]
+    assert all(p.due_date <= may.as_of for p in may.periods)
+    assert may.reporting_as_of == may.as_of == MAY_END.isoformat()
     late = {(r.period, r.unit) for r in may.late_units}
     assert late == {("2025-05-1", "县工信局")}
     missing = {(r.period, r.unit) for r in may.missing_units}
@@ -69,8 +72,9 @@ def test_late_and_missing_units_are_named_for_the_dekads_of_the_month(may):
     assert ("2025-05-2", "城关镇") in missing  # a cooperator files its own part
     assert ("2025-05-2", "县工信局") not in missing
     totals = may.reporting_totals
+    assert ("2025-04-3", "县工信局") in missing
     assert totals["late"] == 1
-    assert totals["submitted"] == 5
+    assert totals["submitted"] == 3  # 5月上旬 (late) and 中旬 of 县工信局, 中旬 of 县发改局
 
 
 def test_targets_carry_target_actual_attainment_and_status(reported, may):

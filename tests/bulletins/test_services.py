@@ -1,6 +1,7 @@
 """Draft → edited → issued: numbering, freezing, corrections, history and who may do what."""
 
 import hashlib
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -23,12 +24,12 @@ def draft(reported, actors):
 
 def test_draft_holds_gathered_numbers_and_generated_narrative(draft):
     assert draft.state == State.DRAFT and draft.number is None
-    assert draft.title == "关于2025年5月示范县实施“三大攻坚”推进情况的通报"
-    assert str(draft.as_of) == "2025-05-31"
+    assert draft.title == "关于2025年5月份示范县实施“三大攻坚”推进情况的通报"
+    assert str(draft.as_of) == "2025-05-31" and draft.year == 2025
     assert draft.data["summary"]["total"] == 3
-    assert "截至5月底" in draft.overview
-    assert "县发改局" in draft.reporting_text
-    assert draft.next_steps
+    assert "截至5月31日" in draft.overview
+    assert "“扩大有效投资”" in draft.lagging_text and "附件1/" not in draft.lagging_text
+    assert draft.next_steps.startswith("一是") and "县发改局" in draft.next_steps
     assert list(draft.transitions.values_list("action", flat=True)) == [Action.CREATE]
 
 
@@ -37,7 +38,7 @@ def test_edit_changes_narrative_and_leaves_a_row(draft, actors):
     draft.refresh_from_db()
     assert draft.next_steps == "一是抓落实。"
     row = draft.transitions.last()
-    assert row.action == Action.EDIT and "下步工作" in row.reason and row.actor_name == "coordinator"
+    assert row.action == Action.EDIT and "下步工作要求" in row.reason and row.actor_name == "coordinator"
 
 
 def test_edit_of_an_unknown_field_is_refused(draft, actors):
@@ -87,9 +88,76 @@ def test_correction_is_a_new_issue_that_names_the_corrected_one(draft, actors):
 
     with second.file.open("rb") as handle:
         text = "\n".join(p.text for p in Document(handle).paragraphs)
-    assert "本期更正第1期《关于2025年5月示范县实施“三大攻坚”推进情况的通报》" in text
+    assert "本期更正2025年第1期《关于2025年5月份示范县实施“三大攻坚”推进情况的通报》" in text
     first.refresh_from_db()
     assert first.state == State.ISSUED and first.number == 1
+
+
+def test_a_month_is_issued_once_and_a_second_issue_names_the_first(draft, actors, reported):
+    first = services.issue_bulletin(actors["coordinator"], draft)
+    again = services.create_bulletin(actors["coordinator"], reported, MAY)
+    with pytest.raises(
+        BulletinError, match=r"2025年5月的月通报已于2025年6月10日印发（2025年第1期《关于2025年5月份"
+    ):
+        services.issue_bulletin(actors["coordinator"], again)
+    again.refresh_from_db()
+    assert again.state == State.DRAFT and again.number is None and not again.file
+    assert list(Bulletin.objects.filter(state=State.ISSUED)) == [first]
+
+
+def test_only_the_latest_issue_of_a_month_can_be_corrected(draft, actors):
+    first = services.issue_bulletin(actors["coordinator"], draft)
+    stale = services.correct_bulletin(actors["coordinator"], first)
+    fix = services.issue_bulletin(
+        actors["coordinator"], services.correct_bulletin(actors["coordinator"], first)
+    )
+    assert fix.number == 2 and fix.corrects == first
+    with pytest.raises(BulletinError, match="第1期已被更正；最新印发的是2025年第2期"):
+        services.issue_bulletin(actors["coordinator"], stale)
+    fix_of_fix = services.issue_bulletin(
+        actors["coordinator"], services.correct_bulletin(actors["coordinator"], fix)
+    )
+    assert fix_of_fix.number == 3 and fix_of_fix.corrects == fix
+
+
+def test_numbers_run_per_plan_and_year(draft, actors, reported):
+    first = services.issue_bulletin(actors["coordinator"], draft)
+    Bulletin.objects.filter(pk=first.pk).update(year=2024)  # as if it were last year's
+    june = services.create_bulletin(actors["coordinator"], reported, "2025-06")
+    assert services.issue_bulletin(actors["coordinator"], june).number == 1
+
+
+def test_the_issued_file_verifies_and_a_changed_copy_does_not(draft, actors):
+    from docx import Document
+
+    issued = services.issue_bulletin(actors["coordinator"], draft)
+    with issued.file.open("rb") as handle:
+        content = handle.read()
+    genuine, message = services.verify_file(content)
+    assert genuine and "是印发的原件：2025年第1期《关于2025年5月份" in message
+    document = Document(io.BytesIO(content))
+    document.paragraphs[-1].add_run("（已改）")
+    changed = io.BytesIO()
+    document.save(changed)
+    genuine, message = services.verify_file(changed.getvalue())
+    assert not genuine and "文件属性指向2025年第1期" in message and "不一致" in message
+    assert services.verify_file(b"not a docx") == (False, "不是 Word 文件（.docx），无法核验")
+
+
+def test_setup_sets_recipients_and_the_criticism_rule(draft, actors, reported):
+    with pytest.raises(PermissionDenied):
+        services.set_bulletin_setup(actors["office"], reported, recipients="各乡镇")
+    with pytest.raises(BulletinError, match="主送不能为空"):
+        services.set_bulletin_setup(actors["coordinator"], reported, recipients=" ")
+    criticism = draft.lagging_text.splitlines()[-1]
+    assert "逾期和未报送合计2次以上" in criticism and "县政务服务中心" in criticism  # it never reported
+    services.set_bulletin_setup(
+        actors["coordinator"], reported, recipients="各乡镇、县直各单位", criticize_late_times="9"
+    )
+    fresh = services.create_bulletin(actors["coordinator"], reported, MAY)
+    assert "本月没有单位达到通报批评条件（逾期和未报送合计9次以上" in fresh.lagging_text
+    blocks = services.blocks_of(fresh)
+    assert [b.text for b in blocks if b.kind == "recipients"] == ["各乡镇、县直各单位："]
 
 
 def test_a_draft_cannot_be_corrected(draft, actors):
@@ -100,7 +168,7 @@ def test_a_draft_cannot_be_corrected(draft, actors):
 def test_campaign_bulletins_have_their_own_sequence(reported, actors, draft):
     services.issue_bulletin(actors["coordinator"], draft)
     campaign = services.create_bulletin(actors["office"], reported, MAY, campaign="附件1")
-    assert campaign.title == "关于2025年5月产业攻坚推进情况的通报"
+    assert campaign.title == "关于2025年5月份产业攻坚推进情况的通报"
     assert services.issue_bulletin(actors["office"], campaign).number == 1
     again = services.create_bulletin(actors["coordinator"], reported, "2025-06")
     assert services.issue_bulletin(actors["coordinator"], again).number == 2

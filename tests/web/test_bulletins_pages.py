@@ -24,6 +24,30 @@ def test_office_drafts_edits_and_issues_a_bulletin(personas, today, client_for):
     assert "第1期" in client_for(personas["leader"]).get("/bulletins/").content.decode()
 
 
+def test_the_page_shows_what_the_word_file_says(personas, today, client_for):
+    import html
+    import io
+    import re
+
+    from docx import Document
+
+    coordinator = client_for(personas["coordinator"])
+    coordinator.post("/bulletins/", {"month": "2025-06"})
+    bulletin = Bulletin.objects.get()
+    page = coordinator.get(f"/bulletins/{bulletin.pk}/").content.decode()
+    shown = re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", page)))
+    content = coordinator.get(f"/bulletins/{bulletin.pk}/file/").content
+    paragraphs = [p.text for p in Document(io.BytesIO(content)).paragraphs if p.text.strip()]
+    assert len(paragraphs) > 15
+    for text in paragraphs:
+        assert re.sub(r"\s+", "", text) in shown, text
+    for table in Document(io.BytesIO(content)).tables:
+        for cell in table.rows[-1].cells:
+            assert re.sub(r"\s+", "", cell.text) in shown
+    assert "具体如下：" not in shown
+    assert "各攻坚专班、各责任单位：" in shown and "抄送：" in shown
+
+
 def test_reporters_cannot_see_bulletins(personas, today, client_for):
     assert client_for(personas["reporter_a"]).get("/bulletins/").status_code == 403
 

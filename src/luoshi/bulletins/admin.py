@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from luoshi.audit.admin import AuditedModelAdmin, ReadOnlyInline
 
-from .models import Bulletin, BulletinTransition, ReviewWeights
+from .models import Bulletin, BulletinSetup, BulletinTransition, ReviewWeights
 
 
 class TransitionInline(ReadOnlyInline):
@@ -41,4 +41,12 @@ class BulletinAdmin(AuditedModelAdmin):
 @admin.register(ReviewWeights)
 class ReviewWeightsAdmin(AuditedModelAdmin):
     list_display = ["series", "timeliness", "progress", "targets", "supervision"]
+    search_fields = ["series"]
+
+
+@admin.register(BulletinSetup)
+class BulletinSetupAdmin(AuditedModelAdmin):
+    """主送, 抄送, 印发机关 and the rules of 表扬 and 通报批评, per plan series."""
+
+    list_display = ["series", "recipients", "office", "criticize_late_times"]
     search_fields = ["series"]

@@ -35,11 +35,4 @@ class Action(models.TextChoices):
 
 
 # The narrative parts of a monthly bulletin an office may edit in the browser, in order.
-NARRATIVE_FIELDS = (
-    "overview",
-    "campaigns_text",
-    "lagging_text",
-    "reporting_text",
-    "targets_text",
-    "next_steps",
-)
+NARRATIVE_FIELDS = ("overview", "campaigns_text", "lagging_text", "next_steps")

@@ -161,6 +161,7 @@ class TargetLine(Plain):
     expected: float
     status: str
     status_label: str
+    clause: str = ""
 
     @classmethod
     def of(cls, row: engine.TargetRow) -> "TargetLine":

@@ -35,15 +35,17 @@ class Bulletin(TimeStamped):
     as_of = models.DateField("统计截止日期")
     number = models.PositiveIntegerField("期号", null=True, blank=True)
     title = models.CharField("标题", max_length=300)
+    year = models.PositiveSmallIntegerField("年度", help_text="期号按方案和年度编排")
     overview = models.TextField("总体情况", blank=True)
-    campaigns_text = models.TextField("各攻坚进展", blank=True)
-    lagging_text = models.TextField("滞后事项", blank=True)
-    reporting_text = models.TextField("报送情况", blank=True)
-    targets_text = models.TextField("指标完成情况", blank=True)
-    next_steps = models.TextField("下步工作", blank=True)
+    campaigns_text = models.TextField("进展较好", blank=True)
+    lagging_text = models.TextField("存在问题", blank=True)
+    next_steps = models.TextField("下步工作要求", blank=True)
     data = models.JSONField("统计数据", default=dict, blank=True)
     file = models.FileField("印发文件", upload_to="bulletins/%Y/", blank=True)
     sha256 = models.CharField("文件 SHA-256", max_length=64, blank=True)
+    content_hash = models.CharField(
+        "内容指纹", max_length=64, blank=True, help_text="期号、标题、文字和统计数字的 SHA-256，写入文件属性"
+    )
     corrects = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="corrections", verbose_name="更正的通报"
     )
@@ -72,16 +74,34 @@ class Bulletin(TimeStamped):
         indexes = [models.Index(fields=["plan", "kind", "state"], name="bulletin_plan_kind_state")]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "kind", "number"],
+                fields=["plan", "kind", "year", "number"],
                 condition=Q(campaign__isnull=True, number__isnull=False),
-                name="bulletin_plan_number_unique",
-                violation_error_message="该方案已有同一期号的通报",
+                name="bulletin_plan_year_number_unique",
+                violation_error_message="该方案本年度已有同一期号的通报",
             ),
             models.UniqueConstraint(
-                fields=["plan", "campaign", "kind", "number"],
+                fields=["plan", "campaign", "kind", "year", "number"],
                 condition=Q(campaign__isnull=False, number__isnull=False),
-                name="bulletin_campaign_number_unique",
-                violation_error_message="该攻坚已有同一期号的通报",
+                name="bulletin_campaign_year_number_unique",
+                violation_error_message="该攻坚本年度已有同一期号的通报",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "kind", "period_key"],
+                condition=Q(campaign__isnull=True, state=State.ISSUED, corrects__isnull=True),
+                name="bulletin_plan_period_issued_once",
+                violation_error_message="该方案同一周期的通报已印发，只能发更正",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "campaign", "kind", "period_key"],
+                condition=Q(campaign__isnull=False, state=State.ISSUED, corrects__isnull=True),
+                name="bulletin_campaign_period_issued_once",
+                violation_error_message="该攻坚同一周期的通报已印发，只能发更正",
+            ),
+            models.UniqueConstraint(
+                fields=["corrects"],
+                condition=Q(state=State.ISSUED),
+                name="bulletin_corrected_once",
+                violation_error_message="该通报已有印发的更正",
             ),
             models.CheckConstraint(
                 condition=Q(state=State.DRAFT, number__isnull=True)
@@ -145,3 +165,35 @@ class ReviewWeights(TimeStamped):
             f"{self.series}：及时性 {self.timeliness}、进度 {self.progress}、"
             f"指标 {self.targets}、督办 {self.supervision}"
         )
+
+
+class BulletinSetup(TimeStamped):
+    """How a plan series' monthly bulletins are addressed and judged: 主送, 抄送, 印发机关,
+    the office that signs them, and the rules for 表扬 and 通报批评 (stated in the text)."""
+
+    series = models.CharField("方案系列", max_length=300, unique=True)
+    recipients = models.CharField("主送", max_length=300, default="各攻坚专班、各责任单位")
+    office = models.CharField("发文机关署名", max_length=100, blank=True, help_text="空白时用方案的发文机关")
+    copy_to = models.CharField("抄送", max_length=300, default="各攻坚牵头领导")
+    printer = models.CharField("印发机关", max_length=100, blank=True, help_text="空白时同发文机关署名")
+    praise_on_time = models.BooleanField("表扬须本月全部按时报送", default=True)
+    praise_on_schedule = models.BooleanField("表扬须牵头任务均达到序时进度", default=True)
+    criticize_late_times = models.PositiveSmallIntegerField(
+        "逾期或未报送达到几次予以通报批评", default=2, help_text="0 表示不按报送次数批评"
+    )
+    criticize_serious_without_reason = models.BooleanField("严重滞后且未说明原因予以通报批评", default=True)
+
+    class Meta:
+        verbose_name = "通报设置"
+        verbose_name_plural = "通报设置"
+        ordering = ["series"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(recipients=""),
+                name="bulletin_setup_recipients",
+                violation_error_message="主送不能为空",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series}：主送{self.recipients}"

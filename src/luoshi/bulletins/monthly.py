@@ -1,5 +1,7 @@
-"""Gather the monthly bulletin (月通报): status as of the month end against the month
-before, lagging tasks with their reasons, the month's reporting, and targets."""
+"""Gather the monthly bulletin (月通报). One cut-off (统计截止日期, the month end) for every
+figure: the status of each task and target as of that day against the month before, and
+the reporting of the periods whose reports fell due in the month (their due dates between
+the two month ends), judged as of the same day."""
 
 import datetime as dt
 from collections import defaultdict
@@ -8,6 +10,7 @@ from dataclasses import dataclass, field
 from luoshi.plans.models import Part, Plan
 from luoshi.reporting import engine
 from luoshi.reporting.choices import ReportState
+from luoshi.reporting.periods import PeriodSpan, periods_for
 from luoshi.reporting.policy import Schedule
 from luoshi.reporting.status import Rollup, Status
 
@@ -22,12 +25,23 @@ from .gather import (
     _reports,
     campaign_units,
     month_span,
-    reporting_as_of,
+    plan_cadences,
     reporting_rows,
-    spans_ending_in,
 )
 
-# ---------------------------------------------------------------- monthly bulletin
+
+@dataclass
+class Rules(Plain):
+    """Who a bulletin praises and criticises, and to whom it goes (``BulletinSetup``)."""
+
+    recipients: str = "各攻坚专班、各责任单位"
+    office: str = ""
+    copy_to: str = "各攻坚牵头领导"
+    printer: str = ""
+    praise_on_time: bool = True
+    praise_on_schedule: bool = True
+    criticize_late_times: int = 2
+    criticize_serious_without_reason: bool = True
 
 
 @dataclass
@@ -51,8 +65,10 @@ class MonthlyData(Plain):
     reporting: list = field(default_factory=list)
     targets: list = field(default_factory=list)
     reports_in_month: int = 0
+    rules: Rules = field(default_factory=Rules)
 
     nested = {
+        "rules": Rules,
         "summary": Counts,
         "previous": Counts,
         "campaigns": CampaignBlock,
@@ -100,10 +116,25 @@ class MonthlyData(Plain):
         }
 
 
-def gather_monthly(plan: Plan, month: dt.date, campaign: Part | None = None) -> MonthlyData:
-    """The numbers of the monthly bulletin of ``month``: status as of the month end against
-    the previous month end, lagging tasks with their reasons, reporting of the month's
-    periods, and targets."""
+def spans_due_in(
+    plan: Plan, schedule: Schedule, after: dt.date, until: dt.date, campaign: Part | None = None
+) -> list[PeriodSpan]:
+    """Reporting periods of the plan's cadences whose reports fall due after ``after`` and
+    by ``until``: the periods a month's bulletin judges reporting on."""
+    spans = []
+    for cadence in plan_cadences(plan, campaign):
+        for year in (until.year - 1, until.year):
+            spans.extend(s for s in periods_for(cadence, year) if after < schedule.due(s) <= until)
+    return sorted(spans, key=lambda s: (schedule.due(s), s.cadence))
+
+
+def gather_monthly(
+    plan: Plan, month: dt.date, campaign: Part | None = None, rules: Rules | None = None
+) -> MonthlyData:
+    """The numbers of the monthly bulletin of ``month``, all as of the month end: status
+    against the previous month end, lagging tasks with their reasons, reporting of the
+    periods due in the month, and targets; ``rules`` say whom it goes to and whom it
+    praises or criticises."""
     first, last = month_span(month)
     previous_end = first - dt.timedelta(days=1)
     key = campaign.key if campaign is not None else None
@@ -129,19 +160,22 @@ def gather_monthly(plan: Plan, month: dt.date, campaign: Part | None = None) -> 
         )
     ]
 
-    spans = spans_ending_in(plan, first, last, campaign)
-    judged = reporting_as_of(schedule, spans, last)
+    spans = spans_due_in(plan, schedule, previous_end, last, campaign)
     units = campaign_units(plan, campaign) if campaign is not None else None
-    reporting = reporting_rows(plan, spans, judged, units)
+    reporting = reporting_rows(plan, spans, last, units)
 
-    targets = [TargetLine.of(r) for r in engine.target_statuses(plan, last)]
-    if campaign is not None:
-        targets = [t for t in targets if t.campaign == campaign.key]
+    clauses = dict(plan.targets.values_list("pk", "text"))
+    targets = []
+    for row in engine.target_statuses(plan, last):
+        if campaign is None or row.part_key == campaign.key:
+            line = TargetLine.of(row)
+            line.clause = clauses.get(row.target_id, "")
+            targets.append(line)
 
     reports_in_month = (
         _reports(plan, campaign)
         .filter(state__in=[ReportState.SUBMITTED, ReportState.APPROVED, ReportState.ACCEPTED])
-        .filter(period__end__gte=first, period__start__lte=last, submitted_at__lte=engine.end_of(judged))
+        .filter(period__key__in=[s.key for s in spans], submitted_at__lte=engine.end_of(last))
         .count()
     )
 
@@ -154,7 +188,7 @@ def gather_monthly(plan: Plan, month: dt.date, campaign: Part | None = None) -> 
         month=first.isoformat(),
         as_of=last.isoformat(),
         previous_as_of=previous_end.isoformat(),
-        reporting_as_of=judged.isoformat(),
+        reporting_as_of=last.isoformat(),
         summary=Counts.of(status.rollup()),
         previous=Counts.of(before.rollup()),
         campaigns=campaigns,
@@ -163,4 +197,5 @@ def gather_monthly(plan: Plan, month: dt.date, campaign: Part | None = None) -> 
         reporting=reporting,
         targets=targets,
         reports_in_month=reports_in_month,
+        rules=rules or Rules(),
     )

@@ -1,132 +1,265 @@
-"""The generated text of a monthly bulletin's narrative parts, from its numbers. An office
-edits these before issuing; the tables and the per-campaign paragraphs stay as gathered.
+"""The generated text of a monthly bulletin's four sections, written from the month's
+numbers as a county 督查通报 is: 一、总体情况 opens with a judgement computed from the data;
+二、进展较好 ends with the units the stated rule praises; 三、存在问题 groups the lagging
+tasks by the reasons given and ends with the units the stated rule criticises; 四、下步工作
+要求 names the tasks and units of this month's findings (一是……二是……). An office edits
+them before issuing. Tasks are named by their short titles; codes stay in the 附件 tables.
 Plain Python over ``MonthlyData``."""
+
+import datetime as dt
 
 from luoshi.reporting.status import Status
 
+from .findings import (
+    BEHIND,
+    LATE,
+    NO_REASON,
+    SILENT,
+    at_or_ahead,
+    counted,
+    criticism_rule,
+    criticized,
+    names,
+    number,
+    pct,
+    praise_rule,
+    praised,
+    quoted,
+    reason_groups,
+    target_name,
+    unit_months,
+    units_of,
+)
 from .monthly import MonthlyData
 
+NO_REPORTS = "本月各单位均未报送工作进展，以下任务状态仅按时间进度测算，待各单位报送后更新。"
+ORDINALS = "一二三四五六七八九十"
 
-def _pct(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") + "%"
+
+def _day(data: MonthlyData) -> str:
+    day = data.as_of_date
+    return f"{day.month}月{day.day}日"
 
 
 def _points(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") + "个百分点"
+    return f"{number(abs(value))}个百分点"
 
 
-def _change(now: int, before: int, noun: str) -> str:
-    diff = now - before
-    if diff > 0:
-        return f"{noun}增加{diff}项"
-    if diff < 0:
-        return f"{noun}减少{-diff}项"
-    return f"{noun}持平"
+def _gap(data: MonthlyData) -> float:
+    return round(data.summary.progress - data.summary.expected, 1)
 
 
-NO_REPORTS = "本月各单位均未报送工作进展（本月无报送），以下任务状态仅按时间进度测算，待各单位报送后更新。"
+def _behind_count(counts) -> int:
+    return counts.n(Status.LAGGING) + counts.n(Status.SERIOUS)
+
+
+def judgement(data: MonthlyData) -> str:
+    """The opening judgement: ahead of or behind 序时进度 by N points, and the change since
+    last month."""
+    s = data.summary
+    month = data.month_date.month
+    if not s.total:
+        return f"{month}月，尚无纳入调度的任务。"
+    gap = _gap(data)
+    behind = _behind_count(s)
+    if gap >= 0:
+        text = f"{month}月，各项任务总体推进有序，平均完成进度快于序时进度{_points(gap)}"
+    elif gap > -5:
+        text = f"{month}月，各项任务总体接近序时进度（慢{_points(gap)}），但仍有{behind}项任务滞后"
+    else:
+        text = f"{month}月，各项任务总体滞后序时进度{_points(gap)}，推进力度亟待加大"
+    change = behind - _behind_count(data.previous)
+    rise = round(s.progress - data.previous.progress, 1)
+    if change > 0:
+        text += f"；滞后任务较上月末增加{change}项，需引起重视"
+    elif change < 0:
+        text += f"；滞后任务较上月末减少{-change}项"
+    if rise > 0:
+        text += f"，平均完成进度较上月末提高{_points(rise)}"
+    return text + "。"
 
 
 def overview(data: MonthlyData) -> str:
-    s, p = data.summary, data.previous
-    month = data.month_date
-    scope = data.campaign_title or "全部攻坚"
-    lagging_now = s.n(Status.LAGGING) + s.n(Status.SERIOUS)
-    lagging_before = p.n(Status.LAGGING) + p.n(Status.SERIOUS)
-    lines = []
-    if data.no_reports:
-        lines.append(NO_REPORTS)
-    lines.append(
-        f"截至{month.month}月底，{scope}共有任务{s.total}项，其中已完成{s.n(Status.DONE)}项，"
-        f"正常推进{s.n(Status.ON_TRACK)}项，滞后{s.n(Status.LAGGING)}项，严重滞后{s.n(Status.SERIOUS)}项，"
-        f"未报送{s.n(Status.NOT_REPORTED)}项，未到报送期{s.n(Status.NOT_STARTED)}项；"
-        f"任务完成率{_pct(s.completion_rate)}，平均完成进度{_pct(s.progress)}，序时进度{_pct(s.expected)}。"
-    )
-    lines.append(
-        f"与上月底相比，{_change(s.n(Status.DONE), p.n(Status.DONE), '已完成任务')}，"
-        f"{_change(lagging_now, lagging_before, '滞后和严重滞后任务')}，"
-        f"平均完成进度提高{_points(round(s.progress - p.progress, 1))}。"
-        if s.progress >= p.progress
-        else f"与上月底相比，{_change(s.n(Status.DONE), p.n(Status.DONE), '已完成任务')}，"
-        f"{_change(lagging_now, lagging_before, '滞后和严重滞后任务')}。"
-    )
+    s = data.summary
+    lines = [NO_REPORTS] if data.no_reports else []
+    lines.append(judgement(data))
+    if s.total:
+        pending = f"，未到报送期{s.n(Status.NOT_STARTED)}项" if s.n(Status.NOT_STARTED) else ""
+        lines[-1] += (
+            f"截至{_day(data)}，纳入调度的{s.total}项任务中，已完成{s.n(Status.DONE)}项，"
+            f"正常推进{s.n(Status.ON_TRACK)}项，滞后{s.n(Status.LAGGING)}项，严重滞后{s.n(Status.SERIOUS)}项，"
+            f"未报送{s.n(Status.NOT_REPORTED)}项{pending}；平均完成进度{pct(s.progress)}，"
+            f"序时进度{pct(s.expected)}。"
+        )
+    t = data.reporting_totals
+    if t["due"]:
+        labels = [p.label.removeprefix(f"{data.month_date.year}年") for p in data.periods]
+        periods = labels[0] if len(labels) == 1 else f"{labels[0]}至{labels[-1]}"
+        rate = round(t["on_time"] / t["due"] * 100, 1)
+        lines.append(
+            f"本月应报送进度报告{t['due']}份（{periods}），按时报送{t['on_time']}份，按时报送率{pct(rate)}。"
+        )
+    else:
+        lines.append("本月没有到期应报送的进度报告。")
+    if data.targets:
+        done = sum(1 for t in data.targets if t.status == Status.DONE)
+        behind = sum(1 for t in data.targets if t.status in BEHIND)
+        missing = sum(1 for t in data.targets if t.status == Status.NOT_REPORTED)
+        lines[-1] += (
+            f"纳入监测的{len(data.targets)}项指标中，已完成{done}项，滞后{behind}项，未报数{missing}项。"
+        )
     return "\n".join(lines)
 
 
 def campaigns_text(data: MonthlyData) -> str:
-    if not data.campaigns:
-        return "本月无纳入调度的攻坚任务。"
-    ranked = sorted(data.campaigns, key=lambda c: c.summary.progress - c.summary.expected, reverse=True)
-    if len(ranked) == 1:
-        return ""
-    best, worst = ranked[0], ranked[-1]
-    return (
-        f"从各攻坚看，{best.title}推进较快，平均完成进度{_pct(best.summary.progress)}；"
-        f"{worst.title}相对滞后，平均完成进度{_pct(worst.summary.progress)}，低于序时进度"
-        f"{_points(max(round(worst.summary.expected - worst.summary.progress, 1), 0))}。"
+    """二、进展较好: campaigns at or ahead of 序时, tasks done or ahead, the praised units."""
+    lines = []
+    ahead = [c for c in data.campaigns if c.summary.total and c.summary.progress >= c.summary.expected]
+    ranked = sorted(
+        (c for c in data.campaigns if c.summary.total),
+        key=lambda c: c.summary.progress - c.summary.expected,
+        reverse=True,
     )
+    if ahead:
+        best = ranked[0]
+        lines.append(
+            f"（一）部分攻坚推进较快。{names([c.title for c in ahead], 4, '个攻坚')}平均完成进度达到或快于"
+            f"序时进度，其中{best.title}平均完成进度{pct(best.summary.progress)}，"
+            f"快于序时进度{_points(best.summary.progress - best.summary.expected)}。"
+        )
+    tasks = [t for c in data.campaigns for t in c.tasks]
+    done = [t for t in tasks if t.status == Status.DONE]
+    ahead_tasks = sorted(
+        (t for t in tasks if at_or_ahead(t) and t.status != Status.DONE),
+        key=lambda t: (t.progress or 0) - t.expected,
+        reverse=True,
+    )
+    if done or ahead_tasks:
+        parts = []
+        if done:
+            parts.append(f"{counted([quoted(t) for t in done], 3)}已完成")
+        if ahead_tasks:
+            parts.append(f"{counted([quoted(t) for t in ahead_tasks], 3)}进度快于序时")
+        lines.append(f"（{ORDINALS[len(lines)]}）部分任务推进较快。" + "；".join(parts) + "。")
+    units = praised(data)
+    heading = f"（{ORDINALS[len(lines)]}）通报表扬。"
+    if units:
+        lines.append(
+            f"{heading}按照{praise_rule(data.rules)}的规则，对{'、'.join(units)}"
+            f"{'等' + str(len(units)) + '个单位' if len(units) > 1 else ''}予以通报表扬。"
+        )
+    else:
+        lines.append(f"{heading}本月没有单位达到表扬条件（{praise_rule(data.rules)}）。")
+    return "\n".join(lines)
 
 
 def lagging_text(data: MonthlyData) -> str:
-    serious = sum(1 for t in data.lagging if t.status == Status.SERIOUS)
-    lagging = len(data.lagging) - serious
-    if not data.lagging:
-        return "截至月底，无滞后任务。"
-    return f"截至月底，共有滞后任务{lagging}项、严重滞后任务{serious}项，具体如下："
-
-
-def _units(rows, attr: str) -> str:
-    totals: dict[str, int] = {}
-    for row in rows:
-        totals[row.unit] = totals.get(row.unit, 0) + getattr(row, attr)
-    return "、".join(f"{unit}（{n}份）" for unit, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
-def reporting_text(data: MonthlyData) -> str:
+    """三、存在问题: lagging tasks by reason, late and missing reports, lagging targets, and
+    the units the stated rule criticises."""
+    lines = []
+    if data.lagging:
+        serious = sum(1 for t in data.lagging if t.status == Status.SERIOUS)
+        text = (
+            f"部分任务推进滞后。截至{_day(data)}，滞后任务{len(data.lagging) - serious}项、"
+            f"严重滞后任务{serious}项（详见附件2）。"
+        )
+        groups = reason_groups(data.lagging)
+        stated = [(label, tasks) for label, tasks in groups if label != NO_REASON]
+        if stated:
+            text += "从责任单位报送的原因看，" + "；".join(
+                f"{ORDINALS[i]}是{label}，涉及{counted([quoted(t) for t in tasks], 1)}"
+                for i, (label, tasks) in enumerate(stated[:4])
+            )
+            rest = sum(len(tasks) for _label, tasks in stated[4:])
+            text += f"；另有{rest}项为其他原因" if rest else ""
+            text += "。"
+        silent = dict(groups).get(NO_REASON, [])
+        if silent:
+            text += (
+                f"{counted([quoted(t) for t in silent], 2)}未说明滞后原因，涉及"
+                f"{names([u for t in silent for u in units_of(t)], 3, '个单位')}。"
+            )
+        lines.append(text)
     t = data.reporting_totals
-    if not t["due"]:
-        return "本月无应报送的进度报告。"
-    text = (
-        f"本月共应报送进度报告{t['due']}份，已报送{t['submitted']}份（其中按时{t['on_time']}份、"
-        f"逾期{t['late']}份），未报送{t['missing']}份，报送率{_pct(t['rate'])}。"
-    )
-    if data.no_reports:
-        text += "本月无报送。"
-    if data.late_units:
-        text += f"逾期报送的单位：{_units(data.late_units, 'late')}。"
-    if data.missing_units:
-        text += f"未报送的单位：{_units(data.missing_units, 'missing')}。"
-    if not data.late_units and not data.missing_units:
-        text += "各单位均按时报送。"
-    return text
+    if t["late"] or t["missing"]:
+        months = sorted(unit_months(data).values(), key=lambda u: (-u.late_or_missing, u.unit))
+        worst = [f"{u.unit}（{u.late_or_missing}次）" for u in months if u.late_or_missing]
+        lines.append(
+            f"部分单位报送不及时。本月逾期报送{t['late']}份、未报送{t['missing']}份，"
+            f"涉及{len(worst)}个单位，其中{worst[0]}最多（详见附件4）。"
+        )
+    if not lines:
+        lines.append("各项任务均按序时推进，各单位均按时报送，未发现突出问题。")
+    lines = [f"（{ORDINALS[i]}）{line}" for i, line in enumerate(lines)]
+    rule = criticism_rule(data.rules)
+    if rule:
+        units = criticized(data)
+        heading = f"（{ORDINALS[len(lines)]}）通报批评。"
+        if units:
+            late = [unit for unit, grounds in units if LATE in grounds]
+            silent = [unit for unit, grounds in units if SILENT in grounds]
+            groups = []
+            if late:
+                groups.append(f"{names(late, 99)}（逾期和未报送{data.rules.criticize_late_times}次以上）")
+            if silent:
+                groups.append(f"{names(silent, 99)}（严重滞后任务未说明原因）")
+            lines.append(f"{heading}按照{rule}予以通报批评的规则，对" + "，".join(groups) + "予以通报批评。")
+        else:
+            lines.append(f"{heading}本月没有单位达到通报批评条件（{rule}）。")
+    return "\n".join(lines)
 
 
-def targets_text(data: MonthlyData) -> str:
-    if not data.targets:
-        return "本月无纳入监测的指标。"
-    counts: dict[str, int] = {}
-    for target in data.targets:
-        counts[target.status] = counts.get(target.status, 0) + 1
-    return (
-        f"纳入监测的指标{len(data.targets)}项，已完成{counts.get(Status.DONE, 0)}项，"
-        f"正常推进{counts.get(Status.ON_TRACK, 0)}项，滞后{counts.get(Status.LAGGING, 0)}项，"
-        f"严重滞后{counts.get(Status.SERIOUS, 0)}项，未报数{counts.get(Status.NOT_REPORTED, 0)}项。"
-    )
+def _next_month_end(data: MonthlyData) -> str:
+    first = data.month_date
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return f"{following.month}月底"
+
+
+def _next_deadline(data: MonthlyData) -> str:
+    first = data.month_date
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return f"{following.month}月10日"
 
 
 def next_steps(data: MonthlyData) -> str:
-    lagging = len(data.lagging)
-    lines = []
-    if lagging:
-        lines.append(
-            f"一是紧盯滞后事项。对{lagging}项滞后和严重滞后任务，由牵头单位逐项分析原因、倒排工期，"
-            "限期追上序时进度；严重滞后任务纳入督办。"
+    """四、下步工作要求 from this month's findings, naming tasks and units."""
+    items = []
+    serious = [t for t in data.lagging if t.status == Status.SERIOUS]
+    lagging = [t for t in data.lagging if t.status != Status.SERIOUS]
+    if data.lagging:
+        lead_units = names([u for t in data.lagging for u in units_of(t)], 3, "个单位")
+        items.append(
+            f"加快滞后任务攻坚。{lead_units}要对{counted([quoted(t) for t in lagging or serious], 2)}"
+            f"滞后任务逐项分析原因、倒排工期，{_next_month_end(data)}前追上序时进度"
         )
-    else:
-        lines.append("一是保持推进力度。各牵头单位对照时间节点，确保各项任务按序时推进。")
-    lines.append("二是严格按时报送。各单位在每旬结束后按时报送进展，如实填写存在问题和下步计划。")
-    lines.append("三是强化指标调度。对未报数和完成率偏低的指标，责任单位加强监测分析，落实针对性措施。")
-    return "\n".join(lines)
+        items[-1] += "。"
+    if serious:
+        items.append(
+            f"强化严重滞后事项督办。对{counted([quoted(t) for t in serious], 2)}严重滞后任务，"
+            "由综合协调组办公室列入督办，每旬跟踪进展，直至销号。"
+        )
+    late = [u for u in unit_months(data).values() if u.late_or_missing]
+    if late:
+        late.sort(key=lambda u: (-u.late_or_missing, u.unit))
+        criticized_units = criticized(data)
+        text = (
+            f"严格落实报送制度。{names([u.unit for u in late], 2, '个单位')}要明确专人负责，"
+            "在每期截止日前如实报送进展"
+        )
+        if criticized_units:
+            text += f"；被通报批评的单位要于{_next_deadline(data)}前书面说明情况、提出整改措施"
+        items.append(text + "。")
+    behind_targets = [x for x in data.targets if x.status in BEHIND or x.status == Status.NOT_REPORTED]
+    if behind_targets:
+        items.append(
+            f"加强指标监测调度。{counted([target_name(x) for x in behind_targets], 2)}"
+            "指标的责任单位要按月报数、分析差距、落实措施。"
+        )
+    if not items:
+        items.append(
+            "巩固良好推进态势。各牵头单位要对照时间节点压茬推进，保持按时报送，确保各项任务持续快于序时进度。"
+        )
+    return "\n".join(f"{ORDINALS[i]}是{text}" for i, text in enumerate(items))
 
 
 def generate(data: MonthlyData) -> dict[str, str]:
@@ -135,7 +268,5 @@ def generate(data: MonthlyData) -> dict[str, str]:
         "overview": overview(data),
         "campaigns_text": campaigns_text(data),
         "lagging_text": lagging_text(data),
-        "reporting_text": reporting_text(data),
-        "targets_text": targets_text(data),
         "next_steps": next_steps(data),
     }

@@ -7,6 +7,7 @@ read bulletins      all     own¹     all     –              –         all
 draft, edit, issue  all     own¹     –       –              –         yes
 旬调度, 季讲评        all     own¹²    all     –              –         yes
 讲评 weights         yes     –        –       –              –         yes
+通报 setup           yes     –        –       –              –         yes
 ==================  ======  =======  ======  =============  ========  ======
 
 1. The bulletins of the campaigns it runs (工作专班办公室设在本单位); plan-wide ones
@@ -72,6 +73,16 @@ def check_write(actor: Actor, campaign: Part | None) -> None:
 def check_set_weights(actor: Actor) -> None:
     if not can_set_weights(actor):
         raise PermissionDenied("只有综合协调组办公室可以设置讲评权重")
+
+
+def can_set_setup(actor: Actor) -> bool:
+    """Set whom the plan's bulletins go to and the rules of 表扬 and 通报批评: the coordinator."""
+    return actor.is_system or actor.role == Role.COORDINATOR
+
+
+def check_set_setup(actor: Actor) -> None:
+    if not can_set_setup(actor):
+        raise PermissionDenied("只有综合协调组办公室可以设置通报的主送、抄送和表扬批评规则")
 
 
 def check_read_documents(actor: Actor, campaign: Part | None) -> None:

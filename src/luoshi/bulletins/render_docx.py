@@ -2,34 +2,56 @@
 files, written with ``writer.Writer``."""
 
 import datetime as dt
+import re
 
 from luoshi.reporting.status import Status
 
 from . import cn
+from .compose import Block, monthly_blocks, monthly_title, office_of, scope_name
 from .dispatch import DispatchData
-from .gather import STATUS_ORDER
 from .monthly import MonthlyData
 from .review import COMPONENTS, ReviewData
-from .writer import Writer, _fmt, _pct, _signed
+from .writer import Writer, _fmt, _pct
 
 # ---------------------------------------------------------------- monthly bulletin
 
 
-def scope_name(plan_title: str, campaign_title: str = "") -> str:
-    """What a bulletin reports on, for its title: the campaign, else the plan without
-    ``工作方案``/``实施方案``."""
-    name = campaign_title or plan_title
-    for suffix in ("总体方案", "工作方案", "实施方案", "行动方案", "方案"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
+def write_blocks(w: Writer, blocks: list[Block]) -> None:
+    """Lay out the blocks of ``compose`` on the writer."""
+    for block in blocks:
+        if block.kind == "masthead":
+            issue, issuer, day = block.lines
+            w.masthead(block.text, issue, issuer, day)
+        elif block.kind == "title":
+            w.title(block.lines)
+        elif block.kind == "recipients":
+            w.flush(block.text)
+        elif block.kind == "heading":
+            w.paragraph(block.text, "一级标题")
+        elif block.kind == "paragraph":
+            head = RUN_IN.match(block.text)
+            if head:
+                w.run_in(head.group(0), block.text[head.end() :])
+            else:
+                w.paragraph(block.text)
+        elif block.kind == "note":
+            w.paragraph(block.text, "期号")
+        elif block.kind == "attachments":
+            w.attachments(block.lines)
+        elif block.kind == "signature":
+            w.signature(*block.lines)
+        elif block.kind == "page":
+            w.page_break()
+        elif block.kind == "attachment":
+            w.attachment(block.text, block.lines[0])
+        elif block.kind == "table":
+            w.table(block.headers, block.rows, block.widths, center=set(block.center))
+        elif block.kind == "imprint":
+            w.imprint(*block.lines)
 
 
-def monthly_title(data: MonthlyData) -> str:
-    month = data.month_date
-    return (
-        f"关于{month.year}年{month.month}月{scope_name(data.plan_title, data.campaign_title)}推进情况的通报"
-    )
+# a paragraph that opens with （一）…。 has a run-in heading
+RUN_IN = re.compile(r"^（[一二三四五六七八九十]+）[^。：]{1,30}。")
 
 
 def render_monthly(
@@ -38,146 +60,16 @@ def render_monthly(
     *,
     number: int | None,
     day: dt.date,
-    chart: bytes | None,
     title: str | None = None,
     corrects: str = "",
     issued_at: dt.datetime | None = None,
+    content_hash: str = "",
 ) -> bytes:
     """The 月通报 as .docx bytes."""
+    title = title or monthly_title(data)
     w = Writer()
-    issuer = data.issuer or "综合协调组办公室"
-    w.masthead(
-        "工作落实情况通报", cn.issue_label(number) + ("（草稿）" if number is None else ""), issuer, day
-    )
-    w.title(title or monthly_title(data))
-    w.paragraph(f"（统计截止日期：{cn.arabic_date(data.as_of_date)}）", "期号")
-    if corrects:
-        w.paragraph(f"本期更正{corrects}，原通报内容以本期为准。", "公文正文")
-
-    w.heading(1, 1, "总体情况")
-    w.text(narrative.get("overview", ""))
-    if chart:
-        w.picture(chart)
-    rows = [
-        [Status(s).label, str(data.summary.n(s)), str(data.previous.n(s)), _signed(data.delta(s))]
-        for s in STATUS_ORDER
-    ]
-    rows.append(
-        [
-            "合计",
-            str(data.summary.total),
-            str(data.previous.total),
-            _signed(data.summary.total - data.previous.total),
-        ]
-    )
-    rows.append(
-        [
-            "任务完成率",
-            _pct(data.summary.completion_rate),
-            _pct(data.previous.completion_rate),
-            _fmt(round(data.summary.completion_rate - data.previous.completion_rate, 1), "个百分点"),
-        ]
-    )
-    w.table(["状态", "本月末（项）", "上月末（项）", "增减"], rows, [40, 30, 30, 30], center={1, 2, 3})
-
-    w.heading(1, 2, "各攻坚进展")
-    w.text(narrative.get("campaigns_text", ""))
-    for index, block in enumerate(data.campaigns, start=1):
-        w.heading(2, index, block.title or block.key)
-        w.paragraph(campaign_paragraph(block))
-        w.table(
-            ["序号", "任务", "牵头单位", "序时进度", "完成进度", "状态"],
-            [
-                [str(i), f"{t.sid} {t.title}", t.unit, _pct(t.expected), _pct(t.progress), t.status_label]
-                for i, t in enumerate(block.tasks, start=1)
-            ],
-            [12, 58, 32, 18, 18, 20],
-            center={0, 3, 4, 5},
-        )
-
-    w.heading(1, 3, "滞后事项")
-    w.text(narrative.get("lagging_text", ""))
-    if data.lagging:
-        w.table(
-            ["序号", "任务", "责任单位", "状态", "完成/序时", "滞后原因"],
-            [
-                [
-                    str(i),
-                    f"{t.sid} {t.title}",
-                    t.unit,
-                    t.status_label,
-                    f"{_pct(t.progress)}/{_pct(t.expected)}",
-                    t.problems or "未说明原因",
-                ]
-                for i, t in enumerate(data.lagging, start=1)
-            ],
-            [12, 42, 28, 18, 22, 36],
-            center={0, 3, 4},
-        )
-
-    w.heading(1, 4, "报送情况")
-    w.text(narrative.get("reporting_text", ""))
-    flagged = unit_reporting(data)
-    if flagged:
-        w.table(
-            ["单位", "应报", "按时", "逾期报送", "未报送", "未报送周期"],
-            flagged,
-            [50, 14, 14, 18, 16, 44],
-            center={1, 2, 3, 4},
-        )
-
-    w.heading(1, 5, "指标完成情况")
-    w.text(narrative.get("targets_text", ""))
-    if data.targets:
-        w.table(
-            ["序号", "指标", "目标值", "实际值", "完成率", "状态"],
-            [
-                [
-                    str(i),
-                    t.subject,
-                    f"{t.op}{_fmt(t.value)}{t.unit}",
-                    f"{_fmt(t.actual)}{t.unit}" if t.actual is not None else "未报数",
-                    _pct(t.attainment),
-                    t.status_label,
-                ]
-                for i, t in enumerate(data.targets, start=1)
-            ],
-            [12, 56, 24, 24, 18, 20],
-            center={0, 2, 3, 4, 5},
-        )
-
-    w.heading(1, 6, "下步工作")
-    w.text(narrative.get("next_steps", ""))
-    w.signature(issuer, day)
-    return w.save(title=title or monthly_title(data), author=issuer, when=issued_at)
-
-
-def unit_reporting(data: MonthlyData) -> list[list[str]]:
-    """The month's reporting per unit that was late or missed a report, worst first."""
-    units: dict[str, list] = {}
-    for r in data.reporting:
-        line = units.setdefault(r.unit, [0, 0, 0, 0, []])
-        line[0] += r.due
-        line[1] += r.on_time
-        line[2] += r.late
-        line[3] += r.missing
-        if r.missing:
-            line[4].append(r.period_label.split("月", 1)[-1] if "月" in r.period_label else r.period_label)
-    flagged = [(unit, v) for unit, v in units.items() if v[2] or v[3]]
-    flagged.sort(key=lambda kv: (-kv[1][3], -kv[1][2], kv[0]))
-    return [[unit, str(v[0]), str(v[1]), str(v[2]), str(v[3]), "、".join(v[4]) or "—"] for unit, v in flagged]
-
-
-def campaign_paragraph(block) -> str:
-    s = block.summary
-    lag = s.n(Status.LAGGING) + s.n(Status.SERIOUS)
-    change = lag - (block.previous.n(Status.LAGGING) + block.previous.n(Status.SERIOUS))
-    trend = f"，滞后任务较上月末{'增加' if change > 0 else '减少'}{abs(change)}项" if change else ""
-    return (
-        f"{block.title or block.key}共有任务{s.total}项，已完成{s.n(Status.DONE)}项，正常推进"
-        f"{s.n(Status.ON_TRACK)}项，滞后{s.n(Status.LAGGING)}项，严重滞后{s.n(Status.SERIOUS)}项，"
-        f"未报送{s.n(Status.NOT_REPORTED)}项；平均完成进度{_pct(s.progress)}，序时进度{_pct(s.expected)}{trend}。"
-    )
+    write_blocks(w, monthly_blocks(data, narrative, title=title, number=number, day=day, corrects=corrects))
+    return w.save(title=title, author=office_of(data), when=issued_at, identifier=content_hash)
 
 
 # ---------------------------------------------------------------- dispatch summary

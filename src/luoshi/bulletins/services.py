@@ -4,6 +4,8 @@ changes the bulletin and leaves its transition row."""
 
 import datetime as dt
 import hashlib
+import io
+import json
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -16,15 +18,14 @@ from luoshi.core import clock
 from luoshi.plans.models import Part, Plan
 from luoshi.reporting.periods import span_for_key
 
-from . import narrative, render_docx, render_xlsx
-from .charts import monthly_chart
+from . import compose, narrative, render_docx, render_xlsx
 from .choices import NARRATIVE_FIELDS, Action, Kind, State
 from .cn import arabic_date
 from .dispatch import DispatchData, gather_dispatch
 from .gather import month_span, parse_month
-from .models import Bulletin, BulletinTransition, ReviewWeights
-from .monthly import MonthlyData, gather_monthly
-from .permissions import check_read_documents, check_set_weights, check_write
+from .models import Bulletin, BulletinSetup, BulletinTransition, ReviewWeights
+from .monthly import MonthlyData, Rules, gather_monthly
+from .permissions import check_read_documents, check_set_setup, check_set_weights, check_write
 from .review import ReviewData, Weights, gather_review
 
 EDITABLE_FIELDS = ("title", *NARRATIVE_FIELDS)
@@ -77,6 +78,60 @@ def review_weights(plan: Plan) -> ReviewWeights:
 
 def _weights(record: ReviewWeights) -> Weights:
     return Weights(record.timeliness, record.progress, record.targets, record.supervision)
+
+
+def bulletin_setup(plan: Plan) -> BulletinSetup:
+    """The plan series' 主送, 抄送, 印发机关 and rules (the defaults until someone sets them)."""
+    return BulletinSetup.objects.filter(series=plan.series).first() or BulletinSetup(series=plan.series)
+
+
+SETUP_FIELDS = (
+    "recipients",
+    "office",
+    "copy_to",
+    "printer",
+    "praise_on_time",
+    "praise_on_schedule",
+    "criticize_late_times",
+    "criticize_serious_without_reason",
+)
+
+
+def rules_of(plan: Plan) -> Rules:
+    setup = bulletin_setup(plan)
+    return Rules(**{name: getattr(setup, name) for name in SETUP_FIELDS})
+
+
+@transaction.atomic
+def set_bulletin_setup(actor: Actor, plan: Plan, **fields) -> BulletinSetup:
+    """The coordinator sets whom the plan's bulletins go to and the rules of 表扬 and
+    通报批评; drafts gathered afterwards use them."""
+    check_set_setup(actor)
+    unknown = sorted(set(fields) - set(SETUP_FIELDS))
+    if unknown:
+        raise BulletinError(f"不能设置的项：{'、'.join(unknown)}", unknown[0])
+    setup = bulletin_setup(plan)
+    for name, value in fields.items():
+        model_field = BulletinSetup._meta.get_field(name)
+        label = str(model_field.verbose_name)
+        if isinstance(getattr(setup, name), bool):
+            value = value in (True, "1", "on", "true", "yes")
+        elif name == "criticize_late_times":
+            try:
+                value = int(str(value).strip())
+            except ValueError:
+                raise BulletinError(f"{label}应为 0 到 31 的整数，现为 {value!r}", name) from None
+            if not 0 <= value <= 31:
+                raise BulletinError(f"{label}应为 0 到 31 的整数，现为 {value}", name)
+        else:
+            value = str(value or "").strip()
+            if len(value) > model_field.max_length:
+                raise BulletinError(f"{label}最多 {model_field.max_length} 个字", name)
+            if name == "recipients" and not value:
+                raise BulletinError("主送不能为空", name)
+        setattr(setup, name, value)
+    setup.save()
+    return setup
 
 
 def narrative_of(bulletin: Bulletin) -> dict[str, str]:
@@ -166,6 +221,7 @@ def _new(
         state=State.DRAFT,
         period_key=period_key,
         month=month,
+        year=month.year,
         as_of=as_of,
         title=title,
         data=data,
@@ -184,7 +240,7 @@ def create_bulletin(actor: Actor, plan: Plan, month, campaign=None) -> Bulletin:
     campaign = resolve_campaign(plan, campaign)
     check_write(actor, campaign)
     first = to_month(month)
-    data = gather_monthly(plan, first, campaign)
+    data = gather_monthly(plan, first, campaign, rules_of(plan))
     return _new(
         actor,
         plan,
@@ -193,7 +249,7 @@ def create_bulletin(actor: Actor, plan: Plan, month, campaign=None) -> Bulletin:
         period_key=f"{first:%Y-%m}",
         month=first,
         as_of=month_span(first)[1],
-        title=render_docx.monthly_title(data),
+        title=compose.monthly_title(data),
         data=data.to_dict(),
         texts=narrative.generate(data),
     )
@@ -255,7 +311,7 @@ def refresh_bulletin(actor: Actor, bulletin: Bulletin, *, rewrite_text: bool = F
     if bulletin.is_issued:
         raise BulletinError("已印发的通报不能更新数据；如需更正，请发起更正通报", "state")
     if bulletin.kind == Kind.MONTHLY:
-        data = gather_monthly(bulletin.plan, bulletin.month, bulletin.campaign)
+        data = gather_monthly(bulletin.plan, bulletin.month, bulletin.campaign, rules_of(bulletin.plan))
         if rewrite_text:
             for name, value in narrative.generate(data).items():
                 setattr(bulletin, name, value)
@@ -270,10 +326,10 @@ def refresh_bulletin(actor: Actor, bulletin: Bulletin, *, rewrite_text: bool = F
 
 
 def _next_number(bulletin: Bulletin) -> int:
-    """The next 期号 of the plan's (or the campaign's) sequence of this kind, across the
-    versions of the plan."""
+    """The next 期号 of the plan's (or the campaign's) sequence of this kind in the year,
+    across the versions of the plan."""
     issued = Bulletin.objects.filter(
-        plan__series=bulletin.plan.series, kind=bulletin.kind, number__isnull=False
+        plan__series=bulletin.plan.series, kind=bulletin.kind, year=bulletin.year, number__isnull=False
     )
     if bulletin.campaign_id:
         issued = issued.filter(campaign__key=bulletin.campaign.key)
@@ -286,7 +342,7 @@ def corrects_label(bulletin: Bulletin) -> str:
     if bulletin.corrects_id is None:
         return ""
     original = bulletin.corrects
-    return f"第{original.number}期《{original.title}》"
+    return f"{original.year}年第{original.number}期《{original.title}》"
 
 
 def render(
@@ -295,24 +351,78 @@ def render(
     number: int | None = None,
     day: dt.date | None = None,
     issued_at: dt.datetime | None = None,
+    content_hash: str = "",
 ) -> bytes:
     """The bulletin's Word file from its stored numbers and text (a preview for a draft)."""
     day = day or clock.today()
     if bulletin.kind == Kind.MONTHLY:
-        data = MonthlyData.from_dict(bulletin.data)
         return render_docx.render_monthly(
-            data,
+            MonthlyData.from_dict(bulletin.data),
             narrative_of(bulletin),
             number=number,
             day=day,
-            chart=monthly_chart(data),
             title=bulletin.title,
             corrects=corrects_label(bulletin),
             issued_at=issued_at,
+            content_hash=content_hash,
         )
     if bulletin.kind == Kind.REVIEW:
         return render_docx.render_review(ReviewData.from_dict(bulletin.data), day=day, number=number)
     return render_docx.render_dispatch(DispatchData.from_dict(bulletin.data), day=day)
+
+
+def blocks_of(bulletin: Bulletin) -> list[compose.Block]:
+    """The monthly bulletin as the web page shows it: the same blocks as its Word file."""
+    day = timezone.localtime(bulletin.issued_at).date() if bulletin.issued_at else clock.today()
+    return compose.monthly_blocks(
+        MonthlyData.from_dict(bulletin.data),
+        narrative_of(bulletin),
+        title=bulletin.title,
+        number=bulletin.number,
+        day=day,
+        corrects=corrects_label(bulletin),
+    )
+
+
+def content_hash(bulletin: Bulletin, number: int | None = None) -> str:
+    """SHA-256 of what the bulletin says: its kind, plan, period, 期号, title, text and numbers."""
+    content = {
+        "kind": bulletin.kind,
+        "plan": bulletin.plan_id,
+        "campaign": bulletin.campaign.key if bulletin.campaign_id else "",
+        "period": bulletin.period_key,
+        "year": bulletin.year,
+        "number": number if number is not None else bulletin.number,
+        "corrects": bulletin.corrects_id,
+        "title": bulletin.title,
+        "text": narrative_of(bulletin),
+        "data": bulletin.data,
+    }
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def issued_for_period(bulletin: Bulletin) -> Bulletin | None:
+    """The bulletin of the same plan series, campaign, kind and period already issued, the
+    latest correction if it was corrected."""
+    issued = Bulletin.objects.filter(
+        plan__series=bulletin.plan.series,
+        kind=bulletin.kind,
+        period_key=bulletin.period_key,
+        state=State.ISSUED,
+    ).exclude(pk=bulletin.pk)
+    issued = (
+        issued.filter(campaign__key=bulletin.campaign.key)
+        if bulletin.campaign_id
+        else issued.filter(campaign__isnull=True)
+    )
+    return issued.order_by("-issued_at", "-pk").first()
+
+
+def _period_label(bulletin: Bulletin) -> str:
+    if bulletin.kind == Kind.MONTHLY:
+        return f"{bulletin.month.year}年{bulletin.month.month}月"
+    return bulletin.period_key
 
 
 @transaction.atomic
@@ -324,13 +434,33 @@ def issue_bulletin(actor: Actor, bulletin: Bulletin) -> Bulletin:
     check_write(actor, bulletin.campaign)
     if bulletin.is_issued:
         raise BulletinError(f"该通报已印发（第{bulletin.number}期），不能重复印发", "state")
+    earlier = issued_for_period(bulletin)
+    if earlier is not None and bulletin.corrects_id != earlier.pk:
+        when = arabic_date(timezone.localtime(earlier.issued_at).date())
+        if bulletin.corrects_id is None:
+            raise BulletinError(
+                f"{_period_label(bulletin)}的{bulletin.get_kind_display()}已于{when}印发"
+                f"（{earlier.year}年第{earlier.number}期《{earlier.title}》），同一周期只印发一次；"
+                f"如需更正，请发起更正通报（更正第{earlier.number}期）",
+                "state",
+            )
+        raise BulletinError(
+            f"本更正针对的第{bulletin.corrects.number}期已被更正；最新印发的是{earlier.year}年第{earlier.number}期"
+            f"《{earlier.title}》（{when}），请更正该期",
+            "corrects",
+        )
+    bulletin.year = bulletin.month.year
     number = _next_number(bulletin)
     now = clock.now()
-    content = render(bulletin, number=number, day=timezone.localtime(now).date(), issued_at=now)
+    fingerprint = content_hash(bulletin, number)
+    content = render(
+        bulletin, number=number, day=timezone.localtime(now).date(), issued_at=now, content_hash=fingerprint
+    )
     campaign = f"-{bulletin.campaign.key}" if bulletin.campaign_id else ""
-    name = f"{bulletin.get_kind_display()}-{bulletin.plan_id}{campaign}-第{number}期.docx"
+    name = f"{bulletin.get_kind_display()}-{bulletin.plan_id}{campaign}-{bulletin.year}年第{number}期.docx"
     bulletin.file.save(name, ContentFile(content), save=False)
     bulletin.sha256 = hashlib.sha256(content).hexdigest()
+    bulletin.content_hash = fingerprint
     bulletin.number = number
     bulletin.state = State.ISSUED
     bulletin.issued_at = now
@@ -350,7 +480,7 @@ def correct_bulletin(actor: Actor, issued: Bulletin, *, reason: str = "", regath
         raise BulletinError("只能更正已印发的通报；草稿可直接修改", "state")
     data = issued.data
     if regather and issued.kind == Kind.MONTHLY:
-        data = gather_monthly(issued.plan, issued.month, issued.campaign).to_dict()
+        data = gather_monthly(issued.plan, issued.month, issued.campaign, rules_of(issued.plan)).to_dict()
     elif regather and issued.kind == Kind.REVIEW:
         data = gather_review_for(issued.plan, issued.period_key).to_dict()
     return _new(
@@ -423,3 +553,35 @@ def review_docx(actor: Actor, plan: Plan, quarter: str) -> bytes:
 def review_xlsx(actor: Actor, plan: Plan, quarter: str) -> bytes:
     """The 季讲评 as a workbook: ranking, details, and the weights with the formula."""
     return render_xlsx.review_workbook(review_data(actor, plan, quarter))
+
+
+# ---------------------------------------------------------------- verification
+
+
+def verify_file(content: bytes) -> tuple[bool, str]:
+    """Whether a Word file is a bulletin as issued, and which 期 it is: (genuine, message).
+    The file's SHA-256 names the issued original; the content hash in its properties names
+    the bulletin a changed copy claims to be."""
+    digest = hashlib.sha256(content).hexdigest()
+    original = Bulletin.objects.filter(sha256=digest, state=State.ISSUED).select_related("plan").first()
+    if original is not None:
+        when = arabic_date(timezone.localtime(original.issued_at).date())
+        later = original.corrections.filter(state=State.ISSUED).first()
+        note = f"；该期已被{later.year}年第{later.number}期更正" if later else ""
+        return True, (
+            f"是印发的原件：{original.year}年第{original.number}期《{original.title}》，{when}印发，"
+            f"内容指纹 {original.content_hash}{note}"
+        )
+    try:
+        from docx import Document
+
+        claimed = Document(io.BytesIO(content)).core_properties.identifier or ""
+    except Exception:  # noqa: BLE001 - anything that is not a Word file
+        return False, "不是 Word 文件（.docx），无法核验"
+    match = Bulletin.objects.filter(content_hash=claimed, state=State.ISSUED).first() if claimed else None
+    if match is not None:
+        return False, (
+            f"文件属性指向{match.year}年第{match.number}期《{match.title}》，但文件与印发的原件不一致"
+            f"（SHA-256 {digest}），可能已被改动"
+        )
+    return False, f"不是本系统印发的通报（SHA-256 {digest}）"

@@ -5,7 +5,10 @@ GB/T 9704-2012 (党政机关公文格式).
 that file, so an office may replace it with its own (same style names) without code.
 
 - A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm: a type area of 156 × 225 mm.
-- A document grid of 22 lines a page and 28 characters a line (``w:docGrid``).
+- 22 lines a page (a line grid, ``w:docGrid w:type="lines"``, and exact line spacing) and
+  28 characters a line: 3号 text is condensed by ``CHAR_SPACING`` (``w:spacing`` in the
+  styles and in every run), so the count holds in LibreOffice and the suites built on it
+  as in Word and WPS, none of them needing Word's character grid.
 - Title 2号 (22 pt) 方正小标宋简体; body 3号 (16 pt) 仿宋_GB2312; headings 一、黑体,
   （一）楷体_GB2312, 1. 仿宋_GB2312 bold.
 - Page numbers ``— 1 —`` in 4号 (14 pt) 宋体 below the type area, odd pages right and
@@ -17,6 +20,7 @@ read it when they substitute a missing font; the run's own name stays the standa
 so a machine with the standard fonts shows exactly those.
 """
 
+import math
 from pathlib import Path
 
 from docx import Document
@@ -61,8 +65,10 @@ FONTS = {
 
 TWIPS_PER_MM = 1440 / 25.4
 LINE_PITCH = int(TYPE_HEIGHT_MM * TWIPS_PER_MM / LINES_PER_PAGE)  # 579 twips ≈ 28.95 pt
-# characters on the grid are (default size + charSpace/4096) pt apart
-CHAR_SPACE = round((TYPE_WIDTH_MM * 72 / 25.4 / CHARS_PER_LINE - SIZE_3) * 4096)  # ≈ -846
+# 3号 characters are condensed so that 28 fill the type width: 16 pt - 0.25 pt = 15.75 pt
+# apart (w:spacing is in twentieths of a point, rounded down so the 28th still fits)
+CHAR_SPACING = math.floor((TYPE_WIDTH_MM * 72 / 25.4 / CHARS_PER_LINE - SIZE_3) * 20)  # -5
+CHAR_PITCH_TWIPS = SIZE_3 * 20 + CHAR_SPACING  # 315
 LINE_PT = LINE_PITCH / 20
 
 # style name → (font, size pt, bold, alignment, first-line indent in characters, outline level)
@@ -159,6 +165,11 @@ def _style(document, name: str):
     style.font.size = Pt(size)
     style.font.bold = bold
     set_fonts(style.element.get_or_add_rPr(), font)
+    if size == SIZE_3:
+        style.element.get_or_add_rPr().insert_element_before(
+            parse_xml(f'<w:spacing {nsdecls("w")} w:val="{CHAR_SPACING}"/>'),
+            *("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:lang"),
+        )
     fmt = style.paragraph_format
     fmt.alignment = align
     fmt.space_before = Pt(0)
@@ -169,6 +180,9 @@ def _style(document, name: str):
     else:
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
     ppr = style.element.get_or_add_pPr()
+    # no extra space between Chinese and digits or Latin letters: a line keeps 28 characters
+    put(ppr, f'<w:autoSpaceDE {nsdecls("w")} w:val="0"/>')
+    put(ppr, f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>')
     if indent:
         put(
             ppr,
@@ -230,11 +244,7 @@ def _page(document) -> None:
     sect_pr = section._sectPr
     for old in sect_pr.findall(qn("w:docGrid")):
         sect_pr.remove(old)
-    sect_pr.append(
-        parse_xml(
-            f'<w:docGrid {nsdecls("w")} w:type="linesAndChars" w:linePitch="{LINE_PITCH}" w:charSpace="{CHAR_SPACE}"/>'
-        )
-    )
+    sect_pr.append(parse_xml(f'<w:docGrid {nsdecls("w")} w:type="lines" w:linePitch="{LINE_PITCH}"/>'))
     document.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)

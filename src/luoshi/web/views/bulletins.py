@@ -137,8 +137,12 @@ def review_file(request):
 
 @login_required
 def bulletin_detail(request, pk: int):
+    """One bulletin as its Word file reads (the same blocks), and for a draft the form to
+    edit its four sections and to issue it."""
+    from luoshi.bulletins.choices import NARRATIVE_FIELDS, Kind
+    from luoshi.bulletins.models import Bulletin
     from luoshi.bulletins.permissions import can_issue, get_bulletin_for
-    from luoshi.bulletins.services import BulletinError, edit_bulletin, issue_bulletin
+    from luoshi.bulletins.services import BulletinError, blocks_of, edit_bulletin, issue_bulletin
 
     actor = actor_of(request)
     bulletin = get_bulletin_for(actor, pk)
@@ -148,15 +152,29 @@ def bulletin_detail(request, pk: int):
             if request.POST.get("action") == "issue":
                 bulletin = issue_bulletin(actor, bulletin)
                 note(request, "issue_bulletin", bulletin, number=bulletin.number)
-                messages.success(request, f"已印发第{bulletin.number}期，文件此后不再改变。")
+                messages.success(request, f"已印发{bulletin.year}年第{bulletin.number}期，文件此后不再改变。")
             else:
-                edit_bulletin(actor, bulletin, next_steps=request.POST.get("next_steps", ""))
+                texts = {name: request.POST[name] for name in NARRATIVE_FIELDS if name in request.POST}
+                edit_bulletin(actor, bulletin, **texts)
                 note(request, "edit_bulletin", bulletin)
                 messages.success(request, "已保存。")
         except BulletinError as exc:
             messages.error(request, str(exc))
         return redirect("web:bulletin", pk=pk)
-    return render(request, "web/bulletin.html", {"b": bulletin, "can_issue": can_issue(actor, bulletin)})
+    monthly = bulletin.kind == Kind.MONTHLY
+    return render(
+        request,
+        "web/bulletin.html",
+        {
+            "b": bulletin,
+            "blocks": blocks_of(bulletin) if monthly else [],
+            "can_edit": monthly and can_issue(actor, bulletin),
+            "fields": [
+                (name, Bulletin._meta.get_field(name).verbose_name, getattr(bulletin, name))
+                for name in NARRATIVE_FIELDS
+            ],
+        },
+    )
 
 
 @login_required
