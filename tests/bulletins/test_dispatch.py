@@ -15,11 +15,14 @@ from .conftest import LAGGING_REASON, TASK_A, TASK_B, TASK_C
 def test_dispatch_sheet_has_a_row_per_task_with_unit_progress_status_problem_next_step(reported, actors):
     book = load_workbook(io.BytesIO(services.dispatch_xlsx(actors["coordinator"], reported, "2025-05-3")))
     sheet = book["调度表"]
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$3:$3"
     assert sheet["A1"].value == "示范县实施“三大攻坚”2025年5月下旬调度表"
     headers = [c.value for c in sheet[3]]
-    assert headers[:8] == [
+    assert headers[:9] == [
         "序号",
         "攻坚",
+        "编号",
         "任务",
         "牵头单位",
         "配合单位",
@@ -27,10 +30,7 @@ def test_dispatch_sheet_has_a_row_per_task_with_unit_progress_status_problem_nex
         "完成进度(%)",
         "状态",
     ]
-    rows = {
-        r[2].split(" ")[0]: dict(zip(headers, r, strict=True))
-        for r in sheet.iter_rows(min_row=4, values_only=True)
-    }
+    rows = {r[2]: dict(zip(headers, r, strict=True)) for r in sheet.iter_rows(min_row=4, values_only=True)}
     assert set(rows) == {TASK_A, TASK_B, TASK_C}
     lagging = rows[TASK_B]
     assert lagging["牵头单位"] == "县发改局"
@@ -58,3 +58,26 @@ def test_dispatch_reporting_sheet_names_missing_units(reported, actors):
     # judged the day after the due date (2025-05-14): 县工信局's report came on 05-20
     assert missing["县工信局"] == 1
     assert sheet["A2"].value == "统计截止日期：2025-05-13"
+
+
+def test_report_text_like_a_formula_stays_text_in_the_dispatch_and_review_workbooks(plan, actors):
+    import datetime as dt
+
+    from .conftest import report
+
+    traps = ["=SUM(A1)", "+1", "-1", "@x"]
+    report(
+        TASK_A, "县工信局", "2025-05-1", 20, on=dt.date(2025, 5, 12), problems=traps[0], next_steps=traps[1]
+    )
+    report(
+        TASK_B, "县发改局", "2025-05-1", 10, on=dt.date(2025, 5, 12), problems=traps[3], next_steps=traps[2]
+    )
+    for content in (
+        services.dispatch_xlsx(actors["coordinator"], plan, "2025-05-1"),
+        services.review_xlsx(actors["coordinator"], plan, "2025Q2"),
+    ):
+        book = load_workbook(io.BytesIO(content))
+        cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+        assert [c.coordinate for c in cells if c.data_type == "f"] == []
+        if "调度表" in book.sheetnames:
+            assert set(traps) <= {c.value for c in cells}

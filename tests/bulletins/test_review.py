@@ -77,13 +77,21 @@ def test_total_reweights_over_the_components_that_apply():
 def test_equal_totals_share_a_rank_and_unscored_units_come_last():
     ranked = rank(
         [
-            UnitScore("丁", total=None),
-            UnitScore("乙", total=80.0),
-            UnitScore("甲", total=90.0),
-            UnitScore("丙", total=80.0),
+            UnitScore("丁", total=None, tasks=1),
+            UnitScore("乙", total=80.0, tasks=1),
+            UnitScore("甲", total=90.0, tasks=2),
+            UnitScore("丙", total=80.0, target_count=1),
         ]
     )
-    assert [(u.unit, u.rank) for u in ranked] == [("甲", 1), ("丙", 2), ("乙", 2), ("丁", 4)]
+    assert [(u.unit, u.rank) for u in ranked] == [("甲", 1), ("丙", 2), ("乙", 2), ("丁", 0)]
+
+
+def test_a_unit_with_nothing_to_answer_for_is_ranked_apart_never_first():
+    # a cooperator that reported on time but leads no task, target or supervision item
+    idle = UnitScore("戊", timeliness=100.0, total=100.0, reports_due=3, reports_on_time=3)
+    busy = UnitScore("己", timeliness=90.0, progress=60.0, total=72.0, tasks=4)
+    ranked = rank([idle, busy])
+    assert [(u.unit, u.rank) for u in ranked] == [("己", 1), ("戊", 0)]
 
 
 @pytest.fixture
@@ -144,6 +152,9 @@ def test_review_weights_set_are_used_and_printed(reported, actors):
     )
     assert "报送及时性50%，序时进度30%，指标完成10%，督办按时办结10%" in text
     assert "综合得分 = Σ（单项得分 × 单项权重）÷ Σ（参与计分的单项权重）" in text
+    # the formula and the weights stand right under the ranking table, with a commentary before it
+    assert text.index("计分办法") < text.index("三、评分明细")
+    assert "予以表扬" in text
 
 
 def test_review_of_a_bad_quarter_is_refused(reported, actors):
@@ -157,6 +168,7 @@ def test_review_workbook_has_ranking_details_and_method(reported, actors):
     book = load_workbook(io.BytesIO(services.review_xlsx(actors["coordinator"], reported, "2025Q2")))
     assert book.sheetnames == ["排名", "评分明细", "讲评办法"]
     ranking = book["排名"]
+    assert ranking.page_setup.orientation == "landscape" and ranking.print_title_rows == "$3:$3"
     assert [c.value for c in ranking[3]] == [
         "名次",
         "单位",

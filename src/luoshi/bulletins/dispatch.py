@@ -1,8 +1,10 @@
 """Gather the dispatch sheet (旬调度): every task after one reporting period, with the
 latest report's texts."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from luoshi.core import clock
 from luoshi.plans.models import Part, Plan
 from luoshi.reporting import engine
 from luoshi.reporting.periods import span_for_key
@@ -16,7 +18,6 @@ from .gather import (
     UnitReporting,
     _latest_texts,
     campaign_units,
-    reporting_as_of,
     reporting_rows,
 )
 
@@ -55,6 +56,12 @@ class DispatchData(Plain):
         return [r for r in self.reporting if r.late]
 
 
+def reporting_as_of(due_date: dt.date) -> dt.date:
+    """Reporting of a period is judged the day after its due date (a report filed on the
+    due date is on time), but never as of a day still to come."""
+    return max(due_date, min(due_date + dt.timedelta(days=1), clock.today()))
+
+
 def gather_dispatch(plan: Plan, period_key: str, campaign: Part | None = None) -> DispatchData:
     """The dispatch sheet of a period (``2025-05-1``): status as of the period's due date."""
     span = span_for_key(period_key)
@@ -84,5 +91,5 @@ def gather_dispatch(plan: Plan, period_key: str, campaign: Part | None = None) -
         as_of=due_date.isoformat(),
         summary=Counts.of(status.rollup()),
         rows=rows,
-        reporting=reporting_rows(plan, [span], reporting_as_of(schedule, [span], due_date), units),
+        reporting=reporting_rows(plan, [span], reporting_as_of(due_date), units),
     )

@@ -10,12 +10,11 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 
-from luoshi.core import clock
 from luoshi.plans.choices import TaskRole
 from luoshi.plans.models import Part, Plan, Task, TaskUnit
 from luoshi.reporting import engine
 from luoshi.reporting.models import Report
-from luoshi.reporting.periods import PeriodSpan, periods_for
+from luoshi.reporting.periods import PeriodSpan
 from luoshi.reporting.policy import Schedule
 from luoshi.reporting.status import Rollup, Status
 
@@ -212,25 +211,6 @@ def plan_cadences(plan: Plan, campaign: Part | None = None) -> list[str]:
         tasks = tasks.filter(part=campaign)
     found = {schedule.cadence(c, key) for c, key in tasks.values_list("cadence", "part__key").distinct()}
     return sorted(found)
-
-
-def spans_ending_in(
-    plan: Plan, start: dt.date, end: dt.date, campaign: Part | None = None
-) -> list[PeriodSpan]:
-    """Reporting periods of the plan's cadences that end between ``start`` and ``end``."""
-    spans = []
-    for cadence in plan_cadences(plan, campaign):
-        spans.extend(s for s in periods_for(cadence, end.year) if start <= s.end <= end)
-    return sorted(spans, key=lambda s: (s.end, s.cadence))
-
-
-def reporting_as_of(schedule: Schedule, spans: list[PeriodSpan], as_of: dt.date) -> dt.date:
-    """Reporting for a month is judged once every period of it was due (the day after the
-    latest due date), but never as of a day still to come, and at least as of ``as_of``."""
-    if not spans:
-        return as_of
-    last_due = max(schedule.due(s) for s in spans)
-    return max(as_of, min(last_due + dt.timedelta(days=1), clock.today()))
 
 
 def reporting_rows(

@@ -160,7 +160,9 @@ def gather_monthly(
         )
     ]
 
-    spans = spans_due_in(plan, schedule, previous_end, last, campaign)
+    # periods due before the cut-off day, so that each is decided by it
+    day = dt.timedelta(days=1)
+    spans = spans_due_in(plan, schedule, previous_end - day, last - day, campaign)
     units = campaign_units(plan, campaign) if campaign is not None else None
     reporting = reporting_rows(plan, spans, last, units)
 

@@ -7,10 +7,11 @@ import re
 from luoshi.reporting.status import Status
 
 from . import cn
-from .compose import Block, monthly_blocks, monthly_title, office_of, scope_name
+from .compose import Block, break_title, monthly_blocks, monthly_title, office_of, scope_name
 from .dispatch import DispatchData
+from .findings import names, quoted, reason_groups, units_of
 from .monthly import MonthlyData
-from .review import COMPONENTS, ReviewData
+from .review import COMPONENTS, ReviewData, commentary, review_title, weights_text
 from .writer import Writer, _fmt, _pct
 
 # ---------------------------------------------------------------- monthly bulletin
@@ -74,27 +75,24 @@ def render_monthly(
 
 # ---------------------------------------------------------------- dispatch summary
 
-DISPATCH_LIST_LIMIT = 6
-
-
-def _names(items: list[str], limit: int = DISPATCH_LIST_LIMIT) -> str:
-    if len(items) <= limit:
-        return "、".join(items)
-    return "、".join(items[:limit]) + f"等{len(items)}个"
+DISPATCH_LIST_LIMIT = 3  # lagging tasks named one by one; the rest by reason, all in the sheet
 
 
 def render_dispatch(data: DispatchData, *, day: dt.date) -> bytes:
-    """The one-page 旬调度 summary as .docx bytes."""
+    """The one-page 旬调度 summary as .docx bytes: totals, reporting, the most lagging
+    tasks and the reasons of all of them; each task's row is in the sheet."""
     w = Writer()
     scope = scope_name(data.plan_title, data.campaign_title)
-    w.paragraph(f"{scope}{data.period_label}调度情况", "公文标题")
+    title = f"{scope}{data.period_label}调度情况"
+    w.title(break_title(title), spaced=False)
     w.paragraph(f"（统计截止日期：{cn.arabic_date(dt.date.fromisoformat(data.as_of))}）", "期号")
     s = data.summary
     w.heading(1, 1, "总体情况")
+    pending = f"，未到报送期{s.n(Status.NOT_STARTED)}项" if s.n(Status.NOT_STARTED) else ""
     w.paragraph(
         f"纳入调度任务{s.total}项：已完成{s.n(Status.DONE)}项，正常推进{s.n(Status.ON_TRACK)}项，"
-        f"滞后{s.n(Status.LAGGING)}项，严重滞后{s.n(Status.SERIOUS)}项，未报送{s.n(Status.NOT_REPORTED)}项，"
-        f"未到报送期{s.n(Status.NOT_STARTED)}项；平均完成进度{_pct(s.progress)}，序时进度{_pct(s.expected)}。"
+        f"滞后{s.n(Status.LAGGING)}项，严重滞后{s.n(Status.SERIOUS)}项，未报送{s.n(Status.NOT_REPORTED)}项"
+        f"{pending}；平均完成进度{_pct(s.progress)}，序时进度{_pct(s.expected)}。"
     )
     due = sum(r.due for r in data.reporting)
     submitted = sum(r.submitted for r in data.reporting)
@@ -104,9 +102,9 @@ def render_dispatch(data: DispatchData, *, day: dt.date) -> bytes:
         missing = [r.unit for r in data.missing_units]
         text = f"本期应报{due}份，已报{submitted}份，报送率{_pct(round(submitted / due * 100, 1))}。"
         if late:
-            text += f"逾期报送：{_names(late)}单位。"
+            text += f"逾期报送的有{names(late, 3, '个单位')}。"
         if missing:
-            text += f"未报送：{_names(missing)}单位。"
+            text += f"未报送的有{names(missing, 3, '个单位')}。"
         if not late and not missing:
             text += "各单位均按时报送。"
         w.paragraph(text)
@@ -115,35 +113,30 @@ def render_dispatch(data: DispatchData, *, day: dt.date) -> bytes:
     w.heading(1, 3, "滞后事项")
     lagging = data.lagging
     if lagging:
-        w.paragraph(f"滞后及严重滞后任务共{len(lagging)}项，主要有：")
-        for index, t in enumerate(lagging[:DISPATCH_LIST_LIMIT], start=1):
-            reason = f"，原因：{t.problems[:40]}" if t.problems else ""
-            w.paragraph(f"{index}.{t.title}（{t.unit}，{t.status_label}，进度{_pct(t.progress)}）{reason}。")
-        if len(lagging) > DISPATCH_LIST_LIMIT:
-            w.paragraph(f"其余{len(lagging) - DISPATCH_LIST_LIMIT}项详见调度表。")
+        named = "；".join(
+            f"{quoted(t)}（{names(units_of(t), 1, '个单位')}，进度{_pct(t.progress)}）"
+            for t in lagging[:DISPATCH_LIST_LIMIT]
+        )
+        more = f"等{len(lagging)}项" if len(lagging) > DISPATCH_LIST_LIMIT else ""
+        text = f"滞后及严重滞后任务{len(lagging)}项，主要有{named}{more}。"
+        groups = [(label, tasks) for label, tasks in reason_groups(lagging)]
+        text += "从原因看，" + "、".join(f"{label}{len(tasks)}项" for label, tasks in groups[:4]) + "。"
     else:
-        w.paragraph("本期无滞后任务。")
-    w.paragraph("逐项任务的进展、存在问题和下步计划见所附调度表（Excel）。", "附注")
-    return w.save(title=f"{scope}{data.period_label}调度情况", author=data.issuer or "落实")
+        text = "本期无滞后任务。"
+    w.paragraph(text + "逐项任务的进展、存在问题和下步计划见调度表（Excel）。")
+    return w.save(title=title, author=data.issuer or "落实")
 
 
 # ---------------------------------------------------------------- quarterly review
-
-
-def review_title(data: ReviewData) -> str:
-    return f"{data.quarter_label}{scope_name(data.plan_title)}工作讲评"
-
-
-def weights_text(data: ReviewData) -> str:
-    return "，".join(f"{label}{getattr(data.weights, name)}%" for name, label in COMPONENTS)
 
 
 def render_review(data: ReviewData, *, day: dt.date, number: int | None = None) -> bytes:
     """The 季讲评 as .docx bytes: method, ranking, details."""
     w = Writer()
     issuer = data.issuer or "综合协调组办公室"
-    w.masthead("工作讲评", cn.issue_label(number) if number else data.quarter_label, issuer, day)
-    w.title(review_title(data))
+    issue = f"{dt.date.fromisoformat(data.as_of).year}年第{number}期" if number else data.quarter_label
+    w.masthead("工作讲评", issue, issuer, day)
+    w.title(break_title(review_title(data)))
     w.paragraph(f"（统计截止日期：{cn.arabic_date(dt.date.fromisoformat(data.as_of))}）", "期号")
 
     w.heading(1, 1, "讲评办法")
@@ -156,17 +149,15 @@ def render_review(data: ReviewData, *, day: dt.date, number: int | None = None) 
     )
 
     w.heading(1, 2, "得分排名")
-    scored = [u for u in data.units if u.total is not None]
-    if scored:
-        top = "、".join(u.unit for u in scored[:3])
-        w.paragraph(f"本季度参与讲评单位{len(data.units)}个，综合得分前三名为：{top}。")
-    else:
-        w.paragraph("本季度尚无可计分的内容。")
+    ranked = sum(1 for u in data.units if u.ranked)
+    w.paragraph(f"本季度参与排名的单位{ranked}个。")
+    for line in commentary(data):
+        w.paragraph(line)
     w.table(
         ["名次", "单位", "综合得分", "报送及时性", "序时进度", "指标完成", "督办办结"],
         [
             [
-                str(u.rank) if u.total is not None else "—",
+                str(u.rank) if u.ranked else "不排名",
                 u.unit,
                 _fmt(u.total),
                 _fmt(u.timeliness),
@@ -179,7 +170,7 @@ def render_review(data: ReviewData, *, day: dt.date, number: int | None = None) 
         [12, 48, 18, 20, 18, 18, 18],
         center={0, 2, 3, 4, 5, 6},
     )
-    w.paragraph("计分公式：", "附注", bold=True)
+    w.paragraph("计分办法：", "附注", bold=True)
     for line in data.formula:
         w.paragraph(line, "附注")
     w.paragraph(f"本季度权重：{weights_text(data)}。", "附注")

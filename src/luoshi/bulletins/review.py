@@ -16,7 +16,8 @@ from luoshi.reporting.periods import span_for_key
 from luoshi.reporting.policy import Schedule
 from luoshi.reporting.status import Status
 
-from .gather import Counts, Plain, reporting_as_of, reporting_rows, spans_ending_in
+from .gather import Counts, Plain, reporting_rows
+from .monthly import spans_due_in
 
 # ---------------------------------------------------------------- quarterly review
 
@@ -49,6 +50,7 @@ FORMULA = [
     "其余为 min（完成率 ÷ 应完成比例，1）× 100（增速、比率类指标应完成比例为 100%，累计类为时间进度）。",
     "督办按时办结 = 办理时限在本季度内、于时限前办结（销号）的督办事项数 ÷ 办理时限在本季度内的督办事项数 × 100。",
     "某单项无考核内容的（如无督办事项），该项不计分，权重按其余各项折算。得分相同的单位名次并列。",
+    "没有负责任务、关联指标和督办事项的单位只有报送一项可计，不参与排名，另列于表后。",
 ]
 
 
@@ -74,6 +76,16 @@ class UnitScore(Plain):
 
     def score(self, component: str) -> float | None:
         return getattr(self, component)
+
+    @property
+    def has_load(self) -> bool:
+        """Whether the unit answers for anything beyond its reports: a task, a target or a
+        supervision item. A unit without any is not ranked."""
+        return bool(self.tasks or self.target_count or self.items_due)
+
+    @property
+    def ranked(self) -> bool:
+        return self.has_load and self.total is not None
 
 
 @dataclass
@@ -129,15 +141,60 @@ def weighted_total(score: UnitScore, weights: Weights) -> float | None:
 
 
 def rank(scores: list[UnitScore]) -> list[UnitScore]:
-    """Highest total first; equal totals share a rank (1, 2, 2, 4); units with no score last."""
-    ordered = sorted(scores, key=lambda s: (s.total is None, -(s.total or 0), s.unit))
+    """Highest total first; equal totals share a rank (1, 2, 2, 4). Units with no score, or
+    with no task, target or supervision item to answer for, follow unranked (rank 0)."""
+    ordered = sorted(scores, key=lambda s: (not s.ranked, -(s.total or 0), s.unit))
     previous, position = None, 0
     for index, score in enumerate(ordered, start=1):
+        if not score.ranked:
+            score.rank = 0
+            continue
         if score.total != previous:
             position = index
             previous = score.total
         score.rank = position
     return ordered
+
+
+def weights_text(data: "ReviewData") -> str:
+    return "，".join(f"{label}{getattr(data.weights, name)}%" for name, label in COMPONENTS)
+
+
+def review_title(data: "ReviewData") -> str:
+    from .compose import scope_name
+
+    return f"{data.quarter_label}{scope_name(data.plan_title)}工作讲评"
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def commentary(data: "ReviewData", count: int = 3) -> list[str]:
+    """A short 讲评 from the ranking: the top units praised, the bottom ones reminded of
+    where they lost points, and the units not ranked."""
+    ranked = [u for u in data.units if u.ranked]
+    lines = []
+    if not ranked:
+        return ["本季度尚无可计分排名的单位。"]
+    top = ranked[:count]
+    lines.append(
+        "综合得分位居前列的是"
+        + "、".join(f"{u.unit}（{_score(u.total)}分）" for u in top)
+        + "，报送及时、推进有力，予以表扬。"
+    )
+    bottom = [u for u in ranked[-count:] if u not in top]
+    if bottom:
+        parts = []
+        for u in reversed(bottom):
+            scored = [(u.score(name), label) for name, label in COMPONENTS if u.score(name) is not None]
+            worst = min(scored)[1] if scored else "各项"
+            parts.append(f"{u.unit}（{_score(u.total)}分，{worst}失分较多）")
+        lines.append("得分靠后的是" + "、".join(parts) + "，请对照评分明细查找差距、限期改进。")
+    apart = [u.unit for u in data.units if not u.ranked]
+    if apart:
+        lines.append(f"{'、'.join(apart)}本季度没有负责任务、关联指标或督办事项，不参与排名。")
+    return lines
 
 
 def supervision_counts(plan: Plan, start: dt.date, end: dt.date) -> dict[str, tuple[int, int]]:
@@ -188,8 +245,9 @@ def gather_review(plan: Plan, quarter_key: str, weights: Weights) -> ReviewData:
             if value is not None:
                 task_scores[unit].append(value)
 
-    spans = spans_ending_in(plan, span.start, span.end)
-    judged = reporting_as_of(schedule, spans, as_of)
+    day = dt.timedelta(days=1)
+    spans = spans_due_in(plan, schedule, span.start - 2 * day, as_of - day)
+    judged = as_of
     for line in reporting_rows(plan, spans, judged):
         if line.unit in group_units:
             continue

@@ -26,7 +26,7 @@ from .gather import month_span, parse_month
 from .models import Bulletin, BulletinSetup, BulletinTransition, ReviewWeights
 from .monthly import MonthlyData, Rules, gather_monthly
 from .permissions import check_read_documents, check_set_setup, check_set_weights, check_write
-from .review import ReviewData, Weights, gather_review
+from .review import ReviewData, Weights, gather_review, review_title
 
 EDITABLE_FIELDS = ("title", *NARRATIVE_FIELDS)
 
@@ -269,7 +269,7 @@ def create_review_bulletin(actor: Actor, plan: Plan, quarter: str) -> Bulletin:
         period_key=span.key,
         month=span.start,
         as_of=span.end,
-        title=render_docx.review_title(data),
+        title=review_title(data),
         data=data.to_dict(),
     )
 

@@ -150,16 +150,18 @@ class Writer:
         self._add(xml)
         self.rule()
 
-    def title(self, lines: list[str] | str) -> None:
+    def title(self, lines: list[str] | str, *, spaced: bool = True) -> None:
         """The title, one line per item (broken by meaning by the caller), an empty line
-        above and below."""
+        above and below unless not ``spaced``."""
         lines = [lines] if isinstance(lines, str) else lines
         font, size = PARAGRAPH_STYLES["公文标题"][:2]
         line_break = self.run_xml("", font, size).replace('<w:t xml:space="preserve"></w:t>', "<w:br/>")
         runs = line_break.join(self.run_xml(line, font, size) for line in lines)
-        self.paragraph("", "公文正文", indent=False)
+        if spaced:
+            self.paragraph("", "公文正文", indent=False)
         self._add(f'<w:p {W}><w:pPr><w:pStyle w:val="公文标题"/></w:pPr>{runs}</w:p>')
-        self.paragraph("", "公文正文", indent=False)
+        if spaced:
+            self.paragraph("", "公文正文", indent=False)
 
     def run_in(self, heading: str, text: str, style: str = "二级标题") -> None:
         """A paragraph that opens with a run-in heading in the heading's face:
