@@ -88,3 +88,34 @@ def test_review_command_sets_weights_and_refuses_bad_sums(reported, tmp_path, ca
     assert (tmp_path / "q2.xlsx").exists()
     text = "\n".join(p.text for p in Document(io.BytesIO(target.read_bytes())).paragraphs)
     assert "报送及时性40%，序时进度30%，指标完成20%，督办按时办结10%" in text
+
+
+def test_bulletin_issue_twice_is_refused_and_correct_issues_a_correction(reported, tmp_path, capsys):
+    first = tmp_path / "may.docx"
+    assert run(capsys, "bulletin", "--month", "2025-05", "--issue", "-o", str(first))[0] == 0
+    code, _out, err = run(
+        capsys, "bulletin", "--month", "2025-05", "--issue", "-o", str(tmp_path / "again.docx")
+    )
+    assert code != 0 and "已于2025年6月10日印发（2025年第1期" in err
+    assert not (tmp_path / "again.docx").exists()
+    assert Bulletin.objects.filter(state=State.DRAFT).count() == 0  # nothing half-written
+    code, out, err = run(
+        capsys, "bulletin", "--month", "2025-05", "--issue", "--correct", "-o", str(tmp_path / "fix.docx")
+    )
+    assert code == 0, err
+    assert "已印发2025年第2期" in out
+    fix = Bulletin.objects.get(number=2)
+    assert fix.corrects.number == 1
+
+
+def test_bulletin_verify_names_the_issue_or_refuses(reported, tmp_path, capsys):
+    issued = tmp_path / "may.docx"
+    run(capsys, "bulletin", "--month", "2025-05", "--issue", "-o", str(issued))
+    code, out, _err = run(capsys, "bulletin", "verify", str(issued))
+    assert code == 0 and "是印发的原件：2025年第1期" in out
+    draft = tmp_path / "june.docx"
+    run(capsys, "bulletin", "--month", "2025-06", "-o", str(draft))
+    code, _out, err = run(capsys, "bulletin", "verify", str(draft))
+    assert code != 0 and "不是本系统印发的通报" in err
+    code, _out, err = run(capsys, "bulletin")
+    assert code != 0 and "请用 --month 指定月份" in err

@@ -44,8 +44,14 @@ def test_a_leader_reads_a_draft_bulletin_without_an_issue_button(personas, today
     from luoshi.bulletins.services import create_bulletin
 
     bulletin = create_bulletin(SYSTEM, plan, "2025-06", "附件1")
-    assert "印发" not in client_for(personas["leader"]).get(f"/bulletins/{bulletin.pk}/").content.decode()
-    assert "印发" in client_for(personas["office"]).get(f"/bulletins/{bulletin.pk}/").content.decode()
+    # the page shows the bulletin's 版记 (…印发) to both; only the office gets the button
+    assert (
+        'value="issue"'
+        not in client_for(personas["leader"]).get(f"/bulletins/{bulletin.pk}/").content.decode()
+    )
+    assert (
+        'value="issue"' in client_for(personas["office"]).get(f"/bulletins/{bulletin.pk}/").content.decode()
+    )
     page = client_for(personas["office"]).get("/bulletins/").content.decode()
     assert (
         "生成月通报草稿" in page

@@ -134,6 +134,12 @@ def campaigns_text(data: MonthlyData) -> str:
         key=lambda t: (t.progress or 0) - t.expected,
         reverse=True,
     )
+    on_track = data.summary.n(Status.ON_TRACK)
+    if not done and not ahead_tasks and on_track:
+        share = round(on_track / data.summary.total * 100, 1)
+        lines.append(
+            f"（{ORDINALS[len(lines)]}）多数任务正常推进。正常推进任务{on_track}项，占{pct(share)}。"
+        )
     if done or ahead_tasks:
         parts = []
         if done:
@@ -215,12 +221,6 @@ def _next_month_end(data: MonthlyData) -> str:
     return f"{following.month}月底"
 
 
-def _next_deadline(data: MonthlyData) -> str:
-    first = data.month_date
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return f"{following.month}月10日"
-
-
 def next_steps(data: MonthlyData) -> str:
     """四、下步工作要求 from this month's findings, naming tasks and units."""
     items = []
@@ -247,13 +247,13 @@ def next_steps(data: MonthlyData) -> str:
             "在每期截止日前如实报送进展"
         )
         if criticized_units:
-            text += f"；被通报批评的单位要于{_next_deadline(data)}前书面说明情况、提出整改措施"
+            text += "；被通报批评的单位要在本通报印发后10个工作日内书面说明情况"
         items.append(text + "。")
     behind_targets = [x for x in data.targets if x.status in BEHIND or x.status == Status.NOT_REPORTED]
     if behind_targets:
         items.append(
-            f"加强指标监测调度。{counted([target_name(x) for x in behind_targets], 2)}"
-            "指标的责任单位要按月报数、分析差距、落实措施。"
+            f"加强指标调度。{counted([target_name(x) for x in behind_targets], 1)}"
+            "指标的责任单位要按月报数、分析差距。"
         )
     if not items:
         items.append(

@@ -15,7 +15,6 @@ from xml.sax.saxutils import escape
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm
 
 from . import cn
 from .template import (
@@ -225,36 +224,40 @@ class Writer:
             self.paragraph(text, "署名日期", align="right", extra_ppr=ind)
 
     def imprint(self, copy_to: str, printer: str, printed: str) -> None:
-        """版记: 抄送 and 印发机关 with 印发日期 in 4号, between a thick line above, a thin line
-        between and a thick line below, one character in from each side."""
+        """版记: 抄送, then 印发机关 with 印发日期, in 4号, across the type width between a
+        thick line above and below and a thin line between, one character in from each side
+        (a borderless table, so the lines run exactly the type width)."""
         font, size = PARAGRAPH_STYLES["附注"][:2]
         width = int(TYPE_WIDTH_MM * TWIPS_PER_MM)
         one = size * 20
+        half = width - int((text_width(printed) + 4) * one)  # the date's column holds it on one line
         thick, thin = (
-            'w:val="single" w:sz="8" w:space="1" w:color="000000"',
-            'w:val="single" w:sz="4" w:space="1" w:color="000000"',
-        )
-        self.paragraph("", "公文正文", indent=False)
-        self._add(
-            f'<w:p {W}><w:pPr><w:pStyle w:val="附注"/><w:keepNext/><w:pBdr><w:top {thick}/><w:bottom {thin}/></w:pBdr>'
-            f'<w:ind w:left="{one}" w:right="{one}" w:hanging="{size * 20 * 3}" w:firstLineChars="0"/></w:pPr>'
-            + self.run_xml(copy_to, font, size)
-            + "</w:p>"
-        )
-        self._add(
-            f'<w:p {W}><w:pPr><w:pStyle w:val="附注"/><w:pBdr><w:bottom {thick}/></w:pBdr>'
-            f'<w:tabs><w:tab w:val="right" w:pos="{width - one}"/></w:tabs>'
-            f'<w:ind w:left="{one}" w:right="0" w:firstLineChars="0" w:firstLine="0"/></w:pPr>'
-            + self.run_xml(printer, font, size)
-            + self.run_xml("", font, size).replace('<w:t xml:space="preserve"></w:t>', "<w:tab/>")
-            + self.run_xml(printed, font, size)
-            + "</w:p>"
+            'w:val="single" w:sz="8" w:space="0" w:color="000000"',
+            'w:val="single" w:sz="6" w:space="0" w:color="000000"',
         )
 
-    def picture(self, png: bytes, width_mm: float = 150) -> None:
-        paragraph = self.document.add_paragraph(style="图片")
-        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
-        self.end.addprevious(paragraph._p)
+        def cell(text: str, cell_width: int, align: str, span: int = 1, hanging: int = 0) -> str:
+            ind = f'<w:ind w:left="{hanging}" w:hanging="{hanging}"/>' if hanging else ""
+            return (
+                f'<w:tc><w:tcPr><w:tcW w:w="{cell_width}" w:type="dxa"/>'
+                + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
+                + f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="附注"/>{ind}<w:jc w:val="{align}"/></w:pPr>'
+                + self.run_xml(text, font, size)
+                + "</w:p></w:tc>"
+            )
+
+        self.paragraph("", "公文正文", indent=False)
+        self._add(
+            f'<w:tbl {W}><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
+            f"<w:tblBorders><w:top {thick}/><w:bottom {thick}/><w:insideH {thin}/></w:tblBorders>"
+            '<w:tblLayout w:type="fixed"/>'
+            f'<w:tblCellMar><w:left w:w="{one}" w:type="dxa"/><w:right w:w="{one}" w:type="dxa"/></w:tblCellMar>'
+            f'</w:tblPr><w:tblGrid><w:gridCol w:w="{half}"/><w:gridCol w:w="{width - half}"/></w:tblGrid>'
+            f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cell(copy_to, width, 'left', 2, hanging=3 * one)}</w:tr>"
+            f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cell(printer, half, 'left')}{cell(printed, width - half, 'right')}</w:tr>"
+            "</w:tbl>"
+        )
+        self.paragraph("", "附注", indent=False)
 
     def table(
         self,
