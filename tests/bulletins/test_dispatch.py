@@ -4,7 +4,7 @@ import io
 
 from openpyxl import load_workbook
 
-from luoshi.bulletins import services
+from luoshi.bulletins import documents
 from luoshi.reporting import engine
 from luoshi.reporting.periods import span_for_key
 from luoshi.reporting.policy import Schedule
@@ -13,7 +13,7 @@ from .conftest import LAGGING_REASON, TASK_A, TASK_B, TASK_C
 
 
 def test_dispatch_sheet_has_a_row_per_task_with_unit_progress_status_problem_next_step(reported, actors):
-    book = load_workbook(io.BytesIO(services.dispatch_xlsx(actors["coordinator"], reported, "2025-05-3")))
+    book = load_workbook(io.BytesIO(documents.dispatch_xlsx(actors["coordinator"], reported, "2025-05-3")))
     sheet = book["调度表"]
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
     assert sheet.print_title_rows == "$3:$3"
@@ -42,7 +42,7 @@ def test_dispatch_sheet_has_a_row_per_task_with_unit_progress_status_problem_nex
 
 
 def test_dispatch_status_is_the_engines_as_of_the_due_date(reported, actors):
-    data = services.dispatch_data(actors["coordinator"], reported, "2025-05-3")
+    data = documents.dispatch_data(actors["coordinator"], reported, "2025-05-3")
     due = Schedule.of(reported).due(span_for_key("2025-05-3"))
     assert data.due_date == due.isoformat()
     rollup = engine.plan_status(reported, due).rollup()
@@ -51,7 +51,7 @@ def test_dispatch_status_is_the_engines_as_of_the_due_date(reported, actors):
 
 
 def test_dispatch_reporting_sheet_names_missing_units(reported, actors):
-    book = load_workbook(io.BytesIO(services.dispatch_xlsx(actors["coordinator"], reported, "2025-05-1")))
+    book = load_workbook(io.BytesIO(documents.dispatch_xlsx(actors["coordinator"], reported, "2025-05-1")))
     sheet = book["报送情况"]
     missing = {row[0]: row[5] for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert missing["县发改局"] >= 1 and missing["县政务服务中心"] == 1
@@ -73,8 +73,8 @@ def test_report_text_like_a_formula_stays_text_in_the_dispatch_and_review_workbo
         TASK_B, "县发改局", "2025-05-1", 10, on=dt.date(2025, 5, 12), problems=traps[3], next_steps=traps[2]
     )
     for content in (
-        services.dispatch_xlsx(actors["coordinator"], plan, "2025-05-1"),
-        services.review_xlsx(actors["coordinator"], plan, "2025Q2"),
+        documents.dispatch_xlsx(actors["coordinator"], plan, "2025-05-1"),
+        documents.review_xlsx(actors["coordinator"], plan, "2025Q2"),
     ):
         book = load_workbook(io.BytesIO(content))
         cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from docx.shared import Mm
 
-from luoshi.bulletins import services
+from luoshi.bulletins import documents, services
 from luoshi.bulletins.template import TEMPLATE_PATH, build_template
 
 from .conftest import EMPTY_MONTH, LAGGING_REASON, MAY
@@ -132,7 +132,9 @@ def test_page_numbers_are_dashed_in_4hao_songti_odd_right_even_left(issued_docx)
 
 
 def test_masthead_signature_and_imprint_give_number_and_dates_in_arabic_numerals(issued, issued_docx):
-    paragraphs = [p.text for p in Document(io.BytesIO(issued_docx)).paragraphs]
+    document = Document(io.BytesIO(issued_docx))
+    paragraphs = [p.text for p in document.paragraphs]
+    paragraphs += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     text = "\n".join(paragraphs)
     assert "2025年第1期" in text
     assert "二〇二五" not in text  # no date in Chinese numerals anywhere
@@ -141,7 +143,8 @@ def test_masthead_signature_and_imprint_give_number_and_dates_in_arabic_numerals
     assert "各攻坚专班、各责任单位：" in paragraphs  # 主送
     assert any(p.startswith("抄送：") for p in paragraphs)  # 版记
     assert any(p.endswith("2025年6月10日印发") for p in paragraphs)
-    assert text.index("附件：1.任务推进情况表") < text.index("附件1") < text.index("抄送：")
+    assert text.index("附件：1.任务推进情况表") < text.index("附件1")
+    assert document.tables[-1].rows[0].cells[0].text.startswith("抄送：")  # 版记 after the 附件
     properties = Document(io.BytesIO(issued_docx)).core_properties
     assert properties.identifier == issued.content_hash and len(issued.content_hash) == 64
 
@@ -179,7 +182,7 @@ def test_bulletin_renders_to_pdf_with_its_content(issued_docx, to_pdf):
 def test_bulletin_of_a_month_without_reports_says_so(reported, actors, to_pdf):
     bulletin = services.create_bulletin(actors["coordinator"], reported, EMPTY_MONTH)
     assert "本月各单位均未报送工作进展" in bulletin.overview
-    pages, text = to_pdf(services.render(bulletin), "empty")
+    pages, text = to_pdf(documents.render(bulletin), "empty")
     assert pages > 0
     assert "本月各单位均未报送工作进展" in flat(text)
     assert "（草稿，印发时编号）" in flat(text)
@@ -196,7 +199,7 @@ def grid_lines(content: bytes) -> int:
 
 
 def test_dispatch_summary_is_one_page(reported, actors, to_pdf):
-    content = services.dispatch_docx(actors["coordinator"], reported, "2025-05-2")
+    content = documents.dispatch_docx(actors["coordinator"], reported, "2025-05-2")
     assert grid_lines(content) <= 22
     pages, text = to_pdf(content, "dispatch")
     assert pages == 1  # in LibreOffice as in Word and WPS
@@ -206,7 +209,7 @@ def test_dispatch_summary_is_one_page(reported, actors, to_pdf):
 
 
 def test_review_renders_with_ranking_weights_and_formula(reported, actors, to_pdf):
-    content = services.review_docx(actors["coordinator"], reported, "2025Q2")
+    content = documents.review_docx(actors["coordinator"], reported, "2025Q2")
     pages, text = to_pdf(content, "review")
     assert pages > 0
     text = flat(text)

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 
-from luoshi.bulletins import services
+from luoshi.bulletins import documents, lookups, services
 from luoshi.bulletins.models import ReviewWeights
 from luoshi.bulletins.review import UnitScore, Weights, rank, target_score, task_score, weighted_total
 from luoshi.bulletins.services import BulletinError
@@ -52,7 +52,7 @@ def test_only_the_coordinator_sets_weights(plan, actors):
     saved = services.set_review_weights(
         actors["coordinator"], plan, timeliness=25, progress=25, targets=25, supervision=25
     )
-    assert services.review_weights(plan) == saved
+    assert lookups.review_weights(plan) == saved
 
 
 def test_task_and_target_scores_follow_the_formula():
@@ -116,7 +116,7 @@ def closed_item(reported, personas, actors):
 
 
 def test_review_scores_units_from_reports_progress_targets_and_supervision(reported, actors, closed_item):
-    data = services.review_data(actors["coordinator"], reported, "2025Q2")
+    data = documents.review_data(actors["coordinator"], reported, "2025Q2")
     scores = {u.unit: u for u in data.units}
     assert data.weights == Weights(30, 40, 20, 10)
     assert "县直有关单位" not in scores  # a group phrase is not a unit to rank
@@ -142,13 +142,13 @@ def test_review_weights_set_are_used_and_printed(reported, actors):
     services.set_review_weights(
         actors["coordinator"], reported, timeliness=50, progress=30, targets=10, supervision=10
     )
-    data = services.review_data(actors["leader"], reported, "2025Q2")
+    data = documents.review_data(actors["leader"], reported, "2025Q2")
     assert data.weights == Weights(50, 30, 10, 10)
     from docx import Document
 
     text = "\n".join(
         p.text
-        for p in Document(io.BytesIO(services.review_docx(actors["leader"], reported, "2025Q2"))).paragraphs
+        for p in Document(io.BytesIO(documents.review_docx(actors["leader"], reported, "2025Q2"))).paragraphs
     )
     assert "报送及时性50%，序时进度30%，指标完成10%，督办按时办结10%" in text
     assert "综合得分 = Σ（单项得分 × 单项权重）÷ Σ（参与计分的单项权重）" in text
@@ -159,13 +159,13 @@ def test_review_weights_set_are_used_and_printed(reported, actors):
 
 def test_review_of_a_bad_quarter_is_refused(reported, actors):
     with pytest.raises(BulletinError, match="无法识别的周期"):
-        services.review_data(actors["coordinator"], reported, "2025Q5")
+        documents.review_data(actors["coordinator"], reported, "2025Q5")
     with pytest.raises(BulletinError, match="不是季度"):
-        services.review_data(actors["coordinator"], reported, "2025-05")
+        documents.review_data(actors["coordinator"], reported, "2025-05")
 
 
 def test_review_workbook_has_ranking_details_and_method(reported, actors):
-    book = load_workbook(io.BytesIO(services.review_xlsx(actors["coordinator"], reported, "2025Q2")))
+    book = load_workbook(io.BytesIO(documents.review_xlsx(actors["coordinator"], reported, "2025Q2")))
     assert book.sheetnames == ["排名", "评分明细", "讲评办法"]
     ranking = book["排名"]
     assert ranking.page_setup.orientation == "landscape" and ranking.print_title_rows == "$3:$3"

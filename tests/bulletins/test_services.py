@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from luoshi.bulletins import services
+from luoshi.bulletins import documents, services
 from luoshi.bulletins.choices import Action, State
 from luoshi.bulletins.models import Bulletin
 from luoshi.bulletins.permissions import get_bulletin_for, visible_bulletins
@@ -72,7 +72,7 @@ def test_editing_an_issued_bulletin_is_refused(draft, actors):
 
 def test_issued_file_is_what_is_served_afterwards(draft, actors):
     issued = services.issue_bulletin(actors["coordinator"], draft)
-    served = services.bulletin_file(actors["leader"], issued)
+    served = documents.bulletin_file(actors["leader"], issued)
     assert hashlib.sha256(served).hexdigest() == issued.sha256
 
 
@@ -133,15 +133,15 @@ def test_the_issued_file_verifies_and_a_changed_copy_does_not(draft, actors):
     issued = services.issue_bulletin(actors["coordinator"], draft)
     with issued.file.open("rb") as handle:
         content = handle.read()
-    genuine, message = services.verify_file(content)
+    genuine, message = documents.verify_file(content)
     assert genuine and "是印发的原件：2025年第1期《关于2025年5月份" in message
     document = Document(io.BytesIO(content))
     document.paragraphs[-1].add_run("（已改）")
     changed = io.BytesIO()
     document.save(changed)
-    genuine, message = services.verify_file(changed.getvalue())
+    genuine, message = documents.verify_file(changed.getvalue())
     assert not genuine and "文件属性指向2025年第1期" in message and "不一致" in message
-    assert services.verify_file(b"not a docx") == (False, "不是 Word 文件（.docx），无法核验")
+    assert documents.verify_file(b"not a docx") == (False, "不是 Word 文件（.docx），无法核验")
 
 
 def test_setup_sets_recipients_and_the_criticism_rule(draft, actors, reported):
@@ -156,7 +156,7 @@ def test_setup_sets_recipients_and_the_criticism_rule(draft, actors, reported):
     )
     fresh = services.create_bulletin(actors["coordinator"], reported, MAY)
     assert "本月没有单位达到通报批评条件（逾期和未报送合计9次以上" in fresh.lagging_text
-    blocks = services.blocks_of(fresh)
+    blocks = documents.blocks_of(fresh)
     assert [b.text for b in blocks if b.kind == "recipients"] == ["各乡镇、县直各单位："]
 
 
@@ -234,7 +234,7 @@ def test_leaders_read_offices_read_their_campaign_others_nothing(reported, actor
 
 def test_dispatch_and_review_documents_are_refused_to_reporters(reported, actors):
     with pytest.raises(PermissionDenied):
-        services.dispatch_xlsx(actors["reporter_a"], reported, "2025-05-1")
+        documents.dispatch_xlsx(actors["reporter_a"], reported, "2025-05-1")
     with pytest.raises(PermissionDenied):
-        services.review_docx(actors["head_a"], reported, "2025Q2")
-    assert services.dispatch_xlsx(actors["office"], reported, "2025-05-1", campaign="附件1")[:2] == b"PK"
+        documents.review_docx(actors["head_a"], reported, "2025Q2")
+    assert documents.dispatch_xlsx(actors["office"], reported, "2025-05-1", campaign="附件1")[:2] == b"PK"

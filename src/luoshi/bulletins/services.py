@@ -1,11 +1,10 @@
-"""Every write of the bulletins domain, one function each, and the documents as bytes:
-used by the web pages, the API and the commands alike. Each write checks permission,
-changes the bulletin and leaves its transition row."""
+"""Every write of the bulletins domain, one function each: used by the web pages, the API
+and the commands alike. Each write checks permission, changes the bulletin and leaves its
+transition row. The documents they render are in ``documents.py``, the lookups in
+``lookups.py``."""
 
 import datetime as dt
 import hashlib
-import io
-import json
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -18,88 +17,31 @@ from luoshi.core import clock
 from luoshi.plans.models import Part, Plan
 from luoshi.reporting.periods import span_for_key
 
-from . import compose, narrative, render_docx, render_xlsx
+from . import compose, narrative
 from .choices import NARRATIVE_FIELDS, Action, Kind, State
 from .cn import arabic_date
-from .dispatch import DispatchData, gather_dispatch
-from .gather import month_span, parse_month
+from .dispatch import gather_dispatch
+from .documents import content_hash, render
+from .gather import month_span
+from .lookups import (
+    SETUP_FIELDS,
+    BulletinError,
+    bulletin_setup,
+    gather_review_for,
+    narrative_of,
+    resolve_campaign,
+    rules_of,
+    to_month,
+)
 from .models import Bulletin, BulletinSetup, BulletinTransition, ReviewWeights
-from .monthly import MonthlyData, Rules, gather_monthly
-from .permissions import check_read_documents, check_set_setup, check_set_weights, check_write
-from .review import ReviewData, Weights, gather_review, review_title
+from .monthly import gather_monthly
+from .permissions import check_set_setup, check_set_weights, check_write
+from .review import review_title
 
 EDITABLE_FIELDS = ("title", *NARRATIVE_FIELDS)
 
 
-class BulletinError(ValueError):
-    """A bulletin that cannot be written as asked; the message is Chinese and names the field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-# ---------------------------------------------------------------- lookups
-
-
-def resolve_campaign(plan: Plan, campaign) -> Part | None:
-    """A campaign of the plan from a Part, its key (``附件1``) or words of its title."""
-    if campaign is None or campaign == "":
-        return None
-    if isinstance(campaign, Part):
-        if campaign.plan_id != plan.pk:
-            raise BulletinError(f"{campaign} 不属于方案《{plan.title}》", "campaign")
-        return campaign
-    text = str(campaign).strip()
-    part = plan.parts.filter(key=text).first()
-    if part:
-        return part
-    matches = list(plan.parts.filter(title__contains=text))
-    if len(matches) == 1:
-        return matches[0]
-    names = "、".join(f"{p.key} {p.title}" for p in plan.parts.all())
-    raise BulletinError(f"方案中找不到攻坚 {text!r}（可用：{names}）", "campaign")
-
-
-def to_month(month) -> dt.date:
-    if isinstance(month, dt.date):
-        return month.replace(day=1)
-    try:
-        return parse_month(month)
-    except ValueError as exc:
-        raise BulletinError(str(exc), "month") from None
-
-
-def review_weights(plan: Plan) -> ReviewWeights:
-    """The plan series' review weights (the defaults until the coordinator sets them)."""
-    weights = ReviewWeights.objects.filter(series=plan.series).first()
-    return weights or ReviewWeights(series=plan.series)
-
-
-def _weights(record: ReviewWeights) -> Weights:
-    return Weights(record.timeliness, record.progress, record.targets, record.supervision)
-
-
-def bulletin_setup(plan: Plan) -> BulletinSetup:
-    """The plan series' 主送, 抄送, 印发机关 and rules (the defaults until someone sets them)."""
-    return BulletinSetup.objects.filter(series=plan.series).first() or BulletinSetup(series=plan.series)
-
-
-SETUP_FIELDS = (
-    "recipients",
-    "office",
-    "copy_to",
-    "printer",
-    "praise_on_time",
-    "praise_on_schedule",
-    "criticize_late_times",
-    "criticize_serious_without_reason",
-)
-
-
-def rules_of(plan: Plan) -> Rules:
-    setup = bulletin_setup(plan)
-    return Rules(**{name: getattr(setup, name) for name in SETUP_FIELDS})
+# ---------------------------------------------------------------- writes
 
 
 @transaction.atomic
@@ -132,13 +74,6 @@ def set_bulletin_setup(actor: Actor, plan: Plan, **fields) -> BulletinSetup:
         setattr(setup, name, value)
     setup.save()
     return setup
-
-
-def narrative_of(bulletin: Bulletin) -> dict[str, str]:
-    return {name: getattr(bulletin, name) for name in NARRATIVE_FIELDS}
-
-
-# ---------------------------------------------------------------- writes
 
 
 def _transition(bulletin: Bulletin, action: str, actor: Actor, from_state: str = "", note: str = "") -> None:
@@ -338,70 +273,6 @@ def _next_number(bulletin: Bulletin) -> int:
     return (issued.aggregate(top=Max("number"))["top"] or 0) + 1
 
 
-def corrects_label(bulletin: Bulletin) -> str:
-    if bulletin.corrects_id is None:
-        return ""
-    original = bulletin.corrects
-    return f"{original.year}年第{original.number}期《{original.title}》"
-
-
-def render(
-    bulletin: Bulletin,
-    *,
-    number: int | None = None,
-    day: dt.date | None = None,
-    issued_at: dt.datetime | None = None,
-    content_hash: str = "",
-) -> bytes:
-    """The bulletin's Word file from its stored numbers and text (a preview for a draft)."""
-    day = day or clock.today()
-    if bulletin.kind == Kind.MONTHLY:
-        return render_docx.render_monthly(
-            MonthlyData.from_dict(bulletin.data),
-            narrative_of(bulletin),
-            number=number,
-            day=day,
-            title=bulletin.title,
-            corrects=corrects_label(bulletin),
-            issued_at=issued_at,
-            content_hash=content_hash,
-        )
-    if bulletin.kind == Kind.REVIEW:
-        return render_docx.render_review(ReviewData.from_dict(bulletin.data), day=day, number=number)
-    return render_docx.render_dispatch(DispatchData.from_dict(bulletin.data), day=day)
-
-
-def blocks_of(bulletin: Bulletin) -> list[compose.Block]:
-    """The monthly bulletin as the web page shows it: the same blocks as its Word file."""
-    day = timezone.localtime(bulletin.issued_at).date() if bulletin.issued_at else clock.today()
-    return compose.monthly_blocks(
-        MonthlyData.from_dict(bulletin.data),
-        narrative_of(bulletin),
-        title=bulletin.title,
-        number=bulletin.number,
-        day=day,
-        corrects=corrects_label(bulletin),
-    )
-
-
-def content_hash(bulletin: Bulletin, number: int | None = None) -> str:
-    """SHA-256 of what the bulletin says: its kind, plan, period, 期号, title, text and numbers."""
-    content = {
-        "kind": bulletin.kind,
-        "plan": bulletin.plan_id,
-        "campaign": bulletin.campaign.key if bulletin.campaign_id else "",
-        "period": bulletin.period_key,
-        "year": bulletin.year,
-        "number": number if number is not None else bulletin.number,
-        "corrects": bulletin.corrects_id,
-        "title": bulletin.title,
-        "text": narrative_of(bulletin),
-        "data": bulletin.data,
-    }
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def issued_for_period(bulletin: Bulletin) -> Bulletin | None:
     """The bulletin of the same plan series, campaign, kind and period already issued, the
     latest correction if it was corrected."""
@@ -497,91 +368,3 @@ def correct_bulletin(actor: Actor, issued: Bulletin, *, reason: str = "", regath
         corrects=issued,
         note=(reason or "").strip() or f"更正第{issued.number}期",
     )
-
-
-# ---------------------------------------------------------------- documents as bytes
-
-
-def bulletin_file(actor: Actor, bulletin: Bulletin) -> bytes:
-    """What to send for a bulletin: the stored file once issued, else a fresh preview."""
-    from .permissions import get_bulletin_for
-
-    get_bulletin_for(actor, bulletin.pk)
-    if bulletin.is_issued:
-        with bulletin.file.open("rb") as handle:
-            return handle.read()
-    return render(bulletin)
-
-
-def dispatch_data(actor: Actor, plan: Plan, period_key: str, campaign=None) -> DispatchData:
-    campaign = resolve_campaign(plan, campaign)
-    check_read_documents(actor, campaign)
-    try:
-        span_for_key(period_key)
-    except ValueError as exc:
-        raise BulletinError(str(exc), "period") from None
-    return gather_dispatch(plan, period_key, campaign)
-
-
-def dispatch_xlsx(actor: Actor, plan: Plan, period_key: str, campaign=None) -> bytes:
-    """The 旬调度 sheet: one row per task (unit, progress, status, problem, next step)."""
-    return render_xlsx.dispatch_workbook(dispatch_data(actor, plan, period_key, campaign))
-
-
-def dispatch_docx(actor: Actor, plan: Plan, period_key: str, campaign=None) -> bytes:
-    """The one-page 旬调度 summary."""
-    return render_docx.render_dispatch(dispatch_data(actor, plan, period_key, campaign), day=clock.today())
-
-
-def gather_review_for(plan: Plan, quarter: str) -> ReviewData:
-    try:
-        return gather_review(plan, quarter, _weights(review_weights(plan)))
-    except ValueError as exc:
-        raise BulletinError(str(exc), "quarter") from None
-
-
-def review_data(actor: Actor, plan: Plan, quarter: str) -> ReviewData:
-    check_read_documents(actor, None)
-    return gather_review_for(plan, quarter)
-
-
-def review_docx(actor: Actor, plan: Plan, quarter: str) -> bytes:
-    """The 季讲评: weights and formula, ranking table, scoring details."""
-    return render_docx.render_review(review_data(actor, plan, quarter), day=clock.today())
-
-
-def review_xlsx(actor: Actor, plan: Plan, quarter: str) -> bytes:
-    """The 季讲评 as a workbook: ranking, details, and the weights with the formula."""
-    return render_xlsx.review_workbook(review_data(actor, plan, quarter))
-
-
-# ---------------------------------------------------------------- verification
-
-
-def verify_file(content: bytes) -> tuple[bool, str]:
-    """Whether a Word file is a bulletin as issued, and which 期 it is: (genuine, message).
-    The file's SHA-256 names the issued original; the content hash in its properties names
-    the bulletin a changed copy claims to be."""
-    digest = hashlib.sha256(content).hexdigest()
-    original = Bulletin.objects.filter(sha256=digest, state=State.ISSUED).select_related("plan").first()
-    if original is not None:
-        when = arabic_date(timezone.localtime(original.issued_at).date())
-        later = original.corrections.filter(state=State.ISSUED).first()
-        note = f"；该期已被{later.year}年第{later.number}期更正" if later else ""
-        return True, (
-            f"是印发的原件：{original.year}年第{original.number}期《{original.title}》，{when}印发，"
-            f"内容指纹 {original.content_hash}{note}"
-        )
-    try:
-        from docx import Document
-
-        claimed = Document(io.BytesIO(content)).core_properties.identifier or ""
-    except Exception:  # noqa: BLE001 - anything that is not a Word file
-        return False, "不是 Word 文件（.docx），无法核验"
-    match = Bulletin.objects.filter(content_hash=claimed, state=State.ISSUED).first() if claimed else None
-    if match is not None:
-        return False, (
-            f"文件属性指向{match.year}年第{match.number}期《{match.title}》，但文件与印发的原件不一致"
-            f"（SHA-256 {digest}），可能已被改动"
-        )
-    return False, f"不是本系统印发的通报（SHA-256 {digest}）"

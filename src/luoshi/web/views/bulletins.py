@@ -44,8 +44,8 @@ def bulletin_list(request):
 
 def _page(request, actor, plan, *, error: str = "", status: int = 200):
     """The 通报 page: monthly bulletins, the 旬调度 sheet and the 季讲评 downloads."""
+    from luoshi.bulletins.lookups import review_weights
     from luoshi.bulletins.permissions import can_draft, can_set_weights, can_write, visible_bulletins
-    from luoshi.bulletins.services import review_weights
     from luoshi.reporting.policy import Schedule
 
     today = clock.today()
@@ -84,7 +84,8 @@ def _download(data: bytes, name: str, kind: str) -> HttpResponse:
 @login_required
 def dispatch_file(request):
     """旬调度: the sheet (xlsx) or the one-page summary (docx) of a period."""
-    from luoshi.bulletins.services import BulletinError, dispatch_docx, dispatch_xlsx
+    from luoshi.bulletins.documents import dispatch_docx, dispatch_xlsx
+    from luoshi.bulletins.services import BulletinError
 
     actor = actor_of(request)
     plan = current_plan(request)
@@ -103,7 +104,8 @@ def dispatch_file(request):
 @login_required
 def review_file(request):
     """季讲评: the Word document or the workbook of a quarter; the coordinator sets the weights."""
-    from luoshi.bulletins.services import BulletinError, review_docx, review_xlsx, set_review_weights
+    from luoshi.bulletins.documents import review_docx, review_xlsx
+    from luoshi.bulletins.services import BulletinError, set_review_weights
 
     actor = actor_of(request)
     plan = current_plan(request)
@@ -140,9 +142,10 @@ def bulletin_detail(request, pk: int):
     """One bulletin as its Word file reads (the same blocks), and for a draft the form to
     edit its four sections and to issue it."""
     from luoshi.bulletins.choices import NARRATIVE_FIELDS, Kind
+    from luoshi.bulletins.documents import blocks_of
     from luoshi.bulletins.models import Bulletin
     from luoshi.bulletins.permissions import can_issue, get_bulletin_for
-    from luoshi.bulletins.services import BulletinError, blocks_of, edit_bulletin, issue_bulletin
+    from luoshi.bulletins.services import BulletinError, edit_bulletin, issue_bulletin
 
     actor = actor_of(request)
     bulletin = get_bulletin_for(actor, pk)
@@ -179,8 +182,8 @@ def bulletin_detail(request, pk: int):
 
 @login_required
 def bulletin_file(request, pk: int):
+    from luoshi.bulletins.documents import bulletin_file as file_of
     from luoshi.bulletins.permissions import get_bulletin_for
-    from luoshi.bulletins.services import bulletin_file as file_of
 
     actor = actor_of(request)
     bulletin = get_bulletin_for(actor, pk)

@@ -10,7 +10,7 @@ from luoshi.plans.services import get_plan
 from luoshi.plans.validation import PlanError
 from luoshi.reporting.workdays import CalendarYearUnknown
 
-from ...services import BulletinError
+from ...lookups import BulletinError
 
 # errors a bulletin service raises for bad input, shown as one Chinese line
 INPUT_ERRORS = (BulletinError, PermissionDenied, CalendarYearUnknown, PlanError)

@@ -10,19 +10,11 @@ from django.db import transaction
 from luoshi.accounts.permissions import SYSTEM
 
 from ...choices import Kind, State
+from ...documents import render, verify_file
+from ...lookups import resolve_campaign, to_month
 from ...models import Bulletin
 from ...monthly import MonthlyData
-from ...services import (
-    correct_bulletin,
-    create_bulletin,
-    issue_bulletin,
-    issued_for_period,
-    refresh_bulletin,
-    render,
-    resolve_campaign,
-    to_month,
-    verify_file,
-)
+from ...services import correct_bulletin, create_bulletin, issue_bulletin, issued_for_period, refresh_bulletin
 from ._common import INPUT_ERRORS, output_arg, plan_arg, write
 
 

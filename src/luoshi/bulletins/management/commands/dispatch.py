@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from luoshi.accounts.permissions import SYSTEM
 from luoshi.core import clock
 
+from ...documents import dispatch_data
 from ...render_docx import render_dispatch
 from ...render_xlsx import dispatch_workbook
-from ...services import dispatch_data
 from ._common import INPUT_ERRORS, output_arg, plan_arg, write
 
 

@@ -5,10 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 from luoshi.accounts.permissions import SYSTEM
 from luoshi.core import clock
 
+from ...documents import review_data
 from ...render_docx import render_review
 from ...render_xlsx import review_workbook
 from ...review import ReviewData
-from ...services import create_review_bulletin, issue_bulletin, review_data, set_review_weights
+from ...services import create_review_bulletin, issue_bulletin, set_review_weights
 from ._common import INPUT_ERRORS, output_arg, plan_arg, write
 
 
