@@ -250,7 +250,7 @@ def attachment_blocks(data: MonthlyData) -> list[Block]:
                 for i, t in enumerate(data.lagging, start=1)
             ]
             or [["", "", "本月无滞后任务", "", "", "", ""]],
-            widths=[11, 33, 26, 24, 19, 17, 26],
+            widths=[10, 26, 28, 24, 14, 16, 38],
             center=frozenset({0, 4, 5}),
         )
     )
@@ -268,12 +268,12 @@ def attachment_blocks(data: MonthlyData) -> list[Block]:
                     target_goal(t),
                     f"{number(t.actual)}{t.unit}" if t.actual is not None else "未报数",
                     pct(t.attainment),
-                    t.status_label,
+                    "未报数" if t.status == Status.NOT_REPORTED else t.status_label,
                 ]
                 for i, t in enumerate(data.targets, start=1)
             ]
             or [["", "", "无纳入监测的指标", "", "", "", ""]],
-            widths=[11, 33, 38, 22, 18, 17, 17],
+            widths=[10, 26, 40, 24, 20, 17, 19],
             center=frozenset({0, 3, 4, 5, 6}),
         )
     )

@@ -89,6 +89,8 @@ OP_WORDS = {">=": "{v}以上", ">": "超过{v}", "<=": "{v}以下", "<": "低于
 
 def target_goal(target: TargetLine) -> str:
     """The figure aimed at in words: ``6%以上``, ``超过5亿元``, ``13.8%以下``."""
+    if target.op == ">" and not target.value:
+        return "破零"
     value = f"{number(target.value)}{target.unit}"
     return OP_WORDS.get(target.op, "{v}").format(v=value)
 
