@@ -14,7 +14,7 @@ def fill_year(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bulletins", "0001_bulletins"),
+        ("bulletins", "0002_transition_reason"),
         ("plans", "0003_source_file_longer"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
