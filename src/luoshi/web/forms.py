@@ -35,7 +35,14 @@ class LoginForm(AuthenticationForm):
 class ReportForm(forms.Form):
     """What a reporter fills in; target fields (``target_<id>``) are added per task."""
 
-    progress = forms.CharField(label="完成进度（%）", required=False, max_length=20)
+    # text, not type=number (a clear message for "约80%" instead of the browser's own), with
+    # the phone's number keyboard
+    progress = forms.CharField(
+        label="完成进度（%）",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
     progress_text = forms.CharField(
         label="本期进展", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -56,6 +63,7 @@ class ReportForm(forms.Form):
                 label=f"{target.subject or target.text}（目标 {target.get_op_display()} {target.value_display}{target.unit}）",
                 required=False,
                 max_length=40,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
                 help_text=f"填写实际值，单位：{target.unit or '—'}",
             )
 

@@ -1,6 +1,8 @@
 """Page routes."""
 
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from .views import (
     auth,
@@ -21,6 +23,8 @@ from .views import (
 app_name = "web"
 
 urlpatterns = [
+    # browsers ask for /favicon.ico on every page, whatever the <link rel="icon"> says
+    path("favicon.ico", RedirectView.as_view(url=static("web/favicon.ico")), name="favicon"),
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
     path("password/", auth.password, name="password"),

@@ -50,11 +50,19 @@ def _page(request, actor, plan, *, error: str = "", status: int = 200):
 
     today = clock.today()
     months = [f"{today.year}-{m:02d}" for m in range(today.month, 0, -1)]
-    periods, quarters, weights = [], [], None
+    periods, quarters, quarter, weights = [], [], "", None
     if plan:
         schedule = Schedule.of(plan)
         periods = [span for span in schedule.spans(schedule.policy.cadence) if span.end < today][::-1]
         quarters = [f"{plan.year}Q{q}" for q in range(4, 0, -1) if dt.date(plan.year, 3 * q - 2, 1) <= today]
+        # the quarter a 季讲评 is about: the last one complete (on 1 July, the second), else
+        # the one under way; never one that has not begun
+        complete = [
+            f"{plan.year}Q{q}"
+            for q in range(4, 0, -1)
+            if dt.date(plan.year + q // 4, 3 * q % 12 + 1, 1) <= today
+        ]
+        quarter = complete[0] if complete else (quarters[0] if quarters else "")
         weights = review_weights(plan)
     return render(
         request,
@@ -65,6 +73,7 @@ def _page(request, actor, plan, *, error: str = "", status: int = 200):
             "months": months,
             "periods": periods,
             "quarters": quarters,
+            "quarter": quarter,
             "weights": weights,
             "can_draft": can_draft(actor),
             "can_draft_plan_wide": can_write(actor, None),

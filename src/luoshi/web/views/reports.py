@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from luoshi.audit.services import note
@@ -73,6 +74,7 @@ def _initial(report: Report) -> dict:
     return initial
 
 
+@never_cache
 @login_required
 def new_report(request, task_id: int, period_key: str):
     """The form for a task and period not yet reported; saving creates the draft."""
@@ -158,6 +160,7 @@ def _side_context(actor, task, unit, period, role, report):
     }
 
 
+@never_cache
 @login_required
 def report(request, pk: int):
     """One report: the form while the unit may edit it, else the report with the review

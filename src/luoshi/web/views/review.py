@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from luoshi.accounts.permissions import Actor
@@ -34,6 +35,7 @@ def review_queue(actor: Actor, plan):
     )
 
 
+@never_cache
 @login_required
 def queue(request):
     actor = actor_of(request)

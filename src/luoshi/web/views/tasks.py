@@ -12,6 +12,8 @@ from luoshi.core import clock
 from luoshi.plans.choices import Cadence, TaskRole, UnitKind
 from luoshi.plans.models import Unit
 from luoshi.plans.permissions import can_export_lists, get_task_for, visible_parts, visible_tasks
+from luoshi.plans.services import find_unit
+from luoshi.plans.units import normalize_name
 from luoshi.plans.versions import plan_choices
 from luoshi.reporting import board as boards
 from luoshi.reporting.models import Milestone, ReportTransition
@@ -32,6 +34,19 @@ def _as_of(request) -> dt.date:
         return clock.today()
 
 
+def _units_named(text: str):
+    """The units a filter means: the one unit the name, an alias or a short name names;
+    else every unit whose name, short name or alias contains the text (``人社`` finds
+    区人力资源和社会保障局 by its alias 区人社局)."""
+    unit = find_unit(text)
+    if unit is not None:
+        return Unit.objects.filter(pk=unit.pk)
+    part = normalize_name(text)
+    return Unit.objects.filter(
+        Q(name__icontains=part) | Q(short_name__icontains=part) | Q(aliases__name__icontains=part)
+    )
+
+
 @login_required
 def task_list(request):
     actor = actor_of(request)
@@ -47,7 +62,7 @@ def task_list(request):
     if f["campaign"]:
         tasks = tasks.filter(part__key=f["campaign"])
     if f["unit"]:
-        tasks = tasks.filter(task_units__unit__name=f["unit"])
+        tasks = tasks.filter(task_units__unit__in=_units_named(f["unit"])).distinct()
     if f["q"]:
         tasks = tasks.filter(Q(title__icontains=f["q"]) | Q(text__icontains=f["q"]) | Q(section__sid=f["q"]))
     ids = set(tasks.values_list("pk", flat=True))
@@ -66,6 +81,9 @@ def task_list(request):
         "statuses": [(s.value, s.label) for s in Status],
         "cadences": Cadence.choices,
         "count": len(rows),
+        "unit_names": Unit.objects.filter(task_roles__task__plan=plan)
+        .distinct()
+        .values_list("name", flat=True),
         "can_export_lists": can_export_lists(actor),
     }
     if tab == "targets":
