@@ -162,6 +162,11 @@ def bulletin_detail(request, pk: int):
         bulletin = get_bulletin_for(actor, pk, write=True)
         try:
             if request.POST.get("action") == "issue":
+                # what the office sees in the 下步工作 box is what it issues
+                next_steps = request.POST.get("next_steps", bulletin.next_steps)
+                if next_steps != bulletin.next_steps:
+                    edit_bulletin(actor, bulletin, next_steps=next_steps)
+                    note(request, "edit_bulletin", bulletin)
                 bulletin = issue_bulletin(actor, bulletin)
                 note(request, "issue_bulletin", bulletin, number=bulletin.number)
                 messages.success(request, f"已印发{bulletin.year}年第{bulletin.number}期，文件此后不再改变。")
