@@ -82,6 +82,7 @@ def task_list(request):
         "cadences": Cadence.choices,
         "count": len(rows),
         "unit_names": Unit.objects.filter(task_roles__task__plan=plan)
+        .exclude(kind=UnitKind.GROUP)  # 县直有关单位 is no unit one can pick
         .distinct()
         .values_list("name", flat=True),
         "can_export_lists": can_export_lists(actor),
