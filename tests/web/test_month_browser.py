@@ -126,8 +126,13 @@ def test_the_users_month_from_the_word_upload_to_the_revised_plan(signed_in, liv
     expect(clerk.locator("#tree mark.target").first).to_be_visible()
     expect(clerk.locator("#units")).to_contain_text("区人社局")
     shot(clerk, "month-01-import-review", full_page=False)
+    # the odd spelling (区住建(交通)局) is taken for the unit it means, not offered as another
+    expect(clerk.locator("#units")).to_contain_text("区住建局(交通局)")
+    expect(clerk.locator("#units")).not_to_contain_text("区住建(交通)局")
     clerk.click("button[value=confirm]")
     expect(clerk.locator("#import-result")).to_contain_text("已导入")
+    assert not Unit.objects.filter(name="区住建(交通)局").exists()
+    assert Unit.objects.filter(name="区住建局(交通局)").exists()
     shot(clerk, "month-02-import-result")
 
     lead_task = Task.objects.select_related("plan", "part").get(section__sid=LEAD_TASK)
