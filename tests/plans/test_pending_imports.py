@@ -8,8 +8,16 @@ from django.core.exceptions import PermissionDenied
 
 from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.plans.choices import ImportState
-from luoshi.plans.imports import confirm_import, discard_import, dry_run, set_renames, stage_import
-from luoshi.plans.models import PendingImport, Plan
+from luoshi.plans.imports import (
+    confirm_import,
+    discard_import,
+    dry_run,
+    set_groups,
+    set_renames,
+    set_target_fix,
+    stage_import,
+)
+from luoshi.plans.models import GroupMapping, PendingImport, Plan
 from luoshi.plans.validation import PlanError
 from tests.plans.factories import make_plan
 
@@ -55,3 +63,47 @@ def test_an_unreadable_file_is_refused_in_chinese_and_nothing_is_kept():
     with pytest.raises(PlanError):
         stage_import(SYSTEM, "x.json", b"{not json")
     assert not PendingImport.objects.exists()
+
+
+def test_a_group_mapped_in_review_applies_to_a_later_cli_import(tmp_path, capsys):
+    from luoshi.cli import main as luoshi
+
+    pending = stage_import(SYSTEM, "plan.json", as_file(make_plan(title="甲方案")))
+    with pytest.raises(PlanError, match="“县财政局”不在单位名录中"):
+        set_groups(SYSTEM, pending, {"县直有关单位": "县发改局、县财政局"})
+    pending.refresh_from_db()
+    assert pending.groups == {}  # nothing half-kept
+    set_groups(SYSTEM, pending, {"县直有关单位": "县发改局"})
+    confirm_import(SYSTEM, pending)
+    assert GroupMapping.objects.get(name="县直有关单位").units.get().name == "县发改局"
+
+    path = tmp_path / "plan.json"
+    path.write_bytes(as_file(make_plan(title="乙方案")))
+    assert luoshi(["import", str(path)]) == 0
+    task = Plan.objects.get(title="乙方案").tasks.get(section__sid="附件1/一/(三)")
+    assert [u.name for u in task.cooperators()] == ["县发改局"]
+    capsys.readouterr()
+    assert luoshi(["units", "--json"]) == 0
+    assert "县直有关单位" not in {row["name"] for row in json.loads(capsys.readouterr().out)}
+
+
+def test_a_corrected_target_is_audited_and_imported(personas):
+    from luoshi.audit.models import AuditLog
+
+    pending = stage_import(SYSTEM, "plan.json", as_file(make_plan(title="甲方案")))
+    assert set_target_fix(SYSTEM, pending, 0, {"subject": "", "op": "≥", "value": "六", "unit": "%"}) == {
+        "subject": "请填写指标名称",
+        "op": "请选择比较方式（不低于、超过、不高于、低于、达到）",
+        "value": "目标值“六”不是数字，请只填数字（如 90 或 1.5）",
+    }
+    assert (
+        set_target_fix(
+            SYSTEM, pending, 0, {"subject": "地区生产总值增速", "op": ">=", "value": "6.5", "unit": "％"}
+        )
+        == {}
+    )
+    row = AuditLog.objects.filter(operation="更正指标").get()
+    assert row.changes["指标名称"] == ["地区生产总值增长", "地区生产总值增速"]
+    result = confirm_import(SYSTEM, pending)
+    target = result.plan.targets.get(section__sid="正文/一")
+    assert (target.subject, str(target.value_display), target.unit) == ("地区生产总值增速", "6.5", "%")

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from luoshi.accounts.permissions import SYSTEM
 from luoshi.cli import main as luoshi
-from luoshi.plans.models import Task, Unit, UnitAlias
+from luoshi.plans.models import GroupMapping, Task, Unit, UnitAlias
 from luoshi.plans.services import import_plan
 from luoshi.plans.units import alias_key
 from tests.plans.factories import make_plan
@@ -68,3 +68,14 @@ def test_admin_refuses_merging_other_than_two(client):
         follow=True,
     )
     assert "请恰好选择两个单位" in response.content.decode()
+
+
+def test_the_admin_lists_no_group_as_a_unit(client):
+    import_plan(SYSTEM, make_plan())
+    admin = get_user_model().objects.create_superuser("admin", "a@example.com", "Luoshi@2025x")
+    client.force_login(admin)
+    html = client.get("/admin/plans/unit/").content.decode()
+    assert "县发改局" in html and "县直有关单位" not in html
+    GroupMapping.objects.create(name="县直有关单位")
+    html = client.get("/admin/plans/groupmapping/").content.decode()
+    assert "县直有关单位" in html and "（不承担报送）" in html

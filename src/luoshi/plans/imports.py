@@ -406,14 +406,11 @@ _LEADING_WORDS = (
     "力争",
     "持续",
     "确保",
-    "对",
     "和",
     "及",
     "并",
     "将",
     "使",
-    "全年",
-    "累计",
 )
 _TRAILING_WORDS = (
     "实现",
@@ -487,11 +484,18 @@ _MEASURES = (
     "|公里|千米|米|万亩|亩|公顷|平方公里|平方米|万平方米|立方米|吨|万吨|千瓦|兆瓦|万千瓦|倍|成|番"
 )
 _FIGURE = re.compile(
-    r"(?<![第\d.])(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)\s*(?:" + _MEASURES + r")"
+    r"(?<![第\d.])\d+(?:\.\d+)?\s*(?:" + _MEASURES + r")"
     r"|[\u4e00-\u9fff]{1,8}率[^。；，,;]{0,8}?\d+(?:\.\d+)?\s*(?:%|％)?"
 )
+# A Chinese-numeral quantity counts only as a goal: after 不少于/达到/新增/提高/翻…, or
+# before 以上/左右 (不少于一名, 提高两成, 翻一番); elsewhere it names things (一张网, 七个专班).
+_HANZI_FIGURE = re.compile(
+    r"(?:不少于|不低于|至少|达到|超过|新增|增加|提高|提升|翻)\s*[一二两三四五六七八九十百千万]+(?:"
+    + _MEASURES
+    + r")"
+    r"|(?<!第)[一二两三四五六七八九十百千万]+(?:" + _MEASURES + r")(?:以上|左右)"
+)
 _CLAUSE = re.compile(r"[（(][^（()）]*(?:牵头|负责|责任单位|配合)[^（()）]*[)）]\s*$")
-_NOT_FIGURE = re.compile(r"^(?:一个|一批|一项|一家|一名|一次|一件|一条|一处|一场|一套|十大|两个|三张|百家)$")
 
 
 def unread_figures(text: str, targets: list[dict]) -> list[str]:
@@ -500,9 +504,10 @@ def unread_figures(text: str, targets: list[dict]) -> list[str]:
     body = _CLAUSE.sub("", text or "")
     read = " ".join(t.get("text") or "" for t in targets)
     found = []
-    for match in _FIGURE.finditer(body):
+    matches = sorted([*_FIGURE.finditer(body), *_HANZI_FIGURE.finditer(body)], key=lambda m: m.start())
+    for match in matches:
         figure = match.group(0).strip()
-        if _NOT_FIGURE.match(figure) or figure in read or figure in found:
+        if figure in read or figure in found:
             continue
         number = re.search(r"\d+(?:\.\d+)?", figure)
         if number and number.group(0) in read:
@@ -530,7 +535,8 @@ def missing(plan_data: dict) -> Missing:
     sections = plan_data.get("sections") or []
     tasks = {t["section"]: t for t in plan_data.get("tasks") or []}
     parents = {s.get("parent") for s in sections}
-    parts_with_tasks = {s.get("part") for s in sections if s["id"] in tasks}
+    # an item among siblings that carry tasks, itself without a clause, is a task left without units
+    with_tasks = {s.get("parent") for s in sections if s["id"] in tasks}
     for section in sections:
         task = tasks.get(section["id"])
         label = f"{section['id']}{('「' + section['title'] + '」') if section.get('title') else ''}"
@@ -539,7 +545,7 @@ def missing(plan_data: dict) -> Missing:
         elif (
             task is None
             and section["id"] not in parents
-            and section.get("part") in parts_with_tasks
+            and section.get("parent") in with_tasks
             and len(section.get("text") or "") >= 20
         ):
             out.tasks.append(f"{label}：未写明责任单位，没有生成任务")
