@@ -16,6 +16,7 @@ from luoshi.reporting.periods import span_for_key
 from luoshi.reporting.policy import Schedule
 from luoshi.reporting.status import Status
 
+from .findings import full_width
 from .gather import Counts, Plain, reporting_rows
 from .monthly import spans_due_in
 
@@ -180,7 +181,7 @@ def commentary(data: "ReviewData", count: int = 3) -> list[str]:
     top = ranked[:count]
     lines.append(
         "综合得分位居前列的是"
-        + "、".join(f"{u.unit}（{_score(u.total)}分）" for u in top)
+        + "、".join(f"{full_width(u.unit)}（{_score(u.total)}分）" for u in top)
         + "，报送及时、推进有力，予以表扬。"
     )
     bottom = [u for u in ranked[-count:] if u not in top]
@@ -189,11 +190,11 @@ def commentary(data: "ReviewData", count: int = 3) -> list[str]:
         for u in reversed(bottom):
             scored = [(u.score(name), label) for name, label in COMPONENTS if u.score(name) is not None]
             worst = min(scored)[1] if scored else "各项"
-            parts.append(f"{u.unit}（{_score(u.total)}分，{worst}失分较多）")
+            parts.append(f"{full_width(u.unit)}（{_score(u.total)}分，{worst}失分较多）")
         lines.append("得分靠后的是" + "、".join(parts) + "，请对照评分明细查找差距、限期改进。")
     apart = [u.unit for u in data.units if not u.ranked]
     if apart:
-        lines.append(f"{'、'.join(apart)}本季度没有负责任务、关联指标或督办事项，不参与排名。")
+        lines.append(f"{full_width('、'.join(apart))}本季度没有负责任务、关联指标或督办事项，不参与排名。")
     return lines
 
 
