@@ -101,6 +101,8 @@ def test_a_unit_name_corrected_in_review_is_not_asked_again(personas, today, cli
     pending = PendingImport.objects.get()
     assert "县发改委" in section_of(review_html(client, pending), "units")
     client.post(f"/import/{pending.pk}/", {"rename:县发改委": "县发改局", "action": "confirm"})
+    result = client.get(f"/import/{pending.pk}/result/").content.decode()
+    assert "以后导入任何方案不再询问：“县发改委”即县发改局" in result
     assert Unit.objects.filter(name="县发改局").exists() and not Unit.objects.filter(name="县发改委").exists()
 
     second = make_plan(title="示范县乙方案")
@@ -152,6 +154,7 @@ def test_a_group_left_unmapped_has_no_reporting_duty_and_is_no_unit(personas, to
     upload(client, make_plan(title="示范县甲方案"))
     pending = PendingImport.objects.get()
     client.post(f"/import/{pending.pk}/", {"group:县直有关单位": "", "action": "confirm"})
+    assert "“县直有关单位”不承担报送" in client.get(f"/import/{pending.pk}/result/").content.decode()
     pending.refresh_from_db()
     task = pending.plan.tasks.get(section__sid="附件1/一/(三)")
     assert [u.name for u in task.cooperators()] == ["县直有关单位"]

@@ -333,9 +333,11 @@ def fixed_plan(pending: PendingImport) -> dict:
     return apply_target_fixes(apply_renames(pending.plan_data, pending.renames), pending.target_fixes)
 
 
-def _remember(actor: Actor, pending: PendingImport) -> None:
+def _remember(actor: Actor, pending: PendingImport) -> list[str]:
     """Keep the review's corrections for every later import: a corrected unit name becomes
-    an alias of the unit it was corrected to, a group's decision a ``GroupMapping``."""
+    an alias of the unit it was corrected to, a group's decision a ``GroupMapping``.
+    Returns what was kept, in words."""
+    kept = []
     for old, new in (pending.renames or {}).items():
         old, new = normalize_name(old), normalize_name(new)
         unit = find_unit(new)
@@ -352,6 +354,9 @@ def _remember(actor: Actor, pending: PendingImport) -> None:
             alias.unit = unit
             alias.save(update_fields=["unit", "updated_at"])
             record_change(actor, "记住单位名称更正", alias, {"unit": [before, unit.name]})
+        else:
+            continue
+        kept.append(f"“{old}”即{unit.name}")
     for name, names in (pending.groups or {}).items():
         units = [u for u in (find_unit(n) for n in names) if u is not None]
         mapping, created = GroupMapping.objects.get_or_create(name=name)
@@ -368,6 +373,8 @@ def _remember(actor: Actor, pending: PendingImport) -> None:
                 {"units": [None if created else before, after]},
                 action=AuditAction.CREATE if created else AuditAction.CHANGE,
             )
+            kept.append(f"“{name}”" + (f"对应{'、'.join(after)}" if after else "不承担报送"))
+    return kept
 
 
 def discard_import(actor: Actor, pending: PendingImport) -> None:
@@ -388,10 +395,15 @@ def confirm_import(actor: Actor, pending: PendingImport) -> ImportResult:
     result = import_plan(
         actor, fixed, source_name=pending.source_name, source_bytes=data, groups=pending.groups
     )
-    _remember(actor, pending)
+    kept = _remember(actor, pending)
     pending.state = ImportState.CONFIRMED
     pending.plan = result.plan
-    pending.result = {**result.diff(), "created": result.created, "version": result.plan.version}
+    pending.result = {
+        **result.diff(),
+        "created": result.created,
+        "version": result.plan.version,
+        "remembered": kept,
+    }
     pending.save(update_fields=["state", "plan", "result", "updated_at"])
     return result
 
