@@ -105,7 +105,7 @@ def file_reports(plan) -> int:
     import datetime as dt
 
     from luoshi.accounts.permissions import SYSTEM
-    from luoshi.core.clock import set_fixed_today
+    from luoshi.core.clock import store_fixed_today
     from luoshi.plans.choices import TaskRole
     from luoshi.plans.models import TaskUnit
     from luoshi.reporting.services import ReportData, accept_report, approve_report, save_draft, submit_report
@@ -124,7 +124,7 @@ def file_reports(plan) -> int:
             ("2025-06-2", dt.date(2025, 6, 21)),
         ]
     ):
-        set_fixed_today(day)
+        store_fixed_today(day)
         for index, task_unit in enumerate(leads):
             if index % 10 == 9:
                 continue
@@ -143,7 +143,7 @@ def file_reports(plan) -> int:
             )
             accept_report(SYSTEM, approve_report(SYSTEM, submit_report(SYSTEM, draft)))
             count += 1
-    set_fixed_today(dt.date(2025, 7, 3))
+    store_fixed_today(dt.date(2025, 7, 3))
     return count
 
 

@@ -225,7 +225,7 @@ def main() -> int:
             cursor.execute("ANALYZE")
     if args.with_proposed_engine_cache:
         proposed_engine_cache()
-    clock.set_fixed_today(TODAY)
+    clock.store_fixed_today(TODAY)
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench_leader"))
     plan = Plan.objects.get(series=SERIES)

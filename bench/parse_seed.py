@@ -17,7 +17,7 @@ from pathlib import Path
 import luoshi
 from luoshi.docparse import clear_caches, parse, parse_lines, read_document
 
-DEMO = Path(luoshi.__file__).parent / "plans" / "demo" / "xidongting-qidagongjian-2025.txt"
+DEMO = Path(luoshi.__file__).parent / "demo" / "plan" / "xidongting-qidagongjian-2025.txt"
 
 
 def in_process(path: Path, runs: int) -> tuple[float, float, float]:

@@ -14,6 +14,15 @@ ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].startswith("django.db.back
 LUOSHI = str(Path(sys.executable).with_name("luoshi"))
 
 
+@pytest.fixture(autouse=True)
+def _real_time_after_each_test():
+    """A test that fixed today with ``tests.clock.travel_to`` gets the real time back."""
+    from tests.clock import back_to_now
+
+    yield
+    back_to_now()
+
+
 @pytest.fixture
 def fresh_database_url(tmp_path):
     """A URL of an empty database of the kind the suite runs on, for subprocesses."""

@@ -6,6 +6,7 @@ import tempfile
 
 os.environ.setdefault("LUOSHI_DATA_DIR", tempfile.mkdtemp(prefix="luoshi-test-"))
 os.environ.setdefault("LUOSHI_SECRET_KEY", "luoshi-tests-only")
+os.environ.pop("LUOSHI_TODAY", None)  # tests fix time with time-machine (tests/clock.py)
 
 from luoshi.settings import *  # noqa: E402,F403
 from luoshi.settings import _database  # noqa: E402
@@ -17,6 +18,7 @@ else:
     DATABASES = {"default": _database(None)}
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["LUOSHI_DATA_DIR"], "test.sqlite3")}
 
+LUOSHI_TODAY = None  # nor by a demo's date left in the data directory
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # WhiteNoise looks for the collected static folder when the app loads; pages in the tests
 # are served from the apps' own static folders

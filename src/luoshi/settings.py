@@ -4,12 +4,15 @@ SQLite under ``LUOSHI_DATA_DIR`` needs no set-up; ``LUOSHI_DATABASE_URL`` points
 elsewhere (``postgresql://user@host:5432/name``).
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from luoshi.core.clock import read_fixed_today
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -66,6 +69,18 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _fixed_today() -> dt.date | None:
+    """``LUOSHI_TODAY``, else the date ``luoshi demo`` keeps in the data directory: read
+    once here, so the clock never asks the database."""
+    try:
+        return read_fixed_today(DATA_DIR)
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+
+
+LUOSHI_TODAY = _fixed_today()
 DEBUG = env_bool("LUOSHI_DEBUG", False)
 ALLOWED_HOSTS = env_list("LUOSHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("LUOSHI_CSRF_TRUSTED_ORIGINS", [])
@@ -90,6 +105,7 @@ INSTALLED_APPS = [
     "luoshi.audit",
     "luoshi.web",
     "luoshi.api",
+    "luoshi.demo",  # the top floor: nothing below imports it
 ]
 
 MIDDLEWARE = [

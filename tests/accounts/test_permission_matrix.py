@@ -12,7 +12,6 @@ from django.db import transaction
 
 from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.bulletins.permissions import can_issue
-from luoshi.core import clock
 from luoshi.plans.models import Plan
 from luoshi.plans.permissions import can_export_lists, can_import_plan
 from luoshi.plans.services import import_plan
@@ -27,6 +26,7 @@ from luoshi.reporting.permissions import (
 )
 from luoshi.reporting.policy import policy_for
 from luoshi.reporting.services import ReportingError
+from tests.clock import travel_to
 from tests.plans.factories import make_plan
 from tests.web.helpers import JULY_15, approved, draft, submitted
 
@@ -51,7 +51,7 @@ MATRIX = {
 
 @pytest.fixture
 def actors(personas):
-    clock.set_fixed_today(JULY_15)
+    travel_to(JULY_15)
     return {name: actor_for(personas[name]) for name in PERSONAS}
 
 

@@ -16,7 +16,8 @@ from luoshi.reporting.choices import ReportState
 from luoshi.reporting.models import Report
 from luoshi.supervision.choices import Source
 from luoshi.supervision.services import create_item
-from tests.reporting.helpers import MAY_9, accepted, fix_today
+from tests.clock import travel_to
+from tests.reporting.helpers import MAY_9, accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def superuser_client(django_user_model):
 
 @pytest.fixture
 def report(personas):
-    fix_today(MAY_9)
+    travel_to(MAY_9)
     return accepted("附件1/一/(一)", "县工信局", progress="40", text="已审定的进展")
 
 
@@ -58,7 +59,7 @@ def test_supervision_items_issued_bulletins_and_audit_rows_are_read_only_for_a_s
 ):
     from luoshi.plans.models import Unit
 
-    fix_today(MAY_9)
+    travel_to(MAY_9)
     item = create_item(
         SYSTEM, content="园区污水管网未按期建成", lead_unit=Unit.objects.get(name="县工信局"), deadline=dt.date(2025, 5, 23),
         source=Source.SPECIAL,

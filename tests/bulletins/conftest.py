@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from luoshi.accounts.permissions import SYSTEM, actor_for
-from luoshi.core.clock import set_fixed_today
 from luoshi.plans.models import Task, Unit
 from luoshi.reporting.services import ReportData, accept_report, approve_report, save_draft, submit_report
+from tests.clock import travel_to
 
 TODAY = dt.date(2025, 6, 10)  # after every May report was due (5月下旬 due 2025-06-04)
 MAY = dt.date(2025, 5, 1)
@@ -39,7 +39,7 @@ def report(
     sid, unit_name, period_key, progress, *, on, problems="", next_steps="", targets=None, accept=True
 ):
     """One unit's report for a period, submitted on the day ``on``, approved and accepted."""
-    set_fixed_today(on)
+    travel_to(on)
     task = Task.objects.get(section__sid=sid)
     unit = Unit.objects.get(name=unit_name)
     draft = save_draft(
@@ -79,7 +79,7 @@ def reported(plan):
         problems=LAGGING_REASON,
         next_steps="协调自然资源部门",
     )
-    set_fixed_today(TODAY)
+    travel_to(TODAY)
     return plan
 
 

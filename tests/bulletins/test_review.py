@@ -13,7 +13,6 @@ from luoshi.bulletins import documents, lookups, services
 from luoshi.bulletins.models import ReviewWeights
 from luoshi.bulletins.review import UnitScore, Weights, rank, target_score, task_score, weighted_total
 from luoshi.bulletins.services import BulletinError
-from luoshi.core.clock import set_fixed_today
 from luoshi.plans.models import Unit
 from luoshi.reporting import engine
 from luoshi.reporting.status import Status
@@ -26,6 +25,7 @@ from luoshi.supervision.services import (
     feed_back,
     start_check,
 )
+from tests.clock import travel_to
 
 from .conftest import TODAY
 
@@ -97,7 +97,7 @@ def test_a_unit_with_nothing_to_answer_for_is_ranked_apart_never_first():
 @pytest.fixture
 def closed_item(reported, personas, actors):
     """A supervision item of 县发改局 due 2025-06-20, closed on 2025-06-09 after checking."""
-    set_fixed_today(dt.date(2025, 6, 2))
+    travel_to(dt.date(2025, 6, 2))
     item = create_item(
         actors["system"],
         content="加快项目用地报批",
@@ -108,10 +108,10 @@ def closed_item(reported, personas, actors):
     )
     accept_item(actors["reporter_b"], item)
     feed_back(actors["reporter_b"], item, "已完成报批", files=[EvidenceFile("报批材料.pdf", b"%PDF-1.4 x")])
-    set_fixed_today(dt.date(2025, 6, 9))
+    travel_to(dt.date(2025, 6, 9))
     start_check(actors["office"], item)
     close_item(actors["office"], item, "核查属实")
-    set_fixed_today(TODAY)
+    travel_to(TODAY)
     return item
 
 

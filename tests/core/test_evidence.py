@@ -8,12 +8,12 @@ import pytest
 
 from luoshi.accounts.permissions import actor_for
 from luoshi.core import evidence
-from luoshi.core.clock import set_fixed_today
 from luoshi.plans.models import Unit
 from luoshi.reporting.models import Evidence
 from luoshi.reporting.services import ReportingError, add_evidence
 from luoshi.supervision.models import ItemEvidence
 from luoshi.supervision.services import SupervisionError, accept_item, create_item, feed_back
+from tests.clock import travel_to
 from tests.reporting.helpers import report
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +29,13 @@ BAD = [
 
 @pytest.fixture
 def draft(personas):
-    set_fixed_today(MAY_9)
+    travel_to(MAY_9)
     return report("附件1/一/(二)", "县发改局", user=personas["reporter_b"])
 
 
 @pytest.fixture
 def item(personas):
-    set_fixed_today(MAY_9)
+    travel_to(MAY_9)
     made = create_item(
         actor_for(personas["coordinator"]),
         content="园区用地指标未落实",

@@ -37,15 +37,15 @@ def test_history_renames_keep_every_row_both_ways(plan, personas):
 
     from luoshi.accounts.permissions import SYSTEM
     from luoshi.bulletins.services import create_bulletin
-    from luoshi.core.clock import set_fixed_today
     from luoshi.plans.models import Unit
     from luoshi.projects.services import import_projects
     from luoshi.reporting.services import approve_report, return_report, submit_report
     from luoshi.supervision.services import create_item
+    from tests.clock import travel_to
     from tests.core.test_sheets import upload
     from tests.reporting.helpers import report
 
-    set_fixed_today(dt.date(2025, 5, 9))
+    travel_to(dt.date(2025, 5, 9))
     submitted = submit_report(SYSTEM, report("附件1/一/(二)", "县发改局"))
     return_report(SYSTEM, approve_report(SYSTEM, submitted), "进度数据与佐证不符")
     create_item(

@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 
 from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.core import sheets
-from luoshi.core.clock import set_fixed_today
 from luoshi.plans.exports import write_three_lists
 from luoshi.plans.services import import_plan
 from luoshi.projects.figures import project_ledger
@@ -20,6 +19,7 @@ from luoshi.reporting.excel import build_template, find_unit
 from luoshi.reporting.services import submit_report
 from luoshi.supervision.ledger import import_ledger
 from luoshi.supervision.ledger import write_ledger as write_supervision_ledger
+from tests.clock import travel_to
 from tests.plans.factories import make_plan
 from tests.reporting.helpers import MAY_9, report
 
@@ -62,7 +62,7 @@ def upload(header: list[str], rows: list[list], title: str = "") -> bytes:
 
 
 def test_report_text_like_a_formula_stays_text_in_the_template(plan):
-    set_fixed_today(MAY_9)
+    travel_to(MAY_9)
     # a draft, shown in the input cells, and a submitted report, locked and kept in _meta
     report(
         "附件1/一/(二)",
@@ -94,7 +94,7 @@ def test_plan_text_like_a_formula_stays_text_in_the_three_lists(db, tmp_path):
 
 
 def test_ledger_text_like_a_formula_stays_text_in_the_supervision_ledger(personas, tmp_path):
-    set_fixed_today(dt.date(2025, 5, 12))
+    travel_to(dt.date(2025, 5, 12))
     coordinator = actor_for(personas["coordinator"])
     rows = [[n, trap, trap, "县发改局", "", dt.date(2025, 6, n)] for n, trap in enumerate(TRAPS, start=1)]
     result = import_ledger(
@@ -110,7 +110,7 @@ def test_ledger_text_like_a_formula_stays_text_in_the_supervision_ledger(persona
 
 
 def test_project_names_like_a_formula_stay_text_in_the_project_ledger(personas, tmp_path):
-    set_fixed_today(dt.date(2025, 6, 4))
+    travel_to(dt.date(2025, 6, 4))
     rows = [[f"XM-0{n}", trap, "县发改局", 100] for n, trap in enumerate(TRAPS, start=1)]
     import_projects(SYSTEM, upload(["项目编号", "项目名称", "责任单位", "总投资(万元)"], rows), "台账.xlsx")
     assert set(Project.objects.values_list("name", flat=True)) == set(TRAPS)

@@ -10,7 +10,7 @@ from luoshi.docparse import parse_lines
 
 from .helpers import parse_data, parse_text
 
-DEMO = Path(luoshi.__file__).parent / "plans" / "demo" / "xidongting-qidagongjian-2025.txt"
+DEMO = Path(luoshi.__file__).parent / "demo" / "plan" / "xidongting-qidagongjian-2025.txt"
 
 
 def test_metadata_of_a_notice_with_the_plan_after_it():

@@ -110,7 +110,7 @@ def test_export_without_any_plan_says_so(tmp_path, capsys):
 
 
 def test_demo_plan_lists_a_deadline_for_every_task(tmp_path):
-    from luoshi.core.demo import load_demo_plan
+    from luoshi.demo.seed import load_demo_plan
 
     load_demo_plan()
     path = tmp_path / "三张清单.xlsx"

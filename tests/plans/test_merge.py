@@ -13,7 +13,8 @@ from luoshi.reporting.choices import ReportState
 from luoshi.reporting.models import Report
 from luoshi.supervision.choices import Source
 from luoshi.supervision.services import create_item
-from tests.reporting.helpers import MAY_9, accepted, fix_today, report, task
+from tests.clock import travel_to
+from tests.reporting.helpers import MAY_9, accepted, report, task
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def busy_unit(personas):
     """县工信局 with reports, users, an office and a supervision item, and 县发改局 with a
     draft on the same task and period as one of 县工信局's accepted reports."""
-    fix_today(MAY_9)
+    travel_to(MAY_9)
     accepted("附件1/一/(一)", "县工信局", progress="40", text="工信局已审定")
     report("附件1/一/(一)", "县发改局", progress="", text="发改局草稿")
     report("附件1/一/(二)", "县发改局", progress="30")

@@ -12,7 +12,6 @@ from django.http import Http404
 from openpyxl import Workbook, load_workbook
 
 from luoshi.accounts.permissions import SYSTEM, actor_for
-from luoshi.core.clock import set_fixed_today
 from luoshi.core.sheets import SheetError
 from luoshi.projects import permissions
 from luoshi.projects.choices import ReconState, UpdateState
@@ -26,6 +25,7 @@ from luoshi.projects.services import (
     submit_update,
 )
 from luoshi.reporting.periods import span_containing
+from tests.clock import travel_to
 
 TODAY = dt.date(2025, 6, 4)  # Wednesday of 2025-W23
 NEXT_WEEK = dt.date(2025, 6, 11)  # 2025-W24, the same fortnight
@@ -54,7 +54,7 @@ def xlsx(rows, header=HEADER) -> bytes:
 
 @pytest.fixture(autouse=True)
 def today(db):
-    set_fixed_today(TODAY)
+    travel_to(TODAY)
 
 
 @pytest.fixture
@@ -196,7 +196,7 @@ def test_rates_of_a_past_date_use_the_figures_reported_by_then(actors, projects)
     before = project_rates(actors["coordinator"], TODAY)
     # 资金支付率 today: 400 + 300 + 50 / 800 + 300 + 200 = 750 / 1300
     assert before.payment_rate == D("57.7")
-    set_fixed_today(NEXT_WEEK)
+    travel_to(NEXT_WEEK)
     submit_update(
         actors["reporter_b"], projects["XM-02"], "2025-W24", {"funds_allocated": D(700), "funds_paid": D(700)}
     )

@@ -1,9 +1,8 @@
-"""Test helpers for reporting: a fixed day and reports made through the services."""
+"""Test helpers for reporting: a named day and reports made through the services."""
 
 import datetime as dt
 
 from luoshi.accounts.permissions import SYSTEM, actor_for
-from luoshi.core import clock
 from luoshi.plans.models import Task, Unit
 from luoshi.reporting.services import ReportData, accept_report, approve_report, save_draft, submit_report
 
@@ -34,7 +33,3 @@ def accepted(sid, unit_name, period="2025-05-1", progress="40", **kw):
     r = submit_report(SYSTEM, report(sid, unit_name, period, progress, **kw))
     r = approve_report(SYSTEM, r)
     return accept_report(SYSTEM, r)
-
-
-def fix_today(day: dt.date) -> None:
-    clock.set_fixed_today(day)

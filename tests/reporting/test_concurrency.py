@@ -10,12 +10,12 @@ from django.db import connection
 
 from luoshi.accounts.models import Profile
 from luoshi.accounts.permissions import SYSTEM, actor_for
-from luoshi.core import clock
 from luoshi.plans.models import Task, Unit
 from luoshi.plans.services import import_plan
 from luoshi.reporting.choices import ReportState
 from luoshi.reporting.models import Report, ReportTransition
 from luoshi.reporting.services import ReportData, ReportingError, save_draft, submit_report
+from tests.clock import travel_to
 from tests.conftest import ON_POSTGRES
 
 REPORTERS = 200
@@ -48,7 +48,7 @@ def big_plan(n: int) -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_two_hundred_reporters_submit_at_once():
     import_plan(SYSTEM, big_plan(REPORTERS))
-    clock.set_fixed_today(MAY_9)
+    travel_to(MAY_9)
     users = []
     for i in range(1, REPORTERS + 1):
         user = get_user_model().objects.create_user(f"tb{i}", password="x")

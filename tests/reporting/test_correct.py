@@ -9,14 +9,15 @@ from luoshi.audit.models import AuditLog
 from luoshi.reporting.choices import ReportState
 from luoshi.reporting.models import Report
 from luoshi.reporting.services import ReportingError, correct_report
-from tests.reporting.helpers import MAY_9, accepted, fix_today, report
+from tests.clock import travel_to
+from tests.reporting.helpers import MAY_9, accepted, report
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def done(personas):
-    fix_today(MAY_9)
+    travel_to(MAY_9)
     return accepted("附件1/一/(一)", "县工信局", progress="40", text="新引进企业3家")
 
 
@@ -65,7 +66,7 @@ def test_a_correction_needs_a_reason_a_change_and_the_office(done, personas):
 
 
 def test_a_report_not_yet_accepted_is_not_corrected_but_returned(personas):
-    fix_today(MAY_9)
+    travel_to(MAY_9)
     draft = report("附件1/一/(一)", "县工信局")
     with pytest.raises(ReportingError, match="只有已审定的当前报告需要更正"):
         correct_report(actor_for(personas["office"]), draft, progress_text="新", reason="核实")

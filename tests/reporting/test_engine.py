@@ -8,10 +8,10 @@ import pytest
 
 from luoshi.accounts.permissions import SYSTEM
 from luoshi.cli import main as luoshi
-from luoshi.core import clock
 from luoshi.reporting.engine import completeness, plan_status, target_statuses
 from luoshi.reporting.services import accept_report, add_milestone, approve_report, submit_report
 from luoshi.reporting.status import Status
+from tests.clock import travel_to
 
 from .helpers import report, task
 
@@ -21,7 +21,7 @@ MAY_20 = dt.date(2025, 5, 20)
 
 
 def submitted(sid, unit, period="2025-05-1", progress="40", when=dt.date(2025, 5, 12), **kw):
-    clock.set_fixed_today(when)
+    travel_to(when)
     return submit_report(SYSTEM, report(sid, unit, period, progress, **kw))
 
 
@@ -64,7 +64,7 @@ def test_period_end_is_a_date_to_ask_as_of(may):
 
 
 def test_done_needs_100_percent_accepted_and_then_needs_no_more_reports(plan):
-    clock.set_fixed_today(dt.date(2025, 5, 12))
+    travel_to(dt.date(2025, 5, 12))
     r = submitted(ONE, "县工信局", progress="100")
     assert rows_by_sid(plan_status(plan, dt.date(2025, 5, 13)))[ONE].status == Status.ON_TRACK
     accept_report(SYSTEM, approve_report(SYSTEM, r))
@@ -179,7 +179,7 @@ def test_units_silent_in_the_window_show_their_last_earlier_report(plan, monkeyp
 
     submitted(ONE, "县工信局", "2025-04-1", "30", when=dt.date(2025, 4, 14))
     submitted(ONE, "县工信局", "2025-06-1", "50", when=dt.date(2025, 6, 12), problems="审批未完成")
-    clock.set_fixed_today(dt.date(2025, 4, 23))
+    travel_to(dt.date(2025, 4, 23))
     accepted(TWO, "县发改局", "2025-04-2", "100")
     june_25 = dt.date(2025, 6, 25)
 

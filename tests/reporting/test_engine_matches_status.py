@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from luoshi.accounts.permissions import SYSTEM
 from luoshi.cli import main as luoshi
-from luoshi.core.demo import load_demo_plan
-from luoshi.core.play import play_year
+from luoshi.demo.play import play_year
+from luoshi.demo.seed import load_demo_plan
 from luoshi.plans.choices import TaskRole, UnitKind
 from luoshi.plans.models import Plan, Task, TaskUnit
 from luoshi.reporting.choices import ReportState
@@ -20,6 +20,7 @@ from luoshi.reporting.models import Report
 from luoshi.reporting.policy import Schedule
 from luoshi.reporting.services import add_milestone, complete_milestone, revise_report
 from luoshi.reporting.status import combined_progress, expected_progress, task_status
+from tests.clock import travel_to
 
 PLAYED_UNTIL = dt.date(2025, 7, 15)
 AS_OF = [
@@ -119,6 +120,7 @@ def demo_year(db):
     for task in tasks[5:9]:
         TaskUnit.objects.filter(task=task, role=TaskRole.LEAD).delete()
     play_year(plan, PLAYED_UNTIL)
+    travel_to(PLAYED_UNTIL)  # what follows happens on the demo's today, as in luoshi demo
     assert luoshi(["schedule", "--task", tasks[0].section.sid, "--cadence", "week"]) == 0
     for task in tasks[10:14]:
         add_milestone(SYSTEM, task, "完成选址", dt.date(2025, 5, 30))

@@ -25,9 +25,10 @@ from luoshi.reporting.excel import (
 )
 from luoshi.reporting.models import Report, ReportTransition, TargetValue
 from luoshi.reporting.services import ReportingError, return_report, submit_report
+from tests.clock import travel_to
 from tests.plans.factories import make_plan
 
-from .helpers import MAY_9, accepted, fix_today, report, task
+from .helpers import MAY_9, accepted, report, task
 
 ONE = "附件1/一/(一)"  # 县工信局 leads; 县发改局, 城关镇 cooperate; target 新增规模工业企业 (家)
 TWO = "附件1/一/(二)"  # 县发改局 leads; target 实施重点项目 (个)
@@ -37,7 +38,7 @@ MAY_FIRST_DEKAD = "2025-05-1"
 
 @pytest.fixture(autouse=True)
 def may_9(plan):
-    fix_today(MAY_9)
+    travel_to(MAY_9)
 
 
 def template(plan, unit_name="县工信局", period=MAY_FIRST_DEKAD):

@@ -12,16 +12,17 @@ from luoshi.plans.models import Unit
 from luoshi.reporting.models import Message
 from luoshi.reporting.services import approve_report, submit_report
 from luoshi.supervision.services import accept_item, create_item, feed_back
+from tests.clock import travel_to
 from tests.supervision.conftest import EVIDENCE
 
-from .helpers import MAY_9, fix_today, report, task
+from .helpers import MAY_9, report, task
 
 ONE = "附件1/一/(一)"  # 县工信局 leads; its office runs 附件1
 
 
 @pytest.fixture(autouse=True)
 def may_9(plan):
-    fix_today(MAY_9)
+    travel_to(MAY_9)
 
 
 def office_user(name: str):

@@ -22,7 +22,8 @@ from luoshi.reporting.policy import policy_for
 from luoshi.reporting.reminder_text import cn_date
 from luoshi.reporting.reminders import due_reminders, windows
 from luoshi.reporting.services import submit_report
-from tests.reporting.helpers import fix_today, report
+from tests.clock import travel_to
+from tests.reporting.helpers import report
 from tests.reporting.test_reminders_servers import RobotServer, SmtpServer
 
 PERIOD = "2025-09-3"
@@ -83,7 +84,7 @@ def kinds_for(period=PERIOD) -> list[tuple[str, str]]:
 
 
 def submit(sid: str, unit_name: str, period: str = PERIOD):
-    fix_today(REPORTING_DAY)
+    travel_to(REPORTING_DAY)
     return submit_report(SYSTEM, report(sid, unit_name, period))
 
 
@@ -249,7 +250,7 @@ def test_may_twelfth_units_told_in_their_group_at_nine_and_heads_at_five(plan, c
     policy = policy_for(plan)
     policy.due_workdays = 1
     policy.save()
-    fix_today(dt.date(2025, 5, 9))
+    travel_to(dt.date(2025, 5, 9))
     for sid, name in [("附件1/一/(一)", "县工信局"), ("附件1/一/(一)", "城关镇")]:
         submit_report(SYSTEM, report(sid, name, "2025-05-1"))
     submit_report(SYSTEM, report("附件1/一/(三)", "县政务服务中心", "2025-05-1"))

@@ -19,8 +19,9 @@ from luoshi.reporting.services import (
     save_draft,
     submit_report,
 )
+from tests.clock import travel_to
 
-from .helpers import MAY_9, fix_today, report, task, unit
+from .helpers import MAY_9, report, task, unit
 
 ONE = "附件1/一/(一)"  # 县工信局 leads; 县发改局, 城关镇 cooperate
 TWO = "附件1/一/(二)"  # 县发改局 leads
@@ -28,7 +29,7 @@ TWO = "附件1/一/(二)"  # 县发改局 leads
 
 @pytest.fixture(autouse=True)
 def may_9(plan):
-    fix_today(MAY_9)
+    travel_to(MAY_9)
 
 
 def as_(user):

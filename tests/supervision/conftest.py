@@ -7,7 +7,6 @@ import pytest
 
 from luoshi.accounts.models import Profile
 from luoshi.accounts.permissions import SYSTEM, actor_for
-from luoshi.core.clock import set_fixed_today
 from luoshi.plans.models import Task, Unit
 from luoshi.supervision.choices import ItemState, Source
 from luoshi.supervision.services import (
@@ -18,6 +17,7 @@ from luoshi.supervision.services import (
     feed_back,
     start_check,
 )
+from tests.clock import travel_to
 
 TODAY = dt.date(2025, 5, 12)  # a Monday, a working day
 DEADLINE = dt.date(2025, 5, 23)  # a Friday, two weeks on
@@ -26,7 +26,7 @@ EVIDENCE = EvidenceFile("整改报告.pdf", b"%PDF-1.4 evidence")
 
 @pytest.fixture(autouse=True)
 def today(db):
-    set_fixed_today(TODAY)
+    travel_to(TODAY)
     return TODAY
 
 

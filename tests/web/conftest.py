@@ -2,15 +2,15 @@
 
 import pytest
 
+from tests.clock import travel_to
 from tests.web.helpers import JULY_15
 
 
 @pytest.fixture
 def today(db):
-    from luoshi.core import clock
     from luoshi.reporting import board
 
-    clock.set_fixed_today(JULY_15)
+    travel_to(JULY_15)
     board.clear_memo()
     yield JULY_15
     board.clear_memo()

@@ -154,7 +154,7 @@ def test_battle_map_big_screen_and_phone(page_for, live_server, personas):
 def test_import_a_plan_document_in_the_browser(page_for, live_server, personas, tmp_path):
     from playwright.sync_api import expect
 
-    from luoshi.core.demo import DEMO_PLAN
+    from luoshi.demo.seed import DEMO_PLAN
     from luoshi.plans.models import Plan
 
     # a short file name: plans.Plan.source_file is a FileField of max_length 100, and the

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from tests.clock import hold_date
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, PASSWORD, PHONE, shot
 from tests.web.test_browser import browser as browser  # noqa: F401  (the module's fixture)
 
@@ -54,10 +55,9 @@ def _user(username, role, unit):
 
 
 def _on(day: dt.date):
-    from luoshi.core import clock
     from luoshi.reporting import board
 
-    clock.set_fixed_today(day)
+    hold_date(day)
     board.clear_memo()
 
 
@@ -105,7 +105,7 @@ def signed_in(browser, live_server):  # noqa: F811
 def test_the_users_month_from_the_word_upload_to_the_revised_plan(signed_in, live_server, tmp_path, db):
     from playwright.sync_api import expect
 
-    from luoshi.core.demo import DEMO_PLAN
+    from luoshi.demo.seed import DEMO_PLAN
     from luoshi.plans.models import Task, TaskForce, Unit
     from luoshi.reporting.models import Report
 

@@ -8,16 +8,16 @@ import pytest
 from openpyxl import load_workbook
 
 from luoshi.accounts.permissions import SYSTEM
-from luoshi.core import clock
 from luoshi.plans.models import Unit
 from luoshi.projects.services import register_project, submit_update
+from tests.clock import travel_to
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def projects(plan):
-    clock.set_fixed_today(dt.date(2025, 3, 1))
+    travel_to(dt.date(2025, 3, 1))
     one = register_project(
         SYSTEM, code="P-1", name="产业园标准化厂房", owner_unit=Unit.objects.get(name="县工信局"),
         year=2025, annual_planned_investment=Decimal(1000), planned_start=dt.date(2025, 4, 1),
@@ -26,7 +26,7 @@ def projects(plan):
         SYSTEM, code="P-2", name="城区道路改造", owner_unit=Unit.objects.get(name="县发改局"),
         year=2025, annual_planned_investment=Decimal(500), planned_start=dt.date(2025, 5, 1),
     )  # fmt: skip
-    clock.set_fixed_today(dt.date(2025, 7, 15))
+    travel_to(dt.date(2025, 7, 15))
     submit_update(
         SYSTEM, one, "2025-W28",
         {"funds_applied": Decimal(400), "funds_won": Decimal(300), "funds_allocated": Decimal(200),

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from luoshi.accounts.choices import Role
 from luoshi.accounts.models import Profile
 from luoshi.accounts.permissions import actor_for
-from luoshi.core.demo import create_demo_users, load_demo_plan
-from luoshi.core.play import play_year
+from luoshi.demo.play import play_year
+from luoshi.demo.seed import create_demo_users, load_demo_plan
 from luoshi.plans.models import Task
 from luoshi.reporting import board
 from luoshi.supervision.services import instruct

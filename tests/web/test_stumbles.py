@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 
-from luoshi.core import clock
+from tests.clock import hold_date
 from tests.web.helpers import PERIOD, TASK_A, submitted, task
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_quarterly_review_defaults_to_the_last_complete_quarter(personas, today,
     office = client_for(personas["office"])
 
     def quarters_on(day):
-        clock.set_fixed_today(day)
+        hold_date(day)
         html = office.get("/bulletins/").content.decode()
         select = html.split('id="r-quarter"', 1)[1].split("</select>", 1)[0]
         return re.findall(r'<option value="([^"]*)"', select), re.search(r'value="([^"]*)" selected', select)

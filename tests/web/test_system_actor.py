@@ -6,15 +6,15 @@ import datetime as dt
 import pytest
 
 from luoshi.accounts.permissions import SYSTEM
-from luoshi.core import clock
 from luoshi.plans.models import Task, Unit
 from luoshi.reporting.services import ReportData, save_draft, submit_report
+from tests.clock import travel_to
 
 pytestmark = pytest.mark.django_db
 
 
 def test_report_page_names_the_system_as_actor(client, personas):
-    clock.set_fixed_today(dt.date(2025, 5, 9))
+    travel_to(dt.date(2025, 5, 9))
     task = Task.objects.select_related("plan", "section", "part").get(section__sid="附件1/一/(一)")
     report = save_draft(
         SYSTEM,

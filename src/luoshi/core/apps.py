@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Commands that span the domains: demo, serve."""
+    """The ground floor every app stands on: the time-stamped base model and the clock."""
 
     name = "luoshi.core"
     verbose_name = "系统"

@@ -22,8 +22,6 @@ from luoshi.reporting.status import expected_progress, target_is_direct
 from luoshi.reporting.values import measure_kind
 from luoshi.reporting.workdays import add_workdays
 
-from . import clock
-
 DEMO_TODAY = dt.date(2025, 7, 15)
 
 PROBLEMS = [
@@ -133,7 +131,6 @@ def play_year(plan: Plan, until: dt.date = DEMO_TODAY, seed: int = 2025) -> Play
                     for target_id, value in _values(rng, targets.get(task.section_id, []), pace).items():
                         rows.values.append((index, target_id, value))
     _insert(rows)
-    clock.set_fixed_today(until)
     return result
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.bulletins.models import Bulletin
 from luoshi.bulletins.services import create_bulletin, edit_bulletin, issue_bulletin
+from luoshi.core import clock
 from luoshi.plans.models import Plan, Task, Unit
 from luoshi.projects.models import Project
 from luoshi.projects.services import register_project, submit_update
@@ -32,7 +33,6 @@ from luoshi.supervision.services import (
 )
 from luoshi.web.models import Publication, PublishedCampaign
 
-from . import clock
 from .play import DEMO_TODAY
 from .play import at as _at
 

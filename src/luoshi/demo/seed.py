@@ -14,7 +14,7 @@ from luoshi.plans.choices import UnitKind
 from luoshi.plans.models import Plan, TaskForce, Unit
 from luoshi.plans.services import ImportResult, import_file
 
-DEMO_PLAN = Path(__file__).resolve().parent.parent / "plans" / "demo" / "xidongting-qidagongjian-2025.txt"
+DEMO_PLAN = Path(__file__).resolve().parent / "plan" / "xidongting-qidagongjian-2025.txt"
 DEMO_SOURCE = "西管办发〔2025〕5号《西洞庭管理区实施“七大攻坚”总体方案》（常德市西洞庭管理区管理委员会办公室，2025年4月27日，政府网站公开发布）"
 DEMO_PASSWORD = "Luoshi@2025"
 COORDINATOR_UNIT = "区办公室"
@@ -65,7 +65,6 @@ LUOSHI_APPS = [
     "audit",
     "accounts",
     "web",
-    "core",
 ]
 SYSTEM_ADMIN = "admin"
 

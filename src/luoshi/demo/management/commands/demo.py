@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from luoshi.core import clock, demo, extras, play
+from luoshi.core import clock
+from luoshi.demo import extras, play, seed
 from luoshi.plans.validation import PlanError
 
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("2/4 导入示例方案……")
         try:
-            result = demo.load_demo_plan()
+            result = seed.load_demo_plan()
         except PlanError as exc:
             raise CommandError(f"示例方案导入失败：{exc}") from None
         plan = result.plan
@@ -43,10 +44,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"    {plan.title}：{state}（{plan.tasks.count()} 项任务，{plan.targets.count()} 个指标）"
         )
-        self.stdout.write(f"    来源：{demo.DEMO_SOURCE}")
+        self.stdout.write(f"    来源：{seed.DEMO_SOURCE}")
         self.stdout.write("3/4 创建演示用户……")
-        users = demo.create_demo_users(plan)
-        self.stdout.write(f"    演示用户 {len(users)} 个，密码均为 {demo.DEMO_PASSWORD}：")
+        users = seed.create_demo_users(plan)
+        self.stdout.write(f"    演示用户 {len(users)} 个，密码均为 {seed.DEMO_PASSWORD}：")
         for user in users:
             self.stdout.write(f"    {user.username:<10} {user.role:<10} {user.unit}")
         self.stdout.write(f"4/4 生成截至 {day:%Y年%m月%d日} 的往期报告……")
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         if played.skipped:
             self.stdout.write("    往期报告已存在，未重复生成（要换一个日期，请用新的 LUOSHI_DATA_DIR）")
         else:
+            clock.store_fixed_today(day)  # this process and every later one play the year as of it
             self.stdout.write(
                 f"    报告 {played.reports} 份（逾期 {played.late} 份），未报 {played.missing} 份，"
                 f"退回 {played.returned} 次，待审 {played.in_review} 份"
@@ -73,7 +75,7 @@ class Command(BaseCommand):
                 f"    督办事项 {made.items} 项，重大项目 {made.projects} 个，任务节点 {made.milestones} 个，"
                 f"已印发通报 {made.bulletins} 期"
             )
-        fixed = clock.fixed_today()
+        fixed = clock.fixed_today(reread=True)
         self.stdout.write(
             f"    演示环境的“今天”是 {fixed.isoformat() if fixed else day.isoformat()}（页面和命令均按此日期统计）"
         )

@@ -4,7 +4,7 @@ administrator manages users and settings and has no role in the work."""
 import pytest
 
 from luoshi.accounts.permissions import actor_for
-from luoshi.core.demo import create_demo_users
+from luoshi.demo.seed import create_demo_users
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,31 @@
+"""luoshi demo as a user runs it: a real subprocess against a fresh database."""
+
+import json
+
+
+def test_demo_twice_leaves_one_copy_of_everything(run_luoshi, fresh_database_url):
+    first = run_luoshi("demo", "--no-serve", database_url=fresh_database_url, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "演示用户" in first.stdout and "Luoshi@2025" in first.stdout
+    assert "西管办发〔2025〕5号" in first.stdout
+    assert "admin      系统管理员" in first.stdout  # users and settings; the coordinator is no superuser
+    verified = run_luoshi("audit", "verify", database_url=fresh_database_url)
+    assert verified.returncode == 0 and "审计日志完整" in verified.stdout, verified.stderr
+    counts = run_luoshi("units", "--json", database_url=fresh_database_url).stdout
+    status = json.loads(run_luoshi("status", "--json", database_url=fresh_database_url).stdout)
+    # the demo's today is mid-July 2025 and every light has tasks under it
+    assert status["as_of"] == "2025-07-15"
+    lights = status["summary"]["counts"]
+    assert all(lights[light] > 0 for light in ("on_track", "lagging", "serious", "done", "not_reported")), (
+        lights
+    )
+    second = run_luoshi("demo", "--no-serve", database_url=fresh_database_url, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert "已存在，未重复导入" in second.stdout and "往期报告已存在" in second.stdout
+    assert run_luoshi("units", "--json", database_url=fresh_database_url).stdout == counts
+    again = json.loads(run_luoshi("status", "--json", database_url=fresh_database_url).stdout)
+    assert again["summary"] == status["summary"]
+    items = run_luoshi("supervise", "list", database_url=fresh_database_url).stdout
+    assert items.count("\n") == 4 and "共 3 项" in items  # one copy of each demo item
+    plans = run_luoshi("plans", database_url=fresh_database_url).stdout
+    assert plans.count("第1版") == 1 and "第2版" not in plans
