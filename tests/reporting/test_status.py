@@ -5,7 +5,15 @@ from decimal import Decimal as D
 
 import pytest
 
-from luoshi.reporting.status import Status, Thresholds, expected_progress, target_status, task_status
+from luoshi.reporting.status import (
+    Status,
+    Thresholds,
+    calendar_year_share,
+    expected_progress,
+    target_status,
+    task_light,
+    task_status,
+)
 
 START = dt.date(2025, 4, 27)
 DEADLINE = dt.date(2025, 12, 31)
@@ -64,6 +72,55 @@ def test_past_deadline_and_not_done_is_seriously_lagging():
 
 def test_overdue_milestone_makes_an_on_track_task_lagging():
     assert light("60", overdue_milestones=1) == Status.LAGGING
+
+
+def why(progress, **kw):
+    """The reason in words that comes with the light."""
+    facts = dict(
+        progress=None if progress is None else D(progress),
+        expected=expected_progress(START, DEADLINE, MID_JULY),
+        deadline=DEADLINE,
+        as_of=MID_JULY,
+        done_accepted=False,
+        missing_due_report=False,
+    )
+    facts.update(kw)
+    return task_light(**facts)
+
+
+def test_each_light_comes_with_its_reason_in_words():
+    assert why("48") == (Status.ON_TRACK, "进度48%，不低于序时进度31.9%")
+    assert why("25") == (Status.ON_TRACK, "进度25%，低于序时进度31.9%不足10个百分点")
+    assert why("15") == (Status.LAGGING, "进度15%，低于序时进度10个百分点以上")
+    assert why("5") == (Status.SERIOUS, "进度5%，低于序时进度25个百分点以上")
+    assert why("15", thresholds=Thresholds(D(12), D(30))).reason == "进度15%，低于序时进度12个百分点以上"
+    assert why("50", missing_due_report=True, due_label="2025年7月上旬") == (
+        Status.NOT_REPORTED,
+        "2025年7月上旬未报送",
+    )
+    assert why("100", done_accepted=True).status == Status.DONE
+    assert why(None, anything_due=False).status == Status.NOT_STARTED
+    late = why("90", as_of=dt.date(2026, 1, 2), expected=D(100))
+    assert late == (Status.SERIOUS, "应于2025年12月31日完成，已逾期未完成（进度90%）")
+
+
+def test_an_overdue_milestone_is_named_in_the_reason():
+    milestone = ("完成选址", dt.date(2025, 6, 30))
+    assert why("48", overdue_milestones=1, first_overdue=milestone) == (
+        Status.LAGGING,
+        "节点「完成选址」应于6月30日完成，尚未完成",
+    )
+    both = why("15", overdue_milestones=2, first_overdue=milestone)
+    assert both.status == Status.LAGGING
+    assert (
+        both.reason
+        == "进度15%，低于序时进度10个百分点以上；节点「完成选址」应于6月30日完成，尚未完成（逾期节点共2个）"
+    )
+
+
+def test_the_calendar_year_is_not_time_elapsed_of_a_plan_from_april():
+    assert calendar_year_share(2025, MID_JULY) == D("53.6")
+    assert expected_progress(START, DEADLINE, MID_JULY) == D("31.9")
 
 
 def test_cumulative_target_is_judged_against_time_elapsed():

@@ -196,7 +196,7 @@ def test_public_page_shows_progress_and_no_internal_text(page_for, live_server, 
     page = context.new_page()
     page.goto(f"{live_server.url}/public/")
     expect(page.locator("main")).to_contain_text("产业攻坚实施方案")
-    expect(page.locator("main")).to_contain_text("全年时间已过")
+    expect(page.locator("main")).to_contain_text("全年时间进度")
     html = page.content()
     for internal in ("财政配套资金尚未拨付", "数据口径与统计局不一致", "完成企业摸底", "县工信局"):
         assert internal not in html
@@ -319,7 +319,7 @@ def test_big_screen_and_phone_and_public_charts(page_for, live_server, personas,
     public = context.new_page()
     public.goto(f"{url}/public/")
     expect(public.locator("#chart-public-status-1[data-rendered]")).to_be_attached()
-    expect(public.locator("#chart-public-1")).to_contain_text("全年时间进度")
+    expect(public.locator("#chart-public-1")).to_contain_text("序时进度")
     expect(public.locator("#chart-public-status-1")).to_contain_text("严重滞后")
     shot(public, "public-echarts")
     context.close()

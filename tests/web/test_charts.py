@@ -141,7 +141,7 @@ def test_public_chart_data_has_numbers_only(personas, today, plan):
     submitted(personas["reporter_a"], problems="内部问题：配套资金未到位")
     html = Client().get("/public/").content.decode()
     data = chart_data(html, "public-charts")["plan-1"]
-    assert data["line"]["name"] == "全年时间进度"
+    assert data["line"]["name"] == "序时进度"
     assert [s["name"] for s in data["statuses"]] == ["已完成", "正常推进", "滞后", "严重滞后"]
     text = json.dumps(data, ensure_ascii=False)
     for internal in ("配套资金", "县工信局", "县发改局", "完成企业摸底", "/tasks/"):

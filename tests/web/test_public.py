@@ -35,7 +35,7 @@ def test_public_page_shows_numbers_and_no_internal_text(personas, plan, today):
     other = submitted(personas["reporter_b"], TASK_B, problems="需协调：用地")
     services.return_report(actor_for(personas["head_b"]), other, "请核实统计口径")
     html = Client().get("/public/").content.decode()
-    assert "产业攻坚实施方案" in html and "产业攻坚稳步推进" in html and "全年时间已过" in html
+    assert "产业攻坚实施方案" in html and "产业攻坚稳步推进" in html and "序时进度" in html
     assert "新增规模工业企业" in html  # a target with its attainment
     for text in INTERNAL:
         assert text not in html, text

@@ -48,6 +48,7 @@ class TaskOut(Schema):
     progress: float | None
     status: str
     status_label: str
+    reason: str
     latest_period: str | None
     missing_units: list[str]
     problems: str
@@ -79,6 +80,7 @@ class StatusOut(Schema):
     overall: RollupOut
     campaigns: list[CampaignOut]
     lagging: list[int]
+    lagging_tasks: list[dict]
     not_reported_units: list[dict]
     targets: list[dict]
     period: str

@@ -95,6 +95,7 @@ class TaskLine(Plain):
     status: str
     status_label: str
     problems: str = ""
+    reason: str = ""  # the light's reason in words, from the status engine
     missing_units: list = field(default_factory=list)
     progress_text: str = ""
     next_steps: str = ""
@@ -112,6 +113,7 @@ class TaskLine(Plain):
             status=str(row.status),
             status_label=row.status.label,
             problems=row.problems,
+            reason=row.reason,
             missing_units=list(row.missing_units),
         )
 

@@ -56,6 +56,16 @@ def visible_task_ids(actor: Actor, plan: Plan) -> set[int] | None:
     return set(visible_tasks(actor).filter(plan=plan).values_list("pk", flat=True))
 
 
+def run_task_ids(actor: Actor, plan: Plan) -> set[int] | None:
+    """The ids of the plan's tasks the actor runs, for its 工作台's progress (本专班进展):
+    a task-force office's campaigns' tasks, not those its own unit merely reports on
+    beside them; anyone else what it may see (None: all)."""
+    if actor.role == Role.OFFICE and not actor.reads_all:
+        parts = actor.office_part_ids()
+        return set(Task.objects.filter(plan=plan, part_id__in=parts).values_list("pk", flat=True))
+    return visible_task_ids(actor, plan)
+
+
 def get_task_for(actor: Actor, pk) -> Task:
     task = visible_tasks(actor).select_related("plan", "part", "section").filter(pk=pk).first()
     if task is None:

@@ -14,6 +14,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, NamedTuple
 
 HUNDRED = Decimal(100)
 
@@ -95,7 +96,29 @@ def classify_gap(gap: Decimal, thresholds: Thresholds) -> Status:
     return Status.ON_TRACK
 
 
-def task_status(
+def calendar_year_share(year: int, as_of: dt.date) -> Decimal:
+    """全年时间进度: the share of the calendar year gone by ``as_of``, in %. Shown only
+    beside 序时进度 and named as such: lights are judged against 序时进度 alone."""
+    return expected_progress(dt.date(year, 1, 1), dt.date(year, 12, 31), as_of)
+
+
+class Light(NamedTuple):
+    """A task's light and the reason for it in words (节点「…」应于6月30日完成，尚未完成)."""
+
+    status: Status
+    reason: str
+
+
+def _figure(value: Decimal) -> str:
+    """48 for 48.0, 31.9 for 31.9."""
+    return f"{value.normalize():f}"
+
+
+def _day(day: dt.date, as_of: dt.date) -> str:
+    return f"{day.month}月{day.day}日" if day.year == as_of.year else f"{day.year}年{day.month}月{day.day}日"
+
+
+def task_light(
     *,
     progress: Decimal | None,
     expected: Decimal,
@@ -105,26 +128,55 @@ def task_status(
     missing_due_report: bool,
     anything_due: bool = True,
     overdue_milestones: int = 0,
+    first_overdue: tuple[str, dt.date] | None = None,
+    due_label: str = "",
     thresholds: Thresholds = Thresholds(),
-) -> Status:
-    """The light of one task.
+) -> Light:
+    """The light of one task and its reason.
 
     Done at 100 % accepted; not reported when the latest due report is missing; seriously
     lagging past the deadline undone; else by the gap to expected progress, and lagging at
-    least when a milestone is past its date and not marked done.
+    least when a milestone is past its date and not marked done (``first_overdue``: the
+    earliest such milestone's title and date, named in the reason).
     """
     if done_accepted:
-        return Status.DONE
+        return Light(Status.DONE, "已完成（进度100%，经审核确认）")
     if missing_due_report:
-        return Status.NOT_REPORTED
+        return Light(Status.NOT_REPORTED, f"{due_label or '最近一期'}未报送")
     if progress is None and not anything_due:
-        return Status.NOT_STARTED
+        return Light(Status.NOT_STARTED, "尚未到第一个报送期")
+    shown = _figure(progress or Decimal(0))
+    milestone = ""
+    if overdue_milestones:
+        if first_overdue:
+            title, day = first_overdue
+            milestone = f"节点「{title}」应于{_day(day, as_of)}完成，尚未完成"
+        else:
+            milestone = f"{overdue_milestones}个节点已过计划完成日期，尚未完成"
+        if overdue_milestones > 1 and first_overdue:
+            milestone += f"（逾期节点共{overdue_milestones}个）"
     if as_of > deadline:
-        return Status.SERIOUS
-    status = classify_gap(expected - (progress or Decimal(0)), thresholds)
-    if overdue_milestones and status == Status.ON_TRACK:
-        return Status.LAGGING
-    return status
+        return Light(Status.SERIOUS, f"应于{_day(deadline, as_of)}完成，已逾期未完成（进度{shown}%）")
+    gap = expected - (progress or Decimal(0))
+    status = classify_gap(gap, thresholds)
+    if status == Status.SERIOUS:
+        reason = f"进度{shown}%，低于序时进度{_figure(thresholds.serious)}个百分点以上"
+    elif status == Status.LAGGING:
+        reason = f"进度{shown}%，低于序时进度{_figure(thresholds.lagging)}个百分点以上"
+    elif gap > 0:
+        reason = f"进度{shown}%，低于序时进度{_figure(expected)}%不足{_figure(thresholds.lagging)}个百分点"
+    else:
+        reason = f"进度{shown}%，不低于序时进度{_figure(expected)}%"
+    if milestone:
+        if status == Status.ON_TRACK:
+            return Light(Status.LAGGING, milestone)
+        reason = f"{reason}；{milestone}"
+    return Light(status, reason)
+
+
+def task_status(**facts: Any) -> Status:
+    """The light of one task without its reason (see ``task_light``)."""
+    return task_light(**facts).status
 
 
 # ---------------------------------------------------------------- targets

@@ -99,11 +99,11 @@ def trend(points, url_of: Callable[[object], str]) -> dict:
 
 
 def public_progress(plan, statuses: list[Status]) -> dict:
-    """The public page: each published campaign's progress against the share of the year
-    gone by, and its status counts (no links: the lists behind are not public)."""
+    """The public page: each published campaign's progress against 序时进度 (as on every
+    internal page), and its status counts (no links: the lists behind are not public)."""
     return {
         "kind": "public",
-        "line": {"name": "全年时间进度", "value": number(plan.year_share), "colour": EXPECTED_COLOUR},
+        "line": {"name": EXPECTED_LABEL, "value": number(plan.expected), "colour": EXPECTED_COLOUR},
         "items": [
             {"name": f"{c.key} {c.title}".strip(), "progress": number(c.rollup.progress)}
             for c in plan.campaigns

@@ -1,6 +1,7 @@
-"""The public page's numbers: per published campaign its progress beside the share of
-the year gone by, the status counts and its targets with attainment. Built only from
-numbers and the texts written for publication; no report text (progress notes, problems,
+"""The public page's numbers: per published campaign its progress beside 序时进度 (the
+same figure, from the same status engine, as every internal page; the share of the
+calendar year gone by is shown beside it, named 全年时间进度), the status counts and its
+targets with attainment. Built only from numbers and the texts written for publication; no report text (progress notes, problems,
 coordination needs, return reasons) and no unit's name ever reaches it."""
 
 import datetime as dt
@@ -10,7 +11,7 @@ from decimal import Decimal
 from luoshi.plans.models import Plan
 from luoshi.plans.services import latest_plans
 from luoshi.reporting import board as boards
-from luoshi.reporting.status import Rollup, Status, expected_progress
+from luoshi.reporting.status import Rollup, Status, calendar_year_share
 
 from .models import Publication
 
@@ -38,9 +39,14 @@ class PublicCampaign:
 class PublicPlan:
     title: str
     intro: str
-    year_share: Decimal
+    year_share: Decimal  # 全年时间进度: the calendar year gone by, shown beside 序时进度
     campaigns: list[PublicCampaign]
     overall: Rollup
+
+    @property
+    def expected(self) -> Decimal:
+        """序时进度 of the published tasks: what the lights are judged against."""
+        return self.overall.expected
 
 
 def published_plans(today: dt.date) -> list[PublicPlan]:
@@ -90,7 +96,7 @@ def _public_plan(plan: Plan, publication: Publication, today: dt.date) -> Public
     return PublicPlan(
         title=publication.heading or plan.title,
         intro=publication.intro,
-        year_share=expected_progress(dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31), today),
+        year_share=calendar_year_share(plan.year, today),
         campaigns=campaigns,
         overall=overall,
     )

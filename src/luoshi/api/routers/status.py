@@ -35,6 +35,16 @@ def plan_status(request, plan: int | None = None, as_of: dt.date | None = None, 
         "overall": _rollup(board.total),
         "campaigns": [{"key": c.key, "title": c.title, **_rollup(c.rollup)} for c in board.campaigns],
         "lagging": [r.task_id for r in board.lagging],
+        "lagging_tasks": [
+            {
+                "task": r.task_id,
+                "section": r.sid,
+                "status": str(r.status),
+                "status_label": r.status.label,
+                "reason": r.reason,
+            }
+            for r in board.lagging
+        ],
         "not_reported_units": [{"unit": unit, "tasks": n} for unit, n in board.missing],
         "targets": [t.as_json() for t in board.targets],
         "period": board.period_label,

@@ -29,7 +29,7 @@ from luoshi.plans.models import Part, Plan, Task, TaskUnit, Unit
 from ..models import Milestone, Period
 from ..periods import PeriodSpan, span_for_key
 from ..policy import Schedule
-from ..status import Status, Thresholds, combined_progress, expected_progress, task_status
+from ..status import Light, Thresholds, combined_progress, expected_progress, task_light
 from .reports import KEY_SHIFT, HandedIn, handed_in
 from .rows import PlanStatus, TaskRow
 
@@ -185,15 +185,18 @@ def _responsible(loaded: Loaded) -> dict[int, tuple[int, ...]]:
     return responsible
 
 
-def _overdue_milestones(plan: Plan, as_of: dt.date) -> dict[int, int]:
-    """Task id → its milestones past their date and not done by ``as_of``."""
-    overdue: dict[int, int] = {}
-    for task_id in (
+def _overdue_milestones(plan: Plan, as_of: dt.date) -> dict[int, tuple[int, tuple[str, dt.date]]]:
+    """Task id → how many of its milestones are past their date and not done by
+    ``as_of``, and the earliest one's title and date (named in the light's reason)."""
+    overdue: dict[int, tuple[int, tuple[str, dt.date]]] = {}
+    for task_id, title, due_date in (
         Milestone.objects.filter(task__plan=plan, due_date__lt=as_of)
         .filter(Q(done=False) | Q(done_on__gt=as_of))
-        .values_list("task_id", flat=True)
+        .order_by("due_date", "order", "pk")
+        .values_list("task_id", "title", "due_date")
     ):
-        overdue[task_id] = overdue.get(task_id, 0) + 1
+        count, first = overdue.get(task_id, (0, (title, due_date)))
+        overdue[task_id] = (count + 1, first)
     return overdue
 
 
@@ -238,15 +241,16 @@ def _judge(
     timings: list[Timing],
     responsible: dict[int, tuple[int, ...]],
     reports: HandedIn,
-    overdue: dict[int, int],
+    overdue: dict[int, tuple[int, tuple[str, dt.date]]],
     as_of: dt.date,
     thresholds: Thresholds,
 ) -> list[TaskRow]:
     roles = loaded.roles
     names = roles.names
     due_in, latest = reports.due_in, reports.latest
-    lights: dict[tuple, Status] = {}  # the same facts give the same light
+    lights: dict[tuple, Light] = {}  # the same facts give the same light and reason
     no_ids: tuple[int, ...] = ()
+    no_overdue: tuple[int, tuple[str, dt.date] | None] = (0, None)
     names_of = _NameTuples(names)
     rows = []
     for (pk, sid, title, _part, _cadence, _start, _deadline, _order), timing in zip(
@@ -264,13 +268,13 @@ def _judge(
                 done, problems = bool(done), problems or ""
         else:
             progress, done, problems, missing = _several(ids, pk << KEY_SHIFT, timing, reports, names)
-        milestones = overdue.get(pk, 0)
-        light = (
-            progress, timing.expected, timing.deadline, done, bool(missing), timing.due is not None, milestones
+        milestones, first_overdue = overdue.get(pk, no_overdue)
+        facts = (
+            progress, timing.expected, timing.deadline, done, bool(missing), timing.due, milestones, first_overdue
         )  # fmt: skip
-        status = lights.get(light)
-        if status is None:
-            status = lights[light] = task_status(
+        light = lights.get(facts)
+        if light is None:
+            light = lights[facts] = task_light(
                 progress=progress,
                 expected=timing.expected,
                 deadline=timing.deadline,
@@ -279,6 +283,8 @@ def _judge(
                 missing_due_report=bool(missing),
                 anything_due=timing.due is not None,
                 overdue_milestones=milestones,
+                first_overdue=first_overdue,
+                due_label=timing.due.label if timing.due else "",
                 thresholds=thresholds,
             )
         rows.append(
@@ -295,11 +301,12 @@ def _judge(
                 timing.deadline,
                 timing.expected,
                 progress,
-                status,
+                light.status,
                 timing.due.key if timing.due else None,
                 missing,
                 problems,
                 milestones,
+                light.reason,
             )
         )
     return rows

@@ -34,6 +34,7 @@ class TaskRow:
     missing_units: tuple[str, ...] = ()
     problems: str = ""
     overdue_milestones: int = 0
+    reason: str = ""  # the light's reason in words, from ``status.task_light``
 
     @property
     def responsible(self) -> tuple[str, ...]:
@@ -55,6 +56,7 @@ class TaskRow:
             "progress": None if self.progress is None else float(self.progress),
             "status": str(self.status),
             "status_label": self.status.label,
+            "reason": self.reason,
             "latest_period": self.latest_period,
             "missing_units": list(self.missing_units),
             "problems": self.problems,

@@ -32,8 +32,17 @@ def width(value, total=100):
 
 
 @register.simple_tag
-def status_badge(status):
+def status_badge(status, reason=""):
+    """The light's badge, and its reason in words after it when given."""
     status = Status(str(status))
+    if reason:
+        return format_html(
+            '<span class="st st-{}" title="{}">{}</span> <span class="why small">{}</span>',
+            status.value,
+            reason,
+            status.label,
+            reason,
+        )
     return format_html('<span class="st st-{}">{}</span>', status.value, status.label)
 
 

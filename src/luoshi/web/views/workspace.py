@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from luoshi.core import clock
-from luoshi.plans.permissions import can_import_plan, visible_task_ids
+from luoshi.plans.permissions import can_import_plan, run_task_ids
 from luoshi.reporting import board as boards
 from luoshi.reporting.choices import ReportState
 from luoshi.reporting.due import due_items
@@ -45,7 +45,7 @@ def workspace(request):
         if can_review(actor):
             context["queue"] = review_queue(actor, plan)[:20]
         if can_see_overview(actor):
-            context["board"] = boards.board_for(plan, today, task_ids=visible_task_ids(actor, plan))
+            context["board"] = boards.board_for(plan, today, task_ids=run_task_ids(actor, plan))
     context["supervision"] = my_supervision_items(request.user) if enabled("web:supervision") else []
     context["messages_list"] = Message.objects.filter(user=request.user, read_at=None)[:8]
     return render(request, "web/workspace.html", context)
