@@ -106,6 +106,7 @@ class ReportOut(Schema):
     return_reason: str
     submitted_at: dt.datetime | None
     target_values: dict[str, float]
+    evidence: list[dict]
 
 
 class ReportIn(Strict):

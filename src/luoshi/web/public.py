@@ -1,8 +1,9 @@
 """The public page's numbers: per published campaign its progress beside 序时进度 (the
 same figure, from the same status engine, as every internal page; the share of the
 calendar year gone by is shown beside it, named 全年时间进度), the status counts and its
-targets with attainment. Built only from numbers and the texts written for publication; no report text (progress notes, problems,
-coordination needs, return reasons) and no unit's name ever reaches it."""
+targets with attainment. Built only from numbers and the texts written for publication;
+no report text (progress notes, problems, coordination needs, return reasons) and no
+unit's name ever reaches it."""
 
 import datetime as dt
 from dataclasses import dataclass, field

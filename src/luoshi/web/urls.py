@@ -53,6 +53,11 @@ urlpatterns = [
     path("gantt/", board.gantt, name="gantt"),
     path("supervision/", supervision.item_list, name="supervision"),
     path("supervision/<int:pk>/", supervision.item_detail, name="supervision_item"),
+    path(
+        "supervision/<int:pk>/evidence/<int:evidence_id>/",
+        supervision.item_evidence,
+        name="supervision_evidence",
+    ),
     path("projects/", projects.project_list, name="projects"),
     path("projects/ledger.xlsx", projects.project_ledger, name="project_ledger"),
     path("bulletins/", bulletins.bulletin_list, name="bulletins"),

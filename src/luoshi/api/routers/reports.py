@@ -1,5 +1,7 @@
 """/api/v1/reports: read the reports one may see; write through the reporting services."""
 
+from django.http import FileResponse, Http404
+from django.urls import reverse
 from ninja import Router
 
 from luoshi.plans.models import Unit
@@ -37,6 +39,16 @@ def report_json(report) -> dict:
         "return_reason": report.return_reason,
         "submitted_at": report.submitted_at,
         "target_values": {str(v.target_id): float(v.value) for v in report.target_values.all()},
+        "evidence": [
+            {
+                "id": e.pk,
+                "name": e.name,
+                "size": e.size,
+                "sha256": e.sha256,
+                "url": reverse("api:report_evidence", args=[report.pk, e.pk]),
+            }
+            for e in report.evidence.all()
+        ],
     }
 
 
@@ -60,7 +72,9 @@ def list_reports(
         reports = reports.filter(state=state)
     if unit:
         reports = reports.filter(unit__name=unit)
-    reports = reports.select_related("task__section", "unit", "period").prefetch_related("target_values")
+    reports = reports.select_related("task__section", "unit", "period").prefetch_related(
+        "target_values", "evidence"
+    )
     return [
         report_json(r)
         for r in reports.order_by("period__start", "task__section__order", "unit__order")[:2000]
@@ -70,6 +84,20 @@ def list_reports(
 @router.get("/{report_id}", response={200: ReportOut, **ERRORS}, summary="一份进度报告")
 def get_report(request, report_id: int):
     return report_json(_one(actor(request), report_id))
+
+
+@router.get(
+    "/{report_id}/evidence/{evidence_id}",
+    response={200: None, 404: ErrorOut},
+    url_name="report_evidence",
+    summary="下载进度报告的一份佐证材料",
+)
+def report_evidence(request, report_id: int, evidence_id: int):
+    report = _one(actor(request), report_id)
+    evidence = report.evidence.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404("没有这个佐证材料")
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
 
 
 @router.post("", response={200: ReportOut, **ERRORS}, summary="保存本单位的进度报告（草稿），可同时提交")

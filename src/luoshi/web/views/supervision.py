@@ -3,6 +3,7 @@ The rules and writes are the supervision domain's; these pages only present them
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -76,17 +77,32 @@ def item_detail(request, pk: int):
     item = get_item_for(actor, pk)
     if request.method == "POST":
         return _step(request, actor, item)
+    transitions = list(item.transitions.order_by("created_at", "pk").prefetch_related("evidence"))
+    feedback = next((t for t in reversed(transitions) if t.action == Action.FEEDBACK), None)
     return render(
         request,
         "web/supervision_item.html",
         {
             "item": item,
             "actions": [(a, Action(a).label) for a in allowed_actions(actor, item)],
-            "transitions": item.transitions.order_by("created_at", "pk"),
-            "evidence": item.evidence.all() if hasattr(item, "evidence") else [],
+            "transitions": transitions,
+            # 核查 and 销号 are decided on the latest feedback and its files: shown beside the buttons
+            "feedback": feedback,
             "today": clock.today(),
         },
     )
+
+
+@login_required
+def item_evidence(request, pk: int, evidence_id: int):
+    """Download a file sent with a step of an item the user may see (404 otherwise)."""
+    from luoshi.supervision.permissions import get_item_for
+
+    item = get_item_for(actor_of(request), pk)
+    evidence = item.evidence.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404("没有这个佐证材料")
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
 
 
 def _step(request, actor, item):
