@@ -19,7 +19,7 @@ from luoshi.reporting.engine import PlanStatus, TaskRow, plan_status
 from luoshi.reporting.models import Report
 from luoshi.reporting.policy import Schedule
 from luoshi.reporting.services import add_milestone, complete_milestone, revise_report
-from luoshi.reporting.status import combined_progress, expected_progress, task_status
+from luoshi.reporting.status import combined_progress, expected_progress, task_light
 from tests.clock import travel_to
 
 PLAYED_UNTIL = dt.date(2025, 7, 15)
@@ -35,7 +35,7 @@ AS_OF = [
 
 def reference_rows(plan: Plan, as_of: dt.date) -> list[TaskRow]:
     """Each task on its own, straight from the models: who must report, each one's last
-    report handed in by the date, and the light from ``status.task_status``."""
+    report handed in by the date, and the light with its reason from ``status.task_light``."""
     schedule = Schedule.of(plan)
     moment = timezone.make_aware(dt.datetime.combine(as_of, dt.time.max))
     rows = []
@@ -68,12 +68,12 @@ def reference_rows(plan: Plan, as_of: dt.date) -> list[TaskRow]:
                 for r in facts
             )
         )
-        overdue = (
-            task.milestones.filter(due_date__lt=as_of).filter(Q(done=False) | Q(done_on__gt=as_of)).count()
-        )
+        late = task.milestones.filter(due_date__lt=as_of).filter(Q(done=False) | Q(done_on__gt=as_of))
+        overdue = late.count()
+        first = late.order_by("due_date", "order", "pk").first()
         expected = expected_progress(start, deadline, as_of)
         progress = combined_progress([r.progress for r in facts])
-        status = task_status(
+        light = task_light(
             progress=progress,
             expected=expected,
             deadline=deadline,
@@ -82,6 +82,8 @@ def reference_rows(plan: Plan, as_of: dt.date) -> list[TaskRow]:
             missing_due_report=bool(missing),
             anything_due=span is not None,
             overdue_milestones=overdue,
+            first_overdue=(first.title, first.due_date) if first else None,
+            due_label=span.label if span else "",
             thresholds=schedule.thresholds,
         )
         rows.append(
@@ -98,11 +100,12 @@ def reference_rows(plan: Plan, as_of: dt.date) -> list[TaskRow]:
                 deadline=deadline,
                 expected=expected,
                 progress=progress,
-                status=status,
+                status=light.status,
                 latest_period=span.key if span else None,
                 missing_units=tuple(missing),
                 problems="；".join(dict.fromkeys(r.problems for r in facts if r.problems)),
                 overdue_milestones=overdue,
+                reason=light.reason,
             )
         )
     return rows

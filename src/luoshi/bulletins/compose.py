@@ -245,7 +245,11 @@ def attachment_blocks(data: MonthlyData) -> list[Block]:
                     full_width(t.unit),
                     t.status_label,
                     f"{pct(t.progress)}\n{pct(t.expected)}",
-                    full_width(t.problems) or "未说明原因",
+                    # the light's reason from the status engine, then the unit's own
+                    "；".join(
+                        filter(None, [t.reason, f"单位说明：{full_width(t.problems)}" if t.problems else ""])
+                    )
+                    or "未说明原因",
                 ]
                 for i, t in enumerate(data.lagging, start=1)
             ]
