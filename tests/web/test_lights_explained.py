@@ -58,6 +58,9 @@ def test_status_json_on_the_command_line_carries_the_reason(personas, today, cap
     rows = {t["section"]: t for t in json.loads(capsys.readouterr().out)["tasks"]}
     assert rows[TASK_B]["reason"] == "进度25%，低于序时进度10个百分点以上"
     assert rows[TASK_A]["reason"] == "2025年7月上旬未报送"
+    assert luoshi(["status", "--as-of", "2025-07-15"]) == 0
+    text = capsys.readouterr().out
+    assert "原因" in text and "进度25%，低于序时进度10个百分点以上" in text
 
 
 @pytest.fixture

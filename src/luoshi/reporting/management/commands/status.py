@@ -57,11 +57,12 @@ class Command(BaseCommand):
                 f"{row.expected}%",
                 "—" if row.progress is None else f"{row.progress}%",
                 row.status.label,
+                row.reason,
             ]
             for row in result.rows
         ]
         self.stdout.write(f"{chosen}　统计截止 {result.as_of.isoformat()}")
-        self.stdout.write(table(rows, ["条目", "任务", "责任单位", "序时进度", "完成进度", "状态"]))
+        self.stdout.write(table(rows, ["条目", "任务", "责任单位", "序时进度", "完成进度", "状态", "原因"]))
         counts = "，".join(f"{s.label} {total.count(s)}" for s in Status if total.count(s))
         self.stdout.write(
             f"共 {total.total} 项：{counts}；平均完成进度 {total.progress}%，序时进度 {total.expected}%"
