@@ -31,6 +31,7 @@ def test_an_overdue_milestone_is_the_reason_on_the_task_page_the_list_and_the_ap
     leader = client_for(personas["leader"])
     page = leader.get(f"/tasks/{task(TASK_A).pk}/").content.decode()
     assert "滞后" in page and MILESTONE_REASON in page
+    assert MILESTONE_REASON in leader.get("/gantt/").content.decode()  # 施工图
     listing = leader.get("/tasks/").content.decode()
     assert MILESTONE_REASON in listing
     assert "2025年7月上旬未报送" in listing  # 县政务服务中心 handed nothing in for 7月上旬
