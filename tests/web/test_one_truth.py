@@ -13,14 +13,14 @@ from django.db import connection
 from luoshi.accounts.choices import Role
 from luoshi.accounts.models import Profile
 from luoshi.bulletins.monthly import gather_monthly
-from luoshi.core import clock
-from luoshi.core.demo import create_demo_users, load_demo_plan
-from luoshi.core.play import play_year
+from luoshi.demo.play import play_year
+from luoshi.demo.seed import create_demo_users, load_demo_plan
 from luoshi.reporting import board
 from luoshi.reporting.engine import plan_status
 from luoshi.reporting.status import Status, calendar_year_share
 from luoshi.web.models import Publication
 from luoshi.web.templatetags.luoshi_web import pct
+from tests.clock import travel_to
 from tests.conftest import ON_POSTGRES
 
 # the end of June: the monthly bulletin of June is judged as of this day, like the pages
@@ -37,7 +37,7 @@ def _database_url() -> str:
 
 @pytest.fixture
 def demo(transactional_db, client_for):
-    clock.set_fixed_today(DAY)
+    travel_to(DAY)
     board.clear_memo()
     plan = load_demo_plan().plan
     create_demo_users(plan)
