@@ -15,7 +15,7 @@ from luoshi.bulletins.permissions import can_issue
 from luoshi.plans.models import Plan
 from luoshi.plans.permissions import can_export_lists, can_import_plan
 from luoshi.plans.services import import_plan
-from luoshi.reporting import services
+from luoshi.reporting import revisions, services
 from luoshi.reporting.permissions import (
     can_accept,
     can_approve,
@@ -126,7 +126,7 @@ def test_return_a_submitted_report(actors, personas):
 def test_revise(actors, personas):
     report = services.accept_report(SYSTEM, approved(personas["reporter_a"], personas["head_a"]))
     assert allowed(actors, lambda a: can_revise(a, report)) == MATRIX["revise"]
-    revise = lambda a: let_through(lambda: services.revise_report(a, report, "更正数据"))  # noqa: E731
+    revise = lambda a: let_through(lambda: revisions.revise_report(a, report, "更正数据"))  # noqa: E731
     assert allowed(actors, revise) == MATRIX["revise"]
 
 
@@ -144,7 +144,8 @@ def test_without_head_approval_the_office_and_coordinator_accept_a_submitted_rep
 
 
 def test_nobody_acts_on_a_superseded_revision(actors, personas):
-    from luoshi.reporting.services import accept_report, revise_report
+    from luoshi.reporting.revisions import revise_report
+    from luoshi.reporting.services import accept_report
 
     report = accept_report(SYSTEM, approved(personas["reporter_a"], personas["head_a"]))
     revise_report(actors["reporter_a"], report, "更正数据")

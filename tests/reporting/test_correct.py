@@ -8,7 +8,8 @@ from luoshi.accounts.permissions import actor_for
 from luoshi.audit.models import AuditLog
 from luoshi.reporting.choices import ReportState
 from luoshi.reporting.models import Report
-from luoshi.reporting.services import ReportingError, correct_report
+from luoshi.reporting.revisions import correct_report
+from luoshi.reporting.services import ReportingError
 from tests.clock import travel_to
 from tests.reporting.helpers import MAY_9, accepted, report
 

@@ -9,7 +9,8 @@ import pytest
 from luoshi.accounts.permissions import SYSTEM
 from luoshi.cli import main as luoshi
 from luoshi.reporting.engine import completeness, plan_status, target_statuses
-from luoshi.reporting.services import accept_report, add_milestone, approve_report, submit_report
+from luoshi.reporting.milestones import add_milestone
+from luoshi.reporting.services import accept_report, approve_report, submit_report
 from luoshi.reporting.status import Status
 from tests.clock import travel_to
 

@@ -16,9 +16,10 @@ from luoshi.plans.choices import TaskRole, UnitKind
 from luoshi.plans.models import Plan, Task, TaskUnit
 from luoshi.reporting.choices import ReportState
 from luoshi.reporting.engine import PlanStatus, TaskRow, plan_status
+from luoshi.reporting.milestones import add_milestone, complete_milestone
 from luoshi.reporting.models import Report
 from luoshi.reporting.policy import Schedule
-from luoshi.reporting.services import add_milestone, complete_milestone, revise_report
+from luoshi.reporting.revisions import revise_report
 from luoshi.reporting.status import combined_progress, expected_progress, task_light
 from tests.clock import travel_to
 

@@ -8,6 +8,7 @@ from luoshi.accounts.permissions import actor_for
 from luoshi.reporting.choices import ReportState
 from luoshi.reporting.models import Message, Report
 from luoshi.reporting.policy import policy_for
+from luoshi.reporting.revisions import revise_report
 from luoshi.reporting.services import (
     ReportData,
     ReportingError,
@@ -15,7 +16,6 @@ from luoshi.reporting.services import (
     add_evidence,
     approve_report,
     return_report,
-    revise_report,
     save_draft,
     submit_report,
 )

@@ -17,8 +17,8 @@ from luoshi.plans.models import Plan, Task, Unit
 from luoshi.projects.models import Project
 from luoshi.projects.services import register_project, submit_update
 from luoshi.reporting.engine import plan_status
+from luoshi.reporting.milestones import add_milestone, complete_milestone, reverse_schedule
 from luoshi.reporting.models import Milestone
-from luoshi.reporting.services import add_milestone, complete_milestone, reverse_schedule
 from luoshi.reporting.status import Status
 from luoshi.supervision.choices import Level, Source
 from luoshi.supervision.models import SupervisionItem

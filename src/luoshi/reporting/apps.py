@@ -10,7 +10,7 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from luoshi.plans.services import register_merge_rule
 
+        from .merge import move_unit_reports
         from .models import Report
-        from .services import move_unit_reports
 
         register_merge_rule(Report, move_unit_reports)

@@ -2,7 +2,6 @@
 the Excel upload alike. Each checks permission, writes the change and its transition
 row, and leaves in-app messages for whoever acts next."""
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -18,12 +17,11 @@ from luoshi.plans.models import Target, Task, TaskUnit, Unit
 
 from . import permissions
 from .choices import ReportState
-from .models import Evidence, Milestone, Period, Report, ReportTransition, TargetValue
+from .models import Evidence, Period, Report, ReportTransition, TargetValue
 from .notify import notify
 from .periods import span_for_key
 from .policy import Schedule, ensure_period
 from .values import parse_progress, parse_value
-from .workdays import subtract_workdays
 
 
 class ReportingError(ValueError):
@@ -325,120 +323,6 @@ def accept_report(actor: Actor, report: Report) -> Report:
     return report
 
 
-def _new_revision(actor: Actor, report: Report, state: str = ReportState.DRAFT) -> Report:
-    """The next revision of a report, a copy of it (figures included) that becomes the
-    current one; the report itself stays as it was, no longer current."""
-    report.is_current = False
-    report.save(update_fields=["is_current", "updated_at"])
-    new = Report.objects.create(
-        task=report.task,
-        unit=report.unit,
-        period=report.period,
-        role=report.role,
-        revision=report.revision + 1,
-        due=report.due,
-        state=state,
-        progress=report.progress,
-        progress_text=report.progress_text,
-        problems=report.problems,
-        next_steps=report.next_steps,
-        coordination=report.coordination,
-        submitted_at=report.submitted_at,
-        created_by=actor.user,
-    )
-    TargetValue.objects.bulk_create(
-        [TargetValue(report=new, target=v.target, value=v.value) for v in report.target_values.all()]
-    )
-    return new
-
-
-@transaction.atomic
-def revise_report(actor: Actor, report: Report, reason: str) -> Report:
-    """Open a new revision of an accepted report; the accepted one stays as it was."""
-    report = _locked(report)
-    _check_reporter(actor, report.task, report.unit)
-    if report.state != ReportState.ACCEPTED or not report.is_current:
-        raise ReportingError("只有已审定的当前报告需要修订；未审定的报告可直接修改", "state")
-    if not (reason or "").strip():
-        raise ReportingError("修订时请写明原因", "reason")
-    new = _new_revision(actor, report)
-    ReportTransition.objects.create(
-        report=new,
-        from_state=ReportState.ACCEPTED,
-        to_state=ReportState.DRAFT,
-        actor=actor.user,
-        created_at=clock.now(),
-        reason=f"修订第{report.revision}版：{reason.strip()}",
-    )
-    record_change(
-        actor,
-        "修订报告",
-        new,
-        {"revision": [report.revision, new.revision], "state": [ReportState.ACCEPTED, ReportState.DRAFT]},
-        action=AuditAction.CREATE,
-        reason=reason.strip(),
-    )
-    return new
-
-
-CORRECTABLE = {
-    "progress": "完成进度",
-    "progress_text": "本期进展",
-    "problems": "存在问题",
-    "next_steps": "下步打算",
-    "coordination": "需协调事项",
-    "target_values": "指标完成值",
-}
-
-
-@transaction.atomic
-def correct_report(actor: Actor, report: Report, *, reason: str, **fields) -> Report:
-    """更正: the task-force office (or the coordinator) corrects an accepted report. The
-    accepted version is kept as it was; the corrected one becomes the next revision,
-    accepted, and its history and the audit log say who changed which fields from what
-    to what, and why. ``fields`` are those of ``CORRECTABLE``."""
-    report = _locked(report)
-    permissions.check_office(actor, report)
-    if report.state != ReportState.ACCEPTED or not report.is_current:
-        raise ReportingError("只有已审定的当前报告需要更正；未审定的报告请退回本单位修改", "state")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReportingError("更正时请写明原因", "reason")
-    unknown = sorted(set(fields) - set(CORRECTABLE))
-    if unknown:
-        raise ReportingError(f"不能更正这些内容：{'、'.join(unknown)}", unknown[0])
-    before = _report_values(report)
-    new = _new_revision(actor, report, ReportState.ACCEPTED)
-    data = ReportData(
-        progress=fields.get("progress", new.progress),
-        progress_text=fields.get("progress_text", new.progress_text),
-        problems=fields.get("problems", new.problems),
-        next_steps=fields.get("next_steps", new.next_steps),
-        coordination=fields.get("coordination", new.coordination),
-        target_values=fields.get("target_values") or {},
-    )
-    _apply(new, new.task, data)
-    changes = diff(before, _report_values(new))
-    if not changes:
-        raise ReportingError("更正后的内容与原报告相同，无需更正", "fields")
-    new.accepted_at = clock.now()
-    new.save(update_fields=["accepted_at", "updated_at"])
-    said = "；".join(
-        f"{CORRECTABLE.get(name, name)}：{old or '空'} → {new_value or '空'}"
-        for name, (old, new_value) in changes.items()
-    )
-    ReportTransition.objects.create(
-        report=new,
-        from_state=ReportState.ACCEPTED,
-        to_state=ReportState.ACCEPTED,
-        actor=actor.user,
-        created_at=clock.now(),
-        reason=f"更正第{report.revision}版：{reason}（{said}）",
-    )
-    record_change(actor, "更正报告", new, changes, reason=reason, corrects=report.pk)
-    return new
-
-
 @transaction.atomic
 def add_evidence(actor: Actor, report: Report, name: str, content: bytes) -> Evidence:
     """Attach an evidence file to a report the unit can still edit."""
@@ -465,66 +349,6 @@ def add_evidence(actor: Actor, report: Report, name: str, content: bytes) -> Evi
     return kept
 
 
-# ---------------------------------------------------------------- milestones
-
-
-@transaction.atomic
-def add_milestone(actor: Actor, task: Task, title: str, due_date: dt.date) -> Milestone:
-    permissions.check_plan_task(actor, task)
-    if not (title or "").strip():
-        raise ReportingError("节点名称不能为空", "title")
-    schedule = Schedule.of(task.plan)
-    deadline = schedule.deadline(task.deadline)
-    if due_date > deadline:
-        raise ReportingError(f"节点日期 {due_date} 晚于任务完成时限 {deadline}", "due_date")
-    milestone = Milestone.objects.create(
-        task=task, title=title.strip(), due_date=due_date, order=task.milestones.count()
-    )
-    record_change(actor, "新增任务节点", milestone, diff({}, snapshot(milestone)), action=AuditAction.CREATE)
-    return milestone
-
-
-@transaction.atomic
-def reverse_schedule(actor: Actor, task: Task, titles: list[str]) -> list[Milestone]:
-    """倒排工期: the last step on the deadline, the others spread evenly back to the start,
-    each moved back to a working day. Replaces the task's milestones not yet done."""
-    permissions.check_plan_task(actor, task)
-    titles = [t.strip() for t in titles if t and t.strip()]
-    if not titles:
-        raise ReportingError("请至少列出一个节点", "titles")
-    schedule = Schedule.of(task.plan)
-    start, deadline = schedule.start(task.start), schedule.deadline(task.deadline)
-    span = (deadline - start).days
-    if span < len(titles):
-        raise ReportingError(f"实施期只有 {span} 天，排不下 {len(titles)} 个节点", "titles")
-    dropped = [str(m) for m in task.milestones.filter(done=False)]
-    task.milestones.filter(done=False).delete()
-    milestones = []
-    for index, title in enumerate(titles, start=1):
-        day = start + dt.timedelta(days=round(span * index / len(titles)))
-        day = subtract_workdays(day + dt.timedelta(days=1), 1)  # the working day on or before
-        milestones.append(Milestone(task=task, title=title, due_date=day, order=index))
-    milestones = Milestone.objects.bulk_create(milestones)
-    record_change(
-        actor,
-        "倒排工期",
-        task,
-        {"milestones": [dropped, [f"{m.title} {m.due_date}" for m in milestones]]},
-    )
-    return milestones
-
-
-@transaction.atomic
-def complete_milestone(actor: Actor, milestone: Milestone, done_on: dt.date | None = None) -> Milestone:
-    permissions.check_plan_task(actor, milestone.task)
-    before = snapshot(milestone, ("done", "done_on"))
-    milestone.done = True
-    milestone.done_on = done_on or clock.today()
-    milestone.save()
-    record_change(actor, "完成任务节点", milestone, diff(before, snapshot(milestone, ("done", "done_on"))))
-    return milestone
-
-
 # ---------------------------------------------------------------- messages
 
 
@@ -536,68 +360,3 @@ def _notify_office(report: Report, subject: str) -> None:
     """The offices of the report's campaign, in one query however many there are."""
     office_ids = report.task.part.task_forces.exclude(office=None).values_list("office_id", flat=True)
     notify(users_of(set(office_ids), [Role.OFFICE]), subject, report)
-
-
-# ---------------------------------------------------------------- unit merge
-
-_STATE_RANK = {
-    ReportState.ACCEPTED: 3,
-    ReportState.APPROVED: 2,
-    ReportState.SUBMITTED: 1,
-    ReportState.DRAFT: 0,
-    ReportState.RETURNED: 0,
-}
-
-
-def move_unit_reports(keep: Unit, other: Unit) -> tuple[int, list[str]]:
-    """Merge rule: a merged unit's reports move to the unit kept. Where both reported on
-    the same task and period, the report further along the review (已审定 first; the kept
-    unit's on a tie) stays current and the other becomes an earlier revision of it, so
-    nothing reported is lost; the current one's history says so."""
-    moved = 0
-    clashes = 0
-    groups = Report.objects.filter(unit=other).values_list("task_id", "period_id").distinct()
-    for task_id, period_id in list(groups):
-        theirs = list(Report.objects.filter(unit=other, task_id=task_id, period_id=period_id))
-        ours = list(Report.objects.filter(unit=keep, task_id=task_id, period_id=period_id))
-        moved += len(theirs)
-        if ours:
-            clashes += 1
-            _settle_clash(keep, other, ours, theirs)
-        Report.objects.filter(pk__in=[r.pk for r in theirs]).update(unit=keep)
-    notes = []
-    if clashes:
-        notes.append(
-            f"{clashes} 个任务期次两个单位都有报告：审核进度更靠后的（同样时为“{keep.name}”的）"
-            "作为当前版本，另一份作为历史版本保留在其修订记录中"
-        )
-    return moved, notes
-
-
-def _settle_clash(keep: Unit, other: Unit, ours: list[Report], theirs: list[Report]) -> None:
-    current_ours = next((r for r in ours if r.is_current), max(ours, key=lambda r: r.revision))
-    current_theirs = next((r for r in theirs if r.is_current), max(theirs, key=lambda r: r.revision))
-    theirs_win = _STATE_RANK[current_theirs.state] > _STATE_RANK[current_ours.state]
-    winner, loser = (theirs, ours) if theirs_win else (ours, theirs)
-    current = current_theirs if theirs_win else current_ours
-    # the loser's revisions come first, the winner's follow, so the current one is the last
-    offset = max(r.revision for r in loser)
-    for report in sorted(winner, key=lambda r: -r.revision):
-        report.revision += offset
-        report.save(update_fields=["revision", "updated_at"])
-    for report in loser:
-        if report.is_current:
-            report.is_current = False
-            report.save(update_fields=["is_current", "updated_at"])
-    first = min(r.revision for r in winner)
-    ReportTransition.objects.create(
-        report=current,
-        from_state=current.state,
-        to_state=current.state,
-        actor=None,
-        created_at=clock.now(),
-        reason=(
-            f"单位合并：“{other.name}”并入“{keep.name}”，"
-            f"{'“' + keep.name + '”' if theirs_win else '“' + other.name + '”'}原有报告作为第1至{first - 1}版保留"
-        ),
-    )

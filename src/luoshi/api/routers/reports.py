@@ -6,7 +6,7 @@ from ninja import Router
 
 from luoshi.plans.models import Unit
 from luoshi.plans.permissions import get_task_for
-from luoshi.reporting import services
+from luoshi.reporting import revisions, services
 from luoshi.reporting.permissions import get_report_for, visible_reports
 from luoshi.reporting.services import ReportData, ReportingError
 
@@ -158,5 +158,5 @@ def correct(request, report_id: int, payload: CorrectionIn):
     act = actor(request)
     fields = payload.model_dump(exclude_unset=True)
     reason = fields.pop("reason", "")
-    new = services.correct_report(act, _one(act, report_id), reason=reason, **fields)
+    new = revisions.correct_report(act, _one(act, report_id), reason=reason, **fields)
     return report_json(_one(act, new.pk))

@@ -13,7 +13,7 @@ from luoshi.core import clock
 from luoshi.plans.choices import TaskRole
 from luoshi.plans.models import Unit
 from luoshi.plans.permissions import get_task_for
-from luoshi.reporting import services
+from luoshi.reporting import revisions, services
 from luoshi.reporting.due import due_items
 from luoshi.reporting.models import Report, ReportTransition
 from luoshi.reporting.permissions import (
@@ -254,7 +254,7 @@ def revise(request, pk: int):
     form = ReviseForm(request.POST)
     form.is_valid()
     try:
-        new = services.revise_report(actor, report, form.cleaned_data.get("reason", ""))
+        new = revisions.revise_report(actor, report, form.cleaned_data.get("reason", ""))
     except ReportingError as exc:
         messages.error(request, str(exc))
         return redirect("web:report", pk=pk)
@@ -275,7 +275,7 @@ def correct(request, pk: int):
     form.is_valid()
     fields = {name: form.cleaned_data.get(name, "") for name in form.fields if name != "reason"}
     try:
-        new = services.correct_report(actor, report, reason=form.cleaned_data.get("reason", ""), **fields)
+        new = revisions.correct_report(actor, report, reason=form.cleaned_data.get("reason", ""), **fields)
     except ReportingError as exc:
         form.add_error(None, str(exc))
         return _render_report(request, actor, report, None, False, status=400, correct_form=form)

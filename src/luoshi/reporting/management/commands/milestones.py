@@ -5,7 +5,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from luoshi.accounts.permissions import SYSTEM
-from luoshi.reporting.services import ReportingError, add_milestone, reverse_schedule
+from luoshi.reporting.milestones import add_milestone, reverse_schedule
+from luoshi.reporting.services import ReportingError
 
 from ._common import plan_arg
 
