@@ -81,9 +81,10 @@ def test_missing_file_is_named(tmp_path, capsys):
 def test_failure_midway_leaves_nothing(tmp_path, capsys, monkeypatch):
     """A fault after the first rows are written rolls the whole import back."""
     from luoshi.plans import services
+    from luoshi.plans.validation import PlanError
 
     def explode(*args, **kwargs):
-        raise services.PlanError("模拟的导入故障")
+        raise PlanError("模拟的导入故障")
 
     monkeypatch.setattr(services, "_import_task_forces", explode)
     code, err = run_import(tmp_path, capsys, as_bytes(make_plan()))

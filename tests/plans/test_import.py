@@ -8,8 +8,9 @@ from django.apps import apps
 from luoshi.accounts.permissions import SYSTEM
 from luoshi.cli import main as luoshi
 from luoshi.plans.choices import TaskRole
+from luoshi.plans.lookups import get_plan
 from luoshi.plans.models import Plan, Task, TaskForce, Unit, UnitAlias
-from luoshi.plans.services import get_plan, import_plan
+from luoshi.plans.services import import_plan
 from luoshi.plans.validation import PlanError
 from tests.plans.factories import make_plan
 

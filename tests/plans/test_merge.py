@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 
 from luoshi.accounts.models import Profile
 from luoshi.accounts.permissions import SYSTEM
+from luoshi.plans.merge import merge_units
 from luoshi.plans.models import TaskForce, Unit, UnitAlias
-from luoshi.plans.services import merge_units
 from luoshi.reporting.choices import ReportState
 from luoshi.reporting.models import Report
 from luoshi.supervision.choices import Source
@@ -85,14 +85,14 @@ def test_admin_merge_of_a_unit_with_reports_says_what_it_moved(busy_unit, client
 
 
 def test_a_merge_that_cannot_finish_changes_nothing(busy_unit, monkeypatch):
-    from luoshi.plans import services
+    from luoshi.plans import merge
     from luoshi.plans.validation import PlanError
 
     def refuse(keep, other):
         raise PlanError("测试：拒绝")
 
     keep, other = Unit.objects.get(name="县发改局"), Unit.objects.get(name="县工信局")
-    monkeypatch.setitem(services._MERGE_RULES, "supervision.SupervisionItem", refuse)
+    monkeypatch.setitem(merge._MERGE_RULES, "supervision.SupervisionItem", refuse)
     with pytest.raises(PlanError):
         merge_units(keep, other)
     assert Report.objects.filter(unit=other).count() == 1

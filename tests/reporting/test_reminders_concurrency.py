@@ -32,7 +32,7 @@ CONTACTS = """
 from django.contrib.auth import get_user_model
 from luoshi.accounts.models import Profile
 from luoshi.plans.models import Unit
-from luoshi.plans.services import latest_plans
+from luoshi.plans.lookups import latest_plans
 from luoshi.reporting.policy import policy_for
 User = get_user_model()
 for n, unit in enumerate(Unit.objects.order_by("pk"), start=1):

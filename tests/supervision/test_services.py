@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from luoshi.plans.merge import merge_units
 from luoshi.plans.models import Unit
-from luoshi.plans.services import merge_units
 from luoshi.supervision.choices import Action, Deadline, ItemState, Level, Source
 from luoshi.supervision.models import ItemEvidence, ItemTransition, SupervisionItem
 from luoshi.supervision.reminders import escalate_overdue

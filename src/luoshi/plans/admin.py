@@ -6,6 +6,7 @@ from django.db import models
 from luoshi.audit.admin import AuditedModelAdmin
 
 from .choices import UnitKind
+from .merge import merge_units
 from .models import (
     GroupMapping,
     Part,
@@ -20,7 +21,6 @@ from .models import (
     Unit,
     UnitAlias,
 )
-from .services import merge_units
 from .validation import PlanError
 
 

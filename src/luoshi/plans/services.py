@@ -1,7 +1,6 @@
-"""Writes of the plans domain: import a plan (new or revised), resolve and merge units."""
+"""Writes of the plans domain: import a plan (new or revised), resolving its unit names."""
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -9,16 +8,15 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import transaction
 
 from luoshi.accounts.permissions import Actor
 from luoshi.audit.choices import AuditAction
 from luoshi.audit.services import record_change
 
-from .choices import ForceRole, TaskRole, UnitKind
+from .choices import ForceRole, TaskRole
+from .groups import apply_groups, remembered_groups
 from .models import (
-    GroupMapping,
     Part,
     Plan,
     PlanDocument,
@@ -32,11 +30,9 @@ from .models import (
     UnitAlias,
 )
 from .permissions import check_import_plan
+from .reading import content_hash, plan_year, read_plan_file, series_key
 from .units import alias_key, guess_kind, normalize_name
-from .validation import PlanError, load_json_bytes, parse_date, validate_plan
-
-PARSABLE_SUFFIXES = {".txt", ".docx", ".html", ".htm", ".pdf"}
-MAX_SOURCE_BYTES = 60 * 1024 * 1024
+from .validation import parse_date, validate_plan
 
 
 @dataclass
@@ -60,56 +56,6 @@ class ImportResult:
             "units_added": self.units_added,
             "aliases_added": [list(pair) for pair in self.aliases_added],
         }
-
-
-# ---------------------------------------------------------------- reading a file
-
-
-def read_plan_file(path: str | Path) -> tuple[dict, bytes]:
-    """The Plan JSON of a file: a ``.json`` as it is, a document through the parser."""
-    path = Path(path)
-    if not path.is_file():
-        raise PlanError(f"找不到文件 {path}")
-    if path.stat().st_size > MAX_SOURCE_BYTES:
-        raise PlanError(f"文件 {path.name} 超过 {MAX_SOURCE_BYTES // 1024 // 1024} MB，不予导入")
-    data = path.read_bytes()
-    return plan_from_bytes(data, path.name), data
-
-
-def plan_from_bytes(data: bytes, name: str) -> dict:
-    """Plan JSON from an uploaded or read file; JSON by extension or content."""
-    suffix = Path(name).suffix.lower()
-    if suffix == ".json" or (suffix not in PARSABLE_SUFFIXES and data.lstrip()[:1] in (b"{", b"[")):
-        return load_json_bytes(data, name)
-    from luoshi.docparse import DocumentError, parse
-
-    try:
-        return parse(data, filename=name)
-    except DocumentError as exc:
-        raise PlanError(f"{name}：{exc}") from None
-
-
-def content_hash(plan: dict) -> str:
-    """A fingerprint of what a plan says (warnings aside), stable across key order."""
-    body = {key: value for key, value in plan.items() if key != "warnings"}
-    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-
-
-def series_key(title: str) -> str:
-    """Versions of one plan share their title, whitespace and bracket width aside."""
-    return normalize_name(title)
-
-
-def plan_year(plan: dict) -> int:
-    if plan.get("date"):
-        return parse_date(plan["date"], "date").year
-    for text in (plan.get("doc_number") or "", plan.get("title") or ""):
-        found = re.search(r"(20\d\d)", text)
-        if found:
-            return int(found.group(1))
-    raise PlanError(
-        "date：方案没有成文日期，标题和文号中也找不到年份，无法确定方案年度；请在 JSON 中补上 date"
-    )
 
 
 # ---------------------------------------------------------------- units
@@ -165,204 +111,6 @@ class UnitResolver:
         self.by_key[alias_key(name)] = unit
         self.result.units_added.append(name)
         return unit
-
-
-@dataclass
-class MergeResult:
-    """What a merge moved: rows per kind of record (Chinese names), and notes on the rows
-    both units had for the same thing and how each was settled."""
-
-    keep: Unit
-    merged_name: str
-    moved: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    def message(self) -> str:
-        moved = "、".join(f"{name} {count} 条" for name, count in self.moved.items() if count)
-        text = f"已将“{self.merged_name}”合并到“{self.keep.name}”"
-        text += f"，移交{moved}" if moved else "，没有需要移交的记录"
-        text += f"；“{self.merged_name}”已保留为别名。"
-        return text + "".join(f"{note}。" for note in self.notes)
-
-
-# A merge rule moves one model's rows from the merged unit to the unit kept, settling rows
-# both units have for the same thing; it returns (rows moved, notes). Models without a
-# rule have their foreign keys to Unit moved as they are.
-_MERGE_RULES: dict = {}
-
-
-def register_merge_rule(model, func) -> None:
-    """A domain whose rows need more than a moved foreign key when two units merge
-    (unique per unit: a task role, a report per period) says how to settle them."""
-    _MERGE_RULES[model._meta.label] = func
-
-
-def _merge_task_roles(keep: Unit, other: Unit) -> tuple[int, list[str]]:
-    """A task where both had a role keeps one row, with the stronger role (lead)."""
-    moved, both = 0, 0
-    for role in other.task_roles.select_related("task"):
-        moved += 1
-        existing = TaskUnit.objects.filter(task=role.task, unit=keep).first()
-        if existing is None:
-            role.unit = keep
-            role.save(update_fields=["unit", "updated_at"])
-            continue
-        both += 1
-        if role.role == TaskRole.LEAD and existing.role != TaskRole.LEAD:
-            existing.role = TaskRole.LEAD
-            existing.save(update_fields=["role", "updated_at"])
-        role.delete()
-    notes = [f"{both} 项任务两个单位都有分工，合并为一条（任一为牵头则为牵头）"] if both else []
-    return moved, notes
-
-
-register_merge_rule(TaskUnit, _merge_task_roles)
-
-
-def _move_foreign_keys(relation, keep: Unit, other: Unit) -> int:
-    """Move the rows of one relation to Unit (a foreign key, or the rows of an automatic
-    many-to-many table, dropping a row the unit kept already has)."""
-    if relation.many_to_many:
-        through = relation.through
-        if not through._meta.auto_created:
-            return 0  # an explicit table (TaskUnit) is a foreign key of its own
-        unit_field = relation.field.m2m_reverse_field_name()
-        owner_field = relation.field.m2m_field_name()
-        rows = through.objects.filter(**{unit_field: other})
-        owners_with_keep = through.objects.filter(**{unit_field: keep}).values(owner_field)
-        moved = rows.count()
-        rows.filter(**{f"{owner_field}__in": owners_with_keep}).delete()
-        rows.update(**{unit_field: keep})
-        return moved
-    name = relation.field.name
-    return relation.related_model._base_manager.filter(**{name: other}).update(**{name: keep})
-
-
-def _left_over(other: Unit) -> list[str]:
-    left = []
-    for relation in Unit._meta.related_objects:
-        if relation.many_to_many:
-            rows = relation.through.objects.filter(**{relation.field.m2m_reverse_field_name(): other})
-        else:
-            rows = relation.related_model._base_manager.filter(**{relation.field.name: other})
-        if rows.exists():
-            left.append(str(relation.related_model._meta.verbose_name))
-    return left
-
-
-@transaction.atomic
-def merge_units(keep: Unit, other: Unit) -> MergeResult:
-    """Merge ``other`` into ``keep`` in one transaction: every row that names ``other``
-    (task roles, reports, users, supervision items, projects, aliases — every relation to
-    Unit) moves to ``keep``, and ``other``'s name becomes an alias of ``keep``. Rows both
-    units have for the same thing are settled by the rule their domain registered; a
-    merge that cannot be done raises PlanError and leaves everything as it was."""
-    if keep.pk == other.pk:
-        raise PlanError("不能把单位与它自己合并")
-    keep = Unit.objects.select_for_update().get(pk=keep.pk)
-    other = Unit.objects.select_for_update().get(pk=other.pk)
-    result = MergeResult(keep=keep, merged_name=other.name)
-    done = set()
-    try:
-        with transaction.atomic():
-            for relation in Unit._meta.related_objects:
-                model = relation.related_model
-                label = str(model._meta.verbose_name)
-                if model._meta.label in _MERGE_RULES:
-                    if model._meta.label in done:
-                        continue
-                    done.add(model._meta.label)
-                    moved, notes = _MERGE_RULES[model._meta.label](keep, other)
-                    result.notes += notes
-                else:
-                    moved = _move_foreign_keys(relation, keep, other)
-                result.moved[label] = result.moved.get(label, 0) + moved
-            left = _left_over(other)
-            if left:
-                raise PlanError(f"“{other.name}”仍有{'、'.join(left)}记录无法移交，未合并")
-            other.delete()
-            UnitAlias.objects.get_or_create(name=result.merged_name, defaults={"unit": keep})
-            record_change(
-                None,
-                "合并单位",
-                keep,
-                {"unit": [result.merged_name, keep.name]},
-                moved=result.moved,
-                notes=result.notes,
-            )
-    except IntegrityError as exc:
-        raise PlanError(f"两个单位有相同的记录，无法自动合并（{exc}），未做任何更改") from None
-    return result
-
-
-def units_with_counts(plan: Plan | None = None):
-    """Units with how many tasks each leads and cooperates on (in ``plan``, else all current);
-    a group phrase (``区直有关单位``) is no unit and is not listed."""
-    plans = [plan] if plan else latest_plans()
-    in_plan = Q(task_roles__task__plan__in=plans)
-    return (
-        Unit.objects.exclude(kind=UnitKind.GROUP)
-        .annotate(
-            lead_count=Count("task_roles", filter=in_plan & Q(task_roles__role=TaskRole.LEAD)),
-            cooperate_count=Count("task_roles", filter=in_plan & Q(task_roles__role=TaskRole.COOPERATOR)),
-        )
-        .prefetch_related("aliases")
-        .order_by("order", "name")
-    )
-
-
-def find_unit(name: str) -> Unit | None:
-    """The registry unit a user means by a name: its name, an alias, a spelling with the
-    bracket elsewhere (``区住建(交通)局``), or its short name; None if none or ambiguous."""
-    normal = normalize_name(name or "")
-    if not normal:
-        return None
-    unit = Unit.objects.filter(name=normal).first()
-    if unit is None:
-        alias = UnitAlias.objects.select_related("unit").filter(name=normal).first()
-        unit = alias.unit if alias else None
-    if unit is None:
-        key = alias_key(normal)
-        matches = [u for u in Unit.objects.all() if alias_key(u.name) == key]
-        unit = matches[0] if len(matches) == 1 else None
-    if unit is None:
-        matches = list(Unit.objects.filter(short_name=normal))
-        unit = matches[0] if len(matches) == 1 else None
-    return unit
-
-
-# ---------------------------------------------------------------- choosing a plan
-
-
-def latest_plans() -> list[Plan]:
-    """The newest version of each plan series."""
-    newest: dict[str, Plan] = {}
-    for plan in Plan.objects.order_by("series", "-version"):
-        newest.setdefault(plan.series, plan)
-    return list(newest.values())
-
-
-def get_plan(ref: str | None = None) -> Plan:
-    """The plan a command acts on: by id, 文号 or title words; default the latest imported."""
-    if not ref:
-        plan = Plan.objects.order_by("-created_at", "-pk").first()
-        if plan is None:
-            raise PlanError("还没有导入任何方案：请先运行 luoshi import 方案文件")
-        return Plan.objects.filter(series=plan.series).order_by("-version").first()
-    if ref.isdigit():
-        plan = Plan.objects.filter(pk=int(ref)).first()
-        if plan:
-            return plan
-    matches = Plan.objects.filter(Q(doc_number=ref) | Q(title__contains=ref)).order_by("series", "-version")
-    newest = {}
-    for plan in matches:
-        newest.setdefault(plan.series, plan)
-    if not newest:
-        raise PlanError(f"找不到方案 {ref!r}：请用方案编号、发文字号或标题中的词（luoshi plans 列出全部）")
-    if len(newest) > 1:
-        names = "；".join(f"{p.pk}：{p.title}" for p in newest.values())
-        raise PlanError(f"{ref!r} 对应多个方案，请用编号指明：{names}")
-    return next(iter(newest.values()))
 
 
 # ---------------------------------------------------------------- importing
@@ -451,42 +199,8 @@ def import_plan(
     return result
 
 
-def remembered_groups() -> dict[str, list[str]]:
-    """Each group phrase the clerk has mapped before, with the units it stands for."""
-    groups: dict[str, list[str]] = {name: [] for name in GroupMapping.objects.values_list("name", flat=True)}
-    rows = GroupMapping.units.through.objects.order_by("pk").values_list("groupmapping__name", "unit__name")
-    for group, unit in rows:  # in the order the clerk wrote them
-        groups[group].append(unit)
-    return groups
-
-
 def _normal_keys(groups: dict[str, list[str]]) -> dict[str, list[str]]:
     return {normalize_name(name): list(units) for name, units in groups.items()}
-
-
-def apply_groups(plan_data: dict, groups: dict[str, list[str]]) -> dict:
-    """The plan with each mapped group phrase replaced by its units, in the place and role
-    the group had (a group mapped to no unit is kept as written)."""
-    groups = {name: units for name, units in groups.items() if units}
-    if not groups:
-        return plan_data
-    data = {**plan_data, "tasks": [dict(task) for task in plan_data.get("tasks") or []]}
-    data["task_forces"] = [dict(force) for force in plan_data.get("task_forces") or []]
-
-    def expand(names):
-        out = []
-        for name in names or []:
-            for new in groups.get(normalize_name(name), [name]):
-                if new not in out:
-                    out.append(new)
-        return out
-
-    for task in data["tasks"]:
-        task["leads"] = expand(task.get("leads"))
-        task["cooperators"] = [n for n in expand(task.get("cooperators")) if n not in task["leads"]]
-    for force in data["task_forces"]:
-        force["members"] = expand(force.get("members"))
-    return data
 
 
 def _keep_source(data: bytes, sha256: str, name: str) -> str:

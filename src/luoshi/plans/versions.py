@@ -1,7 +1,7 @@
 """Which plan versions are current: the newest version of every plan series."""
 
+from .lookups import latest_plans
 from .models import Plan
-from .services import latest_plans
 
 
 def plan_choices(request=None) -> list[Plan]:

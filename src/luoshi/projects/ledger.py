@@ -20,8 +20,8 @@ from luoshi.core.sheets import (
     text_of,
     workbook,
 )
+from luoshi.plans.lookups import find_unit, latest_plans
 from luoshi.plans.models import Part, Task
-from luoshi.plans.services import find_unit, latest_plans
 
 from .choices import ReconField
 from .rates import RATE_LABELS, Rates

@@ -8,7 +8,7 @@ class ReportingConfig(AppConfig):
     verbose_name = "调度与填报"
 
     def ready(self) -> None:
-        from luoshi.plans.services import register_merge_rule
+        from luoshi.plans.merge import register_merge_rule
 
         from .merge import move_unit_reports
         from .models import Report

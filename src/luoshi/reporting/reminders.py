@@ -157,7 +157,7 @@ def due_reminders(
     """The reminders due at ``now`` for ``plans`` (default: the latest version of every
     plan), without those already sent unless ``include_sent``; and the problems met (a
     year the calendar does not know), in Chinese."""
-    from luoshi.plans.services import latest_plans
+    from luoshi.plans.lookups import latest_plans
 
     planned: list[Planned] = []
     problems: list[str] = []

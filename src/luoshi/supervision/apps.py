@@ -8,7 +8,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = "督查督办"
 
     def ready(self) -> None:
-        from luoshi.plans.services import register_merge_rule
+        from luoshi.plans.merge import register_merge_rule
 
         from .models import SupervisionItem
         from .services import move_unit_rows

@@ -25,8 +25,8 @@ from luoshi.core.sheets import (
     text_of,
     workbook,
 )
+from luoshi.plans.lookups import find_unit
 from luoshi.plans.models import Part, Unit
-from luoshi.plans.services import find_unit
 
 from . import permissions
 from .choices import Action, ItemState, Level, Source

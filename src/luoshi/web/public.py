@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from luoshi.plans.lookups import latest_plans
 from luoshi.plans.models import Plan
-from luoshi.plans.services import latest_plans
 from luoshi.reporting import board as boards
 from luoshi.reporting.status import Rollup, Status, calendar_year_share
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from luoshi.core import clock
-from luoshi.plans import services as plan_services
+from luoshi.plans import lookups as plan_lookups
 from luoshi.plans.models import Plan, Target, Task, TaskUnit, Unit
 from luoshi.plans.units import normalize_name
 
@@ -56,7 +56,7 @@ def find_unit(name: str) -> Unit:
     """A unit by its name, an alias, a spelling with the bracket elsewhere, or its short name."""
     if not normalize_name(name or ""):
         raise ReportingError("请指明单位", "unit")
-    unit = plan_services.find_unit(name)
+    unit = plan_lookups.find_unit(name)
     if unit is None:
         raise ReportingError(f"单位名录中没有“{name}”（luoshi units 列出全部单位）", "unit")
     return unit

@@ -8,28 +8,30 @@ from django.urls import reverse
 
 from luoshi.audit.services import note
 from luoshi.plans.choices import ImportState, TargetOp, UnitKind
-from luoshi.plans.imports import (
+from luoshi.plans.findings import (
     TargetRow,
-    confirm_import,
-    discard_import,
-    dry_run,
-    fixed_plan,
     group_names,
-    labelled_diff,
     missing,
-    previous_version,
-    set_groups,
-    set_renames,
-    set_target_fix,
-    stage_import,
     target_doubts,
     target_rows,
     unclear,
     unit_names,
 )
+from luoshi.plans.imports import (
+    confirm_import,
+    discard_import,
+    dry_run,
+    fixed_plan,
+    labelled_diff,
+    previous_version,
+    set_groups,
+    set_renames,
+    set_target_fix,
+    stage_import,
+)
 from luoshi.plans.models import PendingImport, Unit
 from luoshi.plans.permissions import check_import_plan
-from luoshi.plans.services import MAX_SOURCE_BYTES
+from luoshi.plans.reading import MAX_SOURCE_BYTES
 from luoshi.plans.validation import PlanError
 
 from ..forms import ImportUploadForm

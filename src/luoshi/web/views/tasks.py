@@ -10,9 +10,9 @@ from django.shortcuts import render
 
 from luoshi.core import clock
 from luoshi.plans.choices import Cadence, TaskRole, UnitKind
+from luoshi.plans.lookups import find_unit
 from luoshi.plans.models import Unit
 from luoshi.plans.permissions import can_export_lists, get_task_for, visible_parts, visible_tasks
-from luoshi.plans.services import find_unit
 from luoshi.plans.units import normalize_name
 from luoshi.plans.versions import plan_choices
 from luoshi.reporting import board as boards

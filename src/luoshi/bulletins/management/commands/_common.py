@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
+from luoshi.plans.lookups import get_plan
 from luoshi.plans.models import Plan
-from luoshi.plans.services import get_plan
 from luoshi.plans.validation import PlanError
 from luoshi.reporting.workdays import CalendarYearUnknown
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from luoshi.plans.exports import write_three_lists
-from luoshi.plans.services import get_plan
+from luoshi.plans.lookups import get_plan
 from luoshi.plans.validation import PlanError
 
 KINDS = {"three-lists": "三张清单"}

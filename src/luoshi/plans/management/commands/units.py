@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from luoshi.plans.services import get_plan, units_with_counts
+from luoshi.plans.lookups import get_plan, units_with_counts
 from luoshi.plans.validation import PlanError
 
 

@@ -5,8 +5,8 @@ import datetime as dt
 from django.core.management.base import CommandError
 
 from luoshi.core import clock
+from luoshi.plans.lookups import find_unit, get_plan
 from luoshi.plans.models import Plan, Unit
-from luoshi.plans.services import find_unit, get_plan
 from luoshi.plans.validation import PlanError
 
 

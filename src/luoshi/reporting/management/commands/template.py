@@ -4,7 +4,7 @@ from json import dumps
 
 from django.core.management.base import BaseCommand, CommandError
 
-from luoshi.plans.services import get_plan
+from luoshi.plans.lookups import get_plan
 from luoshi.plans.validation import PlanError
 from luoshi.reporting.excel import find_unit, gather_template, render_template
 from luoshi.reporting.services import ReportingError

@@ -50,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError(f"--interval 应为正数（秒），收到 {interval:g}")
         self.plans = None
         if plan:
-            from luoshi.plans.services import get_plan
+            from luoshi.plans.lookups import get_plan
 
             try:
                 self.plans = [get_plan(plan)]

@@ -13,8 +13,8 @@ from django.http import Http404
 from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.core import clock
 from luoshi.core.sheets import SheetError, split_names
+from luoshi.plans.lookups import find_unit, get_plan
 from luoshi.plans.models import Part, Task
-from luoshi.plans.services import find_unit, get_plan
 from luoshi.plans.validation import PlanError
 from luoshi.reporting.models import Report
 from luoshi.reporting.workdays import CalendarYearUnknown
