@@ -13,7 +13,7 @@ from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.plans.models import Unit
 from luoshi.plans.services import import_plan
 from luoshi.reporting import services
-from luoshi.reporting.services import add_milestone
+from luoshi.reporting.milestones import add_milestone
 from tests.plans.factories import make_plan
 from tests.web.helpers import TASK_A, TASK_B, approved, submitted, task
 
