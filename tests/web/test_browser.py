@@ -40,21 +40,27 @@ def browser():
         browser.close()
 
 
+def sign_in(browser, base_url: str, user, viewport=DESKTOP):
+    """A page in a new browser context, signed in as ``user`` through the login form."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+    return page
+
+
 @pytest.fixture
 def page_for(browser, live_server, today):
     """A new browser page signed in as a user through the login form."""
     pages = []
 
     def make(user, viewport=DESKTOP):
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
-        page = context.new_page()
-        page.on("dialog", lambda dialog: dialog.accept())
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        pages.append(context)
+        page = sign_in(browser, live_server.url, user, viewport)
+        pages.append(page.context)
         return page
 
     yield make

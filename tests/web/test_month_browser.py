@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.clock import hold_date
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, PASSWORD, PHONE, shot
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, PASSWORD, PHONE, shot, sign_in
 from tests.web.test_browser import browser as browser  # noqa: F401  (the module's fixture)
 
 pytestmark = pytest.mark.browser
@@ -86,15 +86,8 @@ def signed_in(browser, live_server):  # noqa: F811
     contexts = []
 
     def make(user, viewport=DESKTOP):
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
-        page = context.new_page()
-        page.on("dialog", lambda dialog: dialog.accept())
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        contexts.append(context)
+        page = sign_in(browser, live_server.url, user, viewport)
+        contexts.append(page.context)
         return page
 
     yield make
