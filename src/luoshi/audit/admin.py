@@ -59,32 +59,27 @@ class AuditedModelAdmin(admin.ModelAdmin):
         formset.save_m2m()
 
 
-class ReadOnlyModelAdmin(AuditedModelAdmin):
+class NoWrites:
+    """An admin (or inline) that shows its records and writes none of them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyModelAdmin(NoWrites, AuditedModelAdmin):
     """Shown, never written here: the record changes only through its workflow (a
     correction of a report is a 更正 step with its reason on record)."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(NoWrites, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditLog)
