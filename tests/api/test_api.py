@@ -81,7 +81,7 @@ def test_bad_input_is_400_in_chinese_with_nothing_written(personas, today, clien
     assert response.status_code == 400 and "完成进度" in response.json()["error"]
     response = post(client, "/api/v1/reports", {"task": task(TASK_A).pk, "period": PERIOD, "colour": "red"})
     assert response.status_code == 400 and "不认识的字段" in response.json()["error"]
-    assert client.get("/api/v1/reports").json() == []
+    assert client.get("/api/v1/reports").json()["items"] == []
 
 
 def test_other_units_reports_are_404_and_foreign_writes_403(personas, today, client_for):

@@ -21,7 +21,7 @@ def test_a_reports_files_are_listed_and_downloadable_through_the_checks(personas
     head = client_for(personas["head_a"])
     files = head.get(f"/api/v1/reports/{report.pk}").json()["evidence"]
     assert [(f["name"], f["size"]) for f in files] == [("企业名单.pdf", 13)]
-    listed = head.get("/api/v1/reports").json()
+    listed = head.get("/api/v1/reports").json()["items"]
     assert next(r for r in listed if r["id"] == report.pk)["evidence"] == files
     response = head.get(files[0]["url"])
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 list"

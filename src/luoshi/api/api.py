@@ -5,11 +5,13 @@ as the pages, Chinese ``{"error": …}`` bodies. OpenAPI at /api/v1/openapi.json
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from luoshi.plans.validation import PlanError
 from luoshi.reporting.services import ReportingError
+
+from .versioning import PreconditionFailed
 
 api = NinjaAPI(
     title="落实 Luoshi 接口",
@@ -37,6 +39,16 @@ def forbidden(request, exc):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return _error(request, "请先登录", 401)
+
+
+@api.exception_handler(PreconditionFailed)
+def precondition_failed(request, exc):
+    return _error(request, str(exc), 412)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return _error(request, str(exc), exc.status_code)
 
 
 @api.exception_handler(ReportingError)

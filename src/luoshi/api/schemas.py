@@ -11,7 +11,16 @@ class Strict(Schema):
 
 
 class ErrorOut(Schema):
+    """Every failure: a Chinese sentence saying what went wrong and where."""
+
     error: str
+
+
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+"""The failures of any endpoint: bad input, not signed in, not allowed, not found."""
+
+WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 412: ErrorOut}
+"""A write may also fail its If-Match (api/versioning.py)."""
 
 
 class PlanOut(Schema):

@@ -1,21 +1,25 @@
 """/api/v1/reports: read the reports one may see; write through the reporting services."""
 
-from django.http import FileResponse, Http404
+from typing import Annotated
+
+from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
-from ninja import Router
+from ninja import Field, FilterLookup, FilterSchema, Query, Router
 
 from luoshi.plans.models import Unit
 from luoshi.plans.permissions import get_task_for
 from luoshi.reporting import revisions, services
+from luoshi.reporting.choices import ReportState
+from luoshi.reporting.models import Report
 from luoshi.reporting.permissions import get_report_for, visible_reports
 from luoshi.reporting.services import ReportData, ReportingError
 
-from ..schemas import CorrectionIn, ErrorOut, ReasonIn, ReportIn, ReportOut
+from ..paging import CursorPage, Listing, paginate
+from ..schemas import ERRORS, WRITE_ERRORS, CorrectionIn, ErrorOut, ReasonIn, ReportIn, ReportOut
+from ..versioning import matching, tagged
 from .common import actor, plan_of
 
 router = Router(tags=["进度报告"])
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 def report_json(report) -> dict:
@@ -56,34 +60,29 @@ def _one(act, pk):
     return get_report_for(act, pk)
 
 
-@router.get("", response={200: list[ReportOut], 404: ErrorOut}, summary="可查看的进度报告")
-def list_reports(
-    request,
-    plan: int | None = None,
-    period: str | None = None,
-    state: str | None = None,
-    unit: str | None = None,
-):
+class ReportFilters(FilterSchema):
+    period: Annotated[str | None, FilterLookup("period__key")] = Field(
+        None, description="周期编号，如 2025-07-1"
+    )
+    state: Annotated[ReportState | None, FilterLookup("state")] = Field(None, description="报告状态")
+    unit: Annotated[str | None, FilterLookup("unit__name")] = Field(None, description="填报单位名称")
+    task: Annotated[int | None, FilterLookup("task_id")] = Field(None, description="任务编号")
+
+
+@router.get("", response={200: list[ReportOut], **ERRORS}, summary="可查看的进度报告（当前版本，分页）")
+@paginate(CursorPage)
+def list_reports(request, filters: Query[ReportFilters], plan: int | None = None):
     act = actor(request)
-    reports = visible_reports(act).filter(task__plan=plan_of(plan), is_current=True)
-    if period:
-        reports = reports.filter(period__key=period)
-    if state:
-        reports = reports.filter(state=state)
-    if unit:
-        reports = reports.filter(unit__name=unit)
+    reports = filters.filter(visible_reports(act).filter(task__plan=plan_of(plan), is_current=True))
     reports = reports.select_related("task__section", "unit", "period").prefetch_related(
         "target_values", "evidence"
     )
-    return [
-        report_json(r)
-        for r in reports.order_by("period__start", "task__section__order", "unit__order")[:2000]
-    ]
+    return Listing(reports, ("period__start", "task__section__order", "unit__order"), report_json)
 
 
 @router.get("/{report_id}", response={200: ReportOut, **ERRORS}, summary="一份进度报告")
-def get_report(request, report_id: int):
-    return report_json(_one(actor(request), report_id))
+def get_report(request, response: HttpResponse, report_id: int):
+    return tagged(response, report_json(_one(actor(request), report_id)))
 
 
 @router.get(
@@ -121,42 +120,51 @@ def save_report(request, payload: ReportIn):
     return report_json(get_report_for(act, report.pk))
 
 
-@router.post("/{report_id}/submit", response={200: ReportOut, **ERRORS}, summary="提交")
-def submit(request, report_id: int):
+def _step(request, response, report_id: int, step, *, write: bool = False) -> dict:
+    """One step of the workflow on a report, checked against If-Match in one transaction."""
     act = actor(request)
-    services.submit_report(act, get_report_for(act, report_id, write=True))
-    return report_json(_one(act, report_id))
+    with matching(
+        request,
+        Report,
+        report_id,
+        load=lambda: get_report_for(act, report_id, write=write),
+        present=report_json,
+    ) as report:
+        done = step(act, report)
+    return tagged(response, report_json(_one(act, done.pk)))
 
 
-@router.post("/{report_id}/approve", response={200: ReportOut, **ERRORS}, summary="单位负责人审核通过")
-def approve(request, report_id: int):
-    act = actor(request)
-    services.approve_report(act, _one(act, report_id))
-    return report_json(_one(act, report_id))
+@router.post("/{report_id}/submit", response={200: ReportOut, **WRITE_ERRORS}, summary="提交")
+def submit(request, response: HttpResponse, report_id: int):
+    return _step(request, response, report_id, services.submit_report, write=True)
 
 
-@router.post("/{report_id}/accept", response={200: ReportOut, **ERRORS}, summary="专班办公室审定")
-def accept(request, report_id: int):
-    act = actor(request)
-    services.accept_report(act, _one(act, report_id))
-    return report_json(_one(act, report_id))
+@router.post("/{report_id}/approve", response={200: ReportOut, **WRITE_ERRORS}, summary="单位负责人审核通过")
+def approve(request, response: HttpResponse, report_id: int):
+    return _step(request, response, report_id, services.approve_report)
 
 
-@router.post("/{report_id}/return", response={200: ReportOut, **ERRORS}, summary="退回（须写明原因）")
-def return_report(request, report_id: int, payload: ReasonIn):
-    act = actor(request)
-    services.return_report(act, _one(act, report_id), payload.reason)
-    return report_json(_one(act, report_id))
+@router.post("/{report_id}/accept", response={200: ReportOut, **WRITE_ERRORS}, summary="专班办公室审定")
+def accept(request, response: HttpResponse, report_id: int):
+    return _step(request, response, report_id, services.accept_report)
+
+
+@router.post("/{report_id}/return", response={200: ReportOut, **WRITE_ERRORS}, summary="退回（须写明原因）")
+def return_report(request, response: HttpResponse, report_id: int, payload: ReasonIn):
+    return _step(request, response, report_id, lambda act, r: services.return_report(act, r, payload.reason))
 
 
 @router.post(
     "/{report_id}/correct",
-    response={200: ReportOut, **ERRORS},
+    response={200: ReportOut, **WRITE_ERRORS},
     summary="更正已审定的报告（专班办公室；保留原版本，须写明原因）",
 )
-def correct(request, report_id: int, payload: CorrectionIn):
-    act = actor(request)
+def correct(request, response: HttpResponse, report_id: int, payload: CorrectionIn):
     fields = payload.model_dump(exclude_unset=True)
     reason = fields.pop("reason", "")
-    new = revisions.correct_report(act, _one(act, report_id), reason=reason, **fields)
-    return report_json(_one(act, new.pk))
+    return _step(
+        request,
+        response,
+        report_id,
+        lambda act, r: revisions.correct_report(act, r, reason=reason, **fields),
+    )
