@@ -89,9 +89,12 @@ def _message(error: dict) -> str:
     return "取值无效"
 
 
-from .routers import plans, reports, status, tasks  # noqa: E402
+from .routers import milestones, plans, reports, status, targets, tasks  # noqa: E402
 
 api.add_router("/plans", plans.router)
 api.add_router("/tasks", tasks.router)
+api.add_router("/tasks", milestones.task_router)
+api.add_router("/milestones", milestones.router)
+api.add_router("/targets", targets.router)
 api.add_router("/status", status.router)
 api.add_router("/reports", reports.router)

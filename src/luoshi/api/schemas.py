@@ -114,8 +114,32 @@ class ReportOut(Schema):
     coordination: str
     return_reason: str
     submitted_at: dt.datetime | None
-    target_values: dict[str, float]
-    evidence: list[dict]
+    target_values: dict[str, float] = Field(description="指标编号 → 实际值")
+    evidence: list["EvidenceOut"]
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    url: str = Field(description="下载地址")
+
+
+ReportOut.model_rebuild()
+
+
+class ReportUpdateIn(Strict):
+    """Only the fields given change; ``target_values`` maps a target's id to its value
+    (an empty string clears it)."""
+
+    progress: str | float | None = None
+    progress_text: str | None = None
+    problems: str | None = None
+    next_steps: str | None = None
+    coordination: str | None = None
+    target_values: dict[int, str | float] | None = None
 
 
 class ReportIn(Strict):
@@ -144,3 +168,40 @@ class CorrectionIn(Strict):
     next_steps: str | None = None
     coordination: str | None = None
     target_values: dict[int, str | float] | None = None
+
+
+class TargetOut(Schema):
+    target: int
+    section: str
+    campaign: str
+    subject: str
+    op: str
+    value: float = Field(description="目标值")
+    unit: str
+    actual: float | None = Field(description="截至该日最新的实际值")
+    attainment: float | None
+    expected: float
+    status: str
+
+
+class TargetValueOut(Schema):
+    id: int
+    target: int
+    value: float = Field(description="实际值")
+    unit: str
+    report: int
+    reporting_unit: str
+    period: str
+    period_label: str
+    state: str
+    submitted_at: dt.datetime | None
+
+
+class MilestoneOut(Schema):
+    id: int
+    task: int
+    title: str
+    due_date: dt.date
+    done: bool
+    done_on: dt.date | None
+    order: int

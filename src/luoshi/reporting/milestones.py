@@ -35,6 +35,29 @@ def add_milestone(actor: Actor, task: Task, title: str, due_date: dt.date) -> Mi
 
 
 @transaction.atomic
+def change_milestone(
+    actor: Actor, milestone: Milestone, *, title: str | None = None, due_date: dt.date | None = None
+) -> Milestone:
+    """Rename a milestone or move its date (not later than the task's deadline)."""
+    permissions.check_plan_task(actor, milestone.task)
+    before = snapshot(milestone, ("title", "due_date"))
+    if title is not None:
+        if not title.strip():
+            raise ReportingError("节点名称不能为空", "title")
+        milestone.title = title.strip()
+    if due_date is not None:
+        deadline = Schedule.of(milestone.task.plan).deadline(milestone.task.deadline)
+        if due_date > deadline:
+            raise ReportingError(f"节点日期 {due_date} 晚于任务完成时限 {deadline}", "due_date")
+        milestone.due_date = due_date
+    changes = diff(before, snapshot(milestone, ("title", "due_date")))
+    if changes:
+        milestone.save()
+        record_change(actor, "修改任务节点", milestone, changes)
+    return milestone
+
+
+@transaction.atomic
 def reverse_schedule(actor: Actor, task: Task, titles: list[str]) -> list[Milestone]:
     """倒排工期: the last step on the deadline, the others spread evenly back to the start,
     each moved back to a working day. Replaces the task's milestones not yet done."""

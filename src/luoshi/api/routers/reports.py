@@ -4,7 +4,7 @@ from typing import Annotated
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
-from ninja import Field, FilterLookup, FilterSchema, Query, Router
+from ninja import Field, File, FilterLookup, FilterSchema, Query, Router, UploadedFile
 
 from luoshi.plans.models import Unit
 from luoshi.plans.permissions import get_task_for
@@ -15,7 +15,16 @@ from luoshi.reporting.permissions import get_report_for, visible_reports
 from luoshi.reporting.services import ReportData, ReportingError
 
 from ..paging import CursorPage, Listing, paginate
-from ..schemas import ERRORS, WRITE_ERRORS, CorrectionIn, ErrorOut, ReasonIn, ReportIn, ReportOut
+from ..schemas import (
+    ERRORS,
+    WRITE_ERRORS,
+    CorrectionIn,
+    EvidenceOut,
+    ReasonIn,
+    ReportIn,
+    ReportOut,
+    ReportUpdateIn,
+)
 from ..versioning import matching, tagged
 from .common import actor, plan_of
 
@@ -43,16 +52,7 @@ def report_json(report) -> dict:
         "return_reason": report.return_reason,
         "submitted_at": report.submitted_at,
         "target_values": {str(v.target_id): float(v.value) for v in report.target_values.all()},
-        "evidence": [
-            {
-                "id": e.pk,
-                "name": e.name,
-                "size": e.size,
-                "sha256": e.sha256,
-                "url": reverse("api:report_evidence", args=[report.pk, e.pk]),
-            }
-            for e in report.evidence.all()
-        ],
+        "evidence": [_evidence_json(report.pk, e) for e in report.evidence.all()],
     }
 
 
@@ -87,7 +87,7 @@ def get_report(request, response: HttpResponse, report_id: int):
 
 @router.get(
     "/{report_id}/evidence/{evidence_id}",
-    response={200: None, 404: ErrorOut},
+    response={200: None, **ERRORS},
     url_name="report_evidence",
     summary="下载进度报告的一份佐证材料",
 )
@@ -118,6 +118,73 @@ def save_report(request, payload: ReportIn):
     if payload.submit:
         report = services.submit_report(act, report)
     return report_json(get_report_for(act, report.pk))
+
+
+def _evidence_json(report_id: int, e) -> dict:
+    return {
+        "id": e.pk,
+        "name": e.name,
+        "size": e.size,
+        "sha256": e.sha256,
+        "uploaded_at": e.created_at,
+        "url": reverse("api:report_evidence", args=[report_id, e.pk]),
+    }
+
+
+@router.get(
+    "/{report_id}/evidence",
+    response={200: list[EvidenceOut], **ERRORS},
+    summary="一份进度报告的佐证材料（分页）",
+)
+@paginate(CursorPage)
+def list_evidence(request, report_id: int):
+    report = _one(actor(request), report_id)
+    return Listing(report.evidence.all(), ("created_at",), lambda e: _evidence_json(report.pk, e))
+
+
+@router.post(
+    "/{report_id}/evidence",
+    response={200: EvidenceOut, **WRITE_ERRORS},
+    summary="上传佐证材料（本单位尚未提交或被退回的报告；multipart 表单字段 file）",
+)
+def upload_evidence(request, report_id: int, file: File[UploadedFile]):
+    act = actor(request)
+    with matching(
+        request,
+        Report,
+        report_id,
+        load=lambda: get_report_for(act, report_id, write=True),
+        present=report_json,
+    ) as report:
+        kept = services.add_evidence(act, report, file.name or "", file.read())
+    return _evidence_json(report_id, kept)
+
+
+@router.patch(
+    "/{report_id}",
+    response={200: ReportOut, **WRITE_ERRORS},
+    summary="修改本单位的草稿或被退回的报告（只改所给的字段）",
+)
+def update_report(request, response: HttpResponse, report_id: int, payload: ReportUpdateIn):
+    act = actor(request)
+    given = payload.model_dump(exclude_unset=True)
+    with matching(
+        request,
+        Report,
+        report_id,
+        load=lambda: get_report_for(act, report_id, write=True),
+        present=report_json,
+    ) as report:
+        data = ReportData(
+            progress=given.get("progress", report.progress),
+            progress_text=given.get("progress_text", report.progress_text),
+            problems=given.get("problems", report.problems),
+            next_steps=given.get("next_steps", report.next_steps),
+            coordination=given.get("coordination", report.coordination),
+            target_values=dict(given.get("target_values") or {}),
+        )
+        services.save_draft(act, report.task, report.unit, report.period, data)
+    return tagged(response, report_json(_one(act, report_id)))
 
 
 def _step(request, response, report_id: int, step, *, write: bool = False) -> dict:
@@ -168,3 +235,12 @@ def correct(request, response: HttpResponse, report_id: int, payload: Correction
         report_id,
         lambda act, r: revisions.correct_report(act, r, reason=reason, **fields),
     )
+
+
+@router.post(
+    "/{report_id}/revise",
+    response={200: ReportOut, **WRITE_ERRORS},
+    summary="修订已审定的报告（本单位；新开一版草稿，须写明原因）",
+)
+def revise(request, response: HttpResponse, report_id: int, payload: ReasonIn):
+    return _step(request, response, report_id, lambda act, r: revisions.revise_report(act, r, payload.reason))

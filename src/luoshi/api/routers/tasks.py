@@ -1,79 +1,130 @@
-"""/api/v1/tasks: tasks with their status, filterable like the task list page."""
+"""/api/v1/tasks: tasks with their light as of a date, filterable like the task list page;
+a task's detail, targets with their actual values, and milestones (施工图)."""
 
 import datetime as dt
+from typing import Annotated
 
-from django.db.models import Q
-from ninja import Query, Router, Schema
+from django.http import HttpResponse
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 
+from luoshi.plans.lookups import find_unit
 from luoshi.plans.permissions import get_task_for, visible_tasks
 from luoshi.reporting import board as boards
 from luoshi.reporting.permissions import visible_reports
+from luoshi.reporting.status import Status
 
-from ..schemas import ErrorOut, TaskOut, TaskPage
+from ..paging import CursorPage, Listing, paginate
+from ..schemas import ERRORS, TaskOut
+from ..versioning import tagged
 from .common import actor, as_of_or_today, plan_of
 from .reports import report_json
 
 router = Router(tags=["任务"])
 
+LAGGING = (Status.LAGGING, Status.SERIOUS)
 
-class TaskFilters(Schema):
-    plan: int | None = None
-    campaign: str | None = None
-    unit: str | None = None
-    status: str | None = None
-    cadence: str | None = None
-    q: str | None = None
-    as_of: dt.date | None = None
-    offset: int = 0
-    limit: int = 100
+
+class TaskFilters(FilterSchema):
+    """What the task list page filters by; the light and the cadence are judged as of ``date``."""
+
+    campaign: Annotated[str | None, FilterLookup("part__key")] = Field(None, description="攻坚编号，如 附件1")
+    section: Annotated[str | None, FilterLookup(["section__sid", "section__sid__startswith"])] = Field(
+        None, description="条目编号，或其前缀（附件1/一 列出其下各项）"
+    )
+    q: Annotated[str | None, FilterLookup(["title__icontains", "text__icontains", "section__sid"])] = Field(
+        None, description="关键词（标题、内容或条目编号）"
+    )
+
+
+class TaskLight(Schema):
+    """The filters judged on the status engine's rows rather than in the database."""
+
+    plan: int | None = Field(None, description="方案编号（默认最新导入的方案的最新版本）")
+    unit: str | None = Field(None, description="责任单位（名称、别名或简称）")
+    status: Status | None = Field(None, description="灯色（状态）")
+    lagging: bool | None = Field(None, description="true：只列滞后和严重滞后的任务；false：其余")
+    cadence: str | None = Field(None, description="调度周期")
+    date: dt.date | None = Field(None, description="按哪一天的状态（默认今天）")
+    as_of: dt.date | None = Field(None, description="同 date（旧名）")
+
+
+def task_rows(act, plan, tasks, day: dt.date):
+    """The status engine's rows of these tasks as of ``day``, each with its sort key."""
+    order = dict(tasks.values_list("pk", "section__order"))
+    rows = [r for r in boards.status_of(plan, day).rows if r.task_id in order]
+    return rows, order
 
 
 @router.get(
-    "", response={200: TaskPage, 404: ErrorOut}, summary="任务列表（可按攻坚、单位、状态、周期、关键词筛选）"
+    "",
+    response={200: list[TaskOut], **ERRORS},
+    summary="任务列表（分页；可按攻坚、条目、单位、灯色、滞后、周期、关键词筛选）",
 )
-def list_tasks(request, filters: Query[TaskFilters]):
+@paginate(CursorPage)
+def list_tasks(
+    request,
+    filters: Query[TaskFilters],
+    light: Query[TaskLight],
+):
     act = actor(request)
-    plan = plan_of(filters.plan)
-    tasks = visible_tasks(act).filter(plan=plan)
-    if filters.campaign:
-        tasks = tasks.filter(part__key=filters.campaign)
-    if filters.unit:
-        tasks = tasks.filter(task_units__unit__name=filters.unit)
-    if filters.q:
-        tasks = tasks.filter(
-            Q(title__icontains=filters.q) | Q(text__icontains=filters.q) | Q(section__sid=filters.q)
-        )
-    ids = set(tasks.values_list("pk", flat=True))
-    rows = [r for r in boards.status_of(plan, as_of_or_today(filters.as_of)).rows if r.task_id in ids]
-    if filters.status:
-        rows = [r for r in rows if r.status == filters.status]
-    if filters.cadence:
-        rows = [r for r in rows if r.cadence == filters.cadence]
-    limit = max(1, min(filters.limit, 1000))
-    offset = max(0, filters.offset)
-    return {
-        "count": len(rows),
-        "offset": offset,
-        "limit": limit,
-        "items": [r.as_json() for r in rows[offset : offset + limit]],
-    }
+    chosen = plan_of(light.plan)
+    tasks = filters.filter(visible_tasks(act).filter(plan=chosen))
+    if light.unit:
+        found = find_unit(light.unit)
+        tasks = tasks.filter(task_units__unit=found) if found else tasks.none()
+    rows, order = task_rows(act, chosen, tasks.distinct(), as_of_or_today(light.date or light.as_of))
+    if light.status:
+        rows = [r for r in rows if r.status == light.status]
+    if light.lagging is not None:
+        rows = [r for r in rows if (r.status in LAGGING) == light.lagging]
+    if light.cadence:
+        rows = [r for r in rows if r.cadence == light.cadence]
+    return Listing(rows, lambda r: (order[r.task_id], r.task_id), lambda r: r.as_json())
 
 
 class TaskDetailOut(TaskOut):
     text: str
     reports: list[dict]
+    milestones: list[dict]
+    targets: list[dict]
 
 
-@router.get("/{task_id}", response={200: TaskDetailOut, 404: ErrorOut}, summary="任务详情与各期报送")
-def task_detail(request, task_id: int, as_of: dt.date | None = None):
+def milestone_json(m) -> dict:
+    return {
+        "id": m.pk,
+        "task": m.task_id,
+        "title": m.title,
+        "due_date": m.due_date,
+        "done": m.done,
+        "done_on": m.done_on,
+        "order": m.order,
+    }
+
+
+@router.get(
+    "/{task_id}", response={200: TaskDetailOut, **ERRORS}, summary="任务详情：状态、各期报送、节点、指标"
+)
+def task_detail(
+    request, response: HttpResponse, task_id: int, date: dt.date | None = None, as_of: dt.date | None = None
+):
     act = actor(request)
     task = get_task_for(act, task_id)
-    row = next(r for r in boards.status_of(task.plan, as_of_or_today(as_of)).rows if r.task_id == task.pk)
+    day = as_of_or_today(date or as_of)
+    row = next(r for r in boards.status_of(task.plan, day).rows if r.task_id == task.pk)
     reports = (
         visible_reports(act)
         .filter(task=task, is_current=True)
         .select_related("task__section", "unit", "period")
-        .prefetch_related("target_values")
+        .prefetch_related("target_values", "evidence")
         .order_by("-period__end", "unit__order")
     )
-    return {**row.as_json(), "text": task.text, "reports": [report_json(r) for r in reports]}
+    return tagged(
+        response,
+        {
+            **row.as_json(),
+            "text": task.text,
+            "reports": [report_json(r) for r in reports],
+            "milestones": [milestone_json(m) for m in task.milestones.all()],
+            "targets": [t.as_json() for t in boards.targets_of(task.plan, day) if t.sid == task.section.sid],
+        },
+    )
