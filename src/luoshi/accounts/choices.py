@@ -10,3 +10,10 @@ class Role(models.TextChoices):
     HEAD = "head", "单位负责人"
     LEADER = "leader", "领导"
     VERIFIER = "verifier", "督查核查员"
+
+
+class TokenScope(models.TextChoices):
+    """What a personal API token may do: read only (GET), or read and write."""
+
+    READ = "read", "只读"
+    WRITE = "write", "读写"

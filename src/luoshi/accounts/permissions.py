@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from luoshi.plans.models import Part, Unit
 
-from .choices import Role
+from .choices import Role, TokenScope
 from .models import Profile
 
 # the roles that read every task, report, supervision item and project
@@ -92,3 +92,19 @@ def users_of(unit_ids, roles):
         "user_id", flat=True
     )
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+
+
+def can_manage_tokens(actor: Actor, user) -> bool:
+    """Who may create, list and revoke a user's personal API tokens: the user alone (an
+    active one), or the system (``luoshi token`` on the server)."""
+    if actor.is_system:
+        return True
+    me = actor.user
+    return bool(
+        me is not None and getattr(me, "is_authenticated", False) and me.pk == user.pk and user.is_active
+    )
+
+
+def token_may_write(token) -> bool:
+    """A read-write token may write (with its user's rights); a read-only one only reads."""
+    return token.scope == TokenScope.WRITE

@@ -12,3 +12,4 @@ class AuditAction(models.TextChoices):
     CHANGE = "change", "修改"
     DELETE = "delete", "删除"
     DENIED = "denied", "被拒绝的操作"
+    API_CALL = "api_call", "接口调用"

@@ -1,7 +1,9 @@
 """Every writing request of a signed-in user leaves its audit rows: the services it called
 record each write (object, fields before and after) with this request's address; a request
 no service recorded still leaves one row (the fields posted, what the view noted), and a
-refused one (403) is recorded as such. Logins and logouts come from signals."""
+refused one (403) is recorded as such. Every call made with a personal API token leaves
+its rows too, reads included, each carrying the token's id. Logins and logouts come from
+signals."""
 
 from .choices import AuditAction
 from .models import AuditLog
@@ -18,17 +20,23 @@ class AuditMiddleware:
     def __call__(self, request):
         with origin_of(request_origin(request)) as origin:
             response = self.get_response(request)
-            if request.method in SAFE_METHODS or request.path.startswith(SKIP_PREFIXES):
+            by_token = origin.token_id is not None
+            reading = request.method in SAFE_METHODS
+            if not by_token and (reading or request.path.startswith(SKIP_PREFIXES)):
                 return response
             user = getattr(request, "user", None)
-            if user is None or not user.is_authenticated:
+            if not by_token and (user is None or not user.is_authenticated):
                 return response
-            if response.status_code >= 500:
+            if response.status_code >= 500 and not by_token:
                 return response  # nothing was written: the transaction rolled back
             denied = response.status_code in (401, 403)
             if not denied and _kept(origin.recorded):
                 return response
-            action = AuditAction.DENIED if denied else AuditAction.CHANGE
+            action = AuditAction.CHANGE
+            if denied:
+                action = AuditAction.DENIED
+            elif reading:
+                action = AuditAction.API_CALL
             summary = {"fields": posted_fields(request)} if request.method == "POST" else {}
             record_request(
                 request,

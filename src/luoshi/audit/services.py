@@ -35,6 +35,7 @@ class Origin:
     recorded: list = field(default_factory=list)  # ids of the rows written for it
     user: object = None  # the signed-in user, for writes no service names an actor for
     notes: list = field(default_factory=list)
+    token_id: int | None = None  # the personal API token the request came with
 
 
 def os_user() -> str:
@@ -166,6 +167,8 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
+    if origin.token_id is not None:  # in the summary, so the hash chain covers it
+        summary = {**(summary or {}), "token": origin.token_id}
     ip = AuditLog._meta.get_field("ip").get_prep_value(origin.ip) if origin.ip else None
     row = AuditLog(
         at=timezone.now(),

@@ -135,3 +135,20 @@ class UploadForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label="方案文件", help_text="支持 txt、docx、html、pdf（带文字层）或方案 JSON")
+
+
+class TokenForm(forms.Form):
+    """A new personal API token: what it is for, what it may do, how long it lives."""
+
+    name = forms.CharField(label="名称（用途）", max_length=100, initial="数据同步脚本")
+    scope = forms.ChoiceField(
+        label="权限范围",
+        choices=[("read", "只读（只能查询）"), ("write", "读写（可填报、审核，与本人网页权限相同）")],
+        initial="read",
+    )
+    days = forms.TypedChoiceField(
+        label="有效期",
+        coerce=int,
+        choices=[(30, "30 天"), (90, "90 天"), (180, "180 天"), (365, "365 天")],
+        initial=90,
+    )

@@ -17,6 +17,7 @@ from .views import (
     review,
     supervision,
     tasks,
+    tokens,
     workspace,
 )
 
@@ -28,6 +29,8 @@ urlpatterns = [
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
     path("password/", auth.password, name="password"),
+    path("account/tokens/", tokens.token_list, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", tokens.revoke, name="revoke_token"),
     path("", workspace.workspace, name="workspace"),
     path("messages/", messages.message_list, name="messages"),
     path("fill/", reports.fill, name="fill"),

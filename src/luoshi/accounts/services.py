@@ -1,0 +1,118 @@
+"""Writes of the accounts domain: personal API tokens (created, revoked, checked)."""
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from luoshi.audit.services import diff, record_change, snapshot
+from luoshi.core import clock
+
+from .choices import TokenScope
+from .models import ApiToken
+from .permissions import Actor, can_manage_tokens
+
+PREFIX = "ls_"
+MAX_DAYS = 365
+AUDITED = ["user", "name", "key", "scope", "expires_at", "revoked_at"]
+
+
+class TokenError(ValueError):
+    """A token that cannot be made as asked; the message is Chinese and names the field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class TokenRefused(Exception):
+    """A presented token that does not sign anyone in (unknown, expired, revoked); the
+    message is Chinese. ``token`` is the row when the token is known."""
+
+    def __init__(self, message: str, token: ApiToken | None = None):
+        super().__init__(message)
+        self.token = token
+
+
+def digest_of(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _check(actor: Actor, user) -> None:
+    if not can_manage_tokens(actor, user):
+        raise PermissionDenied("只能管理自己的接口令牌")
+
+
+@transaction.atomic
+def create_token(actor: Actor, user, *, name: str, scope: str, days: int) -> tuple[ApiToken, str]:
+    """A new token of ``user``, valid for ``days`` days; returns the row and the secret,
+    which is shown this once and never stored."""
+    _check(actor, user)
+    name = (name or "").strip()
+    if not name:
+        raise TokenError("请填写令牌名称（用途，如“数据同步脚本”）", "name")
+    if len(name) > 100:
+        raise TokenError("令牌名称不能超过 100 个字", "name")
+    if scope not in TokenScope.values:
+        raise TokenError(f"权限范围应为 read（只读）或 write（读写），而不是“{scope}”", "scope")
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
+        raise TokenError(f"有效天数应为 1 到 {MAX_DAYS} 之间的整数，而不是“{days}”", "days")
+    key = secrets.token_hex(6)
+    secret = f"{PREFIX}{key}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        key=key,
+        digest=digest_of(secret),
+        scope=scope,
+        expires_at=clock.now() + dt.timedelta(days=days),
+    )
+    record_change(actor, "创建接口令牌", token, diff({}, snapshot(token, AUDITED)))
+    return token, secret
+
+
+@transaction.atomic
+def revoke_token(actor: Actor, token: ApiToken) -> ApiToken:
+    """Revoke a token: it signs nobody in from now on (revoking twice changes nothing)."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    _check(actor, token.user)
+    if token.revoked_at is not None:
+        return token
+    before = snapshot(token, AUDITED)
+    token.revoked_at = clock.now()
+    token.save(update_fields=["revoked_at", "updated_at"])
+    record_change(actor, "吊销接口令牌", token, diff(before, snapshot(token, AUDITED)))
+    return token
+
+
+def tokens_of(actor: Actor, user):
+    """The tokens of ``user``, newest first."""
+    _check(actor, user)
+    return ApiToken.objects.filter(user=user).select_related("user")
+
+
+def token_for_secret(secret: str) -> ApiToken:
+    """The valid token this secret belongs to, its ``last_used_at`` set to now; else
+    ``TokenRefused`` with the reason in Chinese."""
+    key = secret[len(PREFIX) :].split("_", 1)[0] if secret.startswith(PREFIX) else ""
+    token = ApiToken.objects.select_related("user").filter(key=key).first() if key else None
+    if token is None or not hmac.compare_digest(token.digest, digest_of(secret)):
+        # an unknown key costs the same digest as a known one
+        hmac.compare_digest(digest_of(secret), "0" * 64)
+        raise TokenRefused("接口令牌无效，请检查令牌是否完整")
+    now = clock.now()
+    if token.revoked_at is not None:
+        raise TokenRefused("接口令牌已被吊销，请重新创建", token)
+    if token.expires_at <= now:
+        raise TokenRefused(
+            f"接口令牌已于 {timezone.localtime(token.expires_at):%Y-%m-%d %H:%M} 过期，请重新创建", token
+        )
+    if not token.user.is_active:
+        raise TokenRefused("该令牌的用户已被停用", token)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
+    return token
