@@ -180,7 +180,7 @@ def _message(error: dict) -> str:
     return "取值无效"
 
 
-from .routers import milestones, plans, reports, status, targets, tasks  # noqa: E402
+from .routers import milestones, periods, plans, reports, status, targets, tasks  # noqa: E402
 
 api.add_router("/plans", plans.router)
 api.add_router("/tasks", tasks.router)
@@ -188,4 +188,5 @@ api.add_router("/tasks", milestones.task_router)
 api.add_router("/milestones", milestones.router)
 api.add_router("/targets", targets.router)
 api.add_router("/status", status.router)
+api.add_router("/periods", periods.router)
 api.add_router("/reports", reports.router)

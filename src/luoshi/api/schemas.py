@@ -92,7 +92,34 @@ class StatusOut(Schema):
     lagging_tasks: list[dict]
     not_reported_units: list[dict]
     targets: list[dict]
-    period: str
+    period: str = Field(description="统计的周期（截至该日最近一个已到报送期限的周期）")
+    period_due: dt.date | None
+    completeness: "CompletenessOut"
+
+
+class CompletenessOut(Schema):
+    due: int = Field(description="该周期应报的报告数")
+    on_time: int
+    late: int
+    missing: int
+    on_time_rate: float | None = Field(description="按时报送率（%）；没有应报的报告时为 null")
+
+
+StatusOut.model_rebuild()
+
+
+class UnitStatusOut(Schema):
+    unit: str
+    rank: int
+    tasks: int
+    progress: float
+    expected: float
+    lagging: int
+    due: int
+    on_time: int
+    late: int
+    missing: int
+    on_time_rate: float | None
 
 
 class ReportOut(Schema):
@@ -205,3 +232,33 @@ class MilestoneOut(Schema):
     done: bool
     done_on: dt.date | None
     order: int
+
+
+class PeriodOut(Schema):
+    key: str = Field(description="周期编号，如 2025-07-1")
+    label: str
+    cadence: str
+    start: dt.date
+    end: dt.date
+    due: dt.date = Field(description="报送期限")
+
+
+class CurrentPeriodOut(Schema):
+    date: dt.date
+    open: PeriodOut | None = Field(description="该日所在的周期")
+    reporting: PeriodOut | None = Field(description="截至该日最近一个已到报送期限的周期（挂图作战按它统计）")
+
+
+class DueItemOut(Schema):
+    task: int
+    section: str
+    title: str
+    role: str
+    period: str
+    period_label: str
+    due: dt.date
+    days_left: int
+    overdue: bool
+    handed_in: bool
+    report: int | None
+    report_state: str | None

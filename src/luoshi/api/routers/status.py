@@ -2,12 +2,13 @@
 
 import datetime as dt
 
-from ninja import Router
+from ninja import Field, Query, Router, Schema
 
 from luoshi.plans.permissions import visible_task_ids
 from luoshi.reporting import board as boards
 
-from ..schemas import ErrorOut, StatusOut
+from ..paging import CursorPage, Listing, paginate
+from ..schemas import ERRORS, StatusOut, UnitStatusOut
 from .common import actor, as_of_or_today, plan_of
 
 router = Router(tags=["状态"])
@@ -22,13 +23,38 @@ def _rollup(roll) -> dict:
     }
 
 
-@router.get("", response={200: StatusOut, 404: ErrorOut}, summary="方案状态（与挂图作战的数字一致）")
-def plan_status(request, plan: int | None = None, as_of: dt.date | None = None, campaign: str | None = None):
+class StatusQuery(Schema):
+    plan: int | None = Field(None, description="方案编号（默认最新导入的方案）")
+    campaign: str | None = Field(None, description="攻坚编号，如 附件1（默认全部）")
+    date: dt.date | None = Field(None, description="截至哪一天（默认今天）")
+    as_of: dt.date | None = Field(None, description="同 date（旧名）")
+
+
+def _board(request, query: StatusQuery):
     act = actor(request)
-    chosen = plan_of(plan)
-    day = as_of_or_today(as_of)
-    task_ids = visible_task_ids(act, chosen)
-    board = boards.board_for(chosen, day, task_ids=task_ids, campaign=campaign or None)
+    chosen = plan_of(query.plan)
+    day = as_of_or_today(query.date or query.as_of)
+    return boards.board_for(
+        chosen, day, task_ids=visible_task_ids(act, chosen), campaign=query.campaign or None
+    )
+
+
+def _completeness(ranks) -> dict:
+    due = sum(r.due for r in ranks)
+    on_time = sum(r.on_time for r in ranks)
+    return {
+        "due": due,
+        "on_time": on_time,
+        "late": sum(r.late for r in ranks),
+        "missing": sum(r.missing for r in ranks),
+        "on_time_rate": round(on_time / due * 100, 1) if due else None,
+    }
+
+
+@router.get("", response={200: StatusOut, **ERRORS}, summary="方案状态与报送完整性（与挂图作战的数字一致）")
+def plan_status(request, query: Query[StatusQuery]):
+    board = _board(request, query)
+    chosen, day = board.plan, board.as_of
     return {
         "plan": chosen.pk,
         "as_of": day,
@@ -48,4 +74,35 @@ def plan_status(request, plan: int | None = None, as_of: dt.date | None = None, 
         "not_reported_units": [{"unit": unit, "tasks": n} for unit, n in board.missing],
         "targets": [t.as_json() for t in board.targets],
         "period": board.period_label,
+        "period_due": board.period_due,
+        "completeness": _completeness(board.ranking),
     }
+
+
+def unit_json(rank) -> dict:
+    return {
+        "unit": rank.unit,
+        "rank": rank.rank,
+        "tasks": rank.tasks,
+        "progress": float(rank.progress),
+        "expected": float(rank.expected),
+        "lagging": rank.lagging,
+        "due": rank.due,
+        "on_time": rank.on_time,
+        "late": rank.late,
+        "missing": rank.missing,
+        "on_time_rate": None if rank.on_time_rate is None else float(rank.on_time_rate),
+    }
+
+
+@router.get(
+    "/units",
+    response={200: list[UnitStatusOut], **ERRORS},
+    summary="各单位的进度与报送完整性（挂图作战的单位排名；分页）",
+)
+@paginate(CursorPage)
+def unit_status(request, query: Query[StatusQuery], unit: str | None = None):
+    ranks = _board(request, query).ranking
+    if unit:
+        ranks = [r for r in ranks if r.unit == unit]
+    return Listing(ranks, lambda r: (r.rank, r.unit), unit_json)
