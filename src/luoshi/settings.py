@@ -217,6 +217,7 @@ LOGGING = {
 
 
 MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
     "luoshi.web.middleware.IdleTimeoutMiddleware",
     "luoshi.audit.middleware.AuditMiddleware",
 ]
@@ -237,9 +238,33 @@ AUTH_PASSWORD_VALIDATORS += [{"NAME": "luoshi.accounts.validators.CharacterClass
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Behind HTTPS (LUOSHI_SECURE_COOKIES on): cookies only over HTTPS, HSTS, and the proxy's
+# X-Forwarded-Proto taken to say the browser came in over HTTPS (the proxy sets it,
+# overwriting what a client sent). Off by default: the intranet often serves plain HTTP.
 SESSION_COOKIE_SECURE = env_bool("LUOSHI_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SESSION_COOKIE_SECURE else None
+SECURE_HSTS_SECONDS = env_int("LUOSHI_HSTS_SECONDS", 365 * 24 * 3600) if SESSION_COOKIE_SECURE else 0
 CSRF_FAILURE_VIEW = "luoshi.web.views.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Content-Security-Policy (django-csp): only this site's own script files and style sheets;
+# no inline <script>, no on…= handler, no style attribute (templates pass data through
+# json_script and data- attributes; app.js sets computed positions and colours through the
+# CSSOM, which the policy does not govern). Nothing is loaded from another site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

@@ -167,4 +167,13 @@
       }
     };
   });
+
+  // 大屏: the full-screen button
+  var fullscreen = document.getElementById("fullscreen");
+  if (fullscreen) {
+    fullscreen.addEventListener("click", function () {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else document.documentElement.requestFullscreen();
+    });
+  }
 })();

@@ -52,6 +52,8 @@
       { confine: true, backgroundColor: t.tooltip, borderColor: t.line, textStyle: { color: t.ink, fontSize: t.size } },
       option.tooltip || {}
     );
+    if (!option.tooltip.formatter) option.tooltip.formatter = defaultTooltip(option.tooltip.valueFormatter);
+    if (typeof option.tooltip.formatter === "function") option.tooltip.formatter = asElement(option.tooltip.formatter);
     chart.setOption(option);
     chart.on("click", function (params) {
       var url = params.data && params.data.url;
@@ -91,8 +93,38 @@
 
   // helpers the builders share
   function pct(value) { return value === null || value === undefined ? "—" : value + "%"; }
+  // a coloured dot before a tooltip line: no style attribute (the Content-Security-Policy
+  // blocks those); asElement colours it through the CSSOM
   function dot(colour) {
-    return '<span style="display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:5px;background:' + colour + '"></span>';
+    return '<span class="chart-dot" data-colour="' + esc(colour) + '"></span>';
+  }
+  // ECharts writes a formatter's string into the page as HTML; an element it takes as it is.
+  // The string is turned into an element here, and its dots coloured.
+  function asElement(formatter) {
+    return function () {
+      var html = formatter.apply(this, arguments);
+      if (typeof html !== "string") return html;
+      var box = document.createElement("div");
+      box.innerHTML = html;
+      Array.prototype.forEach.call(box.querySelectorAll("[data-colour]"), function (el) {
+        el.style.background = el.getAttribute("data-colour");
+      });
+      return box;
+    };
+  }
+  // ECharts' own tooltip lines carry style attributes: this one, its look, has none
+  function defaultTooltip(valueFormatter) {
+    var format = valueFormatter || function (v) { return v; };
+    return function (params) {
+      var list = [].concat(params);
+      var head = list[0] && (list[0].axisValueLabel || (list.length === 1 ? list[0].seriesName : ""));
+      var lines = head ? ["<b>" + esc(head) + "</b>"] : [];
+      list.forEach(function (p) {
+        var name = list[0].axisValueLabel ? p.seriesName : p.name;
+        lines.push(dot(p.color) + esc(name) + "：" + esc(format(p.value)));
+      });
+      return lines.join("<br>");
+    };
   }
   function esc(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
