@@ -95,6 +95,8 @@ def test_main_pages_break_no_rule_and_charts_draw(page_for, live_server, persona
 
     reporter = page_for(personas["reporter_a"])
     seen = watch(reporter)
+    reporter.goto(url + "/account/tokens/")
+    expect(reporter.locator("h1").first).to_be_visible()
     reporter.goto(url + "/fill/")
     expect(reporter.locator("h1").first).to_be_visible()
     # a form answered with its errors (a POST reply) is put in the history by app.js

@@ -81,3 +81,27 @@ def test_behind_the_https_proxy_the_browser_is_told_to_keep_to_https(personas, t
         headers={"x-forwarded-proto": "https"},
     )
     assert client.cookies["sessionid"]["secure"]
+
+
+def test_no_page_template_carries_inline_script_handler_or_style():
+    """The Content-Security-Policy refuses them: scripts and styles live in static files
+    (e-mail templates are no pages and keep their inline styles for mail clients)."""
+    import re
+    from pathlib import Path
+
+    import luoshi
+
+    root = Path(luoshi.__file__).parent
+    pages = [p for p in root.glob("**/templates/**/*.html") if "/email/" not in p.as_posix()]
+    assert len(pages) > 20
+    found = []
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        found += [
+            f"{path.name}: {m.group(0)[:40]}" for m in re.finditer(r"<script(?![^>]*\bsrc=)[^>]*>", text)
+        ]
+        found += [
+            f"{path.name}: {m.group(0)}" for m in re.finditer(r"\s(on[a-z]+|style|hx-on[:\w-]*)=", text)
+        ]
+        found += [f"{path.name}: <style>" for _ in re.finditer(r"<style\b", text)]
+    assert found == []
