@@ -27,7 +27,7 @@ def test_openapi_schema_is_served(personas, today, client_for):
 
 def test_plans_with_the_three_lists(personas, plan, today, client_for):
     client = client_for(personas["coordinator"])
-    plans = client.get("/api/v1/plans").json()
+    plans = client.get("/api/v1/plans").json()["items"]
     assert plans[0]["id"] == plan.pk and plans[0]["tasks"] == 3
     detail = client.get(f"/api/v1/plans/{plan.pk}").json()
     assert len(detail["task_list"]) == 3 and len(detail["targets"]) == 3

@@ -262,3 +262,70 @@ class DueItemOut(Schema):
     handed_in: bool
     report: int | None
     report_state: str | None
+
+
+class VersionOut(Schema):
+    id: int = Field(description="该版本的方案编号")
+    series: str
+    version: int
+    title: str
+    doc_number: str
+    date: dt.date | None
+    year: int
+    source_name: str
+    imported_at: dt.datetime
+    is_current: bool = Field(description="是否为现行（最新）版本")
+    changes: dict[str, int] = Field(description="与上一版本相比：新增、删除、修改的任务数，新增的单位数")
+
+
+class VersionContentOut(VersionOut):
+    document: dict = Field(description="导入时的方案 JSON（见 docs/plan-json.md）")
+
+
+class DiffStepOut(Schema):
+    id: int
+    version: int
+    diff: dict = Field(
+        description="tasks_added、tasks_removed、tasks_changed（fields 为中文字段名）、units_added、aliases_added"
+    )
+
+
+class DiffOut(Schema):
+    from_version: int | None
+    to_version: int
+    steps: list[DiffStepOut]
+
+
+class ImportListOut(Schema):
+    id: int
+    source_name: str
+    state: str
+    state_label: str
+    created_at: dt.datetime
+    plan: int | None
+    version: int | None
+
+
+class ImportResultOut(Schema):
+    plan: int
+    version: int
+    created: bool = Field(description="false：内容与现行版本相同，没有导入新版本")
+    diff: dict
+
+
+class ImportOut(Schema):
+    id: int | None = Field(description="待确认导入的编号；dry_run 上传时为 null")
+    source_name: str
+    state: str = Field(description="pending 待确认、confirmed 已导入、discarded 已放弃、dry_run 仅试导入")
+    title: str
+    previous_version: int | None
+    counts: dict[str, int]
+    units_to_check: list[dict] = Field(description="名录中找不到或可疑的单位名称")
+    groups: list[dict]
+    doubtful_targets: list[dict]
+    unclear: list[str]
+    missing: dict
+    renames: dict[str, str]
+    dry_run: ImportResultOut | None = Field(description="试导入的结果（导入后会有哪些变化）")
+    error: str = Field(description="试导入失败的原因（中文）")
+    result: dict | None = Field(None, description="已导入时：导入结果（与导入结果页相同）")
