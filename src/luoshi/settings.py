@@ -165,11 +165,12 @@ def _database(url: str | None) -> dict:
 DATABASES = {"default": _database(os.environ.get("LUOSHI_DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's four rules, with Chinese messages and help texts (accounts/validators.py)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "luoshi.accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "luoshi.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "luoshi.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "luoshi.accounts.validators.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
