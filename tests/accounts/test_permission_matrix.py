@@ -13,7 +13,7 @@ from django.db import transaction
 from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.bulletins.permissions import can_issue
 from luoshi.plans.models import Plan
-from luoshi.plans.permissions import can_export_lists, can_import_plan
+from luoshi.plans.permissions import can_export_lists, can_import_plan, can_manage_units
 from luoshi.plans.services import import_plan
 from luoshi.reporting import revisions, services
 from luoshi.reporting.permissions import (
@@ -45,6 +45,7 @@ MATRIX = {
     "issue": {"office", "coordinator"},
     "export": {"office", "coordinator", "leader"},
     "import": {"coordinator"},
+    "manage units": {"coordinator"},
     "close": {"office", "coordinator"},
 }
 
@@ -172,6 +173,17 @@ def test_import(actors, personas, plan):
         import_plan(actors["office"], revised)
     assert Plan.objects.count() == 1  # nothing written
     assert import_plan(actors["coordinator"], revised).plan is not None
+
+
+def test_manage_units(actors, personas, plan):
+    from luoshi.plans.models import Unit
+    from luoshi.plans.registry import create_unit
+
+    assert allowed(actors, can_manage_units) == MATRIX["manage units"]
+    with pytest.raises(PermissionDenied, match="只有综合协调组办公室可以维护单位名录"):
+        create_unit(actors["office"], "县数据局")
+    assert not Unit.objects.filter(name="县数据局").exists()
+    assert create_unit(actors["coordinator"], "县数据局").kind == "department"
 
 
 def test_close(actors, personas, plan):

@@ -180,10 +180,11 @@ def _message(error: dict) -> str:
     return "取值无效"
 
 
-from .routers import imports, milestones, periods, plans, reports, status, targets, tasks  # noqa: E402
+from .routers import imports, milestones, periods, plans, reports, status, targets, tasks, units  # noqa: E402
 
 api.add_router("/plans", plans.router)
 api.add_router("/imports", imports.router)
+api.add_router("/units", units.router)
 api.add_router("/tasks", tasks.router)
 api.add_router("/tasks", milestones.task_router)
 api.add_router("/milestones", milestones.router)

@@ -329,3 +329,27 @@ class ImportOut(Schema):
     dry_run: ImportResultOut | None = Field(description="试导入的结果（导入后会有哪些变化）")
     error: str = Field(description="试导入失败的原因（中文）")
     result: dict | None = Field(None, description="已导入时：导入结果（与导入结果页相同）")
+
+
+class AliasOut(Schema):
+    id: int
+    name: str
+    unit: int | None = None
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    short_name: str
+    order: int
+    aliases: list[AliasOut]
+    leads: int | None = Field(description="现行方案中牵头的任务数")
+    cooperates: int | None = Field(description="现行方案中配合的任务数")
+
+
+class MergeOut(Schema):
+    unit: UnitOut = Field(description="保留的单位（合并后）")
+    message: str
+    moved: dict[str, int] = Field(description="各类记录移交的条数")

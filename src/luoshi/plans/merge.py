@@ -5,10 +5,12 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
+from luoshi.accounts.permissions import Actor
 from luoshi.audit.services import record_change
 
 from .choices import TaskRole
 from .models import TaskUnit, Unit, UnitAlias
+from .permissions import check_manage_units
 from .validation import PlanError
 
 
@@ -96,12 +98,16 @@ def _left_over(other: Unit) -> list[str]:
 
 
 @transaction.atomic
-def merge_units(keep: Unit, other: Unit) -> MergeResult:
+def merge_units(keep: Unit, other: Unit, *, actor: Actor | None = None) -> MergeResult:
     """Merge ``other`` into ``keep`` in one transaction: every row that names ``other``
     (task roles, reports, users, supervision items, projects, aliases — every relation to
     Unit) moves to ``keep``, and ``other``'s name becomes an alias of ``keep``. Rows both
     units have for the same thing are settled by the rule their domain registered; a
-    merge that cannot be done raises PlanError and leaves everything as it was."""
+    merge that cannot be done raises PlanError and leaves everything as it was.
+    ``actor`` (the API) must be allowed to manage units; the admin's own permission
+    guards its action."""
+    if actor is not None:
+        check_manage_units(actor)
     if keep.pk == other.pk:
         raise PlanError("不能把单位与它自己合并")
     keep = Unit.objects.select_for_update().get(pk=keep.pk)
@@ -128,7 +134,7 @@ def merge_units(keep: Unit, other: Unit) -> MergeResult:
             other.delete()
             UnitAlias.objects.get_or_create(name=result.merged_name, defaults={"unit": keep})
             record_change(
-                None,
+                actor,
                 "合并单位",
                 keep,
                 {"unit": [result.merged_name, keep.name]},

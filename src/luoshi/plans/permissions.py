@@ -5,11 +5,14 @@ action             coord.  office  reporter/head  leader  verifier  system
 =================  ======  ======  =============  ======  ========  ======
 see tasks          all     own¹    own unit²      all     all       all
 import a plan      yes     –       –              –       –         yes
+manage units³      yes     –       –              –       –         yes
 export 三张清单     yes     yes     –              yes     yes       yes
 =================  ======  ======  =============  ======  ========  ======
 
 1. The tasks of the campaigns it runs (工作专班办公室设在本单位) and its own unit's.
 2. The tasks its unit leads or cooperates on.
+3. Add a unit to the registry, rename it, give it another spelling (alias), merge two.
+   Everyone signed in with a role reads the registry.
 
 Anyone else (no role, anonymous) sees nothing. The accessors, as in the house style:
 ``visible_tasks(actor)`` scopes every queryset, ``get_task_for(actor, pk)`` fetches one
@@ -87,3 +90,19 @@ def can_export_lists(actor: Actor) -> bool:
     """Export the three lists (目标、任务、责任清单) of a whole plan: whoever reads every
     task, and the task-force offices."""
     return actor.reads_all or actor.role == Role.OFFICE
+
+
+def can_see_units(actor: Actor) -> bool:
+    """Read the unit registry: anyone with a role in the work (the task list offers every
+    unit's name as a filter), the system."""
+    return actor.is_system or actor.role is not None
+
+
+def can_manage_units(actor: Actor) -> bool:
+    """Keep the unit registry (add, rename, aliases, merge): the coordinator, the system."""
+    return actor.is_system or actor.role == Role.COORDINATOR
+
+
+def check_manage_units(actor: Actor) -> None:
+    if not can_manage_units(actor):
+        raise PermissionDenied("只有综合协调组办公室可以维护单位名录")
