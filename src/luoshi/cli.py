@@ -47,6 +47,7 @@ USAGE = """\
   projects import|update|reconcile|rates|ledger|list                            （luoshi projects -h）
   token create USER --scope read|write --days N   创建个人接口令牌（只显示一次）
   token list USER | token revoke ID              列出、吊销接口令牌
+  unlock USER [--address IP] | --address IP | --list   解除登录锁定，列出当前锁定
   audit verify                 校验审计日志哈希链，指出第一条被改动、删除或调换顺序的记录
   audit export --from D --to D [-o F.csv|F.xlsx]   导出审计日志（等保要求保留 6 个月）
   migrate                      建立或升级数据库

@@ -211,6 +211,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # django-axes warns of every failed login; the audit log records them (LOGIN_FAILED)
+    "loggers": {"axes": {"level": "ERROR"}},
 }
 
 # ---------------------------------------------------------------- web (pages, login, security)
@@ -224,16 +226,37 @@ MIDDLEWARE += [
 ]
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("luoshi.web.context.luoshi_context")
 
-AUTHENTICATION_BACKENDS = ["luoshi.accounts.auth.LockoutModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "luoshi.accounts.auth.LockoutBackend",  # django-axes: a locked name or address goes no further
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 
-# 等保 baseline: lock an account name after 5 failed logins in a row, for 15 minutes
+# 等保 baseline (django-axes, see accounts/lockout.py): 5 failed logins of one account name
+# from one address lock that name from that address for 15 minutes; 20 from one address,
+# whatever the names, lock the address. Nobody elsewhere can lock the coordinator out.
 LUOSHI_LOGIN_FAILURE_LIMIT = env_int("LUOSHI_LOGIN_FAILURE_LIMIT", 5)
+LUOSHI_ADDRESS_FAILURE_LIMIT = env_int("LUOSHI_ADDRESS_FAILURE_LIMIT", 20)
 LUOSHI_LOCKOUT_MINUTES = env_int("LUOSHI_LOCKOUT_MINUTES", 15)
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_HANDLER = "luoshi.accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = LUOSHI_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LUOSHI_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = False  # the handler clears the name's own count, never the address's
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends when the message says
+AXES_LOCKOUT_CALLABLE = "luoshi.web.views.auth.locked_out"
+AXES_CLIENT_IP_CALLABLE = "luoshi.core.addresses.client_address"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # the coordinator's 账号安全 page shows the locks; every admin writes audit rows
 # sign out after this many seconds without a request (0: only the session lifetime)
 LUOSHI_IDLE_SECONDS = env_int("LUOSHI_IDLE_SECONDS", 30 * 60)
 LUOSHI_TRUST_X_FORWARDED_FOR = env_bool("LUOSHI_TRUST_X_FORWARDED_FOR", False)
+# reverse proxies in front of Luoshi that append to X-Forwarded-For (nginx: 1); the client's
+# address for the lock-out and the audit log is taken that many hops from the right
+LUOSHI_TRUSTED_PROXIES = env_int("LUOSHI_TRUSTED_PROXIES", 1 if LUOSHI_TRUST_X_FORWARDED_FOR else 0)
 # passwords: at least 10 characters of all four classes
 AUTH_PASSWORD_VALIDATORS += [{"NAME": "luoshi.accounts.validators.CharacterClassValidator"}]
 

@@ -1,18 +1,16 @@
-"""Authentication: Django's model backend that refuses a locked account name."""
+"""Authentication: django-axes' backend first, refusing a locked account name or address
+before any password is checked (pages, admin and API alike); Django's model backend then
+checks the password. A refusal is marked on the request so the audit log records the
+attempt as blocked, not as one more failure."""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-
-from .lockout import locked_until
+from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 
 
-class LockoutModelBackend(ModelBackend):
-    """The model backend, except that an account name locked after repeated failures
-    cannot sign in until the lock-out ends (pages, admin and API alike)."""
-
+class LockoutBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is None:
-            username = kwargs.get(get_user_model().USERNAME_FIELD)
-        if username and locked_until(username):
-            return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        try:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        except AxesBackendPermissionDenied:
+            request.luoshi_login_blocked = True
+            raise

@@ -1,51 +1,134 @@
-"""Lock-out after repeated failed logins (等保): five failures in a row within the lock-out
-time lock the account name for that time. Failures are the audit log's own rows, so the
-rule needs no table of its own and every attempt stays on record."""
+"""Lock-out after repeated failed logins (等保), kept by django-axes in its AccessAttempt
+table, on two counts:
+
+- an account name from one address: ``LUOSHI_LOGIN_FAILURE_LIMIT`` (5) failures lock that
+  name *from that address* for ``LUOSHI_LOCKOUT_MINUTES`` (15). Someone elsewhere typing
+  the coordinator's name with wrong passwords locks only themselves out, never the
+  coordinator at her own desk;
+- an address: ``LUOSHI_ADDRESS_FAILURE_LIMIT`` (20) failures across all account names
+  lock the address, so one machine cannot try a few passwords on every account. Higher
+  than the first, for an office whose colleagues share one address.
+
+A successful login clears its own name's count from that address, not the address's count
+(else an attacker with one valid account could reset it between guesses). The coordinator
+sees the current locks on /security/ and lifts them there or with ``luoshi unlock``."""
 
 import datetime as dt
+from dataclasses import dataclass
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import Max, Sum
 from django.utils import timezone
-
-from luoshi.audit.choices import AuditAction
-from luoshi.audit.models import AuditLog
 
 
 def failure_limit() -> int:
     return getattr(settings, "LUOSHI_LOGIN_FAILURE_LIMIT", 5)
 
 
+def address_failure_limit() -> int:
+    return getattr(settings, "LUOSHI_ADDRESS_FAILURE_LIMIT", 20)
+
+
 def lockout_minutes() -> int:
     return getattr(settings, "LUOSHI_LOCKOUT_MINUTES", 15)
 
 
-def locked_until(username: str) -> dt.datetime | None:
-    """When the account name may try again, or None when it is not locked: the limit of
-    failures since its last successful login, the latest within the lock-out time."""
-    if not username:
-        return None
-    now = timezone.now()
+def _recent():
+    """Attempts still counting: the last failure of the row within the lock-out time."""
+    since = timezone.now() - dt.timedelta(minutes=lockout_minutes())
+    return AccessAttempt.objects.filter(attempt_time__gte=since)
+
+
+def _count(queryset) -> tuple[int, dt.datetime | None]:
+    totals = queryset.aggregate(n=Sum("failures_since_start"), last=Max("attempt_time"))
+    return totals["n"] or 0, totals["last"]
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A current lock: of an account name from one address, or of a whole address."""
+
+    kind: str  # "account" or "address"
+    address: str
+    username: str
+    failures: int
+    until: dt.datetime
+
+    @property
+    def kind_label(self) -> str:
+        return "账号（该地址）" if self.kind == "account" else "地址（所有账号）"
+
+
+def lock_for(username: str | None, address: str) -> Lock | None:
+    """The lock that stops this name at this address now, if any (the address's first)."""
     span = dt.timedelta(minutes=lockout_minutes())
-    failures = AuditLog.objects.filter(
-        action=AuditAction.LOGIN_FAILED, username=username[:150], at__gte=now - span
-    )
-    last_login = (
-        AuditLog.objects.filter(action=AuditAction.LOGIN, username=username[:150])
-        .order_by("-at")
-        .values_list("at", flat=True)
-        .first()
-    )
-    if last_login:
-        failures = failures.filter(at__gt=last_login)
-    times = list(failures.order_by("-at").values_list("at", flat=True)[: failure_limit()])
-    if len(times) < failure_limit():
-        return None
-    until = times[0] + span
-    return until if until > now else None
+    now = timezone.now()
+    n, last = _count(_recent().filter(ip_address=address))
+    if last and n >= address_failure_limit() and last + span > now:
+        return Lock("address", address, "", n, last + span)
+    if username:
+        n, last = _count(_recent().filter(ip_address=address, username=username))
+        if last and n >= failure_limit() and last + span > now:
+            return Lock("account", address, username, n, last + span)
+    return None
 
 
-def lockout_message(until: dt.datetime) -> str:
-    local = timezone.localtime(until)
+def current_locks() -> list[Lock]:
+    """Every lock in force, the latest first (the coordinator's list)."""
+    span = dt.timedelta(minutes=lockout_minutes())
+    recent = _recent()
+    locks = []
+    for row in recent.values("ip_address").annotate(n=Sum("failures_since_start"), last=Max("attempt_time")):
+        if row["n"] >= address_failure_limit():
+            locks.append(Lock("address", row["ip_address"] or "", "", row["n"], row["last"] + span))
+    pairs = (
+        recent.filter(username__isnull=False)
+        .values("ip_address", "username")
+        .annotate(n=Sum("failures_since_start"), last=Max("attempt_time"))
+    )
+    for row in pairs:
+        if row["n"] >= failure_limit():
+            locks.append(
+                Lock("account", row["ip_address"] or "", row["username"] or "", row["n"], row["last"] + span)
+            )
+    return sorted(locks, key=lambda lock: lock.until, reverse=True)
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """Axes' database handler with the two limits above: ``get_failures`` answers, against
+    axes' one limit (``AXES_FAILURE_LIMIT`` = the account limit), whether either count is
+    spent."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        from axes.helpers import get_client_username
+
+        address = getattr(request, "axes_ip_address", "") or ""
+        username = get_client_username(request, credentials)
+        if lock_for(username, address) is not None:
+            return failure_limit()
+        if not username:
+            return 0
+        n, _ = _count(_recent().filter(ip_address=address, username=username))
+        return min(n, failure_limit() - 1)
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        super().user_logged_in(sender, request, user, **kwargs)
+        # A success clears its own name's count from this address, not the address's: the
+        # failures stay on record for the address alone (a row of no name).
+        AccessAttempt.objects.filter(
+            username=user.get_username(), ip_address=getattr(request, "axes_ip_address", "")
+        ).update(username=None)
+
+
+def lockout_message(lock: Lock) -> str:
+    local = timezone.localtime(lock.until)
+    if lock.kind == "address":
+        return (
+            f"本机地址（{lock.address}）登录失败次数过多，已暂停从该地址登录 {lockout_minutes()} 分钟，"
+            f"请于 {local:%H:%M} 后再试；如需提前解除请联系综合协调组办公室。"
+        )
     return (
         f"连续 {failure_limit()} 次登录失败，账号已锁定 {lockout_minutes()} 分钟，"
         f"请于 {local:%H:%M} 后再试；如忘记密码请联系综合协调组办公室重置。"

@@ -108,3 +108,9 @@ def can_manage_tokens(actor: Actor, user) -> bool:
 def token_may_write(token) -> bool:
     """A read-write token may write (with its user's rights); a read-only one only reads."""
     return token.scope == TokenScope.WRITE
+
+
+def can_manage_security(actor: Actor) -> bool:
+    """Who sees the login lock-outs and second-factor devices and lifts or resets them: the
+    coordinator (the role that administers users), or the system (``luoshi unlock``)."""
+    return actor.is_system or actor.role == Role.COORDINATOR

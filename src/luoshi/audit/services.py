@@ -8,7 +8,6 @@ import getpass
 import json
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -68,13 +67,10 @@ def origin_of(origin: Origin):
 
 
 def client_ip(request) -> str | None:
-    """The client's address: REMOTE_ADDR, or the first X-Forwarded-For hop when the
-    deployment says a trusted proxy sets it (``LUOSHI_TRUST_X_FORWARDED_FOR``)."""
-    if getattr(settings, "LUOSHI_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, behind the deployment's trusted proxies (``core.addresses``)."""
+    from luoshi.core.addresses import client_address
+
+    return client_address(request) or None
 
 
 def request_origin(request) -> Origin:

@@ -25,8 +25,8 @@ def logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="luoshi_audit_login_failed")
 def login_failed(sender, credentials, request=None, **kwargs):
-    from luoshi.accounts.lockout import locked_until
-
     username = (credentials or {}).get("username") or ""
-    action = AuditAction.LOGIN_BLOCKED if locked_until(username) else AuditAction.LOGIN_FAILED
+    # refused by the lock-out before any password was checked (accounts.auth.LockoutBackend)
+    blocked = getattr(request, "luoshi_login_blocked", False)
+    action = AuditAction.LOGIN_BLOCKED if blocked else AuditAction.LOGIN_FAILED
     record(action=action, username=username[:150], origin=_origin(request))

@@ -3,33 +3,21 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from luoshi.accounts.lockout import locked_until, lockout_message
+from luoshi.accounts.lockout import failure_limit, lockout_minutes
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, telling a locked account name when it may try again."""
+    """Django's login form with Chinese messages; a locked account name or address is
+    answered by django-axes (``web.views.auth.locked_out``)."""
 
-    error_messages = {
-        "invalid_login": "用户名或密码不正确。注意：连续 5 次错误将锁定账号 15 分钟。",
-        "inactive": "该账号已停用，请联系综合协调组办公室。",
-    }
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        until = locked_until(username) if username else None
-        if until:
-            # record the attempt (as blocked) and refuse without checking the password
-            from django.contrib.auth.signals import user_login_failed
-
-            user_login_failed.send(sender=__name__, credentials={"username": username}, request=self.request)
-            raise forms.ValidationError(lockout_message(until), code="locked")
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            until = locked_until(username) if username else None
-            if until:
-                raise forms.ValidationError(lockout_message(until), code="locked") from None
-            raise
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.error_messages = {
+            "invalid_login": (
+                f"用户名或密码不正确。注意：连续 {failure_limit()} 次错误将锁定账号 {lockout_minutes()} 分钟。"
+            ),
+            "inactive": "该账号已停用，请联系综合协调组办公室。",
+        }
 
 
 class ReportForm(forms.Form):
