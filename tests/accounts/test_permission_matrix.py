@@ -6,7 +6,11 @@ The personas (tests/conftest.py): reporter and head of 县工信局 (unit A) and
 leader. The report is unit A's on task (一) of 附件1; the plan asks for the head's
 approval (the default policy)."""
 
+import json
+from pathlib import Path
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -212,3 +216,259 @@ def test_close(actors, personas, plan):
 def test_every_action_of_the_matrix_is_tested():
     tested = {name[len("test_") :].replace("_", " ") for name in globals() if name.startswith("test_")}
     assert set(MATRIX) <= tested
+
+
+# ---------------------------------------------------------------- every page and endpoint
+
+ROLES = [
+    ("填报员", "reporter_a"),
+    ("单位负责人", "head_a"),
+    ("专班办公室", "office"),
+    ("综合协调组", "coordinator"),
+    ("领导", "leader"),
+    ("督查核查员", "verifier"),
+    ("未登录", None),
+]
+DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
+
+
+@pytest.fixture
+def world(personas, plan):
+    """Objects of unit A (县工信局, task (一)) and of unit B (县发改局, task (二)), made
+    through the services; a bulletin, a target and the plan are nobody's unit's."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from luoshi.accounts.models import Profile
+    from luoshi.bulletins.services import create_bulletin
+    from luoshi.plans.models import Target, Unit
+    from luoshi.reporting.milestones import add_milestone
+    from luoshi.supervision.choices import Source
+    from luoshi.supervision.services import create_item
+    from tests.web.helpers import TASK_A, TASK_B, approved, draft, submitted, task
+
+    travel_to(JULY_15)
+    verifier = get_user_model().objects.create_user("verifier", password="Luoshi@2025x")
+    Profile.objects.create(user=verifier, role="verifier")
+    users = {**personas, "verifier": verifier}
+    tasks = (task(TASK_A), task(TASK_B))
+    units = (Unit.objects.get(name="县工信局"), Unit.objects.get(name="县发改局"))
+    items = tuple(
+        create_item(
+            SYSTEM,
+            content=f"{unit.name}的整改事项",
+            lead_unit=unit,
+            deadline=JULY_15.replace(day=25),
+            source=Source.SPECIAL,
+            task=t,
+        )
+        for unit, t in zip(units, tasks, strict=True)
+    )
+    objects = {
+        "report": (submitted(personas["reporter_a"]), submitted(personas["reporter_b"], TASK_B)),
+        "submitted_report": (
+            submitted(personas["reporter_a"], period="2025-06-3"),
+            submitted(personas["reporter_b"], TASK_B, period="2025-06-3"),
+        ),
+        "draft_report": (
+            draft(personas["reporter_a"], period="2025-06-2"),
+            draft(personas["reporter_b"], TASK_B, period="2025-06-2"),
+        ),
+        "approved_report": (
+            approved(personas["reporter_a"], personas["head_a"], period="2025-06-1"),
+            approved(personas["reporter_b"], personas["head_b"], TASK_B, period="2025-06-1"),
+        ),
+        "task": tasks,
+        "item": items,
+        "milestone": tuple(add_milestone(SYSTEM, t, "完成摸底", dt.date(2025, 9, 30)) for t in tasks),
+        "bulletin": (create_bulletin(SYSTEM, plan, "2025-06", "附件1"),),
+        "target": (Target.objects.filter(plan=plan).order_by("pk").first(),),
+        "plan": (plan,),
+    }
+    return users, objects
+
+
+def outcome(response, *, write=False) -> str:
+    """allow or deny; a write refused for its state (400, 409, 412) is denied too."""
+    from django.conf import settings
+
+    status = response.status_code
+    if status in (401, 403, 404) or (write and status in (400, 409, 412)):
+        return "deny"
+    if status == 302 and response["Location"].startswith(settings.LOGIN_URL):
+        return "deny"
+    if status in (200, 204, 301, 302):
+        return "allow"
+    return f"error {status}"
+
+
+def _clients(users):
+    from django.test import Client
+
+    clients = {}
+    for _, name in ROLES:
+        client = Client()
+        if name:
+            client.force_login(users[name])
+        clients[name] = client
+    return clients
+
+
+def _page_rows():
+    """Every page of the URL conf: (URL name, the pattern's converters)."""
+    from luoshi.web import urls
+
+    return [(f"web:{p.name}", list(p.pattern.converters), f"/{p.pattern}") for p in urls.urlpatterns]
+
+
+def _api_operations():
+    import re
+
+    from luoshi.api.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            yield method.upper(), path, re.findall(r"{(\w+)}", path)
+
+
+def _cell(results: list[str]) -> str:
+    marks = ["✓" if r == "allow" else "✗" for r in results]
+    return marks[0] if len(marks) == 1 else f"本{marks[0]} 外{marks[1]}"
+
+
+def build_matrix(users, objects, clients, *, check=True):
+    """Rows of (what, address, rule, expected per role, actual per role)."""
+    from django.db import transaction
+    from django.urls import reverse
+
+    from . import access_rules as rules
+
+    rows, unknown = [], []
+    actors_ = {name: actor_for(users[name]) if name else actor_for(AnonymousUser()) for _, name in ROLES}
+
+    def record(kind, what, rule, objs, request, write=False):
+        expected, actual = {}, {}
+        for _, name in ROLES:
+            expected[name] = ["allow" if rule.allows(actors_[name], o) else "deny" for o in objs]
+            actual[name] = (
+                [outcome(request(clients[name], o), write=write) for o in objs] if check else expected[name]
+            )
+        rows.append((kind, what, rule.text, expected, actual))
+
+    for name, converters, pattern in _page_rows():
+        if name in rules.POST_ONLY or name in rules.NOT_IN_MATRIX:
+            continue
+        if name not in rules.PAGES:
+            unknown.append(f"页面 {name}：请在 tests/accounts/access_rules.py 的 PAGES 写明规则")
+            continue
+        kind, query, rule = rules.PAGES[name]
+
+        def url_of(o, name=name, converters=converters, query=query):
+            kwargs = {}
+            for key in converters:
+                kwargs[key] = "2025-07-1" if key == "period_key" else o.pk
+            return reverse(name, kwargs=kwargs) + query
+
+        objs = objects[kind] if kind else (None,)
+        record("页面", f"`{pattern}` {name}", rule, objs, lambda c, o, u=url_of: c.get(u(o)))
+
+    for method, path, params in _api_operations():
+        key = f"{method} {path}"
+        if key in rules.API_NOT_IN_MATRIX:
+            continue
+        if method != "GET" and key not in rules.API_WRITES:
+            continue
+        missing = [p for p in params if p not in rules.API_OBJECTS]
+        if missing or len(params) > 1 and key not in rules.API_RULES:
+            unknown.append(
+                f"接口 {key}：请在 access_rules.py 的 API_OBJECTS / API_RULES 写明参数 {missing or params} 的规则"
+            )
+            continue
+        kind = rules.API_OBJECTS[params[0]][0] if params else None
+        body: dict = {}
+        if method == "GET":
+            rule = rules.API_RULES.get(key) or (
+                rules.API_OBJECTS[params[0]][1] if params else rules.SIGNED_IN
+            )
+        else:
+            kind, body, rule = rules.API_WRITES[key]
+
+        def call(client, o, method=method, path=path, params=params, body=body):
+            url = path.replace("{" + params[0] + "}", str(o.pk)) if params else path
+            if method == "GET":
+                return client.get(url)
+            point = transaction.savepoint()
+            try:
+                return client.generic(method, url, json.dumps(body), content_type="application/json")
+            finally:
+                transaction.savepoint_rollback(point)
+
+        objs = objects[kind] if kind else (None,)
+        record("接口", f"`{key}`", rule, objs, call, write=method != "GET")
+    return rows, unknown
+
+
+def render(rows) -> str:
+    acting = ROLES[:5]  # the personas the action tests above take
+    head = "| 动作 | " + " | ".join(label for label, _ in acting) + " |"
+    lines = [
+        "# 权限矩阵（自动生成）",
+        "",
+        "由 `bash scripts/permissions-doc.sh` 从 `tests/accounts/access_rules.py`（页面与接口的规则，",
+        "取自各领域的 `permissions.py`）和 `tests/accounts/test_permission_matrix.py` 的 `MATRIX`（动作）生成；",
+        "测试逐格核对真实的页面与接口回答，并在本文件过期时失败。请勿手工修改。",
+        "",
+        "“本/外”：在本单位（县工信局）的对象与外单位（县发改局）的对象上；✓ 允许，✗ 拒绝",
+        "（页面 403/404 或转到登录页；接口 401/403/404，写操作因状态不符的 400/409/412 也算拒绝）。",
+        "单位角色为县工信局的填报员、负责人；专班办公室设在县工信局（附件1）。",
+        "",
+        "## 动作（服务层）",
+        "",
+        head,
+        "|" + " --- |" * (len(acting) + 1),
+    ]
+    for action, allowed_ in MATRIX.items():
+        cells = ["✓" if name in allowed_ else "✗" for _, name in acting]
+        lines.append(f"| {action} | " + " | ".join(cells) + " |")
+    for kind, title in (("页面", "## 页面（GET）"), ("接口", "## 接口")):
+        lines += ["", title, "", "| 地址 | 规则 | " + " | ".join(label for label, _ in ROLES) + " |"]
+        lines.append("|" + " --- |" * (len(ROLES) + 2))
+        for row_kind, what, rule, expected, _ in rows:
+            if row_kind == kind:
+                lines.append(
+                    f"| {what} | {rule} | " + " | ".join(_cell(expected[n]) for _, n in ROLES) + " |"
+                )
+    from . import access_rules as rules
+
+    lines += ["", "## 不在矩阵中的页面与接口", ""]
+    for name in sorted(rules.POST_ONLY):
+        lines.append(f"- {name}：仅 POST，写操作按上面的动作矩阵（服务层）检查")
+    for name, why in {**rules.NOT_IN_MATRIX, **rules.API_NOT_IN_MATRIX}.items():
+        lines.append(f"- {name}：{why}")
+    lines.append(
+        "- 其余接口写操作：与网页相同的服务层规则（动作矩阵）；未登录 401，只读令牌 403（tests/api/test_tokens.py）"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def test_every_page_and_endpoint_answers_each_role_as_the_rules_say(world, settings):
+    import os
+
+    users, objects = world
+    rows, unknown = build_matrix(users, objects, _clients(users))
+    assert not unknown, "\n".join(unknown)
+    wrong = [
+        f"{what}（{rule}）{name or '未登录'}：应 {expected[name]}，实为 {actual[name]}"
+        for _, what, rule, expected, actual in rows
+        for _, name in ROLES
+        if expected[name] != actual[name]
+    ]
+    assert not wrong, "\n".join(wrong)
+    text = render(rows)
+    if os.environ.get("LUOSHI_WRITE_DOCS"):
+        DOC.write_text(text, encoding="utf-8")
+    assert DOC.exists() and DOC.read_text(encoding="utf-8") == text, (
+        "docs/permissions.md 已过期：运行 bash scripts/permissions-doc.sh 重新生成"
+    )

@@ -1,0 +1,163 @@
+"""Who may open which page and call which endpoint: the rules, stated here from the
+domains' permission modules, and the list of every page (from the URL conf) and every
+endpoint (from the API schema) they apply to. ``test_permission_matrix`` checks the real
+answers against these rules and that docs/permissions.md prints the same table.
+
+An object's page or endpoint is tried on an object of the persona's own unit (县工信局,
+unit A: its report on task (一), task (一), its supervision item, a milestone of (一)) and
+on one of another unit (县发改局, unit B: task (二)); the roles that read everything see
+both. Rules take the ``Actor`` and the object (None for a page without one)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from luoshi.bulletins.permissions import can_read_bulletins, visible_bulletins
+from luoshi.plans.permissions import can_export_lists, can_import_plan, visible_parts, visible_tasks
+from luoshi.reporting.permissions import (
+    can_accept,
+    can_approve,
+    can_fill,
+    can_return,
+    can_review,
+    can_see_board,
+    can_submit,
+    visible_reports,
+)
+from luoshi.supervision.permissions import visible_items
+
+
+@dataclass(frozen=True)
+class Rule:
+    text: str  # the rule in Chinese, printed in docs/permissions.md
+    allows: Callable  # (actor, obj) -> bool
+
+
+def signed_in(actor) -> bool:
+    return bool(getattr(actor.user, "is_authenticated", False))
+
+
+def _sees(queryset_of):
+    return lambda a, o: signed_in(a) and queryset_of(a).filter(pk=o.pk).exists()
+
+
+PUBLIC = Rule("任何人（无需登录）", lambda a, o: True)
+SIGNED_IN = Rule("已登录用户", lambda a, o: signed_in(a))
+WITH_ROLE = Rule("有角色的已登录用户（can_see_board）", lambda a, o: signed_in(a) and can_see_board(a))
+FILL = Rule("单位填报员、负责人（can_fill）", lambda a, o: signed_in(a) and can_fill(a))
+REVIEW = Rule("负责人、专班办公室、综合协调组（can_review）", lambda a, o: signed_in(a) and can_review(a))
+EXPORT = Rule("读全部者与专班办公室（can_export_lists）", lambda a, o: signed_in(a) and can_export_lists(a))
+IMPORT = Rule("综合协调组（can_import_plan）", lambda a, o: signed_in(a) and can_import_plan(a))
+BULLETINS = Rule(
+    "综合协调组、领导、专班办公室（can_read_bulletins）", lambda a, o: signed_in(a) and can_read_bulletins(a)
+)
+SEES_REPORT = Rule("能看到该报告（visible_reports）", _sees(visible_reports))
+SEES_TASK = Rule("能看到该任务（visible_tasks）", _sees(visible_tasks))
+SEES_ITEM = Rule("能看到该督办事项（visible_items）", _sees(visible_items))
+SEES_BULLETIN = Rule("能看到该通报（visible_bulletins）", _sees(visible_bulletins))
+SEES_MILESTONE_TASK = Rule(
+    "能看到节点所属任务（visible_tasks）",
+    lambda a, o: signed_in(a) and visible_tasks(a).filter(pk=o.task_id).exists(),
+)
+SEES_TARGET = Rule(
+    "读全部者，或能看到指标所在攻坚的任务（visible_parts）",
+    lambda a, o: signed_in(a) and (a.reads_all or visible_parts(a, o.plan).filter(pk=o.part_id).exists()),
+)
+
+
+def _fills_task(a, task) -> bool:
+    return signed_in(a) and can_fill(a) and task.task_units.filter(unit_id=a.unit_id).exists()
+
+
+FILLS_TASK = Rule("本单位是该任务责任单位的填报员、负责人", _fills_task)
+SUBMIT = Rule("can_submit（本单位、草稿或退回）", lambda a, o: signed_in(a) and can_submit(a, o))
+APPROVE = Rule(
+    "can_approve（本单位负责人或综合协调组，已提交）", lambda a, o: signed_in(a) and can_approve(a, o)
+)
+ACCEPT = Rule("can_accept（专班办公室、综合协调组）", lambda a, o: signed_in(a) and can_accept(a, o))
+RETURN = Rule("can_return", lambda a, o: signed_in(a) and can_return(a, o))
+
+# pages: URL name → (the object its address names, query string, the rule). Objects:
+# "report", "task", "item", "bulletin"; None for a page of its own.
+PAGES = {
+    "web:favicon": (None, "", PUBLIC),
+    "web:login": (None, "", PUBLIC),
+    "web:public": (None, "", PUBLIC),
+    "web:password": (None, "", SIGNED_IN),
+    "web:tokens": (None, "", SIGNED_IN),
+    "web:workspace": (None, "", SIGNED_IN),
+    "web:messages": (None, "", SIGNED_IN),
+    "web:tasks": (None, "", SIGNED_IN),
+    "web:supervision": (None, "", SIGNED_IN),
+    "web:projects": (None, "", SIGNED_IN),
+    "web:project_ledger": (None, "", SIGNED_IN),
+    "web:board": (None, "", WITH_ROLE),
+    "web:board_screen": (None, "", WITH_ROLE),
+    "web:board_trend": (None, "", WITH_ROLE),
+    "web:gantt": (None, "", WITH_ROLE),
+    "web:fill": (None, "", FILL),
+    "web:excel_template": (None, "?period=2025-07-1", FILL),
+    "web:review": (None, "", REVIEW),
+    "web:three_lists": (None, "", EXPORT),
+    "web:import": (None, "", IMPORT),
+    "web:bulletins": (None, "", BULLETINS),
+    "web:report": ("report", "", SEES_REPORT),
+    "web:task": ("task", "", SEES_TASK),
+    "web:new_report": ("task", "", FILLS_TASK),
+    "web:supervision_item": ("item", "", SEES_ITEM),
+    "web:bulletin": ("bulletin", "", SEES_BULLETIN),
+    "web:bulletin_file": ("bulletin", "", SEES_BULLETIN),
+}
+
+# pages only posted to: their writes follow the action matrix (test_permission_matrix's
+# MATRIX, checked through the services); a GET is refused (405) or sent to the login page
+POST_ONLY = {
+    "web:logout",
+    "web:excel_upload",
+    "web:add_evidence",
+    "web:revise",
+    "web:correct",
+    "web:approve",
+    "web:accept",
+    "web:return",
+    "web:instruct",
+    "web:revoke_token",
+}
+
+# pages left out of the matrix, and why
+NOT_IN_MATRIX = {
+    "web:evidence_file": "佐证材料下载：与所属报告相同（SEES_REPORT），见 tests/web 的佐证测试",
+    "web:supervision_evidence": "督办佐证下载：与所属事项相同（SEES_ITEM），见 tests/supervision",
+    "web:import_review": "方案导入的待确认页只在上传后存在，仅综合协调组（check_import_plan）",
+    "web:import_result": "同上",
+    "web:import_target": "同上",
+    "web:dispatch_file": "旬调度表下载需先选周期，规则同 web:bulletins（check_read_documents）",
+    "web:review_file": "季讲评下载需先选季度，规则同 web:bulletins（check_read_documents）",
+}
+
+# API operations: the object each path parameter names, the rule of a GET on it; writes
+# with a rule here are tried as posts on a fresh copy of the data (rolled back after)
+API_OBJECTS = {
+    "report_id": ("report", SEES_REPORT),
+    "task_id": ("task", SEES_TASK),
+    "plan_id": ("plan", SIGNED_IN),
+    "milestone_id": ("milestone", SEES_MILESTONE_TASK),
+    "target_id": ("target", SEES_TARGET),
+    "item_id": ("item", SEES_ITEM),
+    "bulletin_id": ("bulletin", SEES_BULLETIN),
+}
+# GET endpoints whose rule is not "signed in" (lists) or the rule of their object
+API_RULES: dict[str, Rule] = {
+    "GET /api/v1/periods/due": Rule(
+        "有所属单位的用户（本单位的待报清单）", lambda a, o: signed_in(a) and bool(a.unit_id)
+    ),
+}
+# writes tried on reports in the state the step starts from: operation → (the objects, body, rule)
+API_WRITES = {
+    "POST /api/v1/reports/{report_id}/submit": ("draft_report", {}, SUBMIT),
+    "POST /api/v1/reports/{report_id}/approve": ("submitted_report", {}, APPROVE),
+    "POST /api/v1/reports/{report_id}/accept": ("approved_report", {}, ACCEPT),
+    "POST /api/v1/reports/{report_id}/return": ("approved_report", {"reason": "请补充佐证"}, RETURN),
+}
+API_NOT_IN_MATRIX = {
+    "GET /api/v1/reports/{report_id}/evidence/{evidence_id}": "佐证下载：与所属报告相同（SEES_REPORT）",
+}
