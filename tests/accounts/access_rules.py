@@ -106,6 +106,7 @@ PAGES = {
     "web:supervision_item": ("item", "", SEES_ITEM),
     "web:bulletin": ("bulletin", "", SEES_BULLETIN),
     "web:bulletin_file": ("bulletin", "", SEES_BULLETIN),
+    "web:import_review": ("import", "", IMPORT),
 }
 
 # pages only posted to: their writes follow the action matrix (test_permission_matrix's
@@ -127,9 +128,8 @@ POST_ONLY = {
 NOT_IN_MATRIX = {
     "web:evidence_file": "佐证材料下载：与所属报告相同（SEES_REPORT），见 tests/web 的佐证测试",
     "web:supervision_evidence": "督办佐证下载：与所属事项相同（SEES_ITEM），见 tests/supervision",
-    "web:import_review": "方案导入的待确认页只在上传后存在，仅综合协调组（check_import_plan）",
-    "web:import_result": "同上",
-    "web:import_target": "同上",
+    "web:import_result": "方案导入的结果页只在确认后存在，仅综合协调组（check_import_plan）",
+    "web:import_target": "方案导入中一个指标的修正，仅综合协调组（check_import_plan）",
     "web:dispatch_file": "旬调度表下载需先选周期，规则同 web:bulletins（check_read_documents）",
     "web:review_file": "季讲评下载需先选季度，规则同 web:bulletins（check_read_documents）",
 }
@@ -140,6 +140,8 @@ API_OBJECTS = {
     "report_id": ("report", SEES_REPORT),
     "task_id": ("task", SEES_TASK),
     "plan_id": ("plan", SIGNED_IN),
+    "version_id": ("plan", SIGNED_IN),
+    "import_id": ("import", IMPORT),
     "milestone_id": ("milestone", SEES_MILESTONE_TASK),
     "target_id": ("target", SEES_TARGET),
     "item_id": ("item", SEES_ITEM),
@@ -147,6 +149,8 @@ API_OBJECTS = {
 }
 # GET endpoints whose rule is not "signed in" (lists) or the rule of their object
 API_RULES: dict[str, Rule] = {
+    "GET /api/v1/imports": IMPORT,
+    "GET /api/v1/plans/{plan_id}/diff": IMPORT,
     "GET /api/v1/periods/due": Rule(
         "有所属单位的用户（本单位的待报清单）", lambda a, o: signed_in(a) and bool(a.unit_id)
     ),

@@ -242,6 +242,7 @@ def world(personas, plan):
 
     from luoshi.accounts.models import Profile
     from luoshi.bulletins.services import create_bulletin
+    from luoshi.plans.imports import stage_import
     from luoshi.plans.models import Target, Unit
     from luoshi.reporting.milestones import add_milestone
     from luoshi.supervision.choices import Source
@@ -285,6 +286,7 @@ def world(personas, plan):
         "bulletin": (create_bulletin(SYSTEM, plan, "2025-06", "附件1"),),
         "target": (Target.objects.filter(plan=plan).order_by("pk").first(),),
         "plan": (plan,),
+        "import": (stage_import(SYSTEM, "plan.json", json.dumps(make_plan()).encode()),),
     }
     return users, objects
 
