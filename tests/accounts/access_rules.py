@@ -11,8 +11,15 @@ both. Rules take the ``Actor`` and the object (None for a page without one)."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from luoshi.accounts.permissions import can_manage_security
 from luoshi.bulletins.permissions import can_read_bulletins, visible_bulletins
-from luoshi.plans.permissions import can_export_lists, can_import_plan, visible_parts, visible_tasks
+from luoshi.plans.permissions import (
+    can_export_lists,
+    can_import_plan,
+    can_see_units,
+    visible_parts,
+    visible_tasks,
+)
 from luoshi.reporting.permissions import (
     can_accept,
     can_approve,
@@ -50,6 +57,8 @@ IMPORT = Rule("综合协调组（can_import_plan）", lambda a, o: signed_in(a) 
 BULLETINS = Rule(
     "综合协调组、领导、专班办公室（can_read_bulletins）", lambda a, o: signed_in(a) and can_read_bulletins(a)
 )
+SECURITY = Rule("综合协调组（can_manage_security）", lambda a, o: signed_in(a) and can_manage_security(a))
+SEES_UNITS = Rule("有角色的已登录用户（can_see_units）", lambda a, o: signed_in(a) and can_see_units(a))
 SEES_REPORT = Rule("能看到该报告（visible_reports）", _sees(visible_reports))
 SEES_TASK = Rule("能看到该任务（visible_tasks）", _sees(visible_tasks))
 SEES_ITEM = Rule("能看到该督办事项（visible_items）", _sees(visible_items))
@@ -99,6 +108,7 @@ PAGES = {
     "web:review": (None, "", REVIEW),
     "web:three_lists": (None, "", EXPORT),
     "web:import": (None, "", IMPORT),
+    "web:security": (None, "", SECURITY),
     "web:bulletins": (None, "", BULLETINS),
     "web:report": ("report", "", SEES_REPORT),
     "web:task": ("task", "", SEES_TASK),
@@ -122,6 +132,7 @@ POST_ONLY = {
     "web:return",
     "web:instruct",
     "web:revoke_token",
+    "web:unlock",
 }
 
 # pages left out of the matrix, and why
@@ -142,6 +153,7 @@ API_OBJECTS = {
     "plan_id": ("plan", SIGNED_IN),
     "version_id": ("plan", SIGNED_IN),
     "import_id": ("import", IMPORT),
+    "unit_id": ("unit", SEES_UNITS),
     "milestone_id": ("milestone", SEES_MILESTONE_TASK),
     "target_id": ("target", SEES_TARGET),
     "item_id": ("item", SEES_ITEM),

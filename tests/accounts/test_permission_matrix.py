@@ -286,6 +286,7 @@ def world(personas, plan):
         "bulletin": (create_bulletin(SYSTEM, plan, "2025-06", "附件1"),),
         "target": (Target.objects.filter(plan=plan).order_by("pk").first(),),
         "plan": (plan,),
+        "unit": units,
         "import": (stage_import(SYSTEM, "plan.json", json.dumps(make_plan()).encode()),),
     }
     return users, objects
