@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from luoshi.plans.choices import TaskRole, UnitKind
 from luoshi.plans.models import Plan, Target, Task
+from luoshi.reporting import kept
 from luoshi.reporting.choices import ReportState
 from luoshi.reporting.models import Period, Report, ReportTransition, TargetValue
 from luoshi.reporting.policy import Schedule, ensure_period
@@ -131,6 +132,7 @@ def play_year(plan: Plan, until: dt.date = DEMO_TODAY, seed: int = 2025) -> Play
                     for target_id, value in _values(rng, targets.get(task.section_id, []), pace).items():
                         rows.values.append((index, target_id, value))
     _insert(rows)
+    kept.rebuild(plan)
     return result
 
 

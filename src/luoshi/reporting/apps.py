@@ -10,7 +10,8 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from luoshi.plans.merge import register_merge_rule
 
-        from .merge import move_unit_reports
-        from .models import Report
+        from .merge import drop_unit_standings, move_unit_reports
+        from .models import Report, Standing
 
         register_merge_rule(Report, move_unit_reports)
+        register_merge_rule(Standing, drop_unit_standings)

@@ -19,7 +19,7 @@ from django.db import connection
 
 from luoshi.plans.models import Plan, Task, TaskUnit
 from luoshi.reporting.engine import PlanStatus, TaskRow, completeness, plan_status, target_statuses
-from luoshi.reporting.models import CampaignCadence, Milestone, Report, ReportingPolicy, TargetValue
+from luoshi.reporting.models import CampaignCadence, Milestone, ReportingPolicy, Standing, TargetValue
 from luoshi.reporting.policy import Schedule
 from luoshi.reporting.status import Rollup, Status
 
@@ -41,7 +41,7 @@ def data_version() -> tuple:
     """A fingerprint of everything the status engine reads, in one query."""
     parts = []
     for model, counted in (
-        (Report, True),
+        (Standing, True),  # every write of reports keeps these rows (``reporting.kept``)
         (TargetValue, True),
         (Milestone, True),
         (ReportingPolicy, False),

@@ -4,8 +4,9 @@
 from luoshi.core import clock
 from luoshi.plans.models import Unit
 
+from . import kept
 from .choices import ReportState
-from .models import Report, ReportTransition
+from .models import Report, ReportTransition, Standing
 
 _STATE_RANK = {
     ReportState.ACCEPTED: 3,
@@ -23,8 +24,8 @@ def move_unit_reports(keep: Unit, other: Unit) -> tuple[int, list[str]]:
     nothing reported is lost; the current one's history says so."""
     moved = 0
     clashes = 0
-    groups = Report.objects.filter(unit=other).values_list("task_id", "period_id").distinct()
-    for task_id, period_id in list(groups):
+    groups = list(Report.objects.filter(unit=other).values_list("task_id", "period_id").distinct())
+    for task_id, period_id in groups:
         theirs = list(Report.objects.filter(unit=other, task_id=task_id, period_id=period_id))
         ours = list(Report.objects.filter(unit=keep, task_id=task_id, period_id=period_id))
         moved += len(theirs)
@@ -32,6 +33,7 @@ def move_unit_reports(keep: Unit, other: Unit) -> tuple[int, list[str]]:
             clashes += 1
             _settle_clash(keep, other, ours, theirs)
         Report.objects.filter(pk__in=[r.pk for r in theirs]).update(unit=keep)
+    kept.rebuild(task_ids={task_id for task_id, _period in groups})
     notes = []
     if clashes:
         notes.append(
@@ -68,3 +70,10 @@ def _settle_clash(keep: Unit, other: Unit, ours: list[Report], theirs: list[Repo
             f"{'“' + keep.name + '”' if theirs_win else '“' + other.name + '”'}原有报告作为第1至{first - 1}版保留"
         ),
     )
+
+
+def drop_unit_standings(keep: Unit, other: Unit) -> tuple[int, list[str]]:
+    """Merge rule for the kept rows (``kept``): the merged unit's go; those of the unit
+    kept are built again by ``move_unit_reports`` once the reports have moved."""
+    Standing.objects.filter(unit=other).delete()
+    return 0, []

@@ -328,3 +328,51 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Standing(TimeStamped):
+    """Where a unit stands on a task (a kept row): its latest report handed in and the
+    last three periods it handed in. ``reporting.kept`` keeps it up to date in the same
+    transaction as every write of reports, so today's status, completeness and board read
+    one indexed row per task and unit instead of a year of reports; what depends on the
+    date (序时进度, the period due) is worked out when read. No row: nothing handed in."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="standings", verbose_name="任务")
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="standings", verbose_name="单位")
+    # the latest report handed in: the current revision of the period that ends last
+    period = models.ForeignKey(
+        Period, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="最近报送周期"
+    )
+    progress = models.DecimalField("完成进度（%）", max_digits=4, decimal_places=1, null=True, blank=True)
+    done = models.BooleanField("已完成并审定", default=False)
+    problems = models.TextField("存在问题", blank=True)
+    # the last three periods handed in, latest first, each with the day first handed in
+    p1 = models.IntegerField("周期1", null=True, blank=True)
+    d1 = models.DateField("报送日1", null=True, blank=True)
+    p2 = models.IntegerField("周期2", null=True, blank=True)
+    d2 = models.DateField("报送日2", null=True, blank=True)
+    p3 = models.IntegerField("周期3", null=True, blank=True)
+    d3 = models.DateField("报送日3", null=True, blank=True)
+    oldest_end = models.DateField("周期3结束日", null=True, blank=True)
+    # the last day any of the above happened (handed in, accepted, period begun): the row
+    # answers for any date from this day on
+    stamp = models.DateField("最后变动日", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "任务单位报送现状"
+        verbose_name_plural = "任务单位报送现状"
+        ordering = ["task", "unit"]
+        indexes = [
+            models.Index(fields=["stamp"], name="standing_stamp"),
+            models.Index(fields=["updated_at"], name="standing_updated"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit"],
+                name="standing_task_unit_unique",
+                violation_error_message="已有该任务单位的报送现状",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} · {self.unit_id}"

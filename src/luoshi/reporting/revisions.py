@@ -9,7 +9,7 @@ from luoshi.audit.choices import AuditAction
 from luoshi.audit.services import diff, record_change
 from luoshi.core import clock
 
-from . import permissions
+from . import kept, permissions
 from .choices import ReportState
 from .models import Report, ReportTransition, TargetValue
 from .services import ReportData, ReportingError, _apply, _check_reporter, _locked, _report_values
@@ -60,6 +60,7 @@ def revise_report(actor: Actor, report: Report, reason: str) -> Report:
         created_at=clock.now(),
         reason=f"修订第{report.revision}版：{reason.strip()}",
     )
+    kept.report_written(new)
     record_change(
         actor,
         "修订报告",
@@ -126,4 +127,5 @@ def correct_report(actor: Actor, report: Report, *, reason: str, **fields) -> Re
         reason=f"更正第{report.revision}版：{reason}（{said}）",
     )
     record_change(actor, "更正报告", new, changes, reason=reason, corrects=report.pk)
+    kept.report_written(new)
     return new

@@ -15,7 +15,7 @@ from luoshi.core.evidence import EvidenceFile
 from luoshi.plans.choices import Cadence, TaskRole
 from luoshi.plans.models import Target, Task, TaskUnit, Unit
 
-from . import permissions
+from . import kept, permissions
 from .choices import ReportState
 from .models import Evidence, Period, Report, ReportTransition, TargetValue
 from .notify import notify
@@ -172,6 +172,8 @@ def save_draft(actor: Actor, task: Task, unit: Unit, period, data: ReportData) -
         raise ReportingError(f"该报告{report.get_state_display()}，不能再修改", "state")
     before = {} if created else _report_values(report)
     _apply(report, task, data)
+    if report.submitted_at is not None:  # a revision of a report handed in counts as it is
+        kept.report_written(report)
     changes = diff(before, _report_values(report))
     if created or changes:
         action = AuditAction.CREATE if created else AuditAction.CHANGE
@@ -258,6 +260,7 @@ def submit_report(actor: Actor, report: Report) -> Report:
     _transition(report, ReportState.SUBMITTED, actor)
     report.return_reason = ""
     report.save()
+    kept.report_written(report)
     schedule = Schedule.of(report.task.plan)
     if schedule.policy.head_approval:
         _notify_unit(report.unit, Role.HEAD, f"待审核：{report.unit.name}{report.period.label}报告", report)
@@ -275,6 +278,7 @@ def approve_report(actor: Actor, report: Report) -> Report:
         raise ReportingError(f"只有已提交的报告可以审核，该报告{report.get_state_display()}", "state")
     _transition(report, ReportState.APPROVED, actor)
     report.save()
+    kept.report_written(report)
     _notify_office(report, f"待审定：{report.unit.name}{report.period.label}报告")
     return report
 
@@ -295,6 +299,7 @@ def return_report(actor: Actor, report: Report, reason: str) -> Report:
     _transition(report, ReportState.RETURNED, actor, reason)
     report.return_reason = reason
     report.save()
+    kept.report_written(report)
     _notify_unit(
         report.unit,
         Role.REPORTER,
@@ -320,6 +325,7 @@ def accept_report(actor: Actor, report: Report) -> Report:
     _transition(report, ReportState.ACCEPTED, actor)
     report.accepted_at = clock.now()
     report.save()
+    kept.report_written(report)
     return report
 
 

@@ -5,10 +5,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from luoshi.plans.choices import UnitKind
-from luoshi.plans.models import Plan, Task, TaskUnit
+from django.db import connection
+from django.db.models import Q
 
-from ..models import Period, Report
+from luoshi.plans.choices import UnitKind
+from luoshi.plans.models import Part, Plan, Task, TaskUnit, Unit
+
+from ..kept import answers_for
+from ..models import Period, Report, Standing
 from ..periods import PeriodSpan, span_for_key
 from ..policy import Schedule
 from .reports import end_of
@@ -46,12 +50,20 @@ class CompletenessRow:
 
 
 def completeness(
-    plan: Plan, period_key: str, as_of: dt.date
+    plan: Plan, period_key: str, as_of: dt.date, *, full: bool = False
 ) -> tuple[PeriodSpan, dt.date, list[CompletenessRow]]:
-    """Per unit: reports due for the period, submitted (on time, late), missing; as of a date."""
+    """Per unit: reports due for the period, submitted (on time, late), missing; as of a date.
+
+    Counted in the database over the kept rows (``reporting.kept``) when they answer for
+    the date and hold the period, else from the reports; ``full`` always does the latter.
+    """
     schedule = Schedule.of(plan)
     span = span_for_key(period_key)
     due_date = schedule.due(span)
+    if not full:
+        rows = _kept(plan, schedule, span, due_date, as_of)
+        if rows is not None:
+            return span, due_date, rows
     tasks = Task.objects.filter(plan=plan).values_list("pk", "part__key", "cadence", "start", "deadline")
     due_tasks = {
         pk
@@ -84,5 +96,67 @@ def completeness(
             row.missing += 1
         else:
             row.pending += 1
-    ordered = sorted(rows.values(), key=lambda r: (-r.missing, -r.late, r.unit))
-    return span, due_date, ordered
+    return span, due_date, _ordered(rows)
+
+
+def _ordered(rows: dict[str, CompletenessRow]) -> list[CompletenessRow]:
+    return sorted(rows.values(), key=lambda r: (-r.missing, -r.late, r.unit))
+
+
+def _date(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _kept(
+    plan: Plan, schedule: Schedule, span: PeriodSpan, due_date: dt.date, as_of: dt.date
+) -> list[CompletenessRow] | None:
+    """Completeness counted over the task units and their kept rows, grouped by unit and
+    by what makes a task due (campaign, cadence, start, deadline); None when the kept rows
+    cannot answer (something happened after ``as_of``, or a unit handed in three later
+    periods since this one)."""
+    tasks = Task.objects.filter(plan=plan).values("pk")
+    if not answers_for(Q(task_id__in=tasks), as_of):
+        return None
+    period = Period.objects.filter(cadence=span.cadence, key=span.key).values_list("pk", flat=True).first()
+    quote = connection.ops.quote_name
+    task, task_unit, unit, part = (quote(m._meta.db_table) for m in (Task, TaskUnit, Unit, Part))
+    standing = quote(Standing._meta.db_table)
+    handed = "(s.p1 = %(p)s OR s.p2 = %(p)s OR s.p3 = %(p)s)"
+    sql = f"""
+        SELECT u.name, pa.{quote("key")}, t.cadence, t.start, t.deadline, COUNT(*),
+               SUM(CASE WHEN {handed} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN (s.p1 = %(p)s AND s.d1 <= %(due)s) OR (s.p2 = %(p)s AND s.d2 <= %(due)s)
+                             OR (s.p3 = %(p)s AND s.d3 <= %(due)s) THEN 1 ELSE 0 END),
+               SUM(CASE WHEN s.oldest_end >= %(end)s AND NOT {handed} THEN 1 ELSE 0 END)
+        FROM {task_unit} tu
+        JOIN {task} t ON t.id = tu.task_id
+        JOIN {part} pa ON pa.id = t.part_id
+        JOIN {unit} u ON u.id = tu.unit_id
+        LEFT JOIN {standing} s ON s.task_id = tu.task_id AND s.unit_id = tu.unit_id
+        WHERE t.plan_id = %(plan)s AND u.kind <> %(group)s
+        GROUP BY u.name, pa.{quote("key")}, t.cadence, t.start, t.deadline
+    """
+    params = {"p": period or -1, "due": due_date, "end": span.end, "plan": plan.pk, "group": UnitKind.GROUP}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        groups = cursor.fetchall()
+    rows: dict[str, CompletenessRow] = {}
+    for name, part_key, cadence, start, deadline, count, handed_in, on_time, unsure in groups:
+        if not (
+            schedule.cadence(cadence, part_key) == span.cadence
+            and span.end > schedule.start(_date(start))
+            and span.start <= schedule.deadline(_date(deadline))
+        ):
+            continue
+        if unsure:
+            return None
+        row = rows.setdefault(name, CompletenessRow(name))
+        row.due += count
+        row.submitted += handed_in
+        row.on_time += on_time
+        row.late += handed_in - on_time
+        if as_of > due_date:
+            row.missing += count - handed_in
+        else:
+            row.pending += count - handed_in
+    return _ordered(rows)

@@ -30,7 +30,7 @@ from ..models import Milestone, Period
 from ..periods import PeriodSpan, span_for_key
 from ..policy import Schedule
 from ..status import Light, Thresholds, combined_progress, expected_progress, task_light
-from .reports import KEY_SHIFT, HandedIn, handed_in
+from .reports import KEY_SHIFT, HandedIn, handed_in, kept_handed_in
 from .rows import PlanStatus, TaskRow
 
 # A task as stored (its own cadence, start and deadline may be blank): pk, sid, title,
@@ -83,11 +83,15 @@ def plan_status(
     campaign: str | None = None,
     unit: str | None = None,
     period: str | None = None,
+    full: bool = False,
 ) -> PlanStatus:
     """The light of every task of ``plan`` as of ``as_of``; only the tasks of a campaign
     or a unit if asked.
 
     ``period`` (a key such as ``2025-05-3``) asks as of that period's end instead.
+    The reports handed in are read from the kept rows (``reporting.kept``) when they
+    answer for the date, else from the reports themselves; ``full`` always does the
+    latter (the recomputation the kept rows are checked against).
     """
     if period:
         as_of = span_for_key(period).end
@@ -97,7 +101,9 @@ def plan_status(
     responsible = _responsible(loaded)
     due = {pk: timing.due_period_id for pk, timing in zip(loaded.ids, timings, strict=True) if timing.due}
     window_start = min((timing.due.start for timing in distinct if timing.due), default=None)
-    reports = handed_in(plan, loaded.task_ids, due, window_start, responsible, as_of)
+    reports = None if full else kept_handed_in(plan, loaded.task_ids, due, window_start, as_of)
+    if reports is None:
+        reports = handed_in(plan, loaded.task_ids, due, window_start, responsible, as_of)
     overdue = _overdue_milestones(plan, as_of)
     rows = _judge(loaded, timings, responsible, reports, overdue, as_of, schedule.thresholds)
     return PlanStatus(plan, as_of, rows)

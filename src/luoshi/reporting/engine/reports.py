@@ -150,3 +150,58 @@ def _fill_gaps(
                 best[key] = fact
         latest.update(best)
         gaps.difference_update(best)
+
+
+def kept_handed_in(
+    plan: Plan,
+    task_ids: list[int] | None,
+    due: dict[int, int | None],
+    window_start: dt.date | None,
+    as_of: dt.date,
+) -> HandedIn | None:
+    """The same as ``handed_in``, read from the kept rows (``reporting.kept``): one row
+    per task and unit instead of the reports. None when the rows cannot answer for
+    ``as_of`` (something in them happened after it: a past date takes the full path)."""
+    from ..kept import answers_for
+    from ..models import Standing
+
+    tasks = Task.objects.filter(plan=plan).values("pk") if task_ids is None else task_ids
+    if not answers_for(Q(task_id__in=tasks), as_of):
+        return None
+    periods = {
+        pk: (start, end) for pk, start, end in Period.objects.order_by().values_list("pk", "start", "end")
+    }
+    found = HandedIn({}, set())
+    latest, due_in = found.latest, found.due_in
+    unsure: dict[int, tuple[int, int, int]] = {}  # key → (task, unit, period): beyond the three kept
+    due_get = due.get
+    rows = Standing.objects.filter(task_id__in=tasks).order_by()
+    for task_id, unit_id, period_id, progress, done, problems, p1, p2, p3, oldest_end in rows.values_list(
+        "task_id", "unit_id", "period_id", "progress", "done", "problems", "p1", "p2", "p3", "oldest_end"
+    ):
+        key = task_id << KEY_SHIFT | unit_id
+        if task_id in due:
+            wanted = due_get(task_id)
+            if wanted is not None:
+                if wanted in (p1, p2, p3):
+                    due_in.add(key)
+                elif oldest_end is not None and (oldest_end, -periods[p3][0].toordinal()) > (
+                    periods[wanted][1],
+                    -periods[wanted][0].toordinal(),
+                ):
+                    unsure[key] = (task_id, unit_id, wanted)
+        elif window_start and periods[period_id][1] < window_start:
+            continue  # as the full path: a task with nothing due reads only the window
+        latest[key] = (task_id, unit_id, period_id, progress, done, problems)
+    if unsure:
+        in_period = Report.objects.filter(
+            is_current=True,
+            submitted_at__lte=end_of(as_of),
+            period_id__in={period for _t, _u, period in unsure.values()},
+            task_id__in={task for task, _u, _p in unsure.values()},
+        ).order_by()
+        for task_id, unit_id, period_id in in_period.values_list("task_id", "unit_id", "period_id"):
+            key = task_id << KEY_SHIFT | unit_id
+            if key in unsure and unsure[key][2] == period_id:
+                due_in.add(key)
+    return found

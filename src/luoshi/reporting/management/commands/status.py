@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from luoshi.reporting import kept
 from luoshi.reporting.engine import plan_status
 from luoshi.reporting.status import Status
 from luoshi.reporting.workdays import CalendarYearUnknown
@@ -21,10 +22,30 @@ class Command(BaseCommand):
         parser.add_argument("--period", help="按该周期结束日统计，如 2025-05-3")
         parser.add_argument("--as-of", help="统计截止日期 YYYY-MM-DD（默认今天）")
         parser.add_argument("--json", action="store_true", dest="as_json", help="以 JSON 输出")
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="按报告重建任务单位报送现状（保存的最新报送记录），默认全部方案，可用 --plan 指定",
+        )
 
     def handle(
-        self, *args, plan=None, campaign=None, unit=None, period=None, as_of=None, as_json=False, **options
+        self,
+        *args,
+        plan=None,
+        campaign=None,
+        unit=None,
+        period=None,
+        as_of=None,
+        as_json=False,
+        rebuild=False,
+        **options,
     ):
+        if rebuild:
+            chosen = plan_arg(plan) if plan else None
+            count = kept.rebuild(chosen)
+            where = f"方案“{chosen}”" if chosen else "全部方案"
+            self.stdout.write(f"已重建{where}的任务单位报送现状：{count} 条")
+            return
         chosen = plan_arg(plan)
         day = date_arg(as_of)
         unit_name = unit_arg(unit).name if unit else None
