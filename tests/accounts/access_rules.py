@@ -24,6 +24,7 @@ from luoshi.reporting.permissions import (
     can_accept,
     can_approve,
     can_fill,
+    can_plan_task,
     can_return,
     can_review,
     can_see_board,
@@ -84,6 +85,13 @@ APPROVE = Rule(
 )
 ACCEPT = Rule("can_accept（专班办公室、综合协调组）", lambda a, o: signed_in(a) and can_accept(a, o))
 RETURN = Rule("can_return", lambda a, o: signed_in(a) and can_return(a, o))
+PLAN_TASK = Rule(
+    "can_plan_task（牵头单位、该攻坚的专班办公室、综合协调组）",
+    lambda a, o: signed_in(a) and can_plan_task(a, o),
+)
+PLAN_MILESTONE_TASK = Rule(
+    "节点所属任务的 can_plan_task", lambda a, o: signed_in(a) and can_plan_task(a, o.task)
+)
 
 # pages: URL name → (the object its address names, query string, the rule). Objects:
 # "report", "task", "item", "bulletin"; None for a page of its own.
@@ -173,6 +181,18 @@ API_WRITES = {
     "POST /api/v1/reports/{report_id}/approve": ("submitted_report", {}, APPROVE),
     "POST /api/v1/reports/{report_id}/accept": ("approved_report", {}, ACCEPT),
     "POST /api/v1/reports/{report_id}/return": ("approved_report", {"reason": "请补充佐证"}, RETURN),
+    "POST /api/v1/tasks/{task_id}/milestones": (
+        "task",
+        {"title": "完成调研", "due_date": "2025-09-01"},
+        PLAN_TASK,
+    ),
+    "POST /api/v1/tasks/{task_id}/milestones/reverse-schedule": (
+        "task",
+        {"titles": ["调研", "验收"]},
+        PLAN_TASK,
+    ),
+    "PATCH /api/v1/milestones/{milestone_id}": ("milestone", {"title": "完成企业摸底"}, PLAN_MILESTONE_TASK),
+    "POST /api/v1/milestones/{milestone_id}/complete": ("milestone", {}, PLAN_MILESTONE_TASK),
 }
 API_NOT_IN_MATRIX = {
     "GET /api/v1/reports/{report_id}/evidence/{evidence_id}": "佐证下载：与所属报告相同（SEES_REPORT）",
