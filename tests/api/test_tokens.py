@@ -119,7 +119,11 @@ def test_the_secret_is_kept_only_as_its_sha256_and_last_use_is_noted(personas, t
     assert secret not in json.dumps([list(ApiToken.objects.values_list())], default=str)
     assert stored.last_used_at is None
     Client().get("/api/v1/status", **bearer(secret))
-    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    travel_to(JULY_15, hour=11)
+    Client().get("/api/v1/status", **bearer(secret))
+    assert ApiToken.objects.get(pk=token.pk).last_used_at - first >= dt.timedelta(minutes=59)
 
 
 def test_every_call_with_a_token_is_audited_reads_and_refusals_included(personas, today):
