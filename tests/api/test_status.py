@@ -27,6 +27,8 @@ def test_the_date_moves_the_numbers(personas, today, client_for):
     assert march["overall"]["expected"] < july["overall"]["expected"]
     assert march["period"] != july["period"]
     assert leader.get("/api/v1/status", {"date": "2025-13-01"}).status_code == 400
+    response = leader.get("/api/v1/status", {"date": "9999-12-31"})
+    assert response.status_code == 400 and "超出范围" in response.json()["error"]
 
 
 def test_units_are_ranked_and_a_reporter_sees_its_tasks_units_only(personas, today, client_for):

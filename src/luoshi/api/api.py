@@ -11,6 +11,7 @@ from ninja.parser import Parser
 
 from luoshi.plans.validation import PlanError
 from luoshi.reporting.services import ReportingError
+from luoshi.reporting.workdays import CalendarYearUnknown
 
 from . import errors
 from .auth import CsrfFailed, SessionAuth, TokenAuth, TokenInvalid, docs_login_required
@@ -139,6 +140,12 @@ def http_error(request, exc):
 @api.exception_handler(ReportingError)
 def reporting_error(request, exc):
     return api.create_response(request, {"error": str(exc), "field": exc.field}, status=400)
+
+
+@api.exception_handler(CalendarYearUnknown)
+def calendar_unknown(request, exc):
+    # a date whose year's holidays this installation does not know: say so, as the CLI does
+    return _error(request, str(exc), 400)
 
 
 @api.exception_handler(PlanError)

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 
-__all__ = ["PreconditionFailed", "etag_of", "matching", "require_match", "tagged"]
+__all__ = ["PreconditionFailed", "etag_of", "if_match_doc", "matching", "require_match", "tagged"]
 
 T = TypeVar("T")
 
@@ -97,3 +97,19 @@ def matching(
         obj = load()
         require_match(request, present(obj))
         yield obj
+
+
+def if_match_doc() -> dict:
+    """The If-Match header as the OpenAPI schema of a write endpoint names it
+    (``openapi_extra=if_match_doc()``)."""
+    return {
+        "parameters": [
+            {
+                "in": "header",
+                "name": "If-Match",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "读取时得到的 ETag；对象已被修改则回答 412，不做任何更改。不带则照常执行。",
+            }
+        ]
+    }

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.http import Http404
+from ninja.errors import HttpError
 
 from luoshi.accounts.permissions import actor_for
 from luoshi.core import clock
@@ -27,5 +28,13 @@ def plan_of(plan_id: int | None) -> Plan:
     return next(p for p in choices if p.series == plan.series)
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def as_of_or_today(day: dt.date | None) -> dt.date:
+    """The date a read is about (default today), within the years the work can concern."""
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise HttpError(
+            400, f"date：日期 {day.isoformat()} 超出范围（应在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间）"
+        )
     return day or clock.today()

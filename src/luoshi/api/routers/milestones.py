@@ -12,7 +12,7 @@ from luoshi.reporting.models import Milestone
 
 from ..paging import CursorPage, Listing, paginate
 from ..schemas import ERRORS, WRITE_ERRORS, MilestoneOut, Strict
-from ..versioning import matching, tagged
+from ..versioning import if_match_doc, matching, tagged
 from .common import actor
 from .tasks import milestone_json
 
@@ -79,7 +79,12 @@ def get_milestone(request, response: HttpResponse, milestone_id: int):
     return tagged(response, milestone_json(_load(actor(request), milestone_id)))
 
 
-@router.patch("/{milestone_id}", response={200: MilestoneOut, **WRITE_ERRORS}, summary="修改节点名称或日期")
+@router.patch(
+    "/{milestone_id}",
+    openapi_extra=if_match_doc(),
+    response={200: MilestoneOut, **WRITE_ERRORS},
+    summary="修改节点名称或日期",
+)
 def change_milestone(request, response: HttpResponse, milestone_id: int, payload: MilestoneChangeIn):
     act = actor(request)
     with matching(
@@ -89,7 +94,12 @@ def change_milestone(request, response: HttpResponse, milestone_id: int, payload
     return tagged(response, milestone_json(_load(act, milestone_id)))
 
 
-@router.post("/{milestone_id}/complete", response={200: MilestoneOut, **WRITE_ERRORS}, summary="标记节点完成")
+@router.post(
+    "/{milestone_id}/complete",
+    openapi_extra=if_match_doc(),
+    response={200: MilestoneOut, **WRITE_ERRORS},
+    summary="标记节点完成",
+)
 def complete_milestone(request, response: HttpResponse, milestone_id: int, payload: CompleteIn):
     act = actor(request)
     with matching(

@@ -25,7 +25,7 @@ from ..schemas import (
     ReportOut,
     ReportUpdateIn,
 )
-from ..versioning import matching, tagged
+from ..versioning import if_match_doc, matching, tagged
 from .common import actor, plan_of
 
 router = Router(tags=["进度报告"])
@@ -144,6 +144,7 @@ def list_evidence(request, report_id: int):
 
 @router.post(
     "/{report_id}/evidence",
+    openapi_extra=if_match_doc(),
     response={200: EvidenceOut, **WRITE_ERRORS},
     summary="上传佐证材料（本单位尚未提交或被退回的报告；multipart 表单字段 file）",
 )
@@ -162,6 +163,7 @@ def upload_evidence(request, report_id: int, file: File[UploadedFile]):
 
 @router.patch(
     "/{report_id}",
+    openapi_extra=if_match_doc(),
     response={200: ReportOut, **WRITE_ERRORS},
     summary="修改本单位的草稿或被退回的报告（只改所给的字段）",
 )
@@ -201,28 +203,49 @@ def _step(request, response, report_id: int, step, *, write: bool = False) -> di
     return tagged(response, report_json(_one(act, done.pk)))
 
 
-@router.post("/{report_id}/submit", response={200: ReportOut, **WRITE_ERRORS}, summary="提交")
+@router.post(
+    "/{report_id}/submit",
+    openapi_extra=if_match_doc(),
+    response={200: ReportOut, **WRITE_ERRORS},
+    summary="提交",
+)
 def submit(request, response: HttpResponse, report_id: int):
     return _step(request, response, report_id, services.submit_report, write=True)
 
 
-@router.post("/{report_id}/approve", response={200: ReportOut, **WRITE_ERRORS}, summary="单位负责人审核通过")
+@router.post(
+    "/{report_id}/approve",
+    openapi_extra=if_match_doc(),
+    response={200: ReportOut, **WRITE_ERRORS},
+    summary="单位负责人审核通过",
+)
 def approve(request, response: HttpResponse, report_id: int):
     return _step(request, response, report_id, services.approve_report)
 
 
-@router.post("/{report_id}/accept", response={200: ReportOut, **WRITE_ERRORS}, summary="专班办公室审定")
+@router.post(
+    "/{report_id}/accept",
+    openapi_extra=if_match_doc(),
+    response={200: ReportOut, **WRITE_ERRORS},
+    summary="专班办公室审定",
+)
 def accept(request, response: HttpResponse, report_id: int):
     return _step(request, response, report_id, services.accept_report)
 
 
-@router.post("/{report_id}/return", response={200: ReportOut, **WRITE_ERRORS}, summary="退回（须写明原因）")
+@router.post(
+    "/{report_id}/return",
+    openapi_extra=if_match_doc(),
+    response={200: ReportOut, **WRITE_ERRORS},
+    summary="退回（须写明原因）",
+)
 def return_report(request, response: HttpResponse, report_id: int, payload: ReasonIn):
     return _step(request, response, report_id, lambda act, r: services.return_report(act, r, payload.reason))
 
 
 @router.post(
     "/{report_id}/correct",
+    openapi_extra=if_match_doc(),
     response={200: ReportOut, **WRITE_ERRORS},
     summary="更正已审定的报告（专班办公室；保留原版本，须写明原因）",
 )
@@ -239,6 +262,7 @@ def correct(request, response: HttpResponse, report_id: int, payload: Correction
 
 @router.post(
     "/{report_id}/revise",
+    openapi_extra=if_match_doc(),
     response={200: ReportOut, **WRITE_ERRORS},
     summary="修订已审定的报告（本单位；新开一版草稿，须写明原因）",
 )

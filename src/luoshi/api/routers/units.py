@@ -16,7 +16,7 @@ from luoshi.plans.units import normalize_name
 
 from ..paging import CursorPage, Listing, paginate
 from ..schemas import ERRORS, WRITE_ERRORS, AliasOut, MergeOut, Strict, UnitOut
-from ..versioning import matching, tagged
+from ..versioning import if_match_doc, matching, tagged
 from .common import actor
 
 router = Router(tags=["单位名录"])
@@ -102,7 +102,10 @@ def create_unit(request, response: HttpResponse, payload: UnitIn):
 
 
 @router.patch(
-    "/{unit_id}", response={200: UnitOut, **WRITE_ERRORS}, summary="改名或修改类型、简称、排序（综合协调组）"
+    "/{unit_id}",
+    openapi_extra=if_match_doc(),
+    response={200: UnitOut, **WRITE_ERRORS},
+    summary="改名或修改类型、简称、排序（综合协调组）",
 )
 def change_unit(request, response: HttpResponse, unit_id: int, payload: UnitChangeIn):
     act = actor(request)
@@ -115,7 +118,12 @@ class AliasIn(Strict):
     name: str = Field(description="别名（另一种写法）")
 
 
-@router.post("/{unit_id}/aliases", response={200: AliasOut, **WRITE_ERRORS}, summary="新增别名（综合协调组）")
+@router.post(
+    "/{unit_id}/aliases",
+    openapi_extra=if_match_doc(),
+    response={200: AliasOut, **WRITE_ERRORS},
+    summary="新增别名（综合协调组）",
+)
 def add_alias(request, unit_id: int, payload: AliasIn):
     act = actor(request)
     with matching(request, Unit, unit_id, load=lambda: _unit(unit_id), present=unit_json) as unit:
@@ -124,7 +132,10 @@ def add_alias(request, unit_id: int, payload: AliasIn):
 
 
 @router.delete(
-    "/{unit_id}/aliases/{alias_id}", response={200: UnitOut, **WRITE_ERRORS}, summary="删除别名（综合协调组）"
+    "/{unit_id}/aliases/{alias_id}",
+    openapi_extra=if_match_doc(),
+    response={200: UnitOut, **WRITE_ERRORS},
+    summary="删除别名（综合协调组）",
 )
 def remove_alias(request, response: HttpResponse, unit_id: int, alias_id: int):
     act = actor(request)
@@ -144,6 +155,7 @@ class MergeIn(Strict):
 
 @router.post(
     "/{unit_id}/merge",
+    openapi_extra=if_match_doc(),
     response={200: MergeOut, **WRITE_ERRORS},
     summary="合并单位：把另一个单位并入本单位（综合协调组）",
 )
