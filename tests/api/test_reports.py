@@ -34,12 +34,14 @@ def test_the_whole_round_from_draft_to_revision(personas, today, client_for):
     response = post(head, f"/api/v1/reports/{report_id}/return", {"reason": "补充数据"})
     assert response.json()["state"] == ReportState.RETURNED
     assert reporter.get(f"/api/v1/reports/{report_id}").json()["return_reason"] == "补充数据"
+    assert "退回原因：</b>补充数据" in reporter.get(f"/reports/{report_id}/").content.decode()  # the page
     patch(reporter, f"/api/v1/reports/{report_id}", {"progress": "35"})
     post(reporter, f"/api/v1/reports/{report_id}/submit")
     assert post(head, f"/api/v1/reports/{report_id}/approve").json()["state"] == ReportState.APPROVED
     assert post(office, f"/api/v1/reports/{report_id}/accept").json()["state"] == ReportState.ACCEPTED
     shown = reporter.get(f"/api/v1/tasks/{task(TASK_A).pk}").json()
     assert shown["progress"] == 35.0 and shown["reports"][0]["state"] == ReportState.ACCEPTED
+    assert "已审定" in reporter.get(f"/tasks/{task(TASK_A).pk}/").content.decode()  # the task page
     response = post(reporter, f"/api/v1/reports/{report_id}/revise", {"reason": ""})
     assert response.status_code == 400 and "原因" in response.json()["error"]
     revised = post(reporter, f"/api/v1/reports/{report_id}/revise", {"reason": "数据更正"}).json()

@@ -64,13 +64,6 @@ class TaskOut(Schema):
     overdue_milestones: int
 
 
-class TaskPage(Schema):
-    count: int
-    offset: int
-    limit: int
-    items: list[TaskOut]
-
-
 class RollupOut(Schema):
     total: int
     progress: float
