@@ -146,7 +146,10 @@ def _database(url: str | None) -> dict:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'luoshi.sqlite3'}"
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("LUOSHI_DB_CONN_MAX_AGE", 0))
+        # persistent connections (a new one per request cost more than the request's queries)
+        config = dj_database_url.parse(
+            url, conn_max_age=env_int("LUOSHI_DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
     except ValueError as exc:
         raise ImproperlyConfigured(f"LUOSHI_DATABASE_URL 无法识别：{exc}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -228,7 +231,7 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("luoshi.web.context.luoshi_
 
 AUTHENTICATION_BACKENDS = [
     "luoshi.accounts.auth.LockoutBackend",  # django-axes: a locked name or address goes no further
-    "django.contrib.auth.backends.ModelBackend",
+    "luoshi.accounts.auth.ModelBackend",  # Django's, reading the user with its profile and unit
 ]
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"

@@ -5,6 +5,7 @@ attempt as blocked, not as one more failure."""
 
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
+from django.contrib.auth import backends, get_user_model
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -14,3 +15,16 @@ class LockoutBackend(AxesStandaloneBackend):
         except AxesBackendPermissionDenied:
             request.luoshi_login_blocked = True
             raise
+
+
+class ModelBackend(backends.ModelBackend):
+    """Django's model backend, reading the signed-in user of a request with its profile
+    and unit in the same query (``actor_for`` and ``unit_of`` then ask nothing more)."""
+
+    def get_user(self, user_id):
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related("profile__unit").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -8,6 +8,7 @@ Each domain writes its own rules in its ``permissions.py`` (``plans``, ``reporti
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 
 from luoshi.plans.models import Part, Unit
 
@@ -73,7 +74,11 @@ def actor_for(user) -> Actor:
         return Actor(user, None, None)
     profile = getattr(user, "_luoshi_profile", None)
     if profile is None:
-        profile = Profile.objects.filter(user=user).only("role", "unit_id").first()
+        descriptor = user.__class__.profile  # (request.user is a lazy object)
+        if descriptor.is_cached(user):  # read with the user (accounts.auth)
+            profile = descriptor.related.get_cached_value(user)
+        else:
+            profile = Profile.objects.filter(user=user).only("role", "unit_id").first()
         user._luoshi_profile = profile or False
     if not profile:
         return Actor(user, None, None)  # the system administrator too: users and settings only
@@ -81,14 +86,22 @@ def actor_for(user) -> Actor:
 
 
 def unit_of(actor: Actor) -> Unit | None:
-    return Unit.objects.filter(pk=actor.unit_id).first() if actor.unit_id else None
+    """The actor's unit: the one read with the signed-in user where it was, else looked up."""
+    if not actor.unit_id:
+        return None
+    profile = getattr(actor.user, "_luoshi_profile", None)
+    if profile and profile.unit_id == actor.unit_id and Profile.unit.is_cached(profile):
+        return profile.unit
+    return Unit.objects.filter(pk=actor.unit_id).first()
 
 
 def users_of(unit_ids, roles):
     """Active users of these units holding one of these roles (who a notice goes to)."""
     from django.contrib.auth import get_user_model
 
-    user_ids = Profile.objects.filter(unit_id__in=list(unit_ids), role__in=list(roles)).values_list(
+    if not isinstance(unit_ids, QuerySet):  # a queryset of ids stays a subquery
+        unit_ids = list(unit_ids)
+    user_ids = Profile.objects.filter(unit_id__in=unit_ids, role__in=list(roles)).values_list(
         "user_id", flat=True
     )
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True)

@@ -32,6 +32,7 @@ class Origin:
     path: str = ""
     request: object = None
     recorded: list = field(default_factory=list)  # ids of the rows written for it
+    committed: set = field(default_factory=set)  # those whose transaction committed
     user: object = None  # the signed-in user, for writes no service names an actor for
     notes: list = field(default_factory=list)
     token_id: int | None = None  # the personal API token the request came with
@@ -139,8 +140,7 @@ def _lock_head() -> ChainHead:
     return head
 
 
-@transaction.atomic
-def record(
+def _row(
     *,
     action: str,
     user=None,
@@ -153,10 +153,9 @@ def record(
     changes: dict | None = None,
     summary: dict | None = None,
     status_code: int | None = None,
-    origin: Origin | None = None,
+    origin: Origin,
 ) -> AuditLog:
-    """Add one row to the end of the audit chain, in the caller's transaction."""
-    origin = origin or current_origin()
+    """An audit row, not yet numbered nor hashed."""
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     if obj is not None:
@@ -166,7 +165,7 @@ def record(
     if origin.token_id is not None:  # in the summary, so the hash chain covers it
         summary = {**(summary or {}), "token": origin.token_id}
     ip = AuditLog._meta.get_field("ip").get_prep_value(origin.ip) if origin.ip else None
-    row = AuditLog(
+    return AuditLog(
         at=timezone.now(),
         user=user,
         username=(username or (user.get_username() if user else ""))[:150],
@@ -184,17 +183,44 @@ def record(
         changes=plain(changes or {}),
         summary=plain(summary or {}),
     )
+
+
+@transaction.atomic(savepoint=False)  # in the caller's transaction: no savepoint of its own
+def _append(rows: list[AuditLog], origin: Origin) -> list[AuditLog]:
+    """Number, hash and insert rows at the end of the chain, in the caller's transaction:
+    three queries however many rows (lock the head, insert, move the head)."""
     head = _lock_head()
-    row.sequence = head.sequence + 1
-    row.prev_hash = head.hash or GENESIS
-    row.hash = row_hash(content_of(row), row.prev_hash)
-    row.save()
-    head.sequence, head.hash = row.sequence, row.hash
+    sequence, prev_hash = head.sequence, head.hash or GENESIS
+    for row in rows:
+        sequence += 1
+        row.sequence, row.prev_hash = sequence, prev_hash
+        row.hash = prev_hash = row_hash(content_of(row), prev_hash)
+    AuditLog.objects.bulk_create(rows)
+    head.sequence, head.hash = sequence, prev_hash
     head.save(update_fields=["sequence", "hash", "updated_at"])
-    origin.recorded.append(row.pk)
+    ids = [row.pk for row in rows]
+    origin.recorded.extend(ids)
     if len(origin.recorded) > 1000:  # a long-running command (tick --loop) keeps only the latest
         del origin.recorded[:-100]
-    return row
+        origin.committed.clear()
+    # known kept once the transaction commits (the middleware needs no query to ask)
+    transaction.on_commit(lambda: origin.committed.update(ids))
+    return rows
+
+
+def record(*, origin: Origin | None = None, **fields) -> AuditLog:
+    """Add one row to the end of the audit chain, in the caller's transaction (the fields
+    of ``_row``: action, user, operation, obj, changes, summary, ...)."""
+    origin = origin or current_origin()
+    return _append([_row(origin=origin, **fields)], origin)[0]
+
+
+def _actor_user(actor):
+    user = getattr(actor, "user", actor)
+    request = current_origin().request
+    if user is None and request is not None and getattr(request, "user", None) is not None:
+        user = request.user if request.user.is_authenticated else None  # who set the system to work
+    return user
 
 
 def record_change(
@@ -202,10 +228,7 @@ def record_change(
 ):
     """What every service calls for a write: who (an ``Actor``; the system for the CLI),
     what it did (``operation``, in Chinese), to what object, which fields from what to what."""
-    user = getattr(actor, "user", actor)
-    request = current_origin().request
-    if user is None and request is not None and getattr(request, "user", None) is not None:
-        user = request.user if request.user.is_authenticated else None  # who set the system to work
+    user = _actor_user(actor)
     return record(
         action=action,
         user=user,
@@ -215,6 +238,26 @@ def record_change(
         changes=changes,
         summary=summary,
     )
+
+
+def record_changes(actor, entries) -> list[AuditLog]:
+    """Several writes of one service call at once (``entries``: ``(operation, obj, changes,
+    action)``), one row each, in the same three queries as one row."""
+    user = _actor_user(actor)
+    origin = current_origin()
+    rows = [
+        _row(
+            action=action,
+            user=user,
+            username="" if user is not None else "系统",
+            operation=operation,
+            obj=obj,
+            changes=changes,
+            origin=origin,
+        )
+        for operation, obj, changes, action in entries
+    ]
+    return _append(rows, origin) if rows else []
 
 
 def note(request, action: str = "", obj=None, **summary) -> None:
@@ -282,6 +325,7 @@ __all__ = [
     "posted_fields",
     "record",
     "record_change",
+    "record_changes",
     "record_request",
     "snapshot",
 ]

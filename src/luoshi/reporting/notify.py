@@ -34,8 +34,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from luoshi.core import clock
 from luoshi.plans.models import Unit
@@ -192,14 +194,42 @@ class DeliveryError(Exception):
     """A channel refused the notice; the message says why, in Chinese where it can."""
 
 
-def notify(users, subject: str, obj, body: str = "") -> list[Message]:
+def notify(users, subject: str, obj, body: str = "") -> int:
     """An in-app message to each of ``users`` about ``obj`` (a report, a supervision item,
     a reminder), linked to its page by ``obj.get_absolute_url()``: one insert however many
-    users. Every in-app message of Luoshi is written here."""
-    url = obj.get_absolute_url() if obj is not None else ""
-    return Message.objects.bulk_create(
-        [Message(user=user, subject=subject[:300], body=body, url=url[:300]) for user in users]
+    users, and for a queryset of users (``users_of``) no query to read them first (an
+    ``INSERT … SELECT``). Returns how many were written. Every in-app message of Luoshi
+    is written here."""
+    url = (obj.get_absolute_url() if obj is not None else "")[:300]
+    subject = subject[:300]
+    if isinstance(users, QuerySet):
+        return _insert_for(users, subject, body, url)
+    return len(
+        Message.objects.bulk_create(
+            [Message(user=user, subject=subject, body=body, url=url) for user in users]
+        )
     )
+
+
+def _insert_for(users: QuerySet, subject: str, body: str, url: str) -> int:
+    """``INSERT INTO message (…) SELECT id, … FROM user WHERE id IN (users)``."""
+    connection = connections[users.db]
+    quote = connection.ops.quote_name
+    user_meta = users.model._meta
+    ids_sql, ids_params = users.order_by().values("pk").query.sql_with_params()
+    columns = ", ".join(
+        quote(Message._meta.get_field(name).column)
+        for name in ("user", "subject", "body", "url", "created_at")
+    )
+    created_at = Message._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
+    sql = (
+        f"INSERT INTO {quote(Message._meta.db_table)} ({columns}) "
+        f"SELECT {quote(user_meta.pk.column)}, %s, %s, %s, %s FROM {quote(user_meta.db_table)} "
+        f"WHERE {quote(user_meta.pk.column)} IN ({ids_sql})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [subject, body, url, created_at, *ids_params])
+        return cursor.rowcount
 
 
 def _inapp(reminder: Reminder, users) -> None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from luoshi.plans.models import Plan, Task
 
@@ -36,6 +37,24 @@ class Schedule:
     @classmethod
     def of(cls, plan: Plan) -> "Schedule":
         return cls(plan, policy_for(plan))
+
+    @classmethod
+    def of_task(cls, task: Task) -> "Schedule":
+        """The schedule of one task: from the policy values read with the task
+        (``with_schedule``) where they were, else looked up. Only this task's campaign
+        cadence is known to it: use it for this task alone."""
+        if getattr(task, "policy_cadence", None) is None:  # not read with it, or no policy yet
+            return cls.of(task.plan)
+        policy = ReportingPolicy(
+            series=task.plan.series,
+            cadence=task.policy_cadence,
+            due_workdays=task.policy_due_workdays,
+            head_approval=task.policy_head_approval,
+        )
+        schedule = cls(task.plan, policy)
+        campaign = getattr(task, "campaign_cadence", None)
+        schedule.__dict__["campaign_cadences"] = {task.part.key: campaign} if campaign else {}
+        return schedule
 
     @cached_property
     def campaign_cadences(self) -> dict[str, str]:
@@ -93,6 +112,19 @@ class Schedule:
 
     def task_cadence(self, task: Task) -> str:
         return self.cadence(task.cadence, task.part.key)
+
+
+def with_schedule(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Tasks read with their plan's policy and their campaign's cadence (for
+    ``Schedule.of_task``), in the same query."""
+    policy = ReportingPolicy.objects.filter(series=OuterRef("plan__series")).order_by()
+    campaign = CampaignCadence.objects.filter(series=OuterRef("plan__series"), part_key=OuterRef("part__key"))
+    return tasks.annotate(
+        policy_cadence=Subquery(policy.values("cadence")[:1]),
+        policy_due_workdays=Subquery(policy.values("due_workdays")[:1]),
+        policy_head_approval=Subquery(policy.values("head_approval")[:1]),
+        campaign_cadence=Subquery(campaign.order_by().values("cadence")[:1]),
+    )
 
 
 def ensure_period(span: PeriodSpan) -> Period:

@@ -4,23 +4,26 @@ row, and leaves in-app messages for whoever acts next."""
 
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
 
 from luoshi.accounts.choices import Role
 from luoshi.accounts.permissions import Actor, users_of
 from luoshi.audit.choices import AuditAction
-from luoshi.audit.services import diff, plain, record_change, snapshot
+from luoshi.audit.services import diff, plain, record_change, record_changes, snapshot
 from luoshi.core import clock, evidence
 from luoshi.core.evidence import EvidenceFile
 from luoshi.plans.choices import Cadence, TaskRole
 from luoshi.plans.models import Target, Task, TaskUnit, Unit
+from luoshi.plans.permissions import visible_tasks
 
 from . import kept, permissions
 from .choices import ReportState
 from .models import Evidence, Period, Report, ReportTransition, TargetValue
 from .notify import notify
-from .periods import span_for_key
-from .policy import Schedule, ensure_period
+from .periods import PeriodSpan, span_for_key
+from .policy import Schedule, ensure_period, with_schedule
 from .values import parse_progress, parse_value
 
 
@@ -54,9 +57,15 @@ def task_role(task: Task, unit: Unit) -> str | None:
 def reporting_role(task: Task, unit: Unit) -> str | None:
     """The role a unit reports a task in: lead, or — where the clause names no lead and
     every unit answers for the task — lead too; else cooperator (its contribution)."""
-    role = task_role(task, unit)
-    if role == TaskRole.COOPERATOR and not TaskUnit.objects.filter(task=task, role=TaskRole.LEAD).exists():
-        return TaskRole.LEAD
+    if getattr(task, "role_unit_id", None) == unit.pk:  # read with the task (task_for_filing)
+        role, has_lead = task.unit_role, task.has_lead
+    else:
+        role, has_lead = task_role(task, unit), None
+    if role == TaskRole.COOPERATOR:
+        if has_lead is None:
+            has_lead = TaskUnit.objects.filter(task=task, role=TaskRole.LEAD).exists()
+        if not has_lead:
+            return TaskRole.LEAD
     return role
 
 
@@ -70,9 +79,12 @@ def period_for(task: Task, key_or_period, schedule: Schedule | None = None) -> P
     task's cadence and time span."""
     if isinstance(key_or_period, Period):
         return key_or_period
-    schedule = schedule or Schedule.of(task.plan)
+    return ensure_period(_span_for(task, str(key_or_period), schedule or Schedule.of(task.plan)))
+
+
+def _span_for(task: Task, key: str, schedule: Schedule) -> PeriodSpan:
     try:
-        span = span_for_key(str(key_or_period))
+        span = span_for_key(key)
     except ValueError as exc:
         raise ReportingError(str(exc), "period") from None
     cadence = schedule.task_cadence(task)
@@ -85,11 +97,280 @@ def period_for(task: Task, key_or_period, schedule: Schedule | None = None) -> P
         raise ReportingError(
             f"{span.label} 不在任务 {task.section.sid} 的实施期内（{start} 至 {deadline}）", "period"
         )
-    return ensure_period(span)
+    return span
 
 
 def current_report(task: Task, unit: Unit, period: Period) -> Report | None:
     return Report.objects.filter(task=task, unit=unit, period=period, is_current=True).first()
+
+
+# ---------------------------------------------------------------- filing a report
+
+
+@dataclass
+class Filing:
+    """What filing one unit's report on one task for one period needs, read up front:
+    the task with the unit's role and the plan's schedule (one query,
+    ``task_for_filing``), the stored period with the id of the unit's current report
+    (one query, ``filing_for``)."""
+
+    task: Task
+    unit: Unit
+    role: str | None
+    schedule: Schedule
+    period: Period
+    report_id: int | None
+    targets: list | None = None  # the task's targets, where already read (the page's form)
+
+    def task_targets(self) -> list:
+        if self.targets is None:
+            self.targets = list(task_targets(self.task))
+        return self.targets
+
+
+def task_for_filing(actor: Actor, pk, period_key=None) -> Task:
+    """The task as ``plans.permissions.get_task_for`` reads it (404 alike for a missing
+    task and one the actor may not see), with, in the same query, the role of the
+    actor's unit, whether any unit leads it, whether it has targets, its schedule, and
+    for ``period_key`` the stored period's id and the unit's current report in it."""
+    units = TaskUnit.objects.filter(task=OuterRef("pk")).order_by()
+    tasks = visible_tasks(actor).select_related("plan", "part", "section").filter(pk=pk)
+    annotations = {
+        "unit_role": Subquery(units.filter(unit_id=actor.unit_id).values("role")[:1]),
+        "has_lead": Exists(units.filter(role=TaskRole.LEAD)),
+        "has_targets": Exists(Target.objects.filter(section_id=OuterRef("section_id"))),
+    }
+    span = _span_or_none(period_key)
+    if span is not None:
+        of_period = {"period__cadence": span.cadence, "period__key": span.key}
+        current = Report.objects.filter(
+            task=OuterRef("pk"), unit_id=actor.unit_id, is_current=True, **of_period
+        )
+        annotations["period_pk"] = Subquery(
+            Period.objects.filter(cadence=span.cadence, key=span.key).values("pk")[:1]
+        )
+        annotations["current_report_pk"] = Subquery(current.order_by().values("pk")[:1])
+    task = with_schedule(tasks).annotate(**annotations).first()
+    if task is None:
+        raise Http404("没有这项任务，或无权查看")
+    task.role_unit_id = actor.unit_id  # whose role unit_role is
+    task.period_read = span.key if span is not None else None  # which period_pk is
+    return task
+
+
+def _span_or_none(key) -> PeriodSpan | None:
+    if key is None:
+        return None
+    try:
+        return span_for_key(str(key))
+    except ValueError:
+        return None
+
+
+def filing_for(task: Task, unit: Unit, key_or_period, *, targets=None) -> Filing:
+    """The filing of the unit's report on the task for a period key (checked against the
+    task's cadence and time span: ``ReportingError``) or a stored period."""
+    schedule = Schedule.of_task(task)
+    role = reporting_role(task, unit)
+    if isinstance(key_or_period, Period):
+        period = key_or_period
+        report_id = (
+            Report.objects.filter(task=task, unit=unit, period=period, is_current=True)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    else:
+        span = _span_for(task, str(key_or_period), schedule)
+        if getattr(task, "period_read", None) == span.key and task.role_unit_id == unit.pk:
+            # read with the task (task_for_filing): a stored period is what its span says
+            if task.period_pk is None:
+                period, report_id = ensure_period(span), None
+            else:
+                names = ["id", "cadence", "key", "label", "start", "end"]
+                values = [task.period_pk, span.cadence, span.key, span.label, span.start, span.end]
+                period, report_id = Period.from_db(DEFAULT_DB_ALIAS, names, values), task.current_report_pk
+        else:
+            period, report_id = _period_and_current(task, unit, span)
+    if targets is None and getattr(task, "has_targets", None) is False:
+        targets = []
+    return Filing(task, unit, role, schedule, period, report_id, targets)
+
+
+def _period_and_current(task: Task, unit: Unit, span: PeriodSpan) -> tuple[Period, int | None]:
+    """The stored period of a span (created on first use) and the id of the unit's
+    current report in it, in one query."""
+    current = Report.objects.filter(period=OuterRef("pk"), task_id=task.pk, unit_id=unit.pk, is_current=True)
+    found = (
+        Period.objects.filter(cadence=span.cadence, key=span.key)
+        .annotate(current_report_id=Subquery(current.order_by().values("pk")[:1]))
+        .first()
+    )
+    if found is None:
+        return ensure_period(span), None
+    return found, found.current_report_id
+
+
+def file_report(actor: Actor, filing: Filing, data: ReportData, *, submit: bool = False) -> Report:
+    """Save the unit's report — a new draft, or its open report changed — and with
+    ``submit`` hand it in, in one transaction: the report, its target values, its
+    transitions, the audit rows and the messages to whoever acts next. A new report
+    submitted at once costs six queries here (report, transitions, three for the audit
+    chain, messages) and one more for target values.
+
+    The returned report carries ``filed_values`` (target id → value) when they are all
+    known without asking the database (a new report), else None."""
+    try:
+        return _file(actor, filing, data, submit)
+    except IntegrityError:
+        if filing.report_id is not None:
+            raise
+        # the same report was created at the same moment elsewhere: change that one
+        filing.report_id = (
+            Report.objects.filter(task=filing.task, unit=filing.unit, period=filing.period, is_current=True)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if filing.report_id is None:
+            raise
+        return _file(actor, filing, data, submit)
+
+
+def _target_label(target) -> str:
+    return f"指标：{target.subject or target.text}"[:80]
+
+
+@transaction.atomic
+def _file(actor: Actor, filing: Filing, data: ReportData, submit: bool) -> Report:
+    task, unit, period = filing.task, filing.unit, filing.period
+    permissions.check_reporter(actor, unit.pk)
+    if filing.role is None:
+        raise ReportingError(
+            f"{unit.name} 不是任务 {task.section.sid} 的牵头或配合单位，不能填报此任务", "unit"
+        )
+    created = filing.report_id is None
+    history: list[tuple[str, str]] = []
+    if created:
+        if period.start > clock.today():
+            raise ReportingError(f"{period.label} 尚未开始，不能提前填报", "period")
+        report = Report(
+            task=task,
+            unit=unit,
+            period=period,
+            role=filing.role,
+            due=filing.schedule.due(span_for_key(period.key)),
+            created_by=actor.user,
+            state=ReportState.DRAFT,
+        )
+        before: dict = {}
+        history.append(("", ReportState.DRAFT))
+    else:
+        report = _locked(Report(pk=filing.report_id))
+        if report.state == ReportState.ACCEPTED:
+            raise ReportingError("该报告已审定，如需更改请先发起修订", "state")
+        if report.state not in permissions.OPEN_STATES:
+            raise ReportingError(f"该报告{report.get_state_display()}，不能再修改", "state")
+        before = _report_values(report)
+    _apply_fields(report, data)
+    values, cleared = _target_values(filing, data)
+    after = snapshot(report, REPORT_FIELDS)
+    after.update({k: v for k, v in before.items() if k.startswith("指标：")})
+    for target in cleared:
+        after.pop(_target_label(target), None)
+    after.update({_target_label(target): plain(value) for target, value in values.items()})
+    changes = diff(before, after)
+    entries = []
+    if created or changes:
+        action = AuditAction.CREATE if created else AuditAction.CHANGE
+        entries.append(("填写报告", report, changes, action))
+    if submit:
+        _require_complete(report)
+        if report.submitted_at is None:
+            report.submitted_at = clock.now()
+        entries.append(
+            (
+                STATE_OPERATIONS[ReportState.SUBMITTED],
+                report,
+                {"state": [report.state, ReportState.SUBMITTED]},
+                AuditAction.CHANGE,
+            )
+        )
+        history.append((report.state, ReportState.SUBMITTED))
+        report.state, report.return_reason = ReportState.SUBMITTED, ""
+    report.save()
+    if created:
+        TargetValue.objects.bulk_create(
+            [TargetValue(report=report, target=t, value=v) for t, v in values.items()]
+        )
+        report.filed_values = {t.pk: v for t, v in values.items()}
+    else:
+        if cleared:
+            TargetValue.objects.filter(report=report, target__in=cleared).delete()
+        for target, value in values.items():
+            TargetValue.objects.update_or_create(report=report, target=target, defaults={"value": value})
+        report.filed_values = None
+    now = clock.now()
+    ReportTransition.objects.bulk_create(
+        [
+            ReportTransition(report=report, from_state=old, to_state=new, actor=actor.user, created_at=now)
+            for old, new in history
+        ]
+    )
+    if report.submitted_at is not None:  # handed in now, or a revision of one handed in
+        kept.report_written(report)
+    record_changes(actor, entries)
+    if submit:
+        _notify_submitted(report, filing.schedule)
+    return report
+
+
+def _apply_fields(report: Report, data: ReportData) -> None:
+    if data.progress not in (None, ""):
+        try:
+            report.progress = parse_progress(data.progress)
+        except ValueError as exc:
+            raise ReportingError(f"完成进度：{exc}", "progress") from None
+    elif report.role == TaskRole.LEAD:
+        report.progress = None
+    for name in ("progress_text", "problems", "next_steps", "coordination"):
+        setattr(report, name, (getattr(data, name) or "").strip())
+
+
+def _apply(report: Report, task: Task, data: ReportData) -> None:
+    """Write what was filled in onto a report (a revision's correction)."""
+    _apply_fields(report, data)
+    report.save()
+    if data.target_values:
+        values, cleared = _target_values(
+            Filing(task, report.unit, report.role, None, report.period, report.pk), data
+        )
+        if cleared:
+            TargetValue.objects.filter(report=report, target__in=cleared).delete()
+        for target, value in values.items():
+            TargetValue.objects.update_or_create(report=report, target=target, defaults={"value": value})
+
+
+def _target_values(filing: Filing, data: ReportData) -> tuple[dict, list]:
+    """The target values filled in (target → value) and the targets cleared, checked;
+    the task's targets are read only when a value names one."""
+    values: dict = {}
+    cleared: list = []
+    if not data.target_values:
+        return values, cleared
+    targets = {t.pk: t for t in filing.task_targets()}
+    for target_id, raw in data.target_values.items():
+        target = targets.get(int(target_id))
+        if target is None:
+            raise ReportingError(f"指标 {target_id} 不属于任务 {filing.task.section.sid}", "target_values")
+        if raw in (None, ""):
+            cleared.append(target)
+            continue
+        try:
+            values[target] = parse_value(raw, target.unit)
+        except ValueError as exc:
+            raise ReportingError(
+                f"指标“{target.subject or target.text}”：{exc}", f"target_{target.pk}"
+            ) from None
+    return values, cleared
 
 
 # ---------------------------------------------------------------- permission checks
@@ -146,93 +427,19 @@ def _transition(report: Report, to_state: str, actor: Actor, reason: str = "") -
 
 
 def _locked(report: Report) -> Report:
+    """The report read again and locked: its own row only, not the task, plan, unit and
+    period read with it (rows every report shares: locking them made writers queue, and
+    deadlock with writers holding the audit chain's head)."""
     return (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("task__plan", "task__section", "unit", "period")
         .get(pk=report.pk)
     )
 
 
-@transaction.atomic
 def save_draft(actor: Actor, task: Task, unit: Unit, period, data: ReportData) -> Report:
     """Create or update the unit's draft for the task and period."""
-    role = _check_reporter(actor, task, unit)
-    schedule = Schedule.of(task.plan)
-    period = period_for(task, period, schedule)
-    if period.start > clock.today():
-        raise ReportingError(f"{period.label} 尚未开始，不能提前填报", "period")
-    report = current_report(task, unit, period)
-    created = report is None
-    if created:
-        report = _create_report(actor, task, unit, period, role, schedule)
-    report = _locked(report)
-    if report.state == ReportState.ACCEPTED:
-        raise ReportingError("该报告已审定，如需更改请先发起修订", "state")
-    if report.state not in permissions.OPEN_STATES:
-        raise ReportingError(f"该报告{report.get_state_display()}，不能再修改", "state")
-    before = {} if created else _report_values(report)
-    _apply(report, task, data)
-    if report.submitted_at is not None:  # a revision of a report handed in counts as it is
-        kept.report_written(report)
-    changes = diff(before, _report_values(report))
-    if created or changes:
-        action = AuditAction.CREATE if created else AuditAction.CHANGE
-        record_change(actor, "填写报告", report, changes, action=action)
-    return report
-
-
-def _create_report(actor, task, unit, period, role, schedule) -> Report:
-    due = schedule.due(span_for_key(period.key))
-    try:
-        with transaction.atomic():
-            report = Report.objects.create(
-                task=task,
-                unit=unit,
-                period=period,
-                role=role,
-                due=due,
-                created_by=actor.user,
-                state=ReportState.DRAFT,
-            )
-            ReportTransition.objects.create(
-                report=report,
-                from_state="",
-                to_state=ReportState.DRAFT,
-                actor=actor.user,
-                created_at=clock.now(),
-            )
-            return report
-    except IntegrityError:  # the same report was created at the same moment elsewhere
-        return Report.objects.get(task=task, unit=unit, period=period, is_current=True)
-
-
-def _apply(report: Report, task: Task, data: ReportData) -> None:
-    if data.progress not in (None, ""):
-        try:
-            report.progress = parse_progress(data.progress)
-        except ValueError as exc:
-            raise ReportingError(f"完成进度：{exc}", "progress") from None
-    elif report.role == TaskRole.LEAD:
-        report.progress = None
-    for name in ("progress_text", "problems", "next_steps", "coordination"):
-        setattr(report, name, (getattr(data, name) or "").strip())
-    report.save()
-    if data.target_values:
-        targets = {t.pk: t for t in task_targets(task)}
-        for target_id, raw in data.target_values.items():
-            target = targets.get(int(target_id))
-            if target is None:
-                raise ReportingError(f"指标 {target_id} 不属于任务 {task.section.sid}", "target_values")
-            if raw in (None, ""):
-                TargetValue.objects.filter(report=report, target=target).delete()
-                continue
-            try:
-                value = parse_value(raw, target.unit)
-            except ValueError as exc:
-                raise ReportingError(
-                    f"指标“{target.subject or target.text}”：{exc}", f"target_{target.pk}"
-                ) from None
-            TargetValue.objects.update_or_create(report=report, target=target, defaults={"value": value})
+    return file_report(actor, filing_for(task, unit, period), data)
 
 
 def _require_complete(report: Report) -> None:
@@ -261,11 +468,7 @@ def submit_report(actor: Actor, report: Report) -> Report:
     report.return_reason = ""
     report.save()
     kept.report_written(report)
-    schedule = Schedule.of(report.task.plan)
-    if schedule.policy.head_approval:
-        _notify_unit(report.unit, Role.HEAD, f"待审核：{report.unit.name}{report.period.label}报告", report)
-    else:
-        _notify_office(report, f"待审定：{report.unit.name}{report.period.label}报告")
+    _notify_submitted(report, Schedule.of(report.task.plan))
     return report
 
 
@@ -358,6 +561,14 @@ def add_evidence(actor: Actor, report: Report, name: str, content: bytes) -> Evi
 # ---------------------------------------------------------------- messages
 
 
+def _notify_submitted(report: Report, schedule: Schedule) -> None:
+    """A submitted report goes to the unit head, or straight to the office."""
+    if schedule.policy.head_approval:
+        _notify_unit(report.unit, Role.HEAD, f"待审核：{report.unit.name}{report.period.label}报告", report)
+    else:
+        _notify_office(report, f"待审定：{report.unit.name}{report.period.label}报告")
+
+
 def _notify_unit(unit: Unit, role: str, subject: str, report: Report, body: str = "") -> None:
     notify(users_of([unit.pk], [role]), subject, report, body)
 
@@ -365,4 +576,4 @@ def _notify_unit(unit: Unit, role: str, subject: str, report: Report, body: str 
 def _notify_office(report: Report, subject: str) -> None:
     """The offices of the report's campaign, in one query however many there are."""
     office_ids = report.task.part.task_forces.exclude(office=None).values_list("office_id", flat=True)
-    notify(users_of(set(office_ids), [Role.OFFICE]), subject, report)
+    notify(users_of(office_ids, [Role.OFFICE]), subject, report)

@@ -6,8 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from ninja import Field, File, FilterLookup, FilterSchema, Query, Router, UploadedFile
 
-from luoshi.plans.models import Unit
-from luoshi.plans.permissions import get_task_for
+from luoshi.accounts.permissions import unit_of
 from luoshi.reporting import revisions, services
 from luoshi.reporting.choices import ReportState
 from luoshi.reporting.models import Report
@@ -31,7 +30,13 @@ from .common import actor, plan_of
 router = Router(tags=["进度报告"])
 
 
-def report_json(report) -> dict:
+def report_json(report, values=None, evidence=None) -> dict:
+    """A report as the API shows it; ``values`` (target id → value) and ``evidence`` where
+    already known, else read."""
+    if values is None:
+        values = {v.target_id: v.value for v in report.target_values.all()}
+    if evidence is None:
+        evidence = report.evidence.all()
     return {
         "id": report.pk,
         "task": report.task_id,
@@ -51,8 +56,8 @@ def report_json(report) -> dict:
         "coordination": report.coordination,
         "return_reason": report.return_reason,
         "submitted_at": report.submitted_at,
-        "target_values": {str(v.target_id): float(v.value) for v in report.target_values.all()},
-        "evidence": [_evidence_json(report.pk, e) for e in report.evidence.all()],
+        "target_values": {str(target_id): float(value) for target_id, value in values.items()},
+        "evidence": [_evidence_json(report.pk, e) for e in evidence],
     }
 
 
@@ -102,10 +107,10 @@ def report_evidence(request, report_id: int, evidence_id: int):
 @router.post("", response={200: ReportOut, **ERRORS}, summary="保存本单位的进度报告（草稿），可同时提交")
 def save_report(request, payload: ReportIn):
     act = actor(request)
-    task = get_task_for(act, payload.task)
-    if not act.unit_id:
+    task = services.task_for_filing(act, payload.task, payload.period)
+    unit = unit_of(act)
+    if unit is None:
         raise ReportingError("当前用户不属于任何单位，不能填报", "unit")
-    unit = Unit.objects.get(pk=act.unit_id)
     data = ReportData(
         progress=payload.progress,
         progress_text=payload.progress_text,
@@ -114,9 +119,11 @@ def save_report(request, payload: ReportIn):
         coordination=payload.coordination,
         target_values=dict(payload.target_values),
     )
-    report = services.save_draft(act, task, unit, payload.period, data)
-    if payload.submit:
-        report = services.submit_report(act, report)
+    report = services.file_report(
+        act, services.filing_for(task, unit, payload.period), data, submit=payload.submit
+    )
+    if report.filed_values is not None:  # a new report: all it holds is what was just written
+        return report_json(report, report.filed_values, [])
     return report_json(get_report_for(act, report.pk))
 
 

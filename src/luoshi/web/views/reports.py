@@ -8,11 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from luoshi.accounts.permissions import unit_of
 from luoshi.audit.services import note
 from luoshi.core import clock
 from luoshi.plans.choices import TaskRole
-from luoshi.plans.models import Unit
-from luoshi.plans.permissions import get_task_for
 from luoshi.reporting import revisions, services
 from luoshi.reporting.due import due_items
 from luoshi.reporting.models import Report, ReportTransition
@@ -56,9 +55,10 @@ def fill(request):
     )
 
 
-def _form_for(report_or_task, role, data=None, initial=None):
-    task = report_or_task
-    return ReportForm(data, initial=initial, targets=services.task_targets(task), lead=role == TaskRole.LEAD)
+def _form_for(task, role, data=None, initial=None, targets=None):
+    if targets is None:
+        targets = services.task_targets(task)
+    return ReportForm(data, initial=initial, targets=targets, lead=role == TaskRole.LEAD)
 
 
 def _initial(report: Report) -> dict:
@@ -79,44 +79,42 @@ def _initial(report: Report) -> dict:
 def new_report(request, task_id: int, period_key: str):
     """The form for a task and period not yet reported; saving creates the draft."""
     actor = actor_of(request)
-    task = get_task_for(actor, task_id)
+    task = services.task_for_filing(actor, task_id, period_key)
     if not can_fill(actor):
         raise PermissionDenied("只有单位填报员可以填报")
-    unit = Unit.objects.get(pk=actor.unit_id)
-    role = services.task_role(task, unit)
-    if role is None:
+    unit = unit_of(actor)
+    if services.reporting_role(task, unit) is None:
         raise Http404("本单位不是该任务的责任单位")
     try:
-        period = services.period_for(task, period_key)
+        filing = services.filing_for(task, unit, period_key)
     except ReportingError as exc:
         raise Http404(str(exc)) from None
-    existing = services.current_report(task, unit, period)
-    if existing is not None:
-        return redirect("web:report", pk=existing.pk)
-    form = _form_for(task, role, request.POST or None)
+    if filing.report_id is not None:
+        return redirect("web:report", pk=filing.report_id)
+    form = _form_for(task, filing.role, request.POST or None, targets=filing.task_targets())
     if request.method == "POST" and form.is_valid():
-        response = _write(request, actor, task, unit, period, form)
+        response = _write(request, actor, filing, form)
         if response:
             return response
-    context = _side_context(actor, task, unit, period, role, None)
+    context = _side_context(actor, task, unit, filing.period, filing.role, None)
     context.update({"form": form, "editable": True, "report": None})
     return render(request, "web/report.html", context)
 
 
-def _write(request, actor, task, unit, period, form):
-    """Save the draft and, when asked, submit it: a redirect, or None with the service's
-    refusal added to the form."""
+def _write(request, actor, filing, form):
+    """Save the draft and, when asked, submit it (one transaction): a redirect, or None
+    with the service's refusal added to the form."""
+    submit = request.POST.get("action") == "submit"
     try:
-        report = services.save_draft(actor, task, unit, period, form.report_data())
-        note(request, "save_draft", report)
-        if request.POST.get("action") == "submit":
-            services.submit_report(actor, report)
-            note(request, "submit_report", report)
-            messages.success(request, f"已提交：{task.section.sid} {period.label}")
-            return redirect("web:workspace")
+        report = services.file_report(actor, filing, form.report_data(), submit=submit)
     except ReportingError as exc:
         form.add_service_error(exc)
         return None
+    note(request, "save_draft", report)
+    if submit:
+        note(request, "submit_report", report)
+        messages.success(request, f"已提交：{filing.task.section.sid} {filing.period.label}")
+        return redirect("web:workspace")
     messages.success(request, "草稿已保存。")
     return redirect("web:report", pk=report.pk)
 
@@ -206,7 +204,8 @@ def _save(request, actor, report):
     task = report.task
     form = _form_for(task, report.role, request.POST)
     if form.is_valid():
-        response = _write(request, actor, task, report.unit, report.period, form)
+        filing = services.filing_for(task, report.unit, report.period, targets=form.targets)
+        response = _write(request, actor, filing, form)
         if response:
             return response
     report.refresh_from_db()

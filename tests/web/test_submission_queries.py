@@ -1,0 +1,85 @@
+"""Submitting a report costs a fixed, small number of queries, through the page and the
+API alike, however many heads are told: the whole request is counted (session, user,
+task, period, the writes, the audit chain, the messages) as the server runs it, outside
+any test transaction. Transaction control is not counted (SQLite's BEGIN IMMEDIATE and
+COMMIT show up as statements, PostgreSQL's do not). (Issue 14: it took 32–37; two of
+these are the kept status row's read and upsert, reporting/kept.py.)"""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from luoshi.accounts.models import Profile
+from luoshi.audit.models import AuditLog
+from luoshi.audit.services import verify_chain
+from luoshi.plans.models import Unit
+from luoshi.reporting.choices import ReportState
+from luoshi.reporting.models import Message, Report, ReportTransition
+from luoshi.reporting.policy import ensure_periods
+from tests.web.helpers import PERIOD, TASK_A, TASK_B, task
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+FORM_QUERIES = 12  # the form also reads the task's targets to check the posted fields
+API_QUERIES = 11
+
+
+@pytest.fixture
+def heads(personas):
+    """Three more heads in each unit: messages to four heads cost what one costs."""
+    for unit_name, prefix in (("县工信局", "head_a"), ("县发改局", "head_b")):
+        for i in range(3):
+            user = get_user_model().objects.create_user(f"{prefix}{i}", password="Luoshi@2025x")
+            Profile.objects.create(user=user, role="head", unit=Unit.objects.get(name=unit_name))
+    ensure_periods("dekad", 2025)  # the year's periods, stored once on first use
+
+
+def _counted(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL)]
+
+
+def _submitted(sid):
+    report = Report.objects.get(task=task(sid), is_current=True)
+    assert report.state == ReportState.SUBMITTED
+    assert list(
+        ReportTransition.objects.filter(report=report).order_by("pk").values_list("from_state", "to_state")
+    ) == [("", ReportState.DRAFT), (ReportState.DRAFT, ReportState.SUBMITTED)]
+    operations = AuditLog.objects.filter(object_type="reporting.report", object_id=str(report.pk))
+    operations = operations.order_by("sequence")
+    assert [row.operation for row in operations] == ["填写报告", "提交报告"]
+    assert verify_chain().ok
+    return report
+
+
+def test_submitting_through_the_form_takes_a_fixed_number_of_queries(personas, heads, today, client_for):
+    client = client_for(personas["reporter_a"])
+    client.get("/")  # the session warm, as a signed-in reporter's is
+    url = f"/fill/{task(TASK_A).pk}/{PERIOD}/"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, {"progress": "30", "progress_text": "完成企业摸底", "action": "submit"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    counted = _counted(queries)
+    assert len(counted) <= FORM_QUERIES, "\n".join(sql[:150] for sql in counted)
+    report = _submitted(TASK_A)
+    told = Message.objects.filter(url=f"/reports/{report.pk}/").values_list("user__username", flat=True)
+    assert sorted(told) == ["head_a", "head_a0", "head_a1", "head_a2"]
+
+
+def test_submitting_through_the_api_takes_a_fixed_number_of_queries(personas, heads, today, client_for):
+    client = client_for(personas["reporter_b"])
+    client.get("/")
+    payload = {"task": task(TASK_B).pk, "period": PERIOD, "progress": "40", "progress_text": "开工", "submit": True}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/reports", json.dumps(payload), content_type="application/json")
+    assert response.status_code == 200, response.content
+    counted = _counted(queries)
+    assert len(counted) <= API_QUERIES, "\n".join(sql[:150] for sql in counted)
+    body = response.json()
+    assert body["state"] == ReportState.SUBMITTED and body["progress"] == 40.0 and body["evidence"] == []
+    report = _submitted(TASK_B)
+    told = Message.objects.filter(url=f"/reports/{report.pk}/").values_list("user__username", flat=True)
+    assert sorted(told) == ["head_b", "head_b0", "head_b1", "head_b2"]
