@@ -97,6 +97,7 @@ PLAN_MILESTONE_TASK = Rule(
 # "report", "task", "item", "bulletin"; None for a page of its own.
 PAGES = {
     "web:favicon": (None, "", PUBLIC),
+    "web:healthz": (None, "", PUBLIC),
     "web:login": (None, "", PUBLIC),
     "web:public": (None, "", PUBLIC),
     "web:password": (None, "", SIGNED_IN),

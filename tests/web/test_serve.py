@@ -1,12 +1,23 @@
-"""luoshi serve as a user runs it: the production server answering on a free port."""
+"""luoshi serve as a user runs it: the production server answering on a free port, with
+several worker processes, and stopping cleanly."""
 
 import os
+import signal
 import socket
 import subprocess
+import sys
+import threading
 import time
 import urllib.request
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import LUOSHI
+
+pytestmark = pytest.mark.skipif(
+    sys.platform == "win32", reason="gunicorn serves on Unix; waitress on Windows"
+)
 
 
 def _free_port() -> int:
@@ -15,30 +26,76 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_serve_answers_with_the_chinese_admin(tmp_path, fresh_database_url):
+def _start(tmp_path, database_url, *args):
     env = {k: v for k, v in os.environ.items() if not k.startswith("LUOSHI_")}
-    env.update(LUOSHI_DATA_DIR=str(tmp_path / "data"), LUOSHI_DATABASE_URL=fresh_database_url)
+    env.update(LUOSHI_DATA_DIR=str(tmp_path / "data"), LUOSHI_DATABASE_URL=database_url)
     subprocess.run([LUOSHI, "migrate"], env=env, check=True, capture_output=True)
     port = _free_port()
     server = subprocess.Popen(
-        [LUOSHI, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [LUOSHI, "serve", "--port", str(port), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
+    for _ in range(150):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError(f"luoshi serve did not answer: {server.communicate(timeout=10)}")
+
+
+def _children(pid: int) -> set[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(p) for p in path.read_text().split()} if path.exists() else set()
+
+
+def test_serve_answers_with_the_chinese_admin(tmp_path, fresh_database_url):
+    server, port = _start(tmp_path, fresh_database_url)
     try:
-        body = ""
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=2) as response:
-                    body = response.read().decode()
-                    server_header = response.headers.get("Server", "")
-                break
-            except OSError:
-                time.sleep(0.2)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=5) as response:
+            body = response.read().decode()
+            server_header = response.headers.get("Server", "")
         assert "落实" in body and "用户名" in body
-        assert server_header == "luoshi"  # waitress with our ident, not Django's runserver (WSGIServer)
+        assert server_header.startswith("gunicorn")  # the production server, not Django's runserver
         with urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/static/admin/css/base.css", timeout=2
+            f"http://127.0.0.1:{port}/static/admin/css/base.css", timeout=5
         ) as response:
             assert response.status == 200
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=40)
+
+
+def test_serve_with_two_workers_answers_from_both_and_stops_cleanly(tmp_path, fresh_database_url):
+    server, port = _start(tmp_path, fresh_database_url, "--workers", "2", "--threads", "1")
+    try:
+        workers = _children(server.pid)
+        if Path("/proc").exists():
+            assert len(workers) == 2, workers
+        # one thread per worker: requests in flight at once are spread over both processes
+        answered: set[int] = set()
+
+        def ask():
+            for _ in range(10):
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+                    assert response.read() == b"ok"
+                    answered.add(int(response.headers["X-Luoshi-Worker"]))
+
+        for _ in range(5):
+            threads = [threading.Thread(target=ask) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            if len(answered) == 2:
+                break
+        assert len(answered) == 2, answered
+        if workers:
+            assert answered == workers
+    finally:
+        server.send_signal(signal.SIGTERM)  # as systemd stops it
+        code = server.wait(timeout=40)
+    assert code == 0, server.stderr.read().decode()[-2000:]
+    for pid in workers:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()

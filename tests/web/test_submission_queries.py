@@ -72,7 +72,13 @@ def test_submitting_through_the_form_takes_a_fixed_number_of_queries(personas, h
 def test_submitting_through_the_api_takes_a_fixed_number_of_queries(personas, heads, today, client_for):
     client = client_for(personas["reporter_b"])
     client.get("/")
-    payload = {"task": task(TASK_B).pk, "period": PERIOD, "progress": "40", "progress_text": "开工", "submit": True}
+    payload = {
+        "task": task(TASK_B).pk,
+        "period": PERIOD,
+        "progress": "40",
+        "progress_text": "开工",
+        "submit": True,
+    }
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/api/v1/reports", json.dumps(payload), content_type="application/json")
     assert response.status_code == 200, response.content

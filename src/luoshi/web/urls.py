@@ -9,6 +9,7 @@ from .views import (
     board,
     bulletins,
     excel,
+    health,
     imports,
     messages,
     projects,
@@ -27,6 +28,7 @@ app_name = "web"
 urlpatterns = [
     # browsers ask for /favicon.ico on every page, whatever the <link rel="icon"> says
     path("favicon.ico", RedirectView.as_view(url=static("web/favicon.ico")), name="favicon"),
+    path("healthz", health.healthz, name="healthz"),
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
     path("password/", auth.password, name="password"),

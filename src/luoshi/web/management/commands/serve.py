@@ -1,25 +1,121 @@
-"""luoshi serve: the production WSGI server (waitress), static files by WhiteNoise."""
+"""luoshi serve: the production WSGI server, static files by WhiteNoise.
+
+On Linux and other Unix systems gunicorn runs ``--workers`` processes (default: one per
+core), each with ``--threads`` threads, so every core serves requests; on Windows, where
+gunicorn does not run, waitress serves from one process with threads. SIGTERM (or Ctrl+C
+once) stops taking new connections and lets the requests in hand finish (up to
+``GRACEFUL_SECONDS``) before the workers exit.
+"""
+
+import os
+import sys
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+GRACEFUL_SECONDS = 30  # how long requests in hand may take to finish on shutdown
+REQUEST_TIMEOUT = 120  # a worker silent this long is restarted (a bulletin or import can take a while)
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def gunicorn_available() -> bool:
+    if sys.platform == "win32":
+        return False
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 class Command(BaseCommand):
-    help = "启动服务（waitress 生产级 WSGI 服务器）"
+    help = "启动服务（生产级 WSGI 服务器：Linux 上为 gunicorn 多进程，Windows 上为 waitress）"
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；内网服务用 0.0.0.0）"
         )
         parser.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-        parser.add_argument("--threads", type=int, default=8, help="工作线程数（默认 8）")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="工作进程数（默认等于 CPU 核数；Windows 上为 1）"
+        )
+        parser.add_argument(
+            "--threads", type=int, default=None, help="每个进程的线程数（默认 4；Windows 上 8）"
+        )
 
-    def handle(self, *args, host="127.0.0.1", port=8000, threads=8, **options):
-        from waitress import serve
-
+    def handle(self, *args, host="127.0.0.1", port=8000, workers=None, threads=None, **options):
+        if workers is not None and workers < 1:
+            raise CommandError(f"--workers 应为正整数，收到 {workers}")
+        if threads is not None and threads < 1:
+            raise CommandError(f"--threads 应为正整数，收到 {threads}")
         # collect first: WhiteNoise indexes the static folder when the application loads
         call_command("collectstatic", interactive=False, verbosity=0)
+        connections.close_all()  # no connection of this process is handed to the workers
+        address = f"http://{host}:{port}/"
+        if gunicorn_available():
+            workers = workers or cores()
+            threads = threads or 4
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"落实 Luoshi 已启动：{address}  （{workers} 个进程 × {threads} 个线程；Ctrl+C 停止）"
+                )
+            )
+            self.stdout.flush()
+            _gunicorn(host, port, workers, threads)
+            return
+        if workers not in (None, 1):
+            self.stderr.write(
+                f"提示：此系统上没有 gunicorn，以 1 个进程（waitress）运行，忽略 --workers {workers}"
+            )
+        from waitress import serve
+
         from luoshi.wsgi import application
 
-        self.stdout.write(self.style.SUCCESS(f"落实 Luoshi 已启动：http://{host}:{port}/  （Ctrl+C 停止）"))
-        serve(application, host=host, port=port, threads=threads, ident="luoshi")
+        self.stdout.write(self.style.SUCCESS(f"落实 Luoshi 已启动：{address}  （Ctrl+C 停止）"))
+        serve(application, host=host, port=port, threads=threads or 8, ident="luoshi")
+
+
+def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    """Run gunicorn in this process as its master, through its documented custom
+    application API, with the options ``luoshi serve`` takes and nothing read from the
+    command line or a gunicorn.conf.py."""
+    from gunicorn.app.base import BaseApplication
+
+    class Luoshi(BaseApplication):
+        def __init__(self, options: dict):
+            self.options = options
+            super().__init__()
+
+        def load_config(self):
+            for name, value in self.options.items():
+                self.cfg.set(name, value)
+
+        def load(self):
+            from luoshi.wsgi import application
+
+            return application
+
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    Luoshi(
+        {
+            "bind": [bind],
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": threads,
+            "graceful_timeout": GRACEFUL_SECONDS,
+            "timeout": REQUEST_TIMEOUT,
+            "proc_name": "luoshi",
+            "errorlog": "-",
+            "loglevel": "warning",
+            # behind nginx on the same host: X-Forwarded-Proto from 127.0.0.1 is trusted
+            "forwarded_allow_ips": "127.0.0.1,::1",
+        }
+    ).run()
