@@ -9,7 +9,7 @@ standing on its own line or after the item's last sentence.
 import re
 from dataclasses import dataclass, field
 
-from .textutil import bracket_groups, fold, has_open_bracket, split_top
+from .textutil import bracket_scan, fold, has_open_bracket, split_top
 from .units import dedupe, looks_like_unit, split_units
 
 # Labels of a labelled clause, grouped by the role they give.
@@ -274,7 +274,8 @@ class Found:
 
 
 # A clause group must end its sentence: nothing but punctuation may follow on the line.
-_AFTER_GROUP = re.compile(r"^[\s。.;,，；、]*$|^[\s]*[。.;；]")
+# (matched at the group's end: ``match(text, end)``)
+_AFTER_GROUP = re.compile(r"[\s。.;,，；、]*$|[\s]*[。.;；]")
 _ROLE_HINT = re.compile(r"牵头|负责|配合|参与|协助|单位|部门")
 _LIST_LABEL = re.compile(rf"^(?:{_LEAD_LABELS}|{_DUTY_LABELS})$")
 _ROLE_WORDS = re.compile(r"(?:牵头|负责|配合|协助|参与|按职责分工)[^()]{0,4}$")
@@ -301,9 +302,10 @@ def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
     if not _may_hold_clause(folded):
         trailing = _trailing_clause(folded)
         return ([trailing] if trailing else found), cut
-    for start, end in bracket_groups(folded):
+    groups, open_at = bracket_scan(folded)
+    for start, end in groups:
         inner = folded[start + 1 : end - 1]
-        if not _AFTER_GROUP.match(folded[end:]) and not (
+        if not _AFTER_GROUP.match(folded, end) and not (
             # mid-sentence: ``…整治（县城管局牵头），规范…（县住建局负责）。``
             folded[end : end + 1] in (",", "、") and _ROLE_WORDS.search(inner)
         ):
@@ -311,8 +313,7 @@ def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
         clause = parse_clause(inner)
         if clause:
             found.append(Found(start, end, clause))
-    open_at = _open_bracket(folded)
-    if open_at >= 0 and _ROLE_HINT.search(folded[open_at:]):
+    if open_at >= 0 and _ROLE_HINT.search(folded, open_at):
         cut = True
     label = _top_level_label(folded, found) if ":" in folded or "]" in folded else None
     if label is not None:

@@ -11,10 +11,19 @@ _YEAR = r"(?:(?P<y>20\d{2})\s*年\s*)"
 _BEFORE = r"(?P<before>前|之前|以前|完成|底前)?"
 # Dates that close a task, tried in turn: 2025年6月底前 / 6月30日前; 2025年底前 / 年底前;
 # 上半年 / 一季度末.
+# Each with the words one of which it needs (a text without them is not searched).
 _DEADLINES = [
-    ("month", re.compile(rf"{_YEAR}?{_MONTH}\s*月\s*(?:{_DAY}\s*日|(?P<end>底|末|份))?\s*{_BEFORE}")),
-    ("year", re.compile(rf"{_YEAR}?(?P<yend>年底|年末|年内|底|末){_BEFORE}")),
-    ("half", re.compile(rf"{_YEAR}?(?P<half>上半年|下半年|第?[一二三四]季度)(?P<hend>末|底)?{_BEFORE}")),
+    (
+        "month",
+        re.compile(rf"{_YEAR}?{_MONTH}\s*月\s*(?:{_DAY}\s*日|(?P<end>底|末|份))?\s*{_BEFORE}"),
+        ("月",),
+    ),
+    ("year", re.compile(rf"{_YEAR}?(?P<yend>年底|年末|年内|底|末){_BEFORE}"), ("底", "末", "年内")),
+    (
+        "half",
+        re.compile(rf"{_YEAR}?(?P<half>上半年|下半年|第?[一二三四]季度)(?P<hend>末|底)?{_BEFORE}"),
+        ("半年", "季度"),
+    ),
 ]
 # Wording that states no date.
 NO_DEADLINE = re.compile(r"长期|持续|常态|定期|每年|每季|每月|逐年|三年内|年内持续")
@@ -87,7 +96,9 @@ def find_deadline(text: str, year: int | None, *, labelled: bool = False) -> str
     if labelled and NO_DEADLINE.match(folded.strip()):
         return None
     found: list[tuple[int, str]] = []
-    for kind, pattern in _DEADLINES:
+    for kind, pattern, needs in _DEADLINES:
+        if not any(word in folded for word in needs):
+            continue
         for match in pattern.finditer(folded):
             if match.start() > 0 and folded[match.start() - 1].isdigit():
                 continue

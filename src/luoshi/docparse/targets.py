@@ -71,13 +71,14 @@ _ELIGIBLE = re.compile(r"^\s*(?:对于|对(?![标接照口])|凡|针对)(?P<cond
 _ORDINAL_BEFORE = re.compile(
     r"(?:第|前|后|近|已|已经|已完成|已建成|累计已|现有|共有|原有|年满|满|每|PM|[A-Za-z+＋])\s*$"
 )
-_CONDITION_END = re.compile(r"的$")
 # ``1个工作日``, ``3个月``: a count of time; ``每季度开展1次``: a cadence.
 _PER_TIME_UNITS = ("个", "万", "亿")
 _EVERY = re.compile(r"每(?:年|季|季度|月|周|半年|两年|旬)")
 _BODY_MAKEUP = re.compile(
     r"组成|召集人|副召集人|组长|副组长|成员\d|委员\d|\d+\s*(?:名|人)\s*(?:专职|兼职)?(?:联络员|信息员|联系人)"
 )
+# the characters without which _BODY_MAKEUP cannot match
+_MAKEUP_CHARS = re.compile(r"组|召集|成员|委员|联络员|信息员|联系人")
 # A definition (``本办法所称重大项目，是指总投资5亿元以上的…``) sets a scope, not a target.
 _DEFINITION = re.compile(r"所称|是指|系指|指的是")
 _CADENCE = re.compile(r"每(?:年|季|季度|月|周|半年|两年)[^,;。]*?(?:召开|举行|举办)")
@@ -203,12 +204,14 @@ def _qualifies(clause: str, match: re.Match[str], before: str, after: str) -> bo
     return bool(_FIGURE.search(clause, match.end()))
 
 
-def _targets_in_clause(clause: str, raw_clause: str, state: SubjectState) -> list[Target]:
-    """Targets in one clause (folded text with quotes and names blanked out)."""
-    figures = list(_FIGURE.finditer(clause))
-    if _CONDITION_END.search(clause.rstrip()) or not (figures or _HANZI_FIGURE.search(clause)):
+def _targets_in_clause(
+    clause: str, raw_clause: str, state: SubjectState, figures: list[re.Match[str]]
+) -> list[Target]:
+    """Targets in one clause (folded text with quotes and names blanked out), given its
+    figures (``_FIGURE`` matches)."""
+    if clause.rstrip().endswith("的") or not (figures or _HANZI_FIGURE.search(clause)):
         return []
-    if _BODY_MAKEUP.search(clause) or _CADENCE.search(clause) or _DEFINITION.search(clause):
+    if _makes_no_target(clause):
         return []
     distributed = _DISTRIBUTE.search(clause)
     eligible = _ELIGIBLE.match(clause)
@@ -284,8 +287,20 @@ def _targets_in_clause(clause: str, raw_clause: str, state: SubjectState) -> lis
     return [target for group in per_figure for target in group]
 
 
+def _makes_no_target(clause: str) -> bool:
+    """A clause that says who makes up a body, how often it meets, or defines a term (each
+    pattern looked for only where a character it needs occurs)."""
+    return (
+        (_MAKEUP_CHARS.search(clause) is not None and _BODY_MAKEUP.search(clause) is not None)
+        or ("每" in clause and _CADENCE.search(clause) is not None)
+        or (("指" in clause or "所称" in clause) and _DEFINITION.search(clause) is not None)
+    )
+
+
 def _has_before(before: str) -> bool:
     """Whether the words before a figure say what there is (拥有, 建有, 现有 …) and set nothing."""
+    if "有" not in before and "现存" not in before:
+        return False
     found = _HAS.search(before)
     return found is not None and not _SETTING.search(before, found.end())
 
@@ -397,16 +412,17 @@ def find_targets(text: str) -> list[Target]:
         for piece, raw in sentence:
             if not _ANY_FIGURE.search(piece):
                 continue
-            found = _targets_in_clause(piece, raw, state)
+            figures = list(_FIGURE.finditer(piece))
+            found = _targets_in_clause(piece, raw, state, figures)
             special = _special_targets(raw, last_unit)
-            for match in _FIGURE.finditer(piece):
+            for match in figures:
                 if match["unit"] not in ("%", "个", "家", "人"):
                     last_unit = match["unit"]
             if special and special[0]["op"] == ">":
-                figures = [target for target in found if target["unit"]]
+                with_unit = [target for target in found if target["unit"]]
                 for target in special:
-                    if target["op"] == ">" and figures:
-                        target["unit"] = figures[-1]["unit"]
+                    if target["op"] == ">" and with_unit:
+                        target["unit"] = with_unit[-1]["unit"]
             targets += found + special
     return targets
 

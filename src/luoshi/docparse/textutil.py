@@ -70,6 +70,7 @@ def squeeze(text: str) -> str:
 
 
 _BRACKETS = re.compile(r"[()\[\]{}]")
+_NESTING = re.compile(r"[()\[\]{}“”]")
 _SPLIT_MARKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 
@@ -84,6 +85,8 @@ def split_top(text: str, separators: str) -> list[str]:
         _SPLIT_MARKS[separators] = patterns
     if not patterns[0].search(text):
         return [text]
+    if not _NESTING.search(text):  # no brackets nor quotes: every separator splits
+        return patterns[0].split(text)
     pieces: list[str] = []
     depth, start = 0, 0
     quote = False
@@ -109,19 +112,22 @@ def bracket_groups(text: str) -> list[tuple[int, int]]:
     ``end`` is the index just after the closing bracket. Nested brackets stay inside their
     group; a group left open at the end of the text is not returned.
     """
+    return bracket_scan(text)[0]
+
+
+def bracket_scan(text: str) -> tuple[list[tuple[int, int]], int]:
+    """``bracket_groups`` and ``has_open_bracket`` of folded ``text`` in one pass."""
     groups: list[tuple[int, int]] = []
-    stack: list[tuple[str, int]] = []
+    stack: list[int] = []
     for found in _BRACKETS.finditer(text):
-        char, index = found.group(), found.start()
-        if char in OPENERS:
-            stack.append((char, index))
+        index = found.start()
+        if text[index] in OPENERS:
+            stack.append(index)
         elif stack:
-            opener, start = stack.pop()
+            start = stack.pop()
             if not stack:
                 groups.append((start, index + 1))
-            elif opener != _PAIR[char]:
-                continue
-    return groups
+    return groups, (stack[0] if stack else -1)
 
 
 def has_open_bracket(text: str) -> int:
