@@ -4,8 +4,9 @@ usage: python bench/api_paging.py [--tasks N] [--limit L] [--database-url URL]
 
 Builds a throw-away SQLite database (or migrates the empty database ``--database-url``
 names), imports a plan of N tasks (the small test plan's shape, one lead unit each), files
-one draft per task for every dekad from January to mid-July through the reporting
-service (about 20 × N reports), then, as the coordinator through Django's test client:
+one draft per task for every dekad from mid-March (the plan's date) to mid-July through
+the reporting service (13 × N reports), then, as the coordinator through Django's test
+client:
 
 - walks ``GET /api/v1/reports`` page by page by ``next_cursor`` (``limit`` L), checking
   every report comes once, and prints the first page, the last page and the median;
