@@ -188,6 +188,9 @@ def _message(error: dict) -> str:
 
 
 from .routers import imports, milestones, periods, plans, reports, status, targets, tasks, units  # noqa: E402
+from .routers import kit, supervision  # noqa: E402
+
+kit.register_errors(api)
 
 api.add_router("/plans", plans.router)
 api.add_router("/imports", imports.router)
@@ -199,3 +202,4 @@ api.add_router("/targets", targets.router)
 api.add_router("/status", status.router)
 api.add_router("/periods", periods.router)
 api.add_router("/reports", reports.router)
+api.add_router("/supervision", supervision.router)
