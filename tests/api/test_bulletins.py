@@ -156,7 +156,7 @@ def test_pagination_walks_every_bulletin_once(personas, today, client_for):
     while True:
         body = coordinator.get(URL, {"limit": 5, **({"cursor": cursor} if cursor else {})}).json()
         seen += [b["id"] for b in body["items"]]
-        cursor = body["next"]
+        cursor = body["next_cursor"]
         if not cursor:
             break
     assert sorted(seen) == sorted(made) and len(seen) == len(set(seen))

@@ -138,13 +138,15 @@ def test_if_match_mismatch_is_412_and_nothing_written(projects, personas, client
     etag = reporter_b.get(f"{URL}/{two.pk}")["ETag"]
     body = {"week": "2025-W29", "funds_won": "80"}
     response = post(reporter_b, f"{URL}/{two.pk}/updates", body, **{"If-Match": '"stale"'})
-    assert response.status_code == 412 and "重新读取" in response.json()["error"]
+    assert response.status_code == 412 and "If-Match 与当前版本不符" in response.json()["error"]
     assert (
         Project.objects.get(pk=two.pk).funds_won == 0
         and not ProjectUpdate.objects.filter(period_key="2025-W29", project=two).exists()
     )
     response = post(reporter_b, f"{URL}/{two.pk}/updates", body, **{"If-Match": etag})
-    assert response.status_code == 201 and response["ETag"] != etag
+    assert response.status_code == 201
+    assert reporter_b.get(f"{URL}/{two.pk}")["ETag"] != etag
+    assert post(reporter_b, f"{URL}/{two.pk}/updates", body, **{"If-Match": etag}).status_code == 412
 
 
 def test_the_ledger_downloads_as_a_workbook(projects, personas, client_for):
@@ -164,7 +166,7 @@ def test_pagination_walks_every_project_once(plan, personas, client_for):
     while True:
         body = client.get(URL, {"limit": 4, **({"cursor": cursor} if cursor else {})}).json()
         seen += codes(body)
-        cursor = body["next"]
+        cursor = body["next_cursor"]
         if not cursor:
             break
     assert seen == sorted(f"X-{n:02d}" for n in range(17))

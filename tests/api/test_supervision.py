@@ -185,7 +185,7 @@ def test_if_match_mismatch_is_412_and_nothing_written(people, item, client_for):
     etag = response["ETag"]
     stale = '"2000-01-01T00:00:00.000000+00:00"'
     response = step(reporter, item.pk, "accept", **{"If-Match": stale})
-    assert response.status_code == 412 and "已被他人修改" in response.json()["error"]
+    assert response.status_code == 412 and "If-Match 与当前版本不符" in response.json()["error"]
     assert SupervisionItem.objects.get(pk=item.pk).state == ItemState.ASSIGNED
     response = step(reporter, item.pk, "accept", **{"If-Match": etag})
     assert response.status_code == 200 and response["ETag"] != etag
@@ -224,7 +224,7 @@ def test_pagination_walks_every_item_once(people, today, client_for):
     while True:
         body = client.get(URL, {"limit": 5, **({"cursor": cursor} if cursor else {})}).json()
         seen += [i["id"] for i in body["items"]]
-        cursor = body["next"]
+        cursor = body["next_cursor"]
         if not cursor:
             break
     assert len(seen) == len(set(seen)) == 23 and set(seen) == made

@@ -16,6 +16,7 @@ from pydantic import Field
 from luoshi.bulletins import documents, services
 from luoshi.bulletins.choices import Kind, State
 from luoshi.bulletins.lookups import BulletinError, review_weights
+from luoshi.bulletins.models import Bulletin
 from luoshi.bulletins.permissions import (
     can_issue,
     can_read_bulletins,
@@ -24,23 +25,11 @@ from luoshi.bulletins.permissions import (
     visible_bulletins,
 )
 
-from ..schemas import ErrorOut, Strict
+from ..paging import CursorPage, Listing, paginate
+from ..schemas import ERRORS, WRITE_ERRORS, Strict
+from ..versioning import matching, tagged
 from .common import actor, plan_of
-from .kit import (
-    DOCX,
-    ERRORS,
-    READ_ERRORS,
-    XLSX,
-    Id,
-    Name,
-    PageIn,
-    Text,
-    download,
-    etag_of,
-    file_response,
-    page,
-    versioned,
-)
+from .kit import DOCX, XLSX, Id, Name, Text, download, file_response
 
 router = Router(tags=["通报"])
 
@@ -105,11 +94,6 @@ class BulletinDetailOut(BulletinOut):
     data: dict
     can_edit: bool = Field(description="当前用户能否修改、印发（草稿且有权）")
     steps: list[StepOut]
-
-
-class BulletinPage(Schema):
-    items: list[BulletinOut]
-    next: str | None
 
 
 class BulletinFilters(Schema):
@@ -198,10 +182,9 @@ def bulletin_json(bulletin) -> dict:
     }
 
 
-def detail_json(act, bulletin, response: HttpResponse | None = None) -> dict:
+def detail_json(act, bulletin) -> dict:
+    """The bulletin as ``act`` sees it (its ETag is the digest of this)."""
     bulletin = get_bulletin_for(act, bulletin.pk)
-    if response is not None:
-        response["ETag"] = etag_of(bulletin)
     return {
         **bulletin_json(bulletin),
         "overview": bulletin.overview,
@@ -225,6 +208,17 @@ def detail_json(act, bulletin, response: HttpResponse | None = None) -> dict:
     }
 
 
+def _matching(request, act, bulletin_id: int):
+    """The bulletin locked and checked against If-Match, in the transaction of the write."""
+    return matching(
+        request,
+        Bulletin,
+        bulletin_id,
+        load=lambda: get_bulletin_for(act, bulletin_id, write=True),
+        present=lambda bulletin: detail_json(act, bulletin),
+    )
+
+
 def _readers_only(act) -> None:
     if not can_read_bulletins(act):
         raise PermissionDenied("通报供综合协调组、专班办公室和领导查看")
@@ -243,8 +237,11 @@ def _document(make, *args) -> bytes:
 # ---------------------------------------------------------------- reading
 
 
-@router.get("", response={200: BulletinPage, **ERRORS}, summary="通报列表（综合协调组、专班办公室、领导）")
-def list_bulletins(request, filters: Query[BulletinFilters], paging: Query[PageIn]):
+@router.get(
+    "", response={200: list[BulletinOut], **ERRORS}, summary="通报列表（综合协调组、专班办公室、领导）"
+)
+@paginate(CursorPage)
+def list_bulletins(request, filters: Query[BulletinFilters]):
     act = actor(request)
     _readers_only(act)
     bulletins = visible_bulletins(act)
@@ -259,7 +256,7 @@ def list_bulletins(request, filters: Query[BulletinFilters], paging: Query[PageI
     if filters.month:
         year, month = filters.month.split("-")
         bulletins = bulletins.filter(month=dt.date(int(year), int(month), 1))
-    return page(bulletins, paging, ("-month", "-pk"), bulletin_json)
+    return Listing(bulletins, ("-month", "-pk"), bulletin_json)
 
 
 @router.get(
@@ -338,22 +335,22 @@ def verify(request, file: File[UploadedFile]):
 def create_review(request, payload: ReviewIn, response: HttpResponse):
     act = actor(request)
     bulletin = services.create_review_bulletin(act, plan_of(payload.plan), payload.quarter)
-    return Status(201, detail_json(act, bulletin, response))
+    return Status(201, tagged(response, detail_json(act, bulletin)))
 
 
 @router.get(
     "/{bulletin_id}",
-    response={200: BulletinDetailOut, **READ_ERRORS},
+    response={200: BulletinDetailOut, **ERRORS},
     summary="一份通报：文字、统计数字、流转记录",
 )
 def get_bulletin(request, bulletin_id: Id, response: HttpResponse):
     act = actor(request)
-    return detail_json(act, get_bulletin_for(act, bulletin_id), response)
+    return tagged(response, detail_json(act, get_bulletin_for(act, bulletin_id)))
 
 
 @router.get(
     "/{bulletin_id}/file",
-    response={200: None, **READ_ERRORS},
+    response={200: None, **ERRORS},
     url_name="bulletin_file",
     summary="通报的 Word 文件（已印发的为存档原件，草稿为预览）",
     openapi_extra=file_response("通报 Word 文件", DOCX),
@@ -372,48 +369,45 @@ def create_bulletin(request, payload: CreateIn, response: HttpResponse):
     act = actor(request)
     chosen = plan_of(payload.plan)
     bulletin = services.create_bulletin(act, chosen, payload.month, payload.campaign or None)
-    return Status(201, detail_json(act, bulletin, response))
+    return Status(201, tagged(response, detail_json(act, bulletin)))
 
 
 @router.patch(
     "/{bulletin_id}",
-    response={200: BulletinDetailOut, **ERRORS, 412: ErrorOut},
+    response={200: BulletinDetailOut, **WRITE_ERRORS},
     summary="修改草稿的标题和文字（已印发的不能再改）",
 )
 def edit_bulletin(request, bulletin_id: Id, payload: EditIn, response: HttpResponse):
     act = actor(request)
-    bulletin = get_bulletin_for(act, bulletin_id, write=True)
-    with versioned(request, bulletin):
+    with _matching(request, act, bulletin_id) as bulletin:
         services.edit_bulletin(act, bulletin, **payload.model_dump(exclude_none=True))
-    return detail_json(act, bulletin, response)
+    return tagged(response, detail_json(act, bulletin))
 
 
 @router.post(
     "/{bulletin_id}/issue",
-    response={200: BulletinDetailOut, **ERRORS, 412: ErrorOut},
+    response={200: BulletinDetailOut, **WRITE_ERRORS},
     summary="印发：编期号、生成并存档 Word 文件，此后不再改变",
 )
 def issue_bulletin(request, bulletin_id: Id, payload: IssueIn, response: HttpResponse):
     act = actor(request)
-    bulletin = get_bulletin_for(act, bulletin_id, write=True)
-    with versioned(request, bulletin):
+    with _matching(request, act, bulletin_id) as bulletin:
         if payload.next_steps is not None and payload.next_steps != bulletin.next_steps:
             bulletin = services.edit_bulletin(act, bulletin, next_steps=payload.next_steps)
         services.issue_bulletin(act, bulletin)
-    return detail_json(act, bulletin, response)
+    return tagged(response, detail_json(act, bulletin))
 
 
 @router.post(
     "/{bulletin_id}/refresh",
-    response={200: BulletinDetailOut, **ERRORS, 412: ErrorOut},
+    response={200: BulletinDetailOut, **WRITE_ERRORS},
     summary="重新统计草稿的数字（已修改的文字保留，除非 rewrite_text）",
 )
 def refresh_bulletin(request, bulletin_id: Id, payload: RefreshIn, response: HttpResponse):
     act = actor(request)
-    bulletin = get_bulletin_for(act, bulletin_id, write=True)
-    with versioned(request, bulletin):
+    with _matching(request, act, bulletin_id) as bulletin:
         services.refresh_bulletin(act, bulletin, rewrite_text=payload.rewrite_text)
-    return detail_json(act, bulletin, response)
+    return tagged(response, detail_json(act, bulletin))
 
 
 @router.post(
@@ -425,4 +419,4 @@ def correct_bulletin(request, bulletin_id: Id, payload: CorrectIn, response: Htt
     act = actor(request)
     issued = get_bulletin_for(act, bulletin_id, write=True)
     draft = services.correct_bulletin(act, issued, reason=payload.reason)
-    return Status(201, detail_json(act, draft, response))
+    return Status(201, tagged(response, detail_json(act, draft)))

@@ -16,25 +16,15 @@ from pydantic import Field
 from luoshi.core import clock
 from luoshi.projects import figures, services
 from luoshi.projects.choices import ReconField
+from luoshi.projects.models import Project
 from luoshi.projects.permissions import can_manage, can_update, get_project_for, visible_projects
 from luoshi.projects.rates import RATE_LABELS
 
-from ..schemas import ErrorOut, Strict
+from ..paging import CursorPage, Listing, paginate
+from ..schemas import ERRORS, WRITE_ERRORS, Strict
+from ..versioning import matching, tagged
 from .common import actor
-from .kit import (
-    ERRORS,
-    READ_ERRORS,
-    XLSX,
-    Id,
-    Name,
-    PageIn,
-    Text,
-    download,
-    etag_of,
-    file_response,
-    page,
-    versioned,
-)
+from .kit import XLSX, Id, Name, Text, download, file_response
 
 router = Router(tags=["重大项目"])
 
@@ -82,11 +72,6 @@ class ProjectDetailOut(ProjectOut):
     history: list[ChangeOut]
 
 
-class ProjectPage(Schema):
-    items: list[ProjectOut]
-    next: str | None
-
-
 class UpdateOut(Schema):
     id: int
     source: str
@@ -108,11 +93,6 @@ class UpdateOut(Schema):
     physical_progress: float
 
 
-class UpdatePage(Schema):
-    items: list[UpdateOut]
-    next: str | None
-
-
 class LineOut(Schema):
     field: str
     label: str
@@ -132,11 +112,6 @@ class ReconciliationOut(Schema):
     note: str
     confirmed_at: dt.datetime
     lines: list[LineOut]
-
-
-class ReconciliationPage(Schema):
-    items: list[ReconciliationOut]
-    next: str | None
 
 
 class RatesOut(Schema):
@@ -226,10 +201,9 @@ def project_json(project) -> dict:
     }
 
 
-def project_detail_json(act, project, response: HttpResponse | None = None) -> dict:
+def project_detail_json(act, project) -> dict:
+    """The project as ``act`` sees it (its ETag is the digest of this)."""
     project = get_project_for(act, project.pk)
-    if response is not None:
-        response["ETag"] = etag_of(project)
     return {
         **project_json(project),
         "can_update": can_update(act, project),
@@ -246,6 +220,17 @@ def project_detail_json(act, project, response: HttpResponse | None = None) -> d
             for change in project.changes.order_by("created_at", "pk")
         ],
     }
+
+
+def _matching(request, act, project_id: int, *, write: bool = False):
+    """The project locked and checked against If-Match, in the transaction of the write."""
+    return matching(
+        request,
+        Project,
+        project_id,
+        load=lambda: get_project_for(act, project_id, write=write),
+        present=lambda project: project_detail_json(act, project),
+    )
 
 
 def update_json(update) -> dict:
@@ -312,9 +297,10 @@ def rates_json(rates) -> dict:
 
 
 @router.get(
-    "", response={200: ProjectPage, **ERRORS}, summary="重大项目列表（可按责任单位、攻坚、关键词筛选）"
+    "", response={200: list[ProjectOut], **ERRORS}, summary="重大项目列表（可按责任单位、攻坚、关键词筛选）"
 )
-def list_projects(request, filters: Query[ProjectFilters], paging: Query[PageIn]):
+@paginate(CursorPage)
+def list_projects(request, filters: Query[ProjectFilters]):
     projects = visible_projects(actor(request))
     if filters.owner_unit:
         projects = projects.filter(owner_unit__name=filters.owner_unit.strip())
@@ -322,7 +308,7 @@ def list_projects(request, filters: Query[ProjectFilters], paging: Query[PageIn]
         projects = projects.filter(part__key=filters.campaign.strip())
     if filters.q:
         projects = projects.filter(Q(code__icontains=filters.q) | Q(name__icontains=filters.q))
-    return page(projects, paging, ("code",), project_json)
+    return Listing(projects, ("code",), project_json)
 
 
 @router.get(
@@ -357,32 +343,34 @@ def project_ledger(request):
     return download(buffer.getvalue(), f"重大项目台账-{today:%Y%m%d}.xlsx", XLSX)
 
 
-@router.get(
-    "/{project_id}", response={200: ProjectDetailOut, **READ_ERRORS}, summary="一个项目：数字与变动记录"
-)
+@router.get("/{project_id}", response={200: ProjectDetailOut, **ERRORS}, summary="一个项目：数字与变动记录")
 def get_project(request, project_id: Id, response: HttpResponse):
     act = actor(request)
-    return project_detail_json(act, get_project_for(act, project_id), response)
+    return tagged(response, project_detail_json(act, get_project_for(act, project_id)))
 
 
 @router.get(
-    "/{project_id}/updates", response={200: UpdatePage, **ERRORS}, summary="一个项目的调度记录（最新在前）"
+    "/{project_id}/updates",
+    response={200: list[UpdateOut], **ERRORS},
+    summary="一个项目的调度记录（最新在前）",
 )
-def list_updates(request, project_id: Id, paging: Query[PageIn]):
+@paginate(CursorPage)
+def list_updates(request, project_id: Id):
     project = get_project_for(actor(request), project_id)
     updates = project.updates.select_related("reporter")
-    return page(updates, paging, ("-reported_on", "-pk"), update_json)
+    return Listing(updates, ("-reported_on", "-pk"), update_json)
 
 
 @router.get(
     "/{project_id}/reconciliations",
-    response={200: ReconciliationPage, **ERRORS},
+    response={200: list[ReconciliationOut], **ERRORS},
     summary="一个项目的双周对账（最新在前）",
 )
-def list_reconciliations(request, project_id: Id, paging: Query[PageIn]):
+@paginate(CursorPage)
+def list_reconciliations(request, project_id: Id):
     project = get_project_for(actor(request), project_id)
     recons = project.reconciliations.prefetch_related("lines")
-    return page(recons, paging, ("-period_start", "-pk"), reconciliation_json)
+    return Listing(recons, ("-period_start", "-pk"), reconciliation_json)
 
 
 # ---------------------------------------------------------------- writing
@@ -390,32 +378,27 @@ def list_reconciliations(request, project_id: Id, paging: Query[PageIn]):
 
 @router.post(
     "/{project_id}/updates",
-    response={201: UpdateOut, **ERRORS, 412: ErrorOut},
+    response={201: UpdateOut, **WRITE_ERRORS},
     summary="每周调度：责任单位报送本周数字（同一周再报则替换）",
 )
-def submit_update(request, project_id: Id, payload: UpdateIn, response: HttpResponse):
+def submit_update(request, project_id: Id, payload: UpdateIn):
     act = actor(request)
-    project = get_project_for(act, project_id, write=True)
     values = payload.model_dump(exclude={"week", "progress_text", "problems"}, exclude_none=True)
-    with versioned(request, project):
+    with _matching(request, act, project_id, write=True) as project:
         update = services.submit_update(
             act, project, payload.week, values, progress_text=payload.progress_text, problems=payload.problems
         )
-    response["ETag"] = etag_of(get_project_for(act, project_id))
     return Status(201, update_json(update))
 
 
 @router.post(
     "/{project_id}/reconciliations",
-    response={201: ReconciliationOut, **ERRORS, 412: ErrorOut},
+    response={201: ReconciliationOut, **WRITE_ERRORS},
     summary="双周对账：录入财政确认数，逐项比对（综合协调组办公室）",
 )
-def reconcile(request, project_id: Id, payload: ReconcileIn, response: HttpResponse):
+def reconcile(request, project_id: Id, payload: ReconcileIn):
     act = actor(request)
-    project = get_project_for(act, project_id)
-    with versioned(request, project):
-        recon = services.reconcile(
-            act, project, payload.fortnight, {str(k): v for k, v in payload.confirmed.items()}, payload.note
-        )
-    response["ETag"] = etag_of(get_project_for(act, project_id))
+    confirmed = {str(k): v for k, v in payload.confirmed.items()}
+    with _matching(request, act, project_id) as project:
+        recon = services.reconcile(act, project, payload.fortnight, confirmed, payload.note)
     return Status(201, reconciliation_json(recon))

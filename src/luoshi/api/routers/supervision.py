@@ -20,13 +20,16 @@ from luoshi.plans.permissions import get_task_for
 from luoshi.reporting.permissions import get_report_for
 from luoshi.supervision import services
 from luoshi.supervision.choices import OPEN_STATES, ItemState, Level, Source
+from luoshi.supervision.models import SupervisionItem
 from luoshi.supervision.permissions import allowed_actions, get_item_for, visible_items
 from luoshi.supervision.services import SupervisionError
 from luoshi.supervision.status import deadline_status, overdue_days
 
-from ..schemas import ErrorOut, Strict
+from ..paging import CursorPage, Listing, paginate
+from ..schemas import ERRORS, WRITE_ERRORS, Strict
+from ..versioning import matching, tagged
 from .common import actor, plan_of
-from .kit import ERRORS, OCTET, READ_ERRORS, Id, Name, PageIn, Text, etag_of, file_response, page, versioned
+from .kit import OCTET, Id, Name, Text, file_response
 
 router = Router(tags=["督查督办"])
 
@@ -90,11 +93,6 @@ class ItemDetailOut(ItemOut):
     actions: list[str] = Field(description="当前用户现在可以办理的步骤（与事项页面的按钮一致）")
     steps: list[StepOut]
     evidence: list[EvidenceOut]
-
-
-class ItemPage(Schema):
-    items: list[ItemOut]
-    next: str | None = Field(description="下一页的 cursor；没有更多时为 null")
 
 
 class ItemFilters(Schema):
@@ -175,11 +173,9 @@ def item_json(item, today: dt.date) -> dict:
     }
 
 
-def item_detail_json(act, item, response: HttpResponse | None = None) -> dict:
-    """The item as its page shows it; its version goes in the response's ETag."""
+def item_detail_json(act, item) -> dict:
+    """The item as its page shows it to ``act`` (its ETag is the digest of this)."""
     item = get_item_for(act, item.pk)  # fresh, and still visible
-    if response is not None:
-        response["ETag"] = etag_of(item)
     steps = list(item.transitions.order_by("created_at", "pk").prefetch_related("evidence"))
     files = [_evidence_json(item.pk, e) for step in steps for e in step.evidence.all()]
     return {
@@ -216,6 +212,17 @@ def item_detail_json(act, item, response: HttpResponse | None = None) -> dict:
     }
 
 
+def _matching(request, act, item_id: int, *, write: bool = False):
+    """The item locked and checked against If-Match, in the transaction of the write."""
+    return matching(
+        request,
+        SupervisionItem,
+        item_id,
+        load=lambda: get_item_for(act, item_id, write=write),
+        present=lambda item: item_detail_json(act, item),
+    )
+
+
 def _unit(name: str | None, field: str, label: str):
     if name is None or not name.strip():
         return None
@@ -229,9 +236,12 @@ def _unit(name: str | None, field: str, label: str):
 
 
 @router.get(
-    "", response={200: ItemPage, **ERRORS}, summary="督办事项列表（可按状态、级别、来源、逾期、单位筛选）"
+    "",
+    response={200: list[ItemOut], **ERRORS},
+    summary="督办事项列表（可按状态、级别、来源、逾期、单位筛选）",
 )
-def list_items(request, filters: Query[ItemFilters], paging: Query[PageIn]):
+@paginate(CursorPage)
+def list_items(request, filters: Query[ItemFilters]):
     act = actor(request)
     items = visible_items(act).select_related("task__section")
     if filters.state == "open":
@@ -255,7 +265,7 @@ def list_items(request, filters: Query[ItemFilters], paging: Query[PageIn]):
     if filters.q:
         items = items.filter(Q(title__icontains=filters.q) | Q(content__icontains=filters.q))
     today = clock.today()
-    return page(items, paging, ("deadline", "pk"), lambda item: item_json(item, today))
+    return Listing(items, ("deadline", "pk"), lambda item: item_json(item, today))
 
 
 @router.post(
@@ -282,21 +292,21 @@ def instruct(request, payload: InstructIn, response: HttpResponse):
         deadline=payload.deadline,
         level=payload.level,
     )
-    return Status(201, item_detail_json(act, item, response))
+    return Status(201, tagged(response, item_detail_json(act, item)))
 
 
 @router.get(
     "/{item_id}",
-    response={200: ItemDetailOut, **READ_ERRORS},
+    response={200: ItemDetailOut, **ERRORS},
     summary="一个督办事项：流转记录、佐证材料、可办理的步骤",
 )
 def get_item(request, item_id: Id, response: HttpResponse):
     act = actor(request)
-    return item_detail_json(act, get_item_for(act, item_id), response)
+    return tagged(response, item_detail_json(act, get_item_for(act, item_id)))
 
 
 @router.get(
-    "/{item_id}/evidence", response={200: list[EvidenceOut], **READ_ERRORS}, summary="一个督办事项的佐证材料"
+    "/{item_id}/evidence", response={200: list[EvidenceOut], **ERRORS}, summary="一个督办事项的佐证材料"
 )
 def list_evidence(request, item_id: Id):
     item = get_item_for(actor(request), item_id)
@@ -305,7 +315,7 @@ def list_evidence(request, item_id: Id):
 
 @router.get(
     "/{item_id}/evidence/{evidence_id}",
-    response={200: None, **READ_ERRORS},
+    response={200: None, **ERRORS},
     url_name="supervision_evidence",
     summary="下载一份佐证材料",
     openapi_extra=file_response("佐证材料文件", OCTET),
@@ -351,12 +361,12 @@ def create_item(request, payload: CreateIn, response: HttpResponse):
         part=part,
         comment=payload.comment,
     )
-    return Status(201, item_detail_json(act, item, response))
+    return Status(201, tagged(response, item_detail_json(act, item)))
 
 
 @router.post(
     "/{item_id}/steps",
-    response={200: ItemDetailOut, **ERRORS, 412: ErrorOut},
+    response={200: ItemDetailOut, **WRITE_ERRORS},
     summary="办理一步：签收（accept）、反馈（feedback）、核查（check）、销号（close）、退回重办（return），可附佐证材料",
 )
 def take_step(
@@ -368,21 +378,20 @@ def take_step(
     files: File[list[UploadedFile]] = None,
 ):
     act = actor(request)
-    item = get_item_for(act, item_id, write=True)
+    get_item_for(act, item_id, write=True)
     uploads = [EvidenceFile(f.name or "未命名", f.read()) for f in files or []]
-    with versioned(request, item):
+    with _matching(request, act, item_id, write=True) as item:
         services.take_step(act, item, action, comment, uploads)
-    return item_detail_json(act, item, response)
+    return tagged(response, item_detail_json(act, item))
 
 
 @router.post(
     "/{item_id}/escalate",
-    response={200: ItemDetailOut, **ERRORS, 412: ErrorOut},
+    response={200: ItemDetailOut, **WRITE_ERRORS},
     summary="升级督办（一般 → 重点 → 挂牌督办），须写明原因",
 )
 def escalate(request, item_id: Id, payload: EscalateIn, response: HttpResponse):
     act = actor(request)
-    item = get_item_for(act, item_id)
-    with versioned(request, item):
+    with _matching(request, act, item_id) as item:
         services.escalate_item(act, item, payload.reason)
-    return item_detail_json(act, item, response)
+    return tagged(response, item_detail_json(act, item))
