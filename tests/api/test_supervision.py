@@ -48,7 +48,7 @@ def item(people, today):
 
 
 def step(client, item_id, action, comment="", files=(), **headers):
-    data = {"action": action, "comment": comment}
+    data = {"action": action, **({"comment": comment} if comment else {})}
     if files:
         data["files"] = list(files)
     return client.post(f"{URL}/{item_id}/steps", data, headers=headers)

@@ -188,7 +188,7 @@ def _message(error: dict) -> str:
 
 
 from .routers import imports, milestones, periods, plans, reports, status, targets, tasks, units  # noqa: E402
-from .routers import bulletins, kit, projects, supervision  # noqa: E402
+from .routers import audit, bulletins, kit, projects, supervision  # noqa: E402
 
 kit.register_errors(api)
 
@@ -205,3 +205,4 @@ api.add_router("/reports", reports.router)
 api.add_router("/supervision", supervision.router)
 api.add_router("/projects", projects.router)
 api.add_router("/bulletins", bulletins.router)
+api.add_router("/audit", audit.router)

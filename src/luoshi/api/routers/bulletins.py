@@ -76,7 +76,7 @@ class BulletinOut(Schema):
     updated_at: dt.datetime
 
 
-class StepOut(Schema):
+class BulletinStepOut(Schema):
     action: str
     action_label: str
     from_state: str
@@ -93,7 +93,7 @@ class BulletinDetailOut(BulletinOut):
     next_steps: str
     data: dict
     can_edit: bool = Field(description="当前用户能否修改、印发（草稿且有权）")
-    steps: list[StepOut]
+    steps: list[BulletinStepOut]
 
 
 class BulletinFilters(Schema):
@@ -103,18 +103,18 @@ class BulletinFilters(Schema):
     month: Month | None = None
 
 
-class CreateIn(Strict):
+class BulletinCreateIn(Strict):
     month: Month
     campaign: Name | None = Field(None, description="只通报一个攻坚：编号或标题中的词；不填为全方案")
     plan: Id | None = Field(None, description="默认最新方案")
 
 
-class ReviewIn(Strict):
+class ReviewCreateIn(Strict):
     quarter: Quarter
     plan: Id | None = None
 
 
-class EditIn(Strict):
+class BulletinEditIn(Strict):
     title: Title | None = None
     overview: Text | None = None
     campaigns_text: Text | None = None
@@ -122,26 +122,26 @@ class EditIn(Strict):
     next_steps: Text | None = None
 
 
-class IssueIn(Strict):
+class BulletinIssueIn(Strict):
     next_steps: Text | None = Field(None, description="与页面一致：印发前一并保存的下步工作要求")
 
 
-class RefreshIn(Strict):
+class BulletinRefreshIn(Strict):
     rewrite_text: bool = Field(False, description="按新数字重写文字（会覆盖已修改的文字）")
 
 
-class CorrectIn(Strict):
+class BulletinCorrectIn(Strict):
     reason: Text = ""
 
 
-class WeightsIn(Strict):
+class ReviewWeightsIn(Strict):
     timeliness: int = Field(ge=0, le=100)
     progress: int = Field(ge=0, le=100)
     targets: int = Field(ge=0, le=100)
     supervision: int = Field(ge=0, le=100)
 
 
-class WeightsOut(Schema):
+class ReviewWeightsOut(Schema):
     plan: int
     timeliness: int
     progress: int
@@ -150,7 +150,7 @@ class WeightsOut(Schema):
     can_set: bool
 
 
-class VerifyOut(Schema):
+class BulletinVerifyOut(Schema):
     genuine: bool = Field(description="是否为本系统印发的原件")
     message: str
 
@@ -289,7 +289,7 @@ def review_file(request, quarter: Quarter, format: Format = "docx", plan: Id | N
     return download(content, f"季讲评-{quarter}.{format}", DOCX if format == "docx" else XLSX)
 
 
-@router.get("/review-weights", response={200: WeightsOut, **ERRORS}, summary="季讲评的四项权重")
+@router.get("/review-weights", response={200: ReviewWeightsOut, **ERRORS}, summary="季讲评的四项权重")
 def get_weights(request, plan: Id | None = None):
     act = actor(request)
     _readers_only(act)
@@ -311,10 +311,10 @@ def _weights_json(act, plan, weights) -> dict:
 
 @router.put(
     "/review-weights",
-    response={200: WeightsOut, **ERRORS},
+    response={200: ReviewWeightsOut, **ERRORS},
     summary="设置季讲评权重（综合协调组；四项之和为 100）",
 )
-def set_weights(request, payload: WeightsIn, plan: Id | None = None):
+def set_weights(request, payload: ReviewWeightsIn, plan: Id | None = None):
     act = actor(request)
     chosen = plan_of(plan)
     weights = services.set_review_weights(act, chosen, **payload.model_dump())
@@ -323,7 +323,7 @@ def set_weights(request, payload: WeightsIn, plan: Id | None = None):
 
 @router.post(
     "/verify",
-    response={200: VerifyOut, **ERRORS},
+    response={200: BulletinVerifyOut, **ERRORS},
     summary="核验一份 Word 文件是否为印发的原件（同 luoshi bulletin verify）",
 )
 def verify(request, file: File[UploadedFile]):
@@ -332,7 +332,7 @@ def verify(request, file: File[UploadedFile]):
 
 
 @router.post("/reviews", response={201: BulletinDetailOut, **ERRORS}, summary="生成季讲评草稿（全方案）")
-def create_review(request, payload: ReviewIn, response: HttpResponse):
+def create_review(request, payload: ReviewCreateIn, response: HttpResponse):
     act = actor(request)
     bulletin = services.create_review_bulletin(act, plan_of(payload.plan), payload.quarter)
     return Status(201, tagged(response, detail_json(act, bulletin)))
@@ -365,7 +365,7 @@ def bulletin_file(request, bulletin_id: Id):
 
 
 @router.post("", response={201: BulletinDetailOut, **ERRORS}, summary="生成月通报草稿（全方案或一个攻坚）")
-def create_bulletin(request, payload: CreateIn, response: HttpResponse):
+def create_bulletin(request, payload: BulletinCreateIn, response: HttpResponse):
     act = actor(request)
     chosen = plan_of(payload.plan)
     bulletin = services.create_bulletin(act, chosen, payload.month, payload.campaign or None)
@@ -377,7 +377,7 @@ def create_bulletin(request, payload: CreateIn, response: HttpResponse):
     response={200: BulletinDetailOut, **WRITE_ERRORS},
     summary="修改草稿的标题和文字（已印发的不能再改）",
 )
-def edit_bulletin(request, bulletin_id: Id, payload: EditIn, response: HttpResponse):
+def edit_bulletin(request, bulletin_id: Id, payload: BulletinEditIn, response: HttpResponse):
     act = actor(request)
     with _matching(request, act, bulletin_id) as bulletin:
         services.edit_bulletin(act, bulletin, **payload.model_dump(exclude_none=True))
@@ -389,7 +389,7 @@ def edit_bulletin(request, bulletin_id: Id, payload: EditIn, response: HttpRespo
     response={200: BulletinDetailOut, **WRITE_ERRORS},
     summary="印发：编期号、生成并存档 Word 文件，此后不再改变",
 )
-def issue_bulletin(request, bulletin_id: Id, payload: IssueIn, response: HttpResponse):
+def issue_bulletin(request, bulletin_id: Id, payload: BulletinIssueIn, response: HttpResponse):
     act = actor(request)
     with _matching(request, act, bulletin_id) as bulletin:
         if payload.next_steps is not None and payload.next_steps != bulletin.next_steps:
@@ -403,7 +403,7 @@ def issue_bulletin(request, bulletin_id: Id, payload: IssueIn, response: HttpRes
     response={200: BulletinDetailOut, **WRITE_ERRORS},
     summary="重新统计草稿的数字（已修改的文字保留，除非 rewrite_text）",
 )
-def refresh_bulletin(request, bulletin_id: Id, payload: RefreshIn, response: HttpResponse):
+def refresh_bulletin(request, bulletin_id: Id, payload: BulletinRefreshIn, response: HttpResponse):
     act = actor(request)
     with _matching(request, act, bulletin_id) as bulletin:
         services.refresh_bulletin(act, bulletin, rewrite_text=payload.rewrite_text)
@@ -415,7 +415,7 @@ def refresh_bulletin(request, bulletin_id: Id, payload: RefreshIn, response: Htt
     response={201: BulletinDetailOut, **ERRORS},
     summary="对已印发的通报发起更正：新草稿，重新统计，复制文字",
 )
-def correct_bulletin(request, bulletin_id: Id, payload: CorrectIn, response: HttpResponse):
+def correct_bulletin(request, bulletin_id: Id, payload: BulletinCorrectIn, response: HttpResponse):
     act = actor(request)
     issued = get_bulletin_for(act, bulletin_id, write=True)
     draft = services.correct_bulletin(act, issued, reason=payload.reason)

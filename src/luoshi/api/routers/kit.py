@@ -11,6 +11,7 @@ from pydantic import Field, StringConstraints
 from luoshi.bulletins.lookups import BulletinError
 from luoshi.core.sheets import SheetError
 from luoshi.projects.services import ProjectError
+from luoshi.reporting.workdays import CalendarYearUnknown
 from luoshi.supervision.services import SupervisionError
 
 # a database id: positive and within the column (a bigger number is simply not found)
@@ -43,7 +44,8 @@ def file_response(description: str, content_type: str) -> dict:
     }
 
 
-DOMAIN_ERRORS = (SupervisionError, ProjectError, BulletinError, SheetError)
+# a year the official holiday calendar does not know yet is a date the client may not ask for
+DOMAIN_ERRORS = (SupervisionError, ProjectError, BulletinError, SheetError, CalendarYearUnknown)
 
 
 def register_errors(api) -> None:

@@ -28,7 +28,8 @@ from .kit import XLSX, Id, Name, Text, download, file_response
 
 router = Router(tags=["重大项目"])
 
-Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2, allow_inf_nan=False)]
+# 万元, at most 11 digits before the point: a difference of two still fits the columns (14, 2)
+Money = Annotated[Decimal, Field(max_digits=13, decimal_places=2, allow_inf_nan=False)]
 Percent = Annotated[Decimal, Field(max_digits=5, decimal_places=2, allow_inf_nan=False)]
 WeekKey = Annotated[str, Field(pattern=r"^20\d\d-W\d{1,2}$", description="调度周，如 2025-W28")]
 FortnightKey = Annotated[str, Field(pattern=r"^20\d\d-F\d{1,2}$", description="对账双周，如 2025-F14")]
@@ -57,7 +58,7 @@ class ProjectOut(Schema):
     updated_at: dt.datetime
 
 
-class ChangeOut(Schema):
+class ProjectChangeOut(Schema):
     action: str
     action_label: str
     actor: str
@@ -69,10 +70,10 @@ class ChangeOut(Schema):
 class ProjectDetailOut(ProjectOut):
     can_update: bool = Field(description="当前用户能否报送每周调度")
     can_reconcile: bool = Field(description="当前用户能否录入双周对账")
-    history: list[ChangeOut]
+    history: list[ProjectChangeOut]
 
 
-class UpdateOut(Schema):
+class ProjectUpdateOut(Schema):
     id: int
     source: str
     source_label: str
@@ -93,7 +94,7 @@ class UpdateOut(Schema):
     physical_progress: float
 
 
-class LineOut(Schema):
+class ReconciliationLineOut(Schema):
     field: str
     label: str
     reported: float
@@ -111,10 +112,10 @@ class ReconciliationOut(Schema):
     state_label: str
     note: str
     confirmed_at: dt.datetime
-    lines: list[LineOut]
+    lines: list[ReconciliationLineOut]
 
 
-class RatesOut(Schema):
+class ProjectRatesOut(Schema):
     projects: int
     funds_applied: float
     funds_won: float
@@ -131,11 +132,11 @@ class RatesOut(Schema):
     mean_progress: float | None
 
 
-class RatesReportOut(Schema):
+class ProjectRatesReportOut(Schema):
     as_of: dt.date
     labels: dict[str, str]
-    overall: RatesOut
-    groups: dict[str, RatesOut] = Field(description="按 by 分组（责任单位或攻坚）的四率；未分组时为空")
+    overall: ProjectRatesOut
+    groups: dict[str, ProjectRatesOut] = Field(description="按 by 分组（责任单位或攻坚）的四率；未分组时为空")
 
 
 class ProjectFilters(Schema):
@@ -144,7 +145,7 @@ class ProjectFilters(Schema):
     q: Name | None = Field(None, description="项目编号或名称中的词")
 
 
-class UpdateIn(Strict):
+class ProjectUpdateIn(Strict):
     week: WeekKey
     annual_completed_investment: Money | None = None
     funds_applied: Money | None = None
@@ -158,7 +159,7 @@ class UpdateIn(Strict):
     problems: Text = ""
 
 
-class ReconcileIn(Strict):
+class ReconciliationIn(Strict):
     fortnight: FortnightKey
     confirmed: dict[ReconField, Money] = Field(description="财政确认数：指标 → 万元")
     note: Text = ""
@@ -313,7 +314,7 @@ def list_projects(request, filters: Query[ProjectFilters]):
 
 @router.get(
     "/rates",
-    response={200: RatesReportOut, **ERRORS},
+    response={200: ProjectRatesReportOut, **ERRORS},
     summary="四比四提高：当前用户可见项目的四率（与重大项目页一致）",
 )
 def project_rates(request, as_of: dt.date | None = None, by: Literal["unit", "campaign"] | None = None):
@@ -351,7 +352,7 @@ def get_project(request, project_id: Id, response: HttpResponse):
 
 @router.get(
     "/{project_id}/updates",
-    response={200: list[UpdateOut], **ERRORS},
+    response={200: list[ProjectUpdateOut], **ERRORS},
     summary="一个项目的调度记录（最新在前）",
 )
 @paginate(CursorPage)
@@ -378,10 +379,10 @@ def list_reconciliations(request, project_id: Id):
 
 @router.post(
     "/{project_id}/updates",
-    response={201: UpdateOut, **WRITE_ERRORS},
+    response={201: ProjectUpdateOut, **WRITE_ERRORS},
     summary="每周调度：责任单位报送本周数字（同一周再报则替换）",
 )
-def submit_update(request, project_id: Id, payload: UpdateIn):
+def submit_update(request, project_id: Id, payload: ProjectUpdateIn):
     act = actor(request)
     values = payload.model_dump(exclude={"week", "progress_text", "problems"}, exclude_none=True)
     with _matching(request, act, project_id, write=True) as project:
@@ -396,7 +397,7 @@ def submit_update(request, project_id: Id, payload: UpdateIn):
     response={201: ReconciliationOut, **WRITE_ERRORS},
     summary="双周对账：录入财政确认数，逐项比对（综合协调组办公室）",
 )
-def reconcile(request, project_id: Id, payload: ReconcileIn):
+def reconcile(request, project_id: Id, payload: ReconciliationIn):
     act = actor(request)
     confirmed = {str(k): v for k, v in payload.confirmed.items()}
     with _matching(request, act, project_id) as project:

@@ -36,7 +36,7 @@ router = Router(tags=["督查督办"])
 StepName = Literal["accept", "feedback", "check", "close", "return"]
 
 
-class EvidenceOut(Schema):
+class ItemEvidenceOut(Schema):
     id: int
     name: str
     size: int
@@ -66,7 +66,7 @@ class ItemOut(Schema):
     updated_at: dt.datetime
 
 
-class StepOut(Schema):
+class ItemStepOut(Schema):
     id: int
     action: str
     action_label: str
@@ -78,7 +78,7 @@ class StepOut(Schema):
     actor_unit: str
     at: dt.datetime
     comment: str
-    evidence: list[EvidenceOut]
+    evidence: list[ItemEvidenceOut]
 
 
 class ItemDetailOut(ItemOut):
@@ -91,8 +91,8 @@ class ItemDetailOut(ItemOut):
     ledger_number: str
     created_at: dt.datetime
     actions: list[str] = Field(description="当前用户现在可以办理的步骤（与事项页面的按钮一致）")
-    steps: list[StepOut]
-    evidence: list[EvidenceOut]
+    steps: list[ItemStepOut]
+    evidence: list[ItemEvidenceOut]
 
 
 class ItemFilters(Schema):
@@ -105,7 +105,7 @@ class ItemFilters(Schema):
     q: Name | None = Field(None, description="事项或内容中的词")
 
 
-class CreateIn(Strict):
+class ItemCreateIn(Strict):
     content: Text
     lead_unit: Name = Field(description="牵头单位名称（或别名）")
     deadline: dt.date
@@ -120,7 +120,7 @@ class CreateIn(Strict):
     comment: Text = ""
 
 
-class InstructIn(Strict):
+class InstructionIn(Strict):
     """批示: exactly one of task, report, item."""
 
     text: Text
@@ -132,7 +132,14 @@ class InstructIn(Strict):
     level: Level = Level.NORMAL
 
 
-class EscalateIn(Strict):
+class ItemStepIn(Schema):
+    action: StepName = Field(
+        description="accept 签收、feedback 反馈、check 核查、close 销号、return 退回重办"
+    )
+    comment: Text = Field("", description="办理情况、核查意见或退回原因（反馈和退回必填）")
+
+
+class ItemEscalateIn(Strict):
     reason: Text = ""
 
 
@@ -273,7 +280,7 @@ def list_items(request, filters: Query[ItemFilters]):
     response={201: ItemDetailOut, **ERRORS},
     summary="批示：对任务、报告或督办事项作出批示，转为督办事项",
 )
-def instruct(request, payload: InstructIn, response: HttpResponse):
+def instruct(request, payload: InstructionIn, response: HttpResponse):
     act = actor(request)
     given = [name for name in ("task", "report", "item") if getattr(payload, name) is not None]
     if len(given) != 1:
@@ -306,7 +313,7 @@ def get_item(request, item_id: Id, response: HttpResponse):
 
 
 @router.get(
-    "/{item_id}/evidence", response={200: list[EvidenceOut], **ERRORS}, summary="一个督办事项的佐证材料"
+    "/{item_id}/evidence", response={200: list[ItemEvidenceOut], **ERRORS}, summary="一个督办事项的佐证材料"
 )
 def list_evidence(request, item_id: Id):
     item = get_item_for(actor(request), item_id)
@@ -332,7 +339,7 @@ def download_evidence(request, item_id: Id, evidence_id: Id):
 
 
 @router.post("", response={201: ItemDetailOut, **ERRORS}, summary="交办督办事项")
-def create_item(request, payload: CreateIn, response: HttpResponse):
+def create_item(request, payload: ItemCreateIn, response: HttpResponse):
     act = actor(request)
     task = get_task_for(act, payload.task) if payload.task else None
     part = None
@@ -373,15 +380,14 @@ def take_step(
     request,
     item_id: Id,
     response: HttpResponse,
-    action: Form[StepName],
-    comment: Form[Text] = "",
+    form: Form[ItemStepIn],
     files: File[list[UploadedFile]] = None,
 ):
     act = actor(request)
     get_item_for(act, item_id, write=True)
     uploads = [EvidenceFile(f.name or "未命名", f.read()) for f in files or []]
     with _matching(request, act, item_id, write=True) as item:
-        services.take_step(act, item, action, comment, uploads)
+        services.take_step(act, item, form.action, form.comment, uploads)
     return tagged(response, item_detail_json(act, item))
 
 
@@ -390,7 +396,7 @@ def take_step(
     response={200: ItemDetailOut, **WRITE_ERRORS},
     summary="升级督办（一般 → 重点 → 挂牌督办），须写明原因",
 )
-def escalate(request, item_id: Id, payload: EscalateIn, response: HttpResponse):
+def escalate(request, item_id: Id, payload: ItemEscalateIn, response: HttpResponse):
     act = actor(request)
     with _matching(request, act, item_id) as item:
         services.escalate_item(act, item, payload.reason)
