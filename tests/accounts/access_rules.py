@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from luoshi.accounts.permissions import can_manage_security
+from luoshi.audit.permissions import can_read_audit
 from luoshi.bulletins.permissions import can_read_bulletins, visible_bulletins
 from luoshi.plans.permissions import (
     can_export_lists,
@@ -20,6 +21,7 @@ from luoshi.plans.permissions import (
     visible_parts,
     visible_tasks,
 )
+from luoshi.projects.permissions import visible_projects
 from luoshi.reporting.permissions import (
     can_accept,
     can_approve,
@@ -64,6 +66,11 @@ SEES_REPORT = Rule("能看到该报告（visible_reports）", _sees(visible_repo
 SEES_TASK = Rule("能看到该任务（visible_tasks）", _sees(visible_tasks))
 SEES_ITEM = Rule("能看到该督办事项（visible_items）", _sees(visible_items))
 SEES_BULLETIN = Rule("能看到该通报（visible_bulletins）", _sees(visible_bulletins))
+SEES_PROJECT = Rule("能看到该项目（visible_projects）", _sees(visible_projects))
+AUDIT = Rule(
+    "后台审计人员：staff 且有 audit.view_auditlog（can_read_audit）",
+    lambda a, o: signed_in(a) and can_read_audit(a),
+)
 SEES_MILESTONE_TASK = Rule(
     "能看到节点所属任务（visible_tasks）",
     lambda a, o: signed_in(a) and visible_tasks(a).filter(pk=o.task_id).exists(),
@@ -167,11 +174,16 @@ API_OBJECTS = {
     "target_id": ("target", SEES_TARGET),
     "item_id": ("item", SEES_ITEM),
     "bulletin_id": ("bulletin", SEES_BULLETIN),
+    "project_id": ("project", SEES_PROJECT),
 }
 # GET endpoints whose rule is not "signed in" (lists) or the rule of their object
 API_RULES: dict[str, Rule] = {
     "GET /api/v1/imports": IMPORT,
     "GET /api/v1/plans/{plan_id}/diff": IMPORT,
+    "GET /api/v1/bulletins": BULLETINS,
+    "GET /api/v1/bulletins/review-weights": BULLETINS,
+    "GET /api/v1/audit": AUDIT,
+    "GET /api/v1/audit/verify": AUDIT,
     "GET /api/v1/periods/due": Rule(
         "有所属单位的用户（本单位的待报清单）", lambda a, o: signed_in(a) and bool(a.unit_id)
     ),
@@ -197,4 +209,8 @@ API_WRITES = {
 }
 API_NOT_IN_MATRIX = {
     "GET /api/v1/reports/{report_id}/evidence/{evidence_id}": "佐证下载：与所属报告相同（SEES_REPORT）",
+    "GET /api/v1/supervision/{item_id}/evidence/{evidence_id}": "督办佐证下载：与所属事项相同（SEES_ITEM），见 tests/api/test_supervision.py",
+    "GET /api/v1/bulletins/dispatch": "旬调度表需先给周期，规则同 web:bulletins（check_read_documents），见 tests/api/test_bulletins.py",
+    "GET /api/v1/bulletins/review": "季讲评需先给季度，规则同 web:bulletins（check_read_documents），见 tests/api/test_bulletins.py",
+    "GET /api/v1/audit/{sequence}": "一条审计记录（按序号）：规则同 GET /api/v1/audit（can_read_audit），见 tests/api/test_audit.py",
 }

@@ -244,6 +244,7 @@ def world(personas, plan):
     from luoshi.bulletins.services import create_bulletin
     from luoshi.plans.imports import stage_import
     from luoshi.plans.models import Target, Unit
+    from luoshi.projects.services import register_project
     from luoshi.reporting.milestones import add_milestone
     from luoshi.supervision.choices import Source
     from luoshi.supervision.services import create_item
@@ -288,6 +289,10 @@ def world(personas, plan):
         "plan": (plan,),
         "unit": units,
         "import": (stage_import(SYSTEM, "plan.json", json.dumps(make_plan()).encode()),),
+        "project": tuple(
+            register_project(SYSTEM, code=f"XM-{n}", name=f"{unit.name}的项目", owner_unit=unit)
+            for n, unit in enumerate(units, 1)
+        ),
     }
     return users, objects
 

@@ -187,8 +187,22 @@ def _message(error: dict) -> str:
     return "取值无效"
 
 
-from .routers import imports, milestones, periods, plans, reports, status, targets, tasks, units  # noqa: E402
-from .routers import audit, bulletins, kit, projects, supervision  # noqa: E402
+from .routers import (  # noqa: E402
+    audit,
+    bulletins,
+    imports,
+    kit,
+    milestones,
+    periods,
+    plans,
+    projects,
+    reports,
+    status,
+    supervision,
+    targets,
+    tasks,
+    units,
+)
 
 kit.register_errors(api)
 

@@ -38,7 +38,7 @@ Quarter = Annotated[str, Field(pattern=r"^20\d\dQ[1-4]$", description="季度，
 PeriodKey = Annotated[
     str, Field(pattern=r"^20\d\d-\d{1,2}-[1-3]$", description="旬，如 2025-07-1（7月上旬）")
 ]
-Title = Annotated[str, Field(pattern=r"^[^\x00]*$", max_length=300)]
+Title = Name
 Format = Literal["docx", "xlsx"]
 
 EITHER_FILE = {

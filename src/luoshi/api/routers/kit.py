@@ -6,7 +6,7 @@ from typing import Annotated
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponse
 from django.utils.encoding import escape_uri_path
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from luoshi.bulletins.lookups import BulletinError
 from luoshi.core.sheets import SheetError
@@ -16,9 +16,17 @@ from luoshi.supervision.services import SupervisionError
 
 # a database id: positive and within the column (a bigger number is simply not found)
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
-# text from a client: no NUL (PostgreSQL refuses it), bounded
-Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=20_000)]
-Name = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=300)]
+
+
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("不能含有 NUL（\\x00）字符")
+    return text
+
+
+# text from a client: bounded, and no NUL (PostgreSQL refuses it in text columns)
+Text = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_no_nul)]
+Name = Annotated[str, StringConstraints(max_length=300), AfterValidator(_no_nul)]
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
