@@ -230,3 +230,16 @@ def test_pagination_walks_every_item_once(people, today, client_for):
     assert len(seen) == len(set(seen)) == 23 and set(seen) == made
     response = client.get(URL, {"cursor": "not-a-cursor"})
     assert response.status_code == 400 and "cursor" in response.json()["error"]
+
+
+def test_the_coordinator_checks_and_closes_another_units_item(people, item, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    reporter, coordinator = client_for(people["reporter_b"]), client_for(people["coordinator"])
+    step(reporter, item.pk, "accept")
+    step(reporter, item.pk, "feedback", "已整改", [SimpleUploadedFile(EVIDENCE.name, EVIDENCE.content)])
+    assert coordinator.get(f"{URL}/{item.pk}").json()["actions"] == ["check"]
+    assert step(coordinator, item.pk, "check").json()["actions"] == ["close", "return"]
+    closed = step(coordinator, item.pk, "close", "核查属实").json()
+    assert closed["state"] == "closed" and closed["steps"][-1]["actor"] == "coordinator"
+    assert "已办结（销号）" in coordinator.get(f"/supervision/{item.pk}/").content.decode()
