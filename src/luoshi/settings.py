@@ -254,6 +254,23 @@ AXES_LOCKOUT_CALLABLE = "luoshi.web.views.auth.locked_out"
 AXES_CLIENT_IP_CALLABLE = "luoshi.core.addresses.client_address"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False  # the coordinator's 账号安全 page shows the locks; every admin writes audit rows
+
+# The second factor (django-otp, TOTP in an authenticator app; accounts/otp.py). The roles
+# that must use it, comma-separated: coordinator, office, reporter, head, leader, verifier
+# and admin (superusers and staff). Empty by default: many intranet desks have no phone
+# allowed or at hand, so a deployment turns it on for the roles its rules name (e.g.
+# coordinator,leader,admin); anyone may enrol of their own accord at /account/otp/.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("luoshi.web.middleware.IdleTimeoutMiddleware") + 1,
+    "luoshi.web.middleware.SecondFactorMiddleware",
+)
+LUOSHI_REQUIRE_2FA_ROLES = env_list("LUOSHI_REQUIRE_2FA_ROLES", [])
+OTP_TOTP_ISSUER = "落实"
 # sign out after this many seconds without a request (0: only the session lifetime)
 LUOSHI_IDLE_SECONDS = env_int("LUOSHI_IDLE_SECONDS", 30 * 60)
 LUOSHI_TRUST_X_FORWARDED_FOR = env_bool("LUOSHI_TRUST_X_FORWARDED_FOR", False)

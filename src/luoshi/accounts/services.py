@@ -159,3 +159,77 @@ def unlock(actor: Actor, *, username: str = "", address: str = "") -> int:
         cleared=count,
     )
     return count
+
+
+# ---------------------------------------------------------------- second factor (TOTP)
+
+
+class SecondFactorError(ValueError):
+    """A code that does not confirm; the message is Chinese."""
+
+
+def _own(actor: Actor, user) -> None:
+    if actor.is_system:
+        return
+    me = actor.user
+    if me is None or me.pk != user.pk:
+        raise PermissionDenied("只能为自己绑定两步验证")
+
+
+@transaction.atomic
+def start_enrolment(actor: Actor, user):
+    """The user's device waiting to be confirmed (made on the first visit, kept until
+    confirmed so a reload shows the same QR code)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _own(actor, user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="手机验证器", confirmed=False)
+    return device
+
+
+def _check_code(device, code: str) -> None:
+    code = "".join((code or "").split())
+    if not code.isdigit() or len(code) != device.digits:
+        raise SecondFactorError(f"请输入验证器上显示的 {device.digits} 位数字")
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise SecondFactorError("验证码错误次数过多，请稍等片刻再试")
+    if not device.verify_token(code):
+        raise SecondFactorError("验证码不正确或已过期，请输入验证器上当前显示的数字")
+
+
+@transaction.atomic
+def confirm_enrolment(actor: Actor, device, code: str):
+    """Confirm the device with a code the app shows: from now on it is asked at sign-in."""
+    _own(actor, device.user)
+    _check_code(device, code)
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record_change(actor, "绑定两步验证", device.user, {"两步验证": ["未绑定", "已绑定"]})
+    return device
+
+
+def check_second_factor(device, code: str) -> None:
+    """The code of the sign-in's second step (raises ``SecondFactorError``)."""
+    _check_code(device, code)
+
+
+@transaction.atomic
+def reset_second_factor(actor: Actor, user) -> int:
+    """Remove a user's devices (a lost phone): the coordinator for anyone, a user for
+    themselves when no policy requires it. The user enrols again at the next sign-in when
+    the policy asks for it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .otp import role_requires
+    from .permissions import can_manage_security
+
+    if not can_manage_security(actor):
+        own = actor.user is not None and actor.user.pk == user.pk
+        if not own or role_requires(user):
+            raise PermissionDenied("只有综合协调组办公室可以重置他人或必须使用的两步验证")
+    count, _ = TOTPDevice.objects.filter(user=user).delete()
+    record_change(actor, "重置两步验证", user, {"两步验证": ["已绑定", "已重置"]}, devices=count)
+    return count

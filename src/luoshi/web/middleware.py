@@ -45,3 +45,33 @@ class IdleTimeoutMiddleware:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = target
         return response
+
+
+class SecondFactorMiddleware:
+    """A session that still owes its second factor (``accounts.otp``: noted at sign-in)
+    reaches only the second step, enrolment and sign-out; every other page sends it there.
+    Under /api/ the request goes on and the API takes the session as not signed in
+    (personal API tokens are no sessions and are not asked)."""
+
+    OPEN = ("/login/", "/logout/", "/account/otp/", "/static/", "/favicon.ico", "/public/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from luoshi.accounts.otp import ENROL, PENDING_KEY
+
+        user = getattr(request, "user", None)
+        pending = ""
+        if user is not None and user.is_authenticated:
+            pending = request.session.get(PENDING_KEY, "")
+            if pending and user.is_verified():
+                pending = ""
+            user._luoshi_2fa_pending = pending
+        if not pending or request.path.startswith("/api/") or request.path.startswith(self.OPEN):
+            return self.get_response(request)
+        target = "/account/otp/" if pending == ENROL else "/login/otp/"
+        target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+        if request.headers.get("HX-Request"):
+            return IdleTimeoutMiddleware.get_response_for_htmx(target)
+        return redirect(target)
