@@ -109,6 +109,7 @@ PAGES = {
     "web:public": (None, "", PUBLIC),
     "web:password": (None, "", SIGNED_IN),
     "web:tokens": (None, "", SIGNED_IN),
+    "web:otp": (None, "", SIGNED_IN),
     "web:workspace": (None, "", SIGNED_IN),
     "web:messages": (None, "", SIGNED_IN),
     "web:tasks": (None, "", SIGNED_IN),
@@ -149,6 +150,8 @@ POST_ONLY = {
     "web:instruct",
     "web:revoke_token",
     "web:unlock",
+    "web:otp_reset",
+    "web:otp_remove",
 }
 
 # pages left out of the matrix, and why
@@ -159,6 +162,7 @@ NOT_IN_MATRIX = {
     "web:import_target": "方案导入中一个指标的修正，仅综合协调组（check_import_plan）",
     "web:dispatch_file": "旬调度表下载需先选周期，规则同 web:bulletins（check_read_documents）",
     "web:review_file": "季讲评下载需先选季度，规则同 web:bulletins（check_read_documents）",
+    "web:otp_verify": "登录第二步：已绑定两步验证者输入验证码，未绑定者转去绑定（tests/accounts/test_second_factor.py）",
 }
 
 # API operations: the object each path parameter names, the rule of a GET on it; writes
