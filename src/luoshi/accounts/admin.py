@@ -3,8 +3,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from luoshi.audit.admin import AuditedModelAdmin
+from luoshi.audit.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 
 from .models import Profile
 
@@ -30,3 +31,17 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 @admin.register(Group)
 class GroupAdmin(AuditedModelAdmin, DjangoGroupAdmin):
     pass
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(ReadOnlyModelAdmin):
+    """Second-factor devices, read-only and without their keys (django-otp's own admin
+    would show and edit them): the coordinator resets a lost phone on 账号安全, the user
+    enrols on 两步验证."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
