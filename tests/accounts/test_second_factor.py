@@ -132,3 +132,20 @@ def test_by_default_no_role_must_but_anyone_may_enrol(personas, today):
     # not required: the user may remove it
     again.post("/account/otp/remove/")
     assert not TOTPDevice.objects.filter(user=personas["reporter_a"]).exists()
+
+
+@REQUIRED
+def test_a_system_administrator_enrols_before_reaching_the_admin(db, today):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("root", password=PASSWORD)
+    client = Client()
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert response.status_code == 302
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/account/otp/?next=%2Fadmin%2F")
+    secret = secret_on(client.get("/account/otp/").content.decode())
+    client.post("/account/otp/", {"code": code_for(secret)})
+    assert client.get("/admin/").status_code == 200

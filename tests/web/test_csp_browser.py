@@ -117,10 +117,20 @@ def test_main_pages_break_no_rule_and_charts_draw(page_for, live_server, persona
 
     coordinator = page_for(personas["coordinator"])
     seen = watch(coordinator)
-    for path in ("/import/", "/bulletins/", "/supervision/", "/projects/", "/"):
+    for path in (
+        "/import/",
+        "/bulletins/",
+        "/supervision/",
+        "/projects/",
+        "/",
+        "/security/",
+        "/account/otp/",
+    ):
         coordinator.goto(url + path)
         expect(coordinator.locator("h1").first).to_be_visible()
         assert violations(coordinator, seen) == [], path
+    expect(coordinator.locator("#otp-qr")).to_be_visible()  # the QR code, an SVG data: image
+    assert coordinator.locator("#otp-qr").evaluate("e => e.naturalWidth") > 0
     # the import review: the plan's tree indented through data-css
     document = tmp_path / "七大攻坚.txt"
     document.write_bytes(DEMO_PLAN.read_bytes())

@@ -44,4 +44,3 @@ class TOTPDeviceAdmin(ReadOnlyModelAdmin):
     search_fields = ["user__username"]
     fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
     readonly_fields = fields
-

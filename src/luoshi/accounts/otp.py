@@ -35,6 +35,12 @@ def required_roles() -> frozenset[str]:
     return roles
 
 
+def required_role_labels() -> list[str]:
+    """The required roles in Chinese, for the 账号安全 page."""
+    labels = {**dict(Role.choices), ADMIN: "系统管理员"}
+    return [labels[role] for role in sorted(required_roles())]
+
+
 def role_requires(user) -> bool:
     """Whether the policy makes this user use a second factor."""
     roles = required_roles()

@@ -49,9 +49,7 @@ def unlock_view(request):
 def _devices_context() -> dict:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from luoshi.accounts.choices import Role
-    from luoshi.accounts.otp import ADMIN, required_roles
+    from luoshi.accounts.otp import required_role_labels
 
-    labels = {**dict(Role.choices), ADMIN: "系统管理员"}
     devices = TOTPDevice.objects.filter(confirmed=True).select_related("user").order_by("user__username")
-    return {"devices": devices, "required_roles": [labels[r] for r in sorted(required_roles())]}
+    return {"devices": devices, "required_roles": required_role_labels()}
