@@ -253,6 +253,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends when the 
 AXES_LOCKOUT_CALLABLE = "luoshi.web.views.auth.locked_out"
 AXES_CLIENT_IP_CALLABLE = "luoshi.core.addresses.client_address"
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # logins and logouts are in the audit log already
 AXES_ENABLE_ADMIN = False  # the coordinator's 账号安全 page shows the locks; every admin writes audit rows
 
 # The second factor (django-otp, TOTP in an authenticator app; accounts/otp.py). The roles
