@@ -112,6 +112,8 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
             "threads": threads,
             "graceful_timeout": GRACEFUL_SECONDS,
             "timeout": REQUEST_TIMEOUT,
+            # a browser (or nginx) reuses its connection if it asks again within 5 s
+            "keepalive": 5,
             "proc_name": "luoshi",
             "errorlog": "-",
             "loglevel": "warning",
