@@ -114,6 +114,9 @@ def test_bad_input_is_400_in_chinese(personas, today, client_for):
     response = post(coordinator, URL, {"month": "六月"})
     assert response.status_code == 400 and "month" in response.json()["error"]
     draft = post(coordinator, URL, {"month": "2025-06"}).json()
+    response = patch(coordinator, f"{URL}/{draft['id']}", {"next_steps": "一是\u0002抓落实"})
+    assert response.status_code == 400 and "next_steps" in response.json()["error"]
+    assert coordinator.get(draft["file_url"]).status_code == 200
     response = patch(coordinator, f"{URL}/{draft['id']}", {"title": ""})
     assert response.status_code == 400 and response.json()["error"] == "标题不能为空"
     assert not Bulletin.objects.exclude(pk=draft["id"]).exists()

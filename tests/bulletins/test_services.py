@@ -41,6 +41,15 @@ def test_edit_changes_narrative_and_leaves_a_row(draft, actors):
     assert row.action == Action.EDIT and "下步工作要求" in row.reason and row.actor_name == "coordinator"
 
 
+def test_text_a_word_file_cannot_hold_is_refused_and_the_draft_still_renders(draft, actors):
+    from luoshi.bulletins.documents import render
+
+    with pytest.raises(BulletinError, match="下步工作要求中有控制字符"):
+        services.edit_bulletin(actors["coordinator"], draft, next_steps="一是\x02抓落实。")
+    draft.refresh_from_db()
+    assert "\x02" not in draft.next_steps and render(draft)[:2] == b"PK"
+
+
 def test_edit_of_an_unknown_field_is_refused(draft, actors):
     with pytest.raises(BulletinError, match="不能修改的字段：data"):
         services.edit_bulletin(actors["coordinator"], draft, data={})

@@ -5,6 +5,7 @@ transition row. The documents they render are in ``documents.py``, the lookups i
 
 import datetime as dt
 import hashlib
+import re
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -39,6 +40,8 @@ from .permissions import check_set_setup, check_set_weights, check_write
 from .review import review_title
 
 EDITABLE_FIELDS = ("title", *NARRATIVE_FIELDS)
+# characters a Word file cannot hold (tab, line feed and carriage return it can)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 # ---------------------------------------------------------------- writes
@@ -228,6 +231,10 @@ def edit_bulletin(actor: Actor, bulletin: Bulletin, **fields) -> Bulletin:
         value = (value or "").strip() if isinstance(value, str) or value is None else str(value)
         if name == "title" and not value:
             raise BulletinError("标题不能为空", "title")
+        bad = CONTROL.search(value)
+        if bad:
+            label = Bulletin._meta.get_field(name).verbose_name
+            raise BulletinError(f"{label}中有控制字符（{bad.group()!r}），Word 文件无法容纳，请删去", name)
         if getattr(bulletin, name) != value:
             setattr(bulletin, name, value)
             changed.append(str(Bulletin._meta.get_field(name).verbose_name))

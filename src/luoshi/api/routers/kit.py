@@ -1,6 +1,7 @@
 """What the supervision, projects, bulletins and audit routers share: bounded path and
 text parameters, the Chinese error bodies of their domains' errors, file responses."""
 
+import re
 from typing import Annotated
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -18,13 +19,17 @@ from luoshi.supervision.services import SupervisionError
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _no_nul(text: str) -> str:
-    if "\x00" in text:
-        raise ValueError("不能含有 NUL（\\x00）字符")
+    if CONTROL.search(text):
+        raise ValueError("不能含有控制字符（如 \\x00）")
     return text
 
 
-# text from a client: bounded, and no NUL (PostgreSQL refuses it in text columns)
+# text from a client: bounded, and no control characters (PostgreSQL refuses NUL in text
+# columns; Word and Excel files cannot hold the others)
 Text = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_no_nul)]
 Name = Annotated[str, StringConstraints(max_length=300), AfterValidator(_no_nul)]
 
