@@ -139,7 +139,7 @@ def test_periods_command_json(plan, capsys):
     assert len(periods) == 36
     assert periods[26] == {
         "cadence": "dekad", "key": "2025-09-3", "label": "2025年9月下旬",
-        "start": "2025-09-21", "end": "2025-09-30", "due": "2025-10-10",
+        "start": "2025-09-21", "end": "2025-09-30", "due": "2025-10-10", "reported": True,
     }  # fmt: skip
 
 

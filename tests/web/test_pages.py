@@ -198,3 +198,10 @@ def test_instruct_on_a_task_becomes_a_supervision_item(personas, today, client_f
         client_for(personas["reporter_b"]).post(f"/tasks/{target.pk}/instruct/", {"text": "x"}).status_code
         == 403
     )
+
+
+def test_task_page_shows_the_first_period_reported_and_the_rule(personas, today, client_for):
+    html = client_for(personas["reporter_a"]).get(f"/tasks/{task(TASK_A).pk}/").content.decode()
+    # the test plan is dated 10 March: 3月中旬 (11–20 March) is its first full 旬
+    assert "首期报送" in html and "2025年3月中旬" in html
+    assert "自方案印发之日（3月10日）起的第一个完整调度周期开始报送" in html

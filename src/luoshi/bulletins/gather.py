@@ -215,6 +215,23 @@ def plan_cadences(plan: Plan, campaign: Part | None = None) -> list[str]:
     return sorted(found)
 
 
+def reported_spans(plan: Plan, schedule: Schedule, campaign: Part | None = None) -> set[PeriodSpan]:
+    """The periods some task of the plan (or campaign) reports for (``Schedule.task_spans``)."""
+    tasks = Task.objects.filter(plan=plan)
+    if campaign is not None:
+        tasks = tasks.filter(part=campaign)
+    spans: set[PeriodSpan] = set()
+    for cadence, part_key, start, deadline in tasks.values_list(
+        "cadence", "part__key", "start", "deadline"
+    ).distinct():
+        spans.update(
+            schedule.task_spans(
+                schedule.cadence(cadence, part_key), schedule.start(start), schedule.deadline(deadline)
+            )
+        )
+    return spans
+
+
 def reporting_rows(
     plan: Plan, spans: list[PeriodSpan], as_of: dt.date, units: set[str] | None = None
 ) -> list[UnitReporting]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from luoshi.plans.models import Part, Plan
 from luoshi.reporting import engine
 from luoshi.reporting.choices import ReportState
-from luoshi.reporting.periods import PeriodSpan, periods_for
+from luoshi.reporting.periods import PeriodSpan
 from luoshi.reporting.policy import Schedule
 from luoshi.reporting.status import Rollup, Status
 
@@ -25,7 +25,7 @@ from .gather import (
     _reports,
     campaign_units,
     month_span,
-    plan_cadences,
+    reported_spans,
     reporting_rows,
 )
 
@@ -119,13 +119,10 @@ class MonthlyData(Plain):
 def spans_due_in(
     plan: Plan, schedule: Schedule, after: dt.date, until: dt.date, campaign: Part | None = None
 ) -> list[PeriodSpan]:
-    """Reporting periods of the plan's cadences whose reports fall due after ``after`` and
+    """Reporting periods some task reports for whose reports fall due after ``after`` and
     by ``until``: the periods a month's bulletin judges reporting on."""
-    spans = []
-    for cadence in plan_cadences(plan, campaign):
-        for year in (until.year - 1, until.year):
-            spans.extend(s for s in periods_for(cadence, year) if after < schedule.due(s) <= until)
-    return sorted(spans, key=lambda s: (schedule.due(s), s.cadence))
+    spans = [s for s in reported_spans(plan, schedule, campaign) if after < schedule.due(s) <= until]
+    return sorted(spans, key=lambda s: (schedule.due(s), s.cadence, s.start))
 
 
 def gather_monthly(

@@ -154,7 +154,7 @@ def reporting_period(plan: Plan, as_of: dt.date):
     """The plan's main cadence's latest period whose report was due by ``as_of``."""
     schedule = Schedule.of(plan)
     latest = None
-    for candidate in schedule.spans(schedule.policy.cadence):
+    for candidate in schedule.plan_spans(schedule.policy.cadence):
         if candidate.start > as_of:
             break
         if schedule.due(candidate) <= as_of:

@@ -13,6 +13,12 @@ from .models import CampaignCadence, Period, ReportingPolicy
 from .periods import PeriodSpan, periods_for
 from .status import Thresholds
 
+RULE = (
+    "报送周期：{since}的第一个完整调度周期开始报送{first}，此前已开始的周期不报送；"
+    "任务另有开始日期的，自该日起算；截止日期所在的周期仍须报送；"
+    "任务全部时间不足一个完整周期的，报送其所在周期"
+)
+
 
 def policy_for(plan: Plan) -> ReportingPolicy:
     """The plan's reporting policy, created with the defaults on first use."""
@@ -33,6 +39,9 @@ class Schedule:
     plan: Plan
     policy: ReportingPolicy
     span_cache: dict[str, list[PeriodSpan]] = field(default_factory=dict, repr=False)
+    task_span_cache: dict[tuple[str, dt.date, dt.date], list[PeriodSpan]] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def of(cls, plan: Plan) -> "Schedule":
@@ -94,9 +103,44 @@ class Schedule:
         return span.due(self.policy.due_workdays)
 
     def task_spans(self, cadence: str, start: dt.date, deadline: dt.date) -> list[PeriodSpan]:
-        """Periods a task reports for: those that overlap its time from start to deadline
-        (a period that ends on the start day itself has nothing to report)."""
-        return [s for s in self.spans(cadence) if s.end > start and s.start <= deadline]
+        """The periods a task reports for (报送周期), the one rule every part follows: the
+        lights, completeness, reminders, the 工作台, the Excel template, the bulletins.
+
+        Reporting starts with the first full period of the task's time (its start, else the
+        plan's date: 自印发之日起): a period that begins before the start is not reported
+        on, so a plan issued on 27 April reports from 5月上旬, not for 21–30 April. Every
+        period that begins by the deadline is reported on, the one the deadline falls in
+        included. A task whose whole time falls inside one period, with no period beginning
+        in it, reports for the period(s) it overlaps, so that no task has nothing to report.
+        ``RULE`` says it in Chinese where the clerk sees the schedule."""
+        key = (cadence, start, deadline)
+        if key not in self.task_span_cache:
+            spans = self.spans(cadence)
+            chosen = [s for s in spans if start <= s.start <= deadline]
+            if not chosen:
+                chosen = [s for s in spans if s.end >= start and s.start <= deadline]
+            self.task_span_cache[key] = chosen
+        return self.task_span_cache[key]
+
+    def reports_on(self, span: PeriodSpan, start: dt.date, deadline: dt.date) -> bool:
+        """Whether a task of the span's cadence from ``start`` to ``deadline`` reports for
+        ``span`` (``task_spans``)."""
+        return span in self.task_spans(span.cadence, start, deadline)
+
+    def plan_spans(self, cadence: str) -> list[PeriodSpan]:
+        """The periods reported on under the plan's own time (its date to the year end)."""
+        return self.task_spans(cadence, self.plan_start, self.year_end)
+
+    def first_span(self, cadence: str) -> PeriodSpan | None:
+        spans = self.plan_spans(cadence)
+        return spans[0] if spans else None
+
+    def rule_text(self, cadence: str | None = None) -> str:
+        """The rule of ``task_spans`` in Chinese, with the plan's first period."""
+        first = self.first_span(cadence or self.policy.cadence)
+        day = f"{self.plan_start.month}月{self.plan_start.day}日"
+        since = f"自方案印发之日（{day}）起" if self.plan.date else f"自方案年度开始（{day}）起"
+        return RULE.format(since=since, first=f"（本方案为{first.label}）" if first else "")
 
     def latest_due_span(
         self, cadence: str, start: dt.date, deadline: dt.date, as_of: dt.date

@@ -204,8 +204,7 @@ def _plan_reminders(plan: Plan, now: dt.datetime) -> list[Planned]:
                 t[0]: t
                 for t in tasks
                 if schedule.cadence(t[3], t[2]) == cadence
-                and span.end >= schedule.start(t[4])
-                and span.start <= schedule.deadline(t[5])
+                and schedule.reports_on(span, schedule.start(t[4]), schedule.deadline(t[5]))
             }
             if due_tasks:
                 planned.extend(_span_reminders(plan, schedule, span, due, due_tasks, open_kinds, now, today))

@@ -93,9 +93,12 @@ def _span_for(task: Task, key: str, schedule: Schedule) -> PeriodSpan:
             f"任务 {task.section.sid} 按{Cadence(cadence).label}调度，不能按 {span.label} 填报", "period"
         )
     start, deadline = schedule.start(task.start), schedule.deadline(task.deadline)
-    if span.end <= start or span.start > deadline:
+    if not schedule.reports_on(span, start, deadline):
+        first = next(iter(schedule.task_spans(cadence, start, deadline)), None)
         raise ReportingError(
-            f"{span.label} 不在任务 {task.section.sid} 的实施期内（{start} 至 {deadline}）", "period"
+            f"任务 {task.section.sid} 不报送 {span.label}：实施期为 {start} 至 {deadline}，"
+            f"自第一个完整周期{f'（{first.label}）' if first else ''}开始报送",
+            "period",
         )
     return span
 

@@ -69,8 +69,7 @@ def completeness(
         pk
         for pk, part_key, cadence, start, deadline in tasks
         if schedule.cadence(cadence, part_key) == span.cadence
-        and span.end > schedule.start(start)
-        and span.start <= schedule.deadline(deadline)
+        and schedule.reports_on(span, schedule.start(start), schedule.deadline(deadline))
     }
     period = Period.objects.filter(cadence=span.cadence, key=span.key).first()
     submitted: dict[tuple[int, int], dt.datetime] = {}
@@ -144,8 +143,7 @@ def _kept(
     for name, part_key, cadence, start, deadline, count, handed_in, on_time, unsure in groups:
         if not (
             schedule.cadence(cadence, part_key) == span.cadence
-            and span.end > schedule.start(_date(start))
-            and span.start <= schedule.deadline(_date(deadline))
+            and schedule.reports_on(span, schedule.start(_date(start)), schedule.deadline(_date(deadline)))
         ):
             continue
         if unsure:

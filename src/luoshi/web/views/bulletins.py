@@ -53,7 +53,7 @@ def _page(request, actor, plan, *, error: str = "", status: int = 200):
     periods, quarters, quarter, weights = [], [], "", None
     if plan:
         schedule = Schedule.of(plan)
-        periods = [span for span in schedule.spans(schedule.policy.cadence) if span.end < today][::-1]
+        periods = [span for span in schedule.plan_spans(schedule.policy.cadence) if span.end < today][::-1]
         quarters = [f"{plan.year}Q{q}" for q in range(4, 0, -1) if dt.date(plan.year, 3 * q - 2, 1) <= today]
         # the quarter a 季讲评 is about: the last one complete (on 1 July, the second), else
         # the one under way; never one that has not begun

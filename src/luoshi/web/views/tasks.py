@@ -18,6 +18,7 @@ from luoshi.plans.versions import plan_choices
 from luoshi.reporting import board as boards
 from luoshi.reporting.models import Milestone, ReportTransition
 from luoshi.reporting.permissions import visible_reports
+from luoshi.reporting.policy import Schedule
 from luoshi.reporting.status import Status
 
 from ..features import enabled
@@ -196,6 +197,8 @@ def task_detail(request, pk: int):
                 }
             )
     events.sort(key=lambda e: e["at"], reverse=True)
+    schedule = Schedule.of(task.plan)
+    spans = schedule.task_spans(status.cadence, status.start, status.deadline) if status else []
     return render(
         request,
         "web/task_detail.html",
@@ -213,5 +216,7 @@ def task_detail(request, pk: int):
             "items": items,
             "can_instruct": can_instruct,
             "today": today,
+            "first_period": spans[0] if spans else None,
+            "span_rule": schedule.rule_text(status.cadence if status else None),
         },
     )

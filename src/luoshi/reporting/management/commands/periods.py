@@ -1,4 +1,6 @@
-"""luoshi periods: the reporting periods of a plan's year with their due dates."""
+"""luoshi periods: the reporting periods of a plan's year with their due dates, and
+whether the plan reports for each (``Schedule.task_spans``: from the first full period
+after the plan's date)."""
 
 import json
 
@@ -36,6 +38,7 @@ class Command(BaseCommand):
             cadences = [c.value for c in Cadence if c.value in used]
         try:
             spans = [(span, schedule.due(span)) for c in cadences for span in schedule.spans(c)]
+            reported = {span for c in cadences for span in schedule.plan_spans(c)}
         except CalendarYearUnknown as exc:
             raise CommandError(str(exc)) from None
         if as_json:
@@ -47,6 +50,7 @@ class Command(BaseCommand):
                     "start": s.start.isoformat(),
                     "end": s.end.isoformat(),
                     "due": due.isoformat(),
+                    "reported": s in reported,
                 }
                 for s, due in spans
             ]
@@ -60,8 +64,10 @@ class Command(BaseCommand):
                 s.start.isoformat(),
                 s.end.isoformat(),
                 f"{due.isoformat()}（周{WEEKDAYS[due.weekday()]}）",
+                "报送" if s in reported else "不报送",
             ]
             for s, due in spans
         ]
         self.stdout.write(f"{chosen}：报送期限为周期结束后第 {schedule.policy.due_workdays} 个工作日")
-        self.stdout.write(table(rows, ["周期", "编号", "名称", "开始", "结束", "报送期限"]))
+        self.stdout.write(schedule.rule_text(cadences[0] if len(cadences) == 1 else None))
+        self.stdout.write(table(rows, ["周期", "编号", "名称", "开始", "结束", "报送期限", "本方案"]))

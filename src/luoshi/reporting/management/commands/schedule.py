@@ -8,7 +8,7 @@ from django.db import transaction
 
 from luoshi.plans.choices import Cadence
 from luoshi.reporting.models import CampaignCadence
-from luoshi.reporting.policy import policy_for
+from luoshi.reporting.policy import Schedule
 
 from ._common import plan_arg
 
@@ -39,7 +39,8 @@ class Command(BaseCommand):
         **options,
     ):
         chosen = plan_arg(plan)
-        policy = policy_for(chosen)
+        schedule = Schedule.of(chosen)
+        policy = schedule.policy
         if (campaign or task) and not cadence:
             raise CommandError("设置攻坚或任务的调度周期时请用 --cadence 指明周期")
         if task:
@@ -85,6 +86,7 @@ class Command(BaseCommand):
             f"{'需' if policy.head_approval else '不需'}单位负责人审核，落后序时进度 {policy.lagging_threshold} 个百分点为滞后、"
             f"{policy.serious_threshold} 个百分点为严重滞后"
         )
+        self.stdout.write(schedule.rule_text())
         if overrides:
             self.stdout.write(f"攻坚单独设置：{overrides}")
         if tasks:
