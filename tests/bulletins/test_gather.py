@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from luoshi.bulletins.gather import month_span, parse_month
 from luoshi.bulletins.monthly import MonthlyData, gather_monthly
+from luoshi.bulletins.narrative import overview
 from luoshi.reporting import engine
 from luoshi.reporting.status import Status
 
@@ -75,6 +76,19 @@ def test_reporting_covers_the_periods_due_in_the_month_judged_at_the_cut_off(may
     assert ("2025-04-3", "县工信局") in missing
     assert totals["late"] == 1
     assert totals["submitted"] == 3  # 5月上旬 (late) and 中旬 of 县工信局, 中旬 of 县发改局
+
+
+def test_reports_due_add_up_to_on_time_late_and_missing_in_numbers_and_words(may):
+    totals = may.reporting_totals
+    by_row = [(r.due, r.on_time + r.late + r.missing + r.pending) for r in may.reporting]
+    assert all(due == counted for due, counted in by_row)
+    assert totals["pending"] == 0  # the month's periods are all due by its cut-off
+    assert totals["due"] == totals["on_time"] + totals["late"] + totals["missing"] > 0
+    words = overview(may)
+    assert (
+        f"本月应报送进度报告{totals['due']}份（4月下旬至5月中旬），按时报送{totals['on_time']}份、"
+        f"逾期报送{totals['late']}份、未报送{totals['missing']}份" in words
+    )
 
 
 def test_targets_carry_target_actual_attainment_and_status(reported, may):

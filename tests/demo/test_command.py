@@ -3,7 +3,7 @@
 import json
 
 
-def test_demo_twice_leaves_one_copy_of_everything(run_luoshi, fresh_database_url):
+def test_demo_twice_leaves_one_copy_of_everything(run_luoshi, fresh_database_url, tmp_path):
     first = run_luoshi("demo", "--no-serve", database_url=fresh_database_url, timeout=300)
     assert first.returncode == 0, first.stderr
     assert "演示用户" in first.stdout and "Luoshi@2025" in first.stdout
@@ -19,6 +19,25 @@ def test_demo_twice_leaves_one_copy_of_everything(run_luoshi, fresh_database_url
     assert all(lights[light] > 0 for light in ("on_track", "lagging", "serious", "done", "not_reported")), (
         lights
     )
+    # the plan is dated 27 April: the May bulletin judges 5月上旬 and 中旬, not 21–30 April, and
+    # its reports due add up to those on time, late and missing
+    may = run_luoshi(
+        "bulletin",
+        "--month",
+        "2025-05",
+        "-o",
+        str(tmp_path / "may.docx"),
+        "--json",
+        database_url=fresh_database_url,
+    )
+    assert may.returncode == 0, may.stderr
+    may_data = json.loads(may.stdout)
+    assert may_data["periods"] == ["2025-05-1", "2025-05-2"]
+    totals = may_data["reporting"]
+    assert totals["due"] == totals["on_time"] + totals["late"] + totals["missing"] > 0
+    # 44 unit names in the plan (tasks and task forces) as the seed's gold counts them: 41
+    # units that report and 3 group phrases (区直有关单位 …), which have nobody to log in
+    assert len(json.loads(counts)) == 41
     second = run_luoshi("demo", "--no-serve", database_url=fresh_database_url, timeout=300)
     assert second.returncode == 0, second.stderr
     assert "已存在，未重复导入" in second.stdout and "往期报告已存在" in second.stdout

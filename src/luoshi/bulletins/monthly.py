@@ -104,6 +104,8 @@ class MonthlyData(Plain):
 
     @property
     def reporting_totals(self) -> dict:
+        """The month's reports due and what became of each: due = on time + late + missing
+        (+ pending, never in a month's bulletin: its periods are due by the cut-off)."""
         due = sum(r.due for r in self.reporting)
         submitted = sum(r.submitted for r in self.reporting)
         return {
@@ -112,6 +114,7 @@ class MonthlyData(Plain):
             "on_time": sum(r.on_time for r in self.reporting),
             "late": sum(r.late for r in self.reporting),
             "missing": sum(r.missing for r in self.reporting),
+            "pending": sum(r.pending for r in self.reporting),
             "rate": round(submitted / due * 100, 1) if due else 100.0,
         }
 

@@ -96,8 +96,11 @@ def overview(data: MonthlyData) -> str:
         labels = [p.label.removeprefix(f"{data.month_date.year}年") for p in data.periods]
         periods = labels[0] if len(labels) == 1 else f"{labels[0]}至{labels[-1]}"
         rate = round(t["on_time"] / t["due"] * 100, 1)
+        # every report due is counted once: on time, late or missing (the sum is the total)
+        pending = f"、尚未到期{t['pending']}份" if t["pending"] else ""
         lines.append(
-            f"本月应报送进度报告{t['due']}份（{periods}），按时报送{t['on_time']}份，按时报送率{pct(rate)}。"
+            f"本月应报送进度报告{t['due']}份（{periods}），按时报送{t['on_time']}份、"
+            f"逾期报送{t['late']}份、未报送{t['missing']}份{pending}，按时报送率{pct(rate)}。"
         )
     else:
         lines.append("本月没有到期应报送的进度报告。")

@@ -117,6 +117,7 @@ class Command(BaseCommand):
                         "summary": data.summary.to_dict(),
                         "previous": data.previous.to_dict(),
                         "lagging": len(data.lagging),
+                        "periods": [period.key for period in data.periods],
                         "reporting": data.reporting_totals,
                         "no_reports": data.no_reports,
                     }
