@@ -2,6 +2,7 @@
 plan shows its differences and keeps unchanged tasks."""
 
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -233,3 +234,20 @@ def test_the_review_lists_what_it_did_not_find(personas, today, client_for):
     later = PendingImport.objects.exclude(pk=pending.pk).get()
     missing = section_of(review_html(client, later), "missing")
     assert "工作专班" not in missing.split("</h2>", 1)[1].split("没有遗漏")[0]
+
+
+def test_the_review_counts_the_units_of_the_clauses_and_the_task_forces(personas, today, client_for):
+    """USERS.md: the clerk uploads the seed plan and sees 44 units (the gold's count: 42
+    names in the clauses, 区直有关单位 and two other groups among them, and 区妇联, 区残联
+    named only in task forces)."""
+    from luoshi.demo.seed import DEMO_PLAN
+
+    client = client_for(personas["coordinator"])
+    file = SimpleUploadedFile("七大攻坚.txt", DEMO_PLAN.read_bytes())
+    client.post("/import/", {"file": file})
+    html = client.get(f"/import/{PendingImport.objects.get().pk}/").content.decode()
+    kpis = dict(
+        (label, int(value))
+        for value, label in re.findall(r'<div class="v">(\d+)</div><div class="l">([^<]+)</div>', html)
+    )
+    assert kpis["责任单位"] == 44 and kpis["任务"] == 116

@@ -12,6 +12,7 @@ from luoshi.plans.findings import (
     TargetRow,
     group_names,
     missing,
+    name_counts,
     target_doubts,
     target_rows,
     unclear,
@@ -138,13 +139,9 @@ def _review_page(request, pending, row_errors=None, status=200):
                 "parts": len(fixed.get("parts") or []),
                 "tasks": len(fixed.get("tasks") or []),
                 "targets": len(fixed.get("targets") or []),
-                "units": len(
-                    {
-                        n
-                        for t in fixed.get("tasks") or []
-                        for n in t.get("leads", []) + t.get("cooperators", [])
-                    }
-                ),
+                # every name in the clauses and the task forces (groups included), as
+                # the clerk reads the plan: the seed's 44
+                "units": len(name_counts(fixed)),
             },
         },
         status=status,
