@@ -18,7 +18,7 @@ def test_the_years_dekads_walk_in_order_with_due_dates(personas, today, client_f
         "2025年7月上旬",
         "2025-07-01",
         "2025-07-10",
-        "2025-07-14",
+        "2025-07-11",  # ends Thu 10 July: due the next working day
     )
     assert client.get("/api/v1/periods", {"cadence": "month"}).json()["count"] == 12
     response = client.get("/api/v1/periods", {"cadence": "daily"})
@@ -28,7 +28,8 @@ def test_the_years_dekads_walk_in_order_with_due_dates(personas, today, client_f
 def test_the_current_period_and_the_one_last_due(personas, today, client_for):
     body = client_for(personas["leader"]).get("/api/v1/periods/current").json()
     assert body["open"]["key"] == "2025-07-2" and body["reporting"]["key"] == PERIOD
-    earlier = client_for(personas["leader"]).get("/api/v1/periods/current", {"date": "2025-07-11"}).json()
+    # on 10 July 7月上旬 (due Fri 11 July) is not yet due: the last due is 6月下旬
+    earlier = client_for(personas["leader"]).get("/api/v1/periods/current", {"date": "2025-07-10"}).json()
     assert earlier["reporting"]["key"] == "2025-06-3"
 
 

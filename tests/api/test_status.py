@@ -15,7 +15,7 @@ def test_completeness_counts_the_report_handed_in(personas, today, client_for):
     assert before["period"] == "2025年7月上旬" and before["completeness"]["on_time"] == 0
     due = before["completeness"]["due"]
     assert due >= 3 and before["completeness"]["missing"] == due
-    submitted(personas["reporter_a"])  # on the 15th, one day after the due date
+    submitted(personas["reporter_a"])  # on the 15th, after the due date (Fri 11 July)
     after = leader.get("/api/v1/status", {"date": "2025-07-15"}).json()["completeness"]
     assert after["late"] == 1 and after["missing"] == due - 1
 

@@ -23,7 +23,7 @@ from luoshi.plans.models import Task, Unit
 from luoshi.reporting.services import ReportData, accept_report, approve_report, save_draft, submit_report
 from tests.clock import travel_to
 
-TODAY = dt.date(2025, 6, 10)  # after every May report was due (5月下旬 due 2025-06-04)
+TODAY = dt.date(2025, 6, 10)  # after every May report was due (5月下旬 due 2025-06-03)
 MAY = dt.date(2025, 5, 1)
 MAY_END = dt.date(2025, 5, 31)
 APRIL_END = dt.date(2025, 4, 30)

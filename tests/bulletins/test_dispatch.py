@@ -55,9 +55,10 @@ def test_dispatch_reporting_sheet_names_missing_units(reported, actors):
     sheet = book["报送情况"]
     missing = {row[0]: row[5] for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert missing["县发改局"] >= 1 and missing["县政务服务中心"] == 1
-    # judged the day after the due date (2025-05-14): 县工信局's report came on 05-20
+    # 5月上旬 ends Sat 10 May, due Mon 12 May; judged the day after (05-13): 县工信局's
+    # report came on 05-20
     assert missing["县工信局"] == 1
-    assert sheet["A2"].value == "统计截止日期：2025-05-13"
+    assert sheet["A2"].value == "统计截止日期：2025-05-12"
 
 
 def test_report_text_like_a_formula_stays_text_in_the_dispatch_and_review_workbooks(plan, actors):

@@ -61,7 +61,7 @@ def test_lagging_task_is_listed_with_its_unit_and_stated_reason(may):
 
 
 def test_reporting_covers_the_periods_due_in_the_month_judged_at_the_cut_off(may):
-    # one cut-off: 5月下旬 is due on 2025-06-04, after May 31, so June's bulletin judges it
+    # one cut-off: 5月下旬 is due on 2025-06-03 (after 端午), after May 31, so June's bulletin judges it
     assert [p.key for p in may.periods] == ["2025-04-3", "2025-05-1", "2025-05-2"]
     assert all(p.due_date <= may.as_of for p in may.periods)
     assert may.reporting_as_of == may.as_of == MAY_END.isoformat()

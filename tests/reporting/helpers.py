@@ -6,7 +6,7 @@ from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.plans.models import Task, Unit
 from luoshi.reporting.services import ReportData, accept_report, approve_report, save_draft, submit_report
 
-MAY_9 = dt.date(2025, 5, 9)  # inside 2025年5月上旬 (due Tue 13 May)
+MAY_9 = dt.date(2025, 5, 9)  # inside 2025年5月上旬 (due Mon 12 May)
 
 
 def task(sid: str) -> Task:

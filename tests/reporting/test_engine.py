@@ -17,7 +17,7 @@ from tests.clock import travel_to
 from .helpers import report, task
 
 ONE, TWO, THREE = "附件1/一/(一)", "附件1/一/(二)", "附件1/一/(三)"
-MAY_1ST_DEKAD_DUE = dt.date(2025, 5, 13)
+MAY_1ST_DEKAD_DUE = dt.date(2025, 5, 12)  # 5月上旬 ends Sat 10 May: the next working day
 MAY_20 = dt.date(2025, 5, 20)
 
 
@@ -139,14 +139,14 @@ def test_periods_command_json(plan, capsys):
     assert len(periods) == 36
     assert periods[26] == {
         "cadence": "dekad", "key": "2025-09-3", "label": "2025年9月下旬",
-        "start": "2025-09-21", "end": "2025-09-30", "due": "2025-10-10", "reported": True,
-    }  # fmt: skip
+        "start": "2025-09-21", "end": "2025-09-30", "due": "2025-10-09", "reported": True,
+    }  # fmt: skip  # 1–8 Oct are 国庆/中秋 holidays: due the first working day after them
 
 
 def test_completeness_command(may, capsys):
     assert luoshi(["completeness", "--period", "2025-05-1", "--as-of", "2025-05-20", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["period"]["due"] == "2025-05-13"
+    assert out["period"]["due"] == MAY_1ST_DEKAD_DUE.isoformat()
     assert {u["unit"]: u["missing"] for u in out["units"]}["县政务服务中心"] == 1
     assert luoshi(["completeness", "--period", "五月"]) == 1
     assert "无法识别的周期" in capsys.readouterr().err

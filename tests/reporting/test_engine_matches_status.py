@@ -26,7 +26,7 @@ from tests.clock import travel_to
 PLAYED_UNTIL = dt.date(2025, 7, 15)
 AS_OF = [
     dt.date(2025, 4, 28),  # the day after the plan: nothing due yet
-    dt.date(2025, 5, 13),  # a due day
+    dt.date(2025, 5, 12),  # a due day (5月上旬)
     dt.date(2025, 6, 3),
     PLAYED_UNTIL,
     dt.date(2025, 9, 1),  # the units stopped reporting in July

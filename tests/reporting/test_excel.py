@@ -75,7 +75,7 @@ def test_template_has_one_row_per_due_task_and_one_per_target(plan):
     tasks, targets = book[TASK_SHEET], book[TARGET_SHEET]
     assert book.sheetnames == [TASK_SHEET, TARGET_SHEET, META_SHEET]
     assert "县发改局" in tasks["A1"].value and "2025年5月上旬" in tasks["A1"].value
-    assert "报送期限：2025年5月13日" in tasks["A1"].value
+    assert "报送期限：2025年5月12日" in tasks["A1"].value  # 5月上旬 ends Sat 10 May
     assert "填报说明" in tasks["A2"].value
     assert [c.value for c in tasks[3]] == [
         "任务编号",
@@ -93,8 +93,8 @@ def test_template_has_one_row_per_due_task_and_one_per_target(plan):
     ]
     rows = [[c.value for c in row] for row in tasks.iter_rows(min_row=4, max_col=6)]
     assert rows == [
-        [task(ONE).pk, ONE, "培育产业集群", "配合", "2025年5月上旬（旬）", "2025年5月13日"],
-        [task(TWO).pk, TWO, "扩大有效投资", "牵头", "2025年5月上旬（旬）", "2025年5月13日"],
+        [task(ONE).pk, ONE, "培育产业集群", "配合", "2025年5月上旬（旬）", "2025年5月12日"],
+        [task(TWO).pk, TWO, "扩大有效投资", "牵头", "2025年5月上旬（旬）", "2025年5月12日"],
     ]
     assert tasks["L4"].value == "未填报"
     assert [(r[3].value, r[4].value, r[5].value, r[7].value) for r in targets.iter_rows(min_row=4)] == [
@@ -448,7 +448,7 @@ def test_eleven_rows_filled_offline_one_saying_about_80_percent(plan):
 def test_cli_template_then_upload(plan, tmp_path, capsys):
     path = tmp_path / "县工信局.xlsx"
     assert main(["template", "--unit", "县工信局", "--period", MAY_FIRST_DEKAD, "-o", str(path)]) == 0
-    assert "任务 1 项，指标 1 个，报送期限 2025-05-13" in capsys.readouterr().out
+    assert "任务 1 项，指标 1 个，报送期限 2025-05-12" in capsys.readouterr().out
     book = fill(load_workbook(path))
     book.save(path)
     assert main(["upload", str(path)]) == 0

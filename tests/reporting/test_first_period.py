@@ -98,6 +98,7 @@ def test_on_9_may_nothing_is_overdue_and_the_first_period_is_may(april_plan):
     assert len(items) == 2  # it leads (二) and cooperates on (一)
     assert items and {i.span.key for i in items} == {"2025-05-1"}
     assert not any(i.overdue for i in items)
+    assert {i.due for i in items} == {dt.date(2025, 5, 12)}  # USERS.md: 5月12日（周一）
 
 
 def test_no_task_is_missing_a_report_before_the_first_due_date(april_plan):

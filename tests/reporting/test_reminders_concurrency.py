@@ -22,7 +22,9 @@ from tests.conftest import LUOSHI
 from tests.plans.factories import make_plan
 from tests.reporting.test_reminders_servers import RobotServer, SmtpServer, free_port
 
-NEXT_WORKDAY = "2025-10-11T09:00"  # 2025年9月下旬 overdue, 10月上旬 due in one working day
+# 2025年9月下旬 (ends Tue 30 Sep) is due Thu 9 Oct, after 国庆: overdue the next working day,
+# its heads still in their grace day; 10月上旬 (ends Fri 10 Oct) is due Sat 11 Oct (调休)
+NEXT_WORKDAY = "2025-10-10T09:00"
 QUIET_NIGHT = "2025-07-27T03:00"  # a Sunday night between reminders: nothing is due
 SLOW_ROBOT = 0.05  # seconds per robot post, so that two runs are busy at the same time
 

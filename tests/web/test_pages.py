@@ -53,7 +53,7 @@ def test_anonymous_is_sent_to_login_and_public_page_is_open(client, today, plan)
 def test_workspace_shows_what_is_due_with_deadline_and_days_left(personas, today, client_for):
     html = client_for(personas["reporter_a"]).get("/").content.decode()
     assert "培育产业集群" in html
-    assert "2025年7月上旬" in html and "逾期 1 天" in html  # due Monday 14 July
+    assert "2025年7月上旬" in html and "逾期 4 天" in html  # ends Thu 10 July, due Fri 11 July
     assert "2025年7月中旬" not in html or "还剩" in html
 
 

@@ -19,7 +19,7 @@ class ReportingPolicy(TimeStamped):
 
     series = models.CharField("方案系列", max_length=300, unique=True)
     cadence = models.CharField("调度周期", max_length=20, choices=Cadence.choices, default=Cadence.DEKAD)
-    due_workdays = models.PositiveSmallIntegerField("报送期限（周期结束后第几个工作日）", default=2)
+    due_workdays = models.PositiveSmallIntegerField("报送期限（周期结束后第几个工作日）", default=1)
     head_approval = models.BooleanField("需单位负责人审核", default=True)
     lagging_threshold = models.DecimalField(
         "滞后阈值（落后序时进度百分点）", max_digits=5, decimal_places=1, default=10
