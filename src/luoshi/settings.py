@@ -313,3 +313,19 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# ---------------------------------------------------------------- limits (what input may be)
+# Checked by luoshi.core.limits at every entry point: pages, API, uploads, the CLI.
+LUOSHI_LIMITS = {
+    "report_text_max": env_int("LUOSHI_REPORT_TEXT_MAX", 5000),
+    "upload_max_bytes": env_int("LUOSHI_UPLOAD_MAX_BYTES", 20 * 1024 * 1024),
+    "xlsx_max_rows": env_int("LUOSHI_XLSX_MAX_ROWS", 20000),
+    "xlsx_max_expanded_bytes": env_int("LUOSHI_XLSX_MAX_EXPANDED_BYTES", 50 * 1024 * 1024),
+    "xlsx_max_members": env_int("LUOSHI_XLSX_MAX_MEMBERS", 500),
+    "xlsx_max_ratio": env_int("LUOSHI_XLSX_MAX_RATIO", 200),
+}
+# refuse NUL and other control characters in any request, after sign-in is known
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "luoshi.web.middleware.ControlCharacterMiddleware",
+)

@@ -143,7 +143,7 @@ def test_template_prefills_the_units_draft(plan):
 
 
 def test_prefilled_text_that_looks_like_a_formula_stays_text(plan):
-    report(ONE, "县工信局", text="=已完成3家\x07")
+    report(ONE, "县工信局", text="=已完成3家")
     book = template(plan)
     assert book[TASK_SHEET]["H4"].value == "=已完成3家" and book[TASK_SHEET]["H4"].data_type == "s"
     book[TASK_SHEET]["G4"] = 30

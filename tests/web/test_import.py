@@ -60,7 +60,7 @@ def test_revised_plan_shows_the_diff_before_and_after(personas, plan, today, cli
 def test_bad_file_gets_a_chinese_message(personas, today, client_for):
     client = client_for(personas["coordinator"])
     response = client.post("/import/", {"file": SimpleUploadedFile("x.json", b"{not json")})
-    assert response.status_code == 200 and "x.json" in response.content.decode()
+    assert response.status_code == 400 and "x.json" in response.content.decode()
     assert not PendingImport.objects.exists()
 
 

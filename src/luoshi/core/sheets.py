@@ -28,6 +28,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
+from luoshi.core import limits
+
 # ---------------------------------------------------------------- styles
 
 FONT = "宋体"
@@ -334,8 +336,8 @@ def split_names(text: str) -> list[str]:
 
 # ---------------------------------------------------------------- reading a ledger
 
-MAX_SHEET_BYTES = 20 * 1024 * 1024
 HEADER_SCAN_ROWS = 10
+MAX_READ_COLUMNS = 200  # columns read from an uploaded sheet; a header further right is not found
 
 
 class SheetError(ValueError):
@@ -365,12 +367,108 @@ def header_key(text) -> str:
 
 
 def open_book(data: bytes, name: str):
-    if len(data) > MAX_SHEET_BYTES:
-        raise SheetError([f"文件 {name} 超过 {MAX_SHEET_BYTES // 1024 // 1024} MB"])
+    """An uploaded workbook, read-only (streamed), after ``limits.check_xlsx`` has measured
+    it: size, what it expands to, rows."""
+    try:
+        limits.check_xlsx(data, name)
+    except limits.LimitError as exc:
+        raise SheetError([str(exc)]) from None
     try:
         return load_workbook(BytesIO(data), data_only=True, read_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise SheetError([f"文件 {name} 不是有效的 Excel（.xlsx）文件：{exc.__class__.__name__}"]) from None
+
+
+def bounded_rows(sheet, *, max_col: int = MAX_READ_COLUMNS, values_only: bool = False):
+    """A read-only sheet's rows, no further than ``xlsx_max_rows`` down and ``max_col`` across
+    (whatever the sheet's own dimension claims)."""
+    width = min(max_col, sheet.max_column or max_col)
+    return sheet.iter_rows(max_row=limits.limit("xlsx_max_rows"), max_col=width, values_only=values_only)
+
+
+def control_problems(sheet_title: str, rows, first_row: int = 1) -> list[str]:
+    """``任务填报!H5：…控制字符…`` for each text cell holding a control character."""
+    problems = []
+    for number, row in enumerate(rows, start=first_row):
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                code = limits.control_character(value)
+                if code:
+                    cell = where(sheet_title, f"{get_column_letter(column)}{number}")
+                    problems.append(f"{cell}：{limits.control_message('单元格', code)}")
+    return problems
+
+
+@dataclass
+class GridCell:
+    """One cell of a ``Grid``: what a read-only workbook gave for it."""
+
+    row: int
+    column: int
+    value: object = None
+    number_format: str = "General"
+
+    @property
+    def coordinate(self) -> str:
+        return f"{get_column_letter(self.column)}{self.row}"
+
+
+class Grid:
+    """A worksheet read once, streaming, and kept as its non-empty cells, so that a checker
+    may look at any cell (``grid.cell(row=, column=)``, ``grid["G5"]``) as often as it likes
+    without openpyxl's full in-memory workbook."""
+
+    def __init__(self, sheet, *, max_col: int = MAX_READ_COLUMNS):
+        self.title = sheet.title
+        self.cells: dict[tuple[int, int], GridCell] = {}
+        self.max_row = 0
+        for row in bounded_rows(sheet, max_col=max_col):
+            for cell in row:
+                if getattr(cell, "value", None) is None:
+                    continue
+                self.cells[cell.row, cell.column] = GridCell(
+                    cell.row, cell.column, cell.value, cell.number_format or "General"
+                )
+                self.max_row = max(self.max_row, cell.row)
+
+    def cell(self, row: int, column: int) -> GridCell:
+        return self.cells.get((row, column)) or GridCell(row, column)
+
+    def __getitem__(self, coordinate: str) -> GridCell:
+        from openpyxl.utils.cell import coordinate_to_tuple
+
+        return self.cell(*coordinate_to_tuple(coordinate))
+
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None, max_col: int = 1, values_only=False):
+        for number in range(min_row, (max_row or self.max_row) + 1):
+            cells = [self.cell(number, column) for column in range(1, max_col + 1)]
+            yield tuple(c.value for c in cells) if values_only else cells
+
+
+@dataclass
+class GridBook:
+    """The sheets of an uploaded workbook by name, those asked for read as ``Grid``s."""
+
+    sheetnames: list[str]
+    grids: dict[str, Grid]
+
+    def __getitem__(self, title: str) -> Grid:
+        return self.grids[title]
+
+
+def read_grids(data: bytes, name: str, sheets, *, max_col: int = MAX_READ_COLUMNS) -> GridBook:
+    """The named sheets of an uploaded workbook, read streaming once the limits were
+    checked; raises ``SheetError`` for a refused or unreadable file."""
+    book = open_book(data, name)
+    try:
+        names = list(book.sheetnames)
+        return GridBook(
+            names, {title: Grid(book[title], max_col=max_col) for title in sheets if title in names}
+        )
+    except (KeyError, OSError, ValueError) as exc:
+        raise SheetError([f"文件 {name} 不是有效的 Excel（.xlsx）文件：{exc.__class__.__name__}"]) from None
+    finally:
+        book.close()
 
 
 def _find_header(rows: list, columns: list[Field]) -> tuple[int | None, dict[str, int]]:
@@ -390,9 +488,16 @@ def read_rows(data: bytes, name: str, columns: list[Field]) -> list[Row]:
     """The data rows of the first sheet under the first row that names a required column;
     missing required columns are refused, all named at once."""
     book = open_book(data, name)
-    sheet = book.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    book.close()
+    try:
+        sheet = book.worksheets[0]
+        rows = list(bounded_rows(sheet, values_only=True))
+    except (KeyError, OSError, ValueError) as exc:
+        raise SheetError([f"文件 {name} 不是有效的 Excel（.xlsx）文件：{exc.__class__.__name__}"]) from None
+    finally:
+        book.close()
+    problems = control_problems(sheet.title, rows)
+    if problems:
+        raise SheetError(problems)
     header_index, positions = _find_header(rows, columns)
     missing = [c.title for c in columns if c.required and c.field not in positions]
     if header_index is None or missing:

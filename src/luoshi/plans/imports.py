@@ -21,7 +21,7 @@ from .groups import is_group, known_groups, remembered_groups
 from .lookups import find_unit
 from .models import GroupMapping, PendingImport, Plan, Unit, UnitAlias
 from .permissions import check_import_plan
-from .reading import MAX_SOURCE_BYTES, plan_from_bytes, series_key
+from .reading import check_source_size, plan_from_bytes, series_key
 from .services import ImportResult, import_plan
 from .units import normalize_name
 from .validation import PlanError
@@ -97,8 +97,7 @@ def stage_import(actor: Actor, name: str, data: bytes) -> PendingImport:
     """Parse an uploaded plan file and keep it, with the parse, for review (nothing of the
     plan is written yet); a file that cannot be read raises ``PlanError``."""
     check_import_plan(actor)
-    if len(data) > MAX_SOURCE_BYTES:
-        raise PlanError(f"文件超过 {MAX_SOURCE_BYTES // 1024 // 1024} MB")
+    check_source_size(len(data), name)
     plan_data = plan_from_bytes(data, name)
     pending = PendingImport(created_by=actor.user, source_name=name, plan_data=plan_data)
     pending.source_file.save(name, ContentFile(data), save=False)

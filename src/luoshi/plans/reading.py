@@ -6,11 +6,20 @@ import json
 import re
 from pathlib import Path
 
+from luoshi.core import limits
+
 from .units import normalize_name
 from .validation import PlanError, load_json_bytes, parse_date
 
 PARSABLE_SUFFIXES = {".txt", ".docx", ".html", ".htm", ".pdf"}
-MAX_SOURCE_BYTES = 60 * 1024 * 1024
+
+
+def check_source_size(size: int, name: str) -> None:
+    """A plan file no bigger than ``LUOSHI_UPLOAD_MAX_BYTES``."""
+    try:
+        limits.check_upload(size, name)
+    except limits.LimitError as exc:
+        raise PlanError(f"{exc}，不予导入") from None
 
 
 def read_plan_file(path: str | Path) -> tuple[dict, bytes]:
@@ -18,8 +27,7 @@ def read_plan_file(path: str | Path) -> tuple[dict, bytes]:
     path = Path(path)
     if not path.is_file():
         raise PlanError(f"找不到文件 {path}")
-    if path.stat().st_size > MAX_SOURCE_BYTES:
-        raise PlanError(f"文件 {path.name} 超过 {MAX_SOURCE_BYTES // 1024 // 1024} MB，不予导入")
+    check_source_size(path.stat().st_size, path.name)
     data = path.read_bytes()
     return plan_from_bytes(data, path.name), data
 
@@ -28,13 +36,18 @@ def plan_from_bytes(data: bytes, name: str) -> dict:
     """Plan JSON from an uploaded or read file; JSON by extension or content."""
     suffix = Path(name).suffix.lower()
     if suffix == ".json" or (suffix not in PARSABLE_SUFFIXES and data.lstrip()[:1] in (b"{", b"[")):
-        return load_json_bytes(data, name)
-    from luoshi.docparse import DocumentError, parse
+        plan = load_json_bytes(data, name)
+    else:
+        from luoshi.docparse import DocumentError, parse
 
-    try:
-        return parse(data, filename=name)
-    except DocumentError as exc:
-        raise PlanError(f"{name}：{exc}") from None
+        try:
+            plan = parse(data, filename=name)
+        except DocumentError as exc:
+            raise PlanError(f"{name}：{exc}") from None
+    found = limits.find_control(plan)
+    if found:
+        raise PlanError(f"{name}：{limits.control_message(found[0] or '内容', found[1])}")
+    return plan
 
 
 def content_hash(plan: dict) -> str:

@@ -12,7 +12,7 @@ from luoshi.accounts.choices import Role
 from luoshi.accounts.permissions import Actor, users_of
 from luoshi.audit.choices import AuditAction
 from luoshi.audit.services import diff, plain, record_change, record_changes, snapshot
-from luoshi.core import clock, evidence
+from luoshi.core import clock, evidence, limits
 from luoshi.core.evidence import EvidenceFile
 from luoshi.plans.choices import Cadence, TaskRole
 from luoshi.plans.models import Target, Task, TaskUnit, Unit
@@ -326,7 +326,26 @@ def _file(actor: Actor, filing: Filing, data: ReportData, submit: bool) -> Repor
     return report
 
 
+REPORT_TEXTS = {
+    "progress_text": "本期进展",
+    "problems": "存在问题",
+    "next_steps": "下步计划",
+    "coordination": "需协调事项",
+}
+
+
+def check_texts(data: ReportData) -> None:
+    """Every text of a report within ``LUOSHI_REPORT_TEXT_MAX`` and free of control
+    characters (which PostgreSQL cannot store)."""
+    for name, label in REPORT_TEXTS.items():
+        try:
+            limits.check_text(getattr(data, name), label, max_length=0)
+        except limits.LimitError as exc:
+            raise ReportingError(str(exc), name) from None
+
+
 def _apply_fields(report: Report, data: ReportData) -> None:
+    check_texts(data)
     if data.progress not in (None, ""):
         try:
             report.progress = parse_progress(data.progress)

@@ -75,3 +75,99 @@ class SecondFactorMiddleware:
         if request.headers.get("HX-Request"):
             return IdleTimeoutMiddleware.get_response_for_htmx(target)
         return redirect(target)
+
+
+class ControlCharacterMiddleware:
+    """Refuse a request carrying a control character (NUL and the like) in its path, query,
+    cookies, form fields, file names or JSON body: HTTP 400 with a Chinese page (or the
+    API's ``{"error": …}``) naming the parameter, before any view or database sees it.
+    PostgreSQL cannot store NUL and answered such requests with a 500; SQLite stored it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        found = self._find(request)
+        if found is None:
+            return self.get_response(request)
+        where, code = found
+        from luoshi.core.limits import control_message
+
+        message = control_message(where, code)
+        if request.path_info.startswith("/api/"):
+            from django.http import JsonResponse
+
+            return JsonResponse({"error": message}, status=400)
+        if where.startswith("Cookie"):
+            from django.contrib.auth.models import AnonymousUser
+
+            request.user = AnonymousUser()
+        from django.shortcuts import render
+
+        return render(request, "web/error.html", {"title": "提交的内容有误", "message": message}, status=400)
+
+    def _find(self, request) -> tuple[str, str] | None:
+        from luoshi.core.limits import control_character, find_control
+
+        code = control_character(request.path)
+        if code:
+            return "网址路径", code
+        for key, values in request.GET.lists():
+            for value in [key, *values]:
+                code = control_character(value)
+                if code:
+                    return f"网址参数“{control_free(key)}”", code
+        for key, value in request.COOKIES.items():
+            code = control_character(key) or control_character(value)
+            if code:
+                return f"Cookie“{control_free(key)}”", code
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if request.content_type == "application/json":
+            import json
+
+            try:
+                body = json.loads(request.body or b"null")
+            except ValueError:
+                return None  # the API says what is wrong with it
+            found = find_control(body)
+            return (f"字段“{control_free(found[0]) or '请求体'}”", found[1]) if found else None
+        try:
+            fields, files = request.POST, request.FILES
+        except Exception:  # a damaged multipart body: the view's own handling says so
+            return None
+        for key, values in fields.lists():
+            for value in [key, *values]:
+                code = control_character(value)
+                if code:
+                    return field_label(control_free(key)), code
+        for key, upload in files.items():
+            code = control_character(upload.name or "")
+            if code:
+                return f"{field_label(control_free(key))}的文件名", code
+        return None
+
+
+def control_free(text: str) -> str:
+    from luoshi.core.limits import CONTROL_RE
+
+    return CONTROL_RE.sub("?", text)[:40]
+
+
+_LABELS: dict[str, str] = {}
+
+
+def field_label(name: str) -> str:
+    """A form field's Chinese label, found among the pages' forms; else its name."""
+    if not _LABELS:
+        from django import forms as django_forms
+
+        from . import forms
+
+        for value in vars(forms).values():
+            if isinstance(value, type) and issubclass(value, django_forms.BaseForm):
+                for key, form_field in getattr(value, "base_fields", {}).items():
+                    if form_field.label:
+                        _LABELS.setdefault(key, str(form_field.label))
+    label = _LABELS.get(name)
+    return f"“{label}”" if label else f"字段“{name}”"

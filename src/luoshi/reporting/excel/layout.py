@@ -20,7 +20,7 @@ META_SHEET = "_meta"
 SHEETS = (TASK_SHEET, TARGET_SHEET, META_SHEET)
 HEADER_ROW = 3
 FIRST_ROW = 4
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+GRID_COLUMNS = 20  # columns read back from an upload: the widest sheet has 12
 MAX_VALUE = Decimal(10) ** 16  # what a DecimalField(max_digits=20, decimal_places=4) holds
 
 LOCKED = Protection(locked=True)

@@ -1,22 +1,17 @@
 """The shape of an uploaded workbook: that it opens as an .xlsx, has the template's sheets,
 its key cells as the template wrote them and no rows added by hand."""
 
-import io
 import warnings
 
-from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_from_string
-from openpyxl.worksheet.worksheet import Worksheet
 
-from luoshi.core.sheets import (
-    cell_text,
-)
+from luoshi.core.sheets import Grid, SheetError, cell_text, read_grids
 from luoshi.plans.models import Plan, Task, TaskUnit, Unit
 
 from .layout import (
     FIRST_ROW,
+    GRID_COLUMNS,
     HEADER_ROW,
-    MAX_UPLOAD_BYTES,
     SHEETS,
     TARGET_COLUMNS,
     TARGET_SHEET,
@@ -28,10 +23,10 @@ from .results import Problem, UploadError
 
 
 def open_upload(data: bytes):
+    """The template's sheets of an uploaded workbook, read streaming (a ``GridBook``) once
+    ``limits.check_xlsx`` has measured the file (``read_grids``)."""
     if not data:
         raise UploadError([("", "", "上传的文件是空的")])
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError([("", "", f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，不是本系统的填报模板")])
     if data[:4] == b"\xd0\xcf\x11\xe0":
         raise UploadError(
             [
@@ -48,7 +43,9 @@ def open_upload(data: bytes):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return load_workbook(io.BytesIO(data), data_only=True)
+            return read_grids(data, "上传的文件", SHEETS, max_col=GRID_COLUMNS)
+    except SheetError as exc:  # over a limit
+        raise UploadError([("", "", message) for message in exc.errors]) from None
     except Exception:  # a damaged file fails in many ways inside openpyxl; all mean the same here
         raise UploadError([("", "", "文件已损坏或不是有效的 Excel 工作簿（.xlsx），无法读取")]) from None
 
@@ -84,7 +81,7 @@ def _check_keys(book, meta: Meta) -> list[Problem]:
     return problems
 
 
-def added_rows(sheet: Worksheet, meta: Meta, expected: set[int], width: int) -> list[int]:
+def added_rows(sheet: Grid, meta: Meta, expected: set[int], width: int) -> list[int]:
     """Rows below the header that the template did not have but that now hold something
     (a row of only generated cells, such as a note, is checked with the key cells)."""
     key_rows = {coordinate_from_string(cell)[1] for name, cell, _ in meta.keys if name == sheet.title}
@@ -118,7 +115,7 @@ def sheet_problems(book, meta: Meta) -> list[Problem]:
     return problems + _check_keys(book, meta)
 
 
-def added_task_row(sheet: Worksheet, row: int, unit: Unit, plan: Plan) -> Problem:
+def added_task_row(sheet: Grid, row: int, unit: Unit, plan: Plan) -> Problem:
     raw = sheet.cell(row=row, column=1).value
     cell = f"A{row}"
     try:

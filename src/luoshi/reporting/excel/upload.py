@@ -10,14 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from openpyxl.worksheet.worksheet import Worksheet
 
 from luoshi.accounts.permissions import Actor
-from luoshi.core import clock
-from luoshi.core.sheets import (
-    cell_text,
-    number_input,
-)
+from luoshi.core import clock, limits
+from luoshi.core.sheets import Grid, cell_text, number_input
 from luoshi.plans.choices import TaskRole
 from luoshi.plans.models import Plan, Target, Task, TaskUnit, Unit
 
@@ -66,7 +62,7 @@ def _check_actor(actor: Actor, unit: Unit) -> None:
         raise PermissionDenied("只能上传本单位的填报表")
 
 
-def _row_cells(sheet: Worksheet, row: int, width: int) -> list:
+def _row_cells(sheet: Grid, row: int, width: int) -> list:
     return [sheet.cell(row=row, column=column) for column in range(1, width + 1)]
 
 
@@ -129,8 +125,8 @@ class _Upload:
     span: PeriodSpan
     period: Period | None
     submit: bool
-    task_sheet: Worksheet
-    target_sheet: Worksheet
+    task_sheet: Grid
+    target_sheet: Grid
     tasks: dict[int, Task]
     targets: dict[int, Target]
     roles: dict[int, str]
@@ -260,11 +256,14 @@ class _Upload:
                 parse_progress(progress)
             except ValueError as exc:
                 problems.append((TASK_SHEET, progress_cell.coordinate, _value_message("完成进度", exc)))
-        texts = {
-            spec.field: _text_input(cells[index - 1].value)
-            for index, spec in enumerate(TASK_COLUMNS, start=1)
-            if spec.field and spec.field != "progress"
-        }
+        texts = {}
+        for index, spec in enumerate(TASK_COLUMNS, start=1):
+            if spec.field and spec.field != "progress":
+                texts[spec.field] = _text_input(cells[index - 1].value)
+                try:
+                    limits.check_text(texts[spec.field], spec.title, max_length=0)
+                except limits.LimitError as exc:
+                    problems.append((TASK_SHEET, cells[index - 1].coordinate, str(exc)))
         if self.submit:
             if role == TaskRole.LEAD and progress is None:
                 problems.append(

@@ -32,7 +32,7 @@ from luoshi.plans.imports import (
 )
 from luoshi.plans.models import PendingImport, Unit
 from luoshi.plans.permissions import check_import_plan
-from luoshi.plans.reading import MAX_SOURCE_BYTES
+from luoshi.plans.reading import check_source_size
 from luoshi.plans.validation import PlanError
 
 from ..forms import ImportUploadForm
@@ -50,18 +50,18 @@ def upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_SOURCE_BYTES:
-            form.add_error("file", f"文件超过 {MAX_SOURCE_BYTES // 1024 // 1024} MB")
+        try:
+            check_source_size(upload.size, upload.name)
+            pending = stage_import(actor_of(request), upload.name, upload.read())
+        except PlanError as exc:
+            form.add_error("file", str(exc))
         else:
-            try:
-                pending = stage_import(actor_of(request), upload.name, upload.read())
-            except PlanError as exc:
-                form.add_error("file", str(exc))
-            else:
-                note(request, "parse_plan", pending, file=upload.name)
-                return redirect("web:import_review", pk=pending.pk)
+            note(request, "parse_plan", pending, file=upload.name)
+            return redirect("web:import_review", pk=pending.pk)
     recent = PendingImport.objects.select_related("plan", "created_by")[:10]
-    return render(request, "web/import_upload.html", {"form": form, "recent": recent})
+    # a refused file keeps the page, with its message, under a 4xx status
+    status = 400 if form.errors else 200
+    return render(request, "web/import_upload.html", {"form": form, "recent": recent}, status=status)
 
 
 @login_required
