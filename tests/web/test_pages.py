@@ -91,7 +91,7 @@ def test_bad_input_gets_a_chinese_message_and_nothing_written(personas, today, c
     response = client_for(personas["reporter_a"]).post(
         f"/fill/{target.pk}/{PERIOD}/", {"progress": "约80%", "progress_text": "x", "action": "save"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "完成进度" in response.content.decode()
     assert not Report.objects.exists()
 

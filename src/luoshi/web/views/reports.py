@@ -98,7 +98,8 @@ def new_report(request, task_id: int, period_key: str):
             return response
     context = _side_context(actor, task, unit, filing.period, filing.role, None)
     context.update({"form": form, "editable": True, "report": None})
-    return render(request, "web/report.html", context)
+    # a refused post keeps the form, with its messages, under a 4xx status
+    return render(request, "web/report.html", context, status=400 if request.method == "POST" else 200)
 
 
 def _write(request, actor, filing, form):
