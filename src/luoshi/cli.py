@@ -7,6 +7,7 @@ Chinese line and exit code 1, never a traceback.
 
 import os
 import sys
+from pathlib import Path
 
 # Command names a user types → Django management command names.
 ALIASES = {
@@ -70,6 +71,51 @@ def _database_error_message(exc: Exception) -> str:
     return f"无法连接数据库：{text}。请检查 LUOSHI_DATABASE_URL 设置以及数据库服务是否已启动。"
 
 
+# Commands that set the database up, and those that run without one.
+SETS_UP = ("migrate", "demo")
+NO_DATABASE = {*SETS_UP, "help", "check", "makemigrations", "showmigrations", "sqlmigrate", "collectstatic"}
+
+
+def _no_database_message(where: str, command: str) -> str:
+    return (
+        f"还没有建立数据库（{where}）。请先运行 luoshi migrate 建立数据库"
+        f"（或运行 luoshi demo 建立演示环境），再运行 luoshi {command}。"
+    )
+
+
+def _missing_sqlite_file() -> str | None:
+    """The SQLite file the settings would open, when it does not exist yet (checked before
+    Django starts, so that a command that only reads creates no ``./var``)."""
+    url = os.environ.get("LUOSHI_DATABASE_URL")
+    if url:
+        import dj_database_url
+
+        try:
+            config = dj_database_url.parse(url)
+        except ValueError:
+            return None  # the settings say what is wrong with it
+        name = str(config.get("NAME") or "")
+        if config["ENGINE"] != "django.db.backends.sqlite3" or name in ("", ":memory:"):
+            return None
+        path = Path(name)
+    else:
+        path = Path(os.environ.get("LUOSHI_DATA_DIR") or "var").resolve() / "luoshi.sqlite3"
+    return None if path.exists() else str(path)
+
+
+def _database_missing() -> str | None:
+    """Where the database is, when it has none of Luoshi's tables yet."""
+    from django.db import connection
+
+    tables = set(connection.introspection.table_names())
+    if {"django_migrations", "plans_plan"} <= tables:
+        return None
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return str(settings["NAME"])
+    return f"{connection.vendor} 数据库 {settings['NAME']}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one ``luoshi`` command and return its exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -86,6 +132,16 @@ def main(argv: list[str] | None = None) -> int:
 
     # Luoshi's settings, whatever another Django project left in the environment
     # (in-process callers such as the tests have set Django up already).
+    from django.conf import settings as django_settings
+
+    standalone = not django_settings.configured
+    name = ALIASES.get(argv[0], argv[0])
+    needs_database = standalone and name not in NO_DATABASE and not argv[0].startswith("-")
+    if needs_database:
+        missing = _missing_sqlite_file()
+        if missing:
+            print(f"错误：{_no_database_message(missing, argv[0])}", file=sys.stderr)
+            return 1
     os.environ["DJANGO_SETTINGS_MODULE"] = "luoshi.settings"
     try:
         import django
@@ -99,8 +155,16 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import CommandError, ManagementUtility, get_commands, load_command_class
     from django.db import DatabaseError, InterfaceError, OperationalError
 
-    name = ALIASES.get(argv[0], argv[0])
     commands = get_commands()
+    if needs_database and name in commands:
+        try:
+            missing = _database_missing()
+        except (OperationalError, InterfaceError) as exc:
+            print(f"错误：{_database_error_message(exc)}", file=sys.stderr)
+            return 1
+        if missing:
+            print(f"错误：{_no_database_message(missing, argv[0])}", file=sys.stderr)
+            return 1
     if name not in commands:
         utility = ManagementUtility(["luoshi", *argv])
         utility.prog_name = "luoshi"
