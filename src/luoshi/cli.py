@@ -52,6 +52,8 @@ USAGE = """\
   audit verify                 校验审计日志哈希链，指出第一条被改动、删除或调换顺序的记录
   audit export --from D --to D [-o F.csv|F.xlsx]   导出审计日志（等保要求保留 6 个月）
   migrate                      建立或升级数据库
+  backup FILE [--yes]          把数据库完整备份到一个文件（SQLite 在线备份 / PostgreSQL pg_dump）
+  restore FILE --yes           用备份文件恢复数据库（覆盖现有数据）
   createsuperuser              创建管理员
 
 其余 Django 管理命令同样可用：luoshi help 查看全部。
@@ -72,14 +74,14 @@ def _database_error_message(exc: Exception) -> str:
 
 
 # Commands that set the database up, and those that run without one.
-SETS_UP = ("migrate", "demo")
+SETS_UP = ("migrate", "demo", "restore")
 NO_DATABASE = {*SETS_UP, "help", "check", "makemigrations", "showmigrations", "sqlmigrate", "collectstatic"}
 
 
 def _no_database_message(where: str, command: str) -> str:
     return (
         f"还没有建立数据库（{where}）。请先运行 luoshi migrate 建立数据库"
-        f"（或运行 luoshi demo 建立演示环境），再运行 luoshi {command}。"
+        f"（或运行 luoshi demo 建立演示环境，或用 luoshi restore 从备份恢复），再运行 luoshi {command}。"
     )
 
 

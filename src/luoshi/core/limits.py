@@ -105,7 +105,7 @@ def check_upload(size: int, name: str, *, max_bytes: int | None = None) -> None:
     """Refuse a file bigger than ``upload_max_bytes`` (or ``max_bytes``)."""
     most = max_bytes if max_bytes is not None else limit("upload_max_bytes")
     if size > most:
-        raise LimitError(f"文件 {name} 有 {_mb(size)}，超过上传上限 {_mb(most)}")
+        raise LimitError(f"文件“{name}”有 {_mb(size)}，超过上传上限 {_mb(most)}")
 
 
 def check_xlsx(data: bytes, name: str) -> None:
@@ -119,18 +119,18 @@ def check_xlsx(data: bytes, name: str) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return
     if len(members) > limit("xlsx_max_members"):
-        raise LimitError(f"文件 {name} 结构异常：压缩包内有 {len(members)} 个文件，拒绝读取")
+        raise LimitError(f"文件“{name}”结构异常：压缩包内有 {len(members)} 个文件，拒绝读取")
     expanded = sum(member.file_size for member in members)
     most = limit("xlsx_max_expanded_bytes")
     if expanded > most:
         raise LimitError(
-            f"文件 {name} 解压后有 {_mb(expanded)}，超过读取上限 {_mb(most)}（疑似“压缩炸弹”），拒绝读取"
+            f"文件“{name}”解压后有 {_mb(expanded)}，超过读取上限 {_mb(most)}（疑似“压缩炸弹”），拒绝读取"
         )
     ratio = limit("xlsx_max_ratio")
     for member in members:
         if member.file_size > RATIO_FLOOR and member.file_size > ratio * max(member.compress_size, 1):
             raise LimitError(
-                f"文件 {name} 中的 {member.filename} 压缩比超过 {ratio} 倍（疑似“压缩炸弹”），拒绝读取"
+                f"文件“{name}”中的 {member.filename} 压缩比超过 {ratio} 倍（疑似“压缩炸弹”），拒绝读取"
             )
     for member in members:
         if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
@@ -161,12 +161,12 @@ def _check_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) ->
                 if max(count, highest) > most:
                     sheet = _sheet_names(archive).get(member.filename, member.filename.rsplit("/", 1)[-1])
                     raise LimitError(
-                        f"文件 {name} 的工作表“{sheet}”超过 {most} 行，拒绝读取：请删去多余的行，或分成几个文件上传"
+                        f"文件“{name}”的工作表“{sheet}”超过 {most} 行，拒绝读取：请删去多余的行，或分成几个文件上传"
                     )
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         if isinstance(exc, LimitError):
             raise
-        raise LimitError(f"文件 {name} 已损坏，无法读取") from None
+        raise LimitError(f"文件“{name}”已损坏，无法读取") from None
 
 
 def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:

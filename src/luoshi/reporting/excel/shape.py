@@ -43,7 +43,7 @@ def open_upload(data: bytes):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return read_grids(data, "上传的文件", SHEETS, max_col=GRID_COLUMNS)
+            return read_grids(data, "填报表", SHEETS, max_col=GRID_COLUMNS)
     except SheetError as exc:  # over a limit
         raise UploadError([("", "", message) for message in exc.errors]) from None
     except Exception:  # a damaged file fails in many ways inside openpyxl; all mean the same here
