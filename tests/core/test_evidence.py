@@ -23,7 +23,8 @@ MAY_9 = dt.date(2025, 5, 9)
 BAD = [
     (evidence.EvidenceFile("说明.exe", b"MZ"), "类型不受支持"),
     (evidence.EvidenceFile("空.pdf", b""), "是空文件"),
-    (evidence.EvidenceFile("大.pdf", b"x" * (evidence.MAX_BYTES + 1)), "超过 20 MB"),
+    (evidence.EvidenceFile("大.pdf", b"x" * (20 * 1024 * 1024 + 1)), "超过 20 MB"),
+    (evidence.EvidenceFile("现场\x00照片.jpg", b"\xff\xd8"), "文件名含有不可见的控制字符（U\\+0000）"),
 ]
 
 

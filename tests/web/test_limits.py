@@ -122,3 +122,14 @@ def test_a_workbook_bomb_uploaded_on_the_fill_page_is_refused(personas, today, c
     response = client_for(personas["reporter_a"]).post("/fill/excel/upload/", {"file": upload})
     assert response.status_code == 400 and "疑似“压缩炸弹”" in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_nul_in_a_token_header_is_a_400_not_a_500(personas, today, client):
+    response = client.get("/api/v1/tasks", HTTP_AUTHORIZATION="Bearer abc\x00def")
+    assert response.status_code == 400 and "请求头“Authorization”" in response.json()["error"]
+
+
+def test_nul_in_the_session_cookie_is_a_chinese_400(personas, today, client):
+    client.cookies["sessionid"] = "abc\x00def"
+    response = client.get("/tasks/")
+    assert response.status_code == 400 and "控制字符" in response.content.decode()

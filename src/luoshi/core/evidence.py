@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 
-MAX_BYTES = 20 * 1024 * 1024
+from luoshi.core import limits
+
 SUFFIXES = {
     ".pdf",
     ".jpg",
@@ -53,8 +54,12 @@ def check(files: Iterable[EvidenceFile]) -> list[EvidenceFile]:
             )
         if not upload.content:
             raise EvidenceError(f"佐证材料 {upload.name} 是空文件")
-        if len(upload.content) > MAX_BYTES:
-            raise EvidenceError(f"佐证材料 {upload.name} 超过 {MAX_BYTES // 1024 // 1024} MB")
+        most = limits.limit("upload_max_bytes")  # LUOSHI_UPLOAD_MAX_BYTES
+        if len(upload.content) > most:
+            raise EvidenceError(f"佐证材料 {upload.name} 超过 {most // 1024 // 1024} MB")
+        code = limits.control_character(upload.name)
+        if code:
+            raise EvidenceError(limits.control_message("佐证材料的文件名", code))
     return files
 
 

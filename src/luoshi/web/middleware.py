@@ -79,7 +79,7 @@ class SecondFactorMiddleware:
 
 class ControlCharacterMiddleware:
     """Refuse a request carrying a control character (NUL and the like) in its path, query,
-    cookies, form fields, file names or JSON body: HTTP 400 with a Chinese page (or the
+    headers, cookies, form fields, file names or JSON body: HTTP 400 with a Chinese page (or the
     API's ``{"error": …}``) naming the parameter, before any view or database sees it.
     PostgreSQL cannot store NUL and answered such requests with a 500; SQLite stored it."""
 
@@ -98,7 +98,7 @@ class ControlCharacterMiddleware:
             from django.http import JsonResponse
 
             return JsonResponse({"error": message}, status=400)
-        if where.startswith("Cookie"):
+        if where.startswith(("Cookie", "请求头")):
             from django.contrib.auth.models import AnonymousUser
 
             request.user = AnonymousUser()
@@ -121,6 +121,10 @@ class ControlCharacterMiddleware:
             code = control_character(key) or control_character(value)
             if code:
                 return f"Cookie“{control_free(key)}”", code
+        for key, value in request.META.items():
+            code = key.startswith("HTTP_") and isinstance(value, str) and control_character(value)
+            if code:
+                return f"请求头“{key[5:].replace('_', '-').title()}”", code
         if request.method not in ("POST", "PUT", "PATCH"):
             return None
         if request.content_type == "application/json":
