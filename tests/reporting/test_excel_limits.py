@@ -40,3 +40,14 @@ def test_a_template_with_rows_past_the_limit_is_refused_before_reading(plan, set
     lines = refused(to_bytes(book), SYSTEM)
     assert any("工作表“任务填报”超过 500 行" in line for line in lines)
     assert not Report.objects.exists()
+
+
+def test_luoshi_upload_refuses_a_file_over_the_limit_before_reading_it(plan, settings, tmp_path, capsys):
+    from luoshi.cli import main
+
+    settings.LUOSHI_LIMITS = {**settings.LUOSHI_LIMITS, "upload_max_bytes": 1024}
+    path = tmp_path / "填报.xlsx"
+    path.write_bytes(to_bytes(fill(template(plan))))
+    assert main(["upload", str(path)]) == 1
+    assert "超过上传上限 1 KB" in capsys.readouterr().err
+    assert not Report.objects.exists()

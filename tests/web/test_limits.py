@@ -133,3 +133,12 @@ def test_nul_in_the_session_cookie_is_a_chinese_400(personas, today, client):
     client.cookies["sessionid"] = "abc\x00def"
     response = client.get("/tasks/")
     assert response.status_code == 400 and "控制字符" in response.content.decode()
+
+
+def test_an_excel_upload_over_the_size_limit_is_refused_before_it_is_read(
+    personas, today, client_for, settings
+):
+    settings.LUOSHI_LIMITS = {**settings.LUOSHI_LIMITS, "upload_max_bytes": 1024}
+    upload = SimpleUploadedFile("填报.xlsx", b"PK\x03\x04" + b"\x00" * 2048)
+    response = client_for(personas["reporter_a"]).post("/fill/excel/upload/", {"file": upload})
+    assert response.status_code == 400 and "超过上传上限 1 KB" in response.content.decode()

@@ -108,6 +108,23 @@ def check_upload(size: int, name: str, *, max_bytes: int | None = None) -> None:
         raise LimitError(f"文件“{name}”有 {_mb(size)}，超过上传上限 {_mb(most)}")
 
 
+def read_upload(upload) -> bytes:
+    """The bytes of an uploaded file (Django's ``UploadedFile``, kept on disk while large),
+    read only once its size is within ``upload_max_bytes``."""
+    check_upload(upload.size or 0, upload.name or "")
+    return upload.read()
+
+
+def read_file(path) -> bytes:
+    """The bytes of a file named on the command line, read only once its size is within
+    ``upload_max_bytes``; ``OSError`` as ``open`` raises it."""
+    from pathlib import Path
+
+    path = Path(path)
+    check_upload(path.stat().st_size, path.name)
+    return path.read_bytes()
+
+
 def check_xlsx(data: bytes, name: str) -> None:
     """Refuse a workbook that is too big, expands too much, holds too many files or a
     sheet with too many rows, before openpyxl reads any of it. Data that is no zip at

@@ -9,6 +9,7 @@ from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_POST
 
 from luoshi.audit.services import note
+from luoshi.core import limits
 from luoshi.plans.models import Unit
 from luoshi.reporting.permissions import can_fill
 from luoshi.reporting.services import ReportingError
@@ -57,7 +58,13 @@ def upload(request):
         return redirect("web:fill")
     upload = form.cleaned_data["file"]
     try:
-        result = import_workbook(actor, upload.read(), submit=bool(request.POST.get("submit")))
+        data = limits.read_upload(upload)
+    except limits.LimitError as exc:
+        return render(
+            request, "web/excel_errors.html", {"problems": [str(exc)], "name": upload.name}, status=400
+        )
+    try:
+        result = import_workbook(actor, data, submit=bool(request.POST.get("submit")))
     except UploadError as exc:
         return render(
             request, "web/excel_errors.html", {"problems": exc.lines(), "name": upload.name}, status=400

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.accounts.permissions import unit_of
 from luoshi.audit.services import note
-from luoshi.core import clock
+from luoshi.core import clock, limits
 from luoshi.plans.choices import TaskRole
 from luoshi.reporting import revisions, services
 from luoshi.reporting.due import due_items
@@ -224,8 +224,8 @@ def add_evidence(request, pk: int):
         return redirect("web:report", pk=pk)
     upload = form.cleaned_data["file"]
     try:
-        evidence = services.add_evidence(actor, report, upload.name, upload.read())
-    except ReportingError as exc:
+        evidence = services.add_evidence(actor, report, upload.name, limits.read_upload(upload))
+    except (ReportingError, limits.LimitError) as exc:
         messages.error(request, str(exc))
     else:
         note(request, "add_evidence", report, file=evidence.name, sha256=evidence.sha256)

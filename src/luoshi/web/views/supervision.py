@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.accounts.permissions import actor_for
 from luoshi.audit.services import note
-from luoshi.core import clock
+from luoshi.core import clock, limits
 from luoshi.plans.permissions import get_task_for
 
 from .common import actor_of
@@ -111,10 +111,10 @@ def _step(request, actor, item):
 
     item = get_item_for(actor, item.pk, write=True)
     action = request.POST.get("action", "")
-    files = [EvidenceFile(f.name, f.read()) for f in request.FILES.getlist("files")]
     try:
+        files = [EvidenceFile(f.name, limits.read_upload(f)) for f in request.FILES.getlist("files")]
         take_step(actor, item, action, request.POST.get("comment", ""), files)
-    except SupervisionError as exc:
+    except (SupervisionError, limits.LimitError) as exc:
         messages.error(request, str(exc))
     else:
         note(request, f"supervision_{action}", item)

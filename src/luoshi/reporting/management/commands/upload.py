@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from luoshi.accounts.permissions import SYSTEM
+from luoshi.core import limits
 from luoshi.reporting.excel import ROLE_SHORT, UploadError, import_workbook
 from luoshi.reporting.services import ReportingError
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, file, draft=False, json=False, **options):
         path = Path(file)
         try:
-            data = path.read_bytes()
+            data = limits.read_file(path)
+        except limits.LimitError as exc:
+            raise CommandError(str(exc)) from None
         except FileNotFoundError:
             raise CommandError(f"找不到文件 {file}") from None
         except OSError as exc:
