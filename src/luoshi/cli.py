@@ -73,9 +73,16 @@ def _database_error_message(exc: Exception) -> str:
     return f"无法连接数据库：{text}。请检查 LUOSHI_DATABASE_URL 设置以及数据库服务是否已启动。"
 
 
-# Commands that set the database up, and those that run without one.
+# Commands that set the database up; Luoshi's other commands (and createsuperuser) need
+# one set up. Django's maintenance commands (shell, dbshell, dumpdata, …) are left alone.
 SETS_UP = ("migrate", "demo", "restore")
-NO_DATABASE = {*SETS_UP, "help", "check", "makemigrations", "showmigrations", "sqlmigrate", "collectstatic"}
+
+
+def _needs_database(name: str) -> bool:
+    if name in SETS_UP:
+        return False
+    commands = Path(__file__).parent.glob("*/management/commands/*.py")
+    return name == "createsuperuser" or name in {p.stem for p in commands if not p.stem.startswith("_")}
 
 
 def _no_database_message(where: str, command: str) -> str:
@@ -138,12 +145,13 @@ def main(argv: list[str] | None = None) -> int:
 
     standalone = not django_settings.configured
     name = ALIASES.get(argv[0], argv[0])
-    needs_database = standalone and name not in NO_DATABASE and not argv[0].startswith("-")
-    if needs_database:
-        missing = _missing_sqlite_file()
-        if missing:
-            print(f"错误：{_no_database_message(missing, argv[0])}", file=sys.stderr)
-            return 1
+    needs_database = standalone and _needs_database(name)
+    missing = _missing_sqlite_file() if needs_database else None
+    if missing:
+        # the rest of the configuration is still checked (its errors come first), against a
+        # database in memory and a key not kept, so that nothing is created on disk
+        os.environ.setdefault("LUOSHI_SECRET_KEY", "not-kept")
+        os.environ["LUOSHI_DATABASE_URL"] = "sqlite://:memory:"
     os.environ["DJANGO_SETTINGS_MODULE"] = "luoshi.settings"
     try:
         import django
@@ -152,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         django.setup()
     except ImproperlyConfigured as exc:
         print(f"配置错误：{exc}", file=sys.stderr)
+        return 1
+    if missing:
+        print(f"错误：{_no_database_message(missing, argv[0])}", file=sys.stderr)
         return 1
 
     from django.core.management import CommandError, ManagementUtility, get_commands, load_command_class
