@@ -143,3 +143,14 @@ def test_limits_are_read_from_environment_variables(tmp_path):
     }
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "123"
+
+
+def test_a_damaged_worksheet_stream_is_refused_in_chinese():
+    data = bytearray(sheet_bytes(50))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    member = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = member.header_offset + 30 + len(member.filename.encode()) + len(member.extra)
+    for offset in range(start + 10, start + 40):
+        data[offset] ^= 0xFF  # scramble the deflate stream
+    with pytest.raises(SheetError, match="已损坏"):
+        read_rows(bytes(data), "台账.xlsx", COLUMNS)

@@ -180,10 +180,10 @@ def _check_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) ->
                     raise LimitError(
                         f"文件“{name}”的工作表“{sheet}”超过 {most} 行，拒绝读取：请删去多余的行，或分成几个文件上传"
                     )
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        if isinstance(exc, LimitError):
-            raise
-        raise LimitError(f"文件“{name}”已损坏，无法读取") from None
+    except LimitError:
+        raise
+    except Exception:  # a damaged, encrypted or oddly compressed member: zlib, CRC, …
+        raise LimitError(f"文件“{name}”已损坏或加了密码，无法读取") from None
 
 
 def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
