@@ -154,3 +154,16 @@ def test_a_damaged_worksheet_stream_is_refused_in_chinese():
         data[offset] ^= 0xFF  # scramble the deflate stream
     with pytest.raises(SheetError, match="已损坏"):
         read_rows(bytes(data), "台账.xlsx", COLUMNS)
+
+
+@pytest.mark.django_db
+def test_a_ledger_file_over_the_limit_is_refused_by_the_cli_before_reading(settings, tmp_path, capsys):
+    from luoshi.cli import main
+    from luoshi.projects.models import Project
+
+    small_limits(settings, upload_max_bytes=1024)
+    path = tmp_path / "项目台账.xlsx"
+    path.write_bytes(sheet_bytes(200))
+    assert main(["projects", "import", str(path)]) == 1
+    assert "超过上传上限 1 KB" in capsys.readouterr().err
+    assert not Project.objects.exists()

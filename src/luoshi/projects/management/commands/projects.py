@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from luoshi.accounts.permissions import SYSTEM, actor_for
-from luoshi.core import clock
+from luoshi.core import clock, limits
 from luoshi.core.sheets import SheetError, parse_date, parse_decimal
 
 from ...figures import project_ledger, project_rates
@@ -103,7 +103,10 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 {file}")
-        return path.read_bytes(), path.name
+        try:
+            return limits.read_file(path), path.name
+        except limits.LimitError as exc:
+            raise CommandError(str(exc)) from None
 
     def _out(self, data, as_json, text):
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) if as_json else text)

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from luoshi.accounts.permissions import SYSTEM, actor_for
-from luoshi.core import clock
+from luoshi.core import clock, limits
 from luoshi.core.sheets import SheetError, split_names
 from luoshi.plans.lookups import find_unit, get_plan
 from luoshi.plans.models import Part, Task
@@ -275,7 +275,11 @@ class Command(BaseCommand):
             if target is None:
                 raise CommandError(f"整改台账 {ledger} 不存在")
         part = self._campaign(campaign, o.get("plan")) if campaign else None
-        result = import_ledger(actor, path.read_bytes(), path.name, ledger=target, title=title, part=part)
+        try:
+            data = limits.read_file(path)
+        except limits.LimitError as exc:
+            raise CommandError(str(exc)) from None
+        result = import_ledger(actor, data, path.name, ledger=target, title=title, part=part)
         data = {
             "ledger_id": result.ledger.pk,
             "ledger": result.ledger.title,
