@@ -148,8 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     needs_database = standalone and _needs_database(name)
     missing = _missing_sqlite_file() if needs_database else None
     if missing:
-        # the rest of the configuration is still checked (its errors come first), against a
-        # database in memory and a key not kept, so that nothing is created on disk
+        # the configuration is still checked and the command run (so that its own errors
+        # come first) against an empty database in memory and a key not kept: nothing is
+        # created on disk, and its first query says the database is missing
         os.environ.setdefault("LUOSHI_SECRET_KEY", "not-kept")
         os.environ["LUOSHI_DATABASE_URL"] = "sqlite://:memory:"
     os.environ["DJANGO_SETTINGS_MODULE"] = "luoshi.settings"
@@ -161,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImproperlyConfigured as exc:
         print(f"配置错误：{exc}", file=sys.stderr)
         return 1
-    if missing:
+    if missing and name == "serve":
         print(f"错误：{_no_database_message(missing, argv[0])}", file=sys.stderr)
         return 1
 
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import DatabaseError, InterfaceError, OperationalError
 
     commands = get_commands()
-    if needs_database and name in commands:
+    if needs_database and not missing and name in commands:
         try:
             missing = _database_missing()
         except (OperationalError, InterfaceError) as exc:
@@ -196,10 +197,13 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return exc.returncode or 1
-    except (OperationalError, InterfaceError) as exc:
-        print(f"错误：{_database_error_message(exc)}", file=sys.stderr)
-        return 1
-    except DatabaseError as exc:
+    except (DatabaseError, InterfaceError) as exc:
+        if missing:  # it ran against an empty database in memory: its arguments were fine
+            print(f"错误：{_no_database_message(missing, argv[0])}", file=sys.stderr)
+            return 1
+        if isinstance(exc, OperationalError | InterfaceError):
+            print(f"错误：{_database_error_message(exc)}", file=sys.stderr)
+            return 1
         print(f"错误：数据库拒绝了这次写入（{str(exc).strip()[:200]}），未写入任何内容。", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
