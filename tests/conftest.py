@@ -16,11 +16,14 @@ LUOSHI = str(Path(sys.executable).with_name("luoshi"))
 
 @pytest.fixture(autouse=True)
 def _real_time_after_each_test():
-    """A test that fixed today with ``tests.clock.travel_to`` gets the real time back."""
+    """A test that fixed today with ``tests.clock.travel_to`` gets the real time back, and
+    the next test starts with no status remembered from this one's (rolled back) data."""
+    from luoshi.reporting import board
     from tests.clock import back_to_now
 
     yield
     back_to_now()
+    board.clear_memo()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Max
 
 from luoshi.plans.models import Plan, Task, TaskUnit
 from luoshi.reporting.engine import PlanStatus, TaskRow, completeness, plan_status, target_statuses
@@ -76,11 +77,61 @@ def memo(key: tuple, compute):
 def clear_memo() -> None:
     with _lock:
         _memo.clear()
+        _last.clear()
 
 
 def status_of(plan: Plan, as_of: dt.date, version: tuple | None = None) -> PlanStatus:
     version = version or data_version()
-    return memo(("status", plan.pk, as_of, version), lambda: plan_status(plan, as_of))
+    return memo(("status", plan.pk, as_of, version), lambda: _status(plan, as_of, version))
+
+
+# The last status worked out per plan and date, with its data version and the latest
+# change of the kept rows it saw: after writes of reports alone (nothing else in the data
+# version moved), only the tasks whose kept rows changed since are worked out again.
+_last: dict[tuple[int, dt.date], tuple[tuple, PlanStatus, dt.datetime | None]] = {}
+# kept rows changed this long before the latest change seen are read again too: a
+# transaction that wrote earlier but committed later is not missed
+SETTLE = dt.timedelta(minutes=1)
+PATCH_LIMIT = 5000  # more tasks changed than this: worked out whole
+
+
+def _status(plan: Plan, as_of: dt.date, version: tuple) -> PlanStatus:
+    watermark = Standing.objects.aggregate(latest=Max("updated_at"))["latest"]
+    with _lock:
+        last = _last.get((plan.pk, as_of))
+    result = None
+    if last is not None and last[0][1:] == version[1:]:  # only the kept rows' latest change moved
+        result = _patched(plan, as_of, last[1], last[2])
+    if result is None:
+        result = plan_status(plan, as_of)
+    with _lock:
+        _last[(plan.pk, as_of)] = (version, result, watermark)
+        while len(_last) > MEMO_SIZE:
+            _last.pop(next(iter(_last)))
+    return result
+
+
+def _patched(plan: Plan, as_of: dt.date, last: PlanStatus, since: dt.datetime | None) -> PlanStatus | None:
+    """``last`` with the tasks whose kept rows changed after ``since`` worked out again
+    (None when too many changed, or nothing was seen before)."""
+    if since is None:
+        return None
+    changed = set(
+        Standing.objects.filter(updated_at__gte=since - SETTLE, task__plan=plan).values_list(
+            "task_id", flat=True
+        )
+    )
+    if len(changed) > PATCH_LIMIT:
+        return None
+    if not changed:
+        return last
+    fresh = {
+        row.task_id: row
+        for row in plan_status(plan, as_of, tasks=changed, window_start=last.window_start).rows
+    }
+    return PlanStatus(
+        last.plan, last.as_of, [fresh.get(row.task_id, row) for row in last.rows], last.window_start
+    )
 
 
 def targets_of(plan: Plan, as_of: dt.date, version: tuple | None = None):

@@ -16,6 +16,7 @@ contribution, which counts for completeness but not for the light.
 """
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
@@ -84,6 +85,8 @@ def plan_status(
     unit: str | None = None,
     period: str | None = None,
     full: bool = False,
+    tasks: Collection[int] | None = None,
+    window_start: dt.date | None = None,
 ) -> PlanStatus:
     """The light of every task of ``plan`` as of ``as_of``; only the tasks of a campaign
     or a unit if asked.
@@ -92,25 +95,31 @@ def plan_status(
     The reports handed in are read from the kept rows (``reporting.kept``) when they
     answer for the date, else from the reports themselves; ``full`` always does the
     latter (the recomputation the kept rows are checked against).
+
+    ``tasks`` (ids) asks for those tasks only, as they come out of the whole plan's
+    status whose ``window_start`` is given (``board`` refreshes the tasks a write touched).
     """
     if period:
         as_of = span_for_key(period).end
     schedule = Schedule.of(plan)
-    loaded = _load(plan, campaign, unit)
+    loaded = _load(plan, campaign, unit, tasks)
     timings, distinct = _timings(schedule, loaded, as_of)
     responsible = _responsible(loaded)
     due = {pk: timing.due_period_id for pk, timing in zip(loaded.ids, timings, strict=True) if timing.due}
-    window_start = min((timing.due.start for timing in distinct if timing.due), default=None)
+    if tasks is None:
+        window_start = min((timing.due.start for timing in distinct if timing.due), default=None)
     reports = None if full else kept_handed_in(plan, loaded.task_ids, due, window_start, as_of)
     if reports is None:
         reports = handed_in(plan, loaded.task_ids, due, window_start, responsible, as_of)
     overdue = _overdue_milestones(plan, as_of)
     rows = _judge(loaded, timings, responsible, reports, overdue, as_of, schedule.thresholds)
-    return PlanStatus(plan, as_of, rows)
+    return PlanStatus(plan, as_of, rows, window_start)
 
 
-def _load(plan: Plan, campaign: str | None, unit: str | None) -> Loaded:
+def _load(plan: Plan, campaign: str | None, unit: str | None, only: Collection[int] | None = None) -> Loaded:
     tasks = Task.objects.filter(plan=plan)
+    if only is not None:
+        tasks = tasks.filter(pk__in=list(only))
     if campaign:
         tasks = tasks.filter(Q(part__key=campaign) | Q(part__title__contains=campaign))
     if unit:
@@ -118,7 +127,7 @@ def _load(plan: Plan, campaign: str | None, unit: str | None) -> Loaded:
     records: list[TaskRecord] = list(tasks.order_by().values_list(*TASK_FIELDS))
     records.sort(key=itemgetter(TASK_FIELDS.index("section__order")))  # cheaper than in the database
     ids = list(map(itemgetter(TASK_FIELDS.index("pk")), records))
-    task_ids = ids if campaign or unit else None
+    task_ids = ids if campaign or unit or only is not None else None
     parts = {
         pk: (key, title)
         for pk, key, title in Part.objects.filter(plan=plan).order_by().values_list("pk", "key", "title")

@@ -71,6 +71,7 @@ class PlanStatus:
     plan: Plan
     as_of: dt.date
     rows: list[TaskRow]
+    window_start: dt.date | None = None  # the first day of the reports read (the earliest due period)
 
     def rollup(self, rows: list[TaskRow] | None = None) -> Rollup:
         total = Rollup()
