@@ -7,7 +7,6 @@ The run is bounded and repeatable: a few derandomized examples per endpoint, in-
 through Django's WSGI application, inside the test's transaction."""
 
 import contextlib
-import time
 
 import pytest
 import schemathesis
@@ -105,7 +104,6 @@ def test_every_endpoint_keeps_to_its_schema_for_a_reporter_and_the_coordinator(p
     ids = known_ids(personas)
     app = get_wsgi_application()
     failures: list[str] = []
-    started = time.monotonic()
     with same_connection():
         labels = set()
         for role in ROLES:
@@ -117,4 +115,3 @@ def test_every_endpoint_keeps_to_its_schema_for_a_reporter_and_the_coordinator(p
                 fuzz(operation, headers, ids, failures)
     assert len(labels) >= 10  # the schema lists the API's endpoints, not an empty shell
     assert not failures, "\n\n".join(failures)
-    assert time.monotonic() - started < 60
