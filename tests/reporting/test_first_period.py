@@ -43,9 +43,14 @@ def test_a_plan_issued_on_27_april_reports_from_the_first_dekad_of_may():
     assert spans[-1] == "2025-12-3" and len(spans) == 24
 
 
-def test_a_period_beginning_on_the_start_day_is_reported():
+def test_the_period_of_the_start_is_reported_when_at_least_half_of_it_remains():
     assert keys(schedule(dt.date(2025, 5, 1)).plan_spans("dekad"))[0] == "2025-05-1"
-    assert keys(schedule(dt.date(2025, 5, 2)).plan_spans("dekad"))[0] == "2025-05-2"
+    # 6–10 May is half of 5月上旬: reported; from the 7th less than half remains
+    assert keys(schedule(dt.date(2025, 5, 6)).plan_spans("dekad"))[0] == "2025-05-1"
+    assert keys(schedule(dt.date(2025, 5, 7)).plan_spans("dekad"))[0] == "2025-05-2"
+    # 21–31 May has eleven days: from the 26th six remain
+    assert keys(schedule(dt.date(2025, 5, 26)).plan_spans("dekad"))[0] == "2025-05-3"
+    assert keys(schedule(dt.date(2025, 5, 27)).plan_spans("dekad"))[0] == "2025-06-1"
 
 
 def test_a_task_reports_until_the_period_its_deadline_falls_in():
@@ -61,8 +66,9 @@ def test_a_task_inside_one_period_reports_for_that_period():
 
 
 def test_longer_cadences_follow_the_same_rule():
-    # the second quarter began before 27 April: the first quarterly report is for the third
-    assert keys(schedule().plan_spans("quarter")) == ["2025Q3", "2025Q4"]
+    # two of the second quarter's three months remain after 27 April: it is reported on
+    assert keys(schedule().plan_spans("quarter")) == ["2025Q2", "2025Q3", "2025Q4"]
+    # of April, four days remain: the first monthly report is for May
     assert keys(schedule().plan_spans("month"))[0] == "2025-05"
     # weeks: W18 is 28 April – 4 May, the first week to begin after the 27th
     assert keys(schedule().plan_spans("week"))[0] == "2025-W18"
@@ -77,8 +83,8 @@ def test_reports_on_agrees_with_task_spans():
 
 def test_the_schedule_states_the_rule_with_the_plans_first_period():
     text = schedule().rule_text()
-    assert "自方案印发之日（4月27日）起的第一个完整调度周期开始报送（本方案为2025年5月上旬）" in text
-    assert "此前已开始的周期不报送" in text
+    assert "自方案印发之日（4月27日）起开始报送（本方案为2025年5月上旬）" in text
+    assert "剩余时间不少于半个周期的当期报送，不足半个周期的自下一周期开始报送" in text
     assert "任务全部时间不足一个完整周期的，报送其所在周期" in text
 
 

@@ -204,4 +204,4 @@ def test_task_page_shows_the_first_period_reported_and_the_rule(personas, today,
     html = client_for(personas["reporter_a"]).get(f"/tasks/{task(TASK_A).pk}/").content.decode()
     # the test plan is dated 10 March: 3月中旬 (11–20 March) is its first full 旬
     assert "首期报送" in html and "2025年3月中旬" in html
-    assert "自方案印发之日（3月10日）起的第一个完整调度周期开始报送" in html
+    assert "自方案印发之日（3月10日）起开始报送（本方案为2025年3月中旬）" in html

@@ -14,7 +14,8 @@ from .periods import PeriodSpan, periods_for
 from .status import Thresholds
 
 RULE = (
-    "报送周期：{since}的第一个完整调度周期开始报送{first}，此前已开始的周期不报送；"
+    "报送周期：{since}开始报送{first}；起算日所在的周期，剩余时间不少于半个周期的当期报送，"
+    "不足半个周期的自下一周期开始报送；"
     "任务另有开始日期的，自该日起算；截止日期所在的周期仍须报送；"
     "任务全部时间不足一个完整周期的，报送其所在周期"
 )
@@ -30,6 +31,16 @@ def policy_for(plan: Plan) -> ReportingPolicy:
         except IntegrityError:  # created by a concurrent request
             policy = ReportingPolicy.objects.get(series=plan.series)
     return policy
+
+
+def _mostly_after(span: PeriodSpan, start: dt.date) -> bool:
+    """Whether at least half of ``span`` lies on or after ``start`` (the start on or before
+    the period's midpoint)."""
+    if span.start >= start:
+        return True
+    if span.end < start:
+        return False
+    return (start - span.start).days * 2 <= (span.end - span.start).days + 1
 
 
 @dataclass
@@ -106,9 +117,11 @@ class Schedule:
         """The periods a task reports for (报送周期), the one rule every part follows: the
         lights, completeness, reminders, the 工作台, the Excel template, the bulletins.
 
-        Reporting starts with the first full period of the task's time (its start, else the
-        plan's date: 自印发之日起): a period that begins before the start is not reported
-        on, so a plan issued on 27 April reports from 5月上旬, not for 21–30 April. Every
+        Reporting starts with the task's start (its own, else the plan's date: 自印发之日起).
+        The period the start falls in is reported on when at least half of it remains (the
+        start in its first half), else reporting begins with the next period: a plan issued
+        on 27 April reports from 5月上旬, not for 21–30 April, but its quarterly campaign
+        reports for the second quarter, of which two months remain. Every
         period that begins by the deadline is reported on, the one the deadline falls in
         included. A task whose whole time falls inside one period, with no period beginning
         in it, reports for the period(s) it overlaps, so that no task has nothing to report.
@@ -116,7 +129,7 @@ class Schedule:
         key = (cadence, start, deadline)
         if key not in self.task_span_cache:
             spans = self.spans(cadence)
-            chosen = [s for s in spans if start <= s.start <= deadline]
+            chosen = [s for s in spans if s.start <= deadline and _mostly_after(s, start)]
             if not chosen:
                 chosen = [s for s in spans if s.end >= start and s.start <= deadline]
             self.task_span_cache[key] = chosen
