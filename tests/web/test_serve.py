@@ -45,9 +45,16 @@ def _start(tmp_path, database_url, *args):
     raise AssertionError(f"luoshi serve did not answer: {server.communicate(timeout=10)}")
 
 
-def _children(pid: int) -> set[int]:
+def _children(pid: int, expected: int = 0) -> set[int]:
+    """The server's child processes; with ``expected``, waits (up to 30 s) until that many
+    have started: the first worker may answer before gunicorn has forked the second."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
-    return {int(p) for p in path.read_text().split()} if path.exists() else set()
+    for _ in range(150):
+        children = {int(p) for p in path.read_text().split()} if path.exists() else set()
+        if len(children) >= expected:
+            break
+        time.sleep(0.2)
+    return children
 
 
 def test_serve_answers_with_the_chinese_admin(tmp_path, fresh_database_url):
@@ -70,7 +77,7 @@ def test_serve_answers_with_the_chinese_admin(tmp_path, fresh_database_url):
 def test_serve_with_two_workers_answers_from_both_and_stops_cleanly(tmp_path, fresh_database_url):
     server, port = _start(tmp_path, fresh_database_url, "--workers", "2", "--threads", "1")
     try:
-        workers = _children(server.pid)
+        workers = _children(server.pid, expected=2)
         if Path("/proc").exists():
             assert len(workers) == 2, workers
         # one thread per worker: requests in flight at once are spread over both processes
