@@ -1,5 +1,6 @@
 """The numbers a monthly bulletin states are the status engine's for the same dates."""
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -9,7 +10,7 @@ from django.core.management import call_command
 
 from luoshi.bulletins.gather import month_span, parse_month
 from luoshi.bulletins.monthly import MonthlyData, gather_monthly
-from luoshi.bulletins.narrative import overview
+from luoshi.bulletins.narrative import judgement, overview
 from luoshi.reporting import engine
 from luoshi.reporting.status import Status
 
@@ -105,6 +106,18 @@ def test_a_month_with_no_reports_is_flagged(reported):
     assert march.no_reports
     assert march.reports_in_month == 0
     assert not gather_monthly(reported, MAY).no_reports
+
+
+def test_the_first_month_of_reporting_compares_with_no_earlier_month(reported):
+    # the plan is dated 10 March: on 28 February nothing was due yet
+    nothing_due = gather_monthly(reported, EMPTY_MONTH).previous
+    assert {nothing_due.n(Status.NOT_STARTED)} == {nothing_due.total} != {0}
+    may = gather_monthly(reported, MAY)
+    assert "滞后任务较上月末" in judgement(may) or "较上月末提高" in judgement(may)
+    # May as if it were the first month (as the demo plan of 27 April is): no "较上月末"
+    first_month = dataclasses.replace(may, previous=nothing_due)
+    assert "较上月末" not in judgement(first_month)
+    assert judgement(first_month).startswith("5月，")
 
 
 def test_campaign_bulletin_counts_only_that_campaigns_tasks(reported):

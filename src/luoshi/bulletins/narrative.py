@@ -55,7 +55,8 @@ def _behind_count(counts) -> int:
 
 def judgement(data: MonthlyData) -> str:
     """The opening judgement: ahead of or behind 序时进度 by N points, and the change since
-    last month."""
+    last month (not in the first month of reporting, when nothing was due at the last
+    month end)."""
     s = data.summary
     month = data.month_date.month
     if not s.total:
@@ -68,8 +69,13 @@ def judgement(data: MonthlyData) -> str:
         text = f"{month}月，各项任务总体接近序时进度（慢{_points(gap)}），但仍有{behind}项任务滞后"
     else:
         text = f"{month}月，各项任务总体滞后序时进度{_points(gap)}，推进力度亟待加大"
-    change = behind - _behind_count(data.previous)
-    rise = round(s.progress - data.previous.progress, 1)
+    p = data.previous
+    if not p.total or p.n(Status.NOT_STARTED) == p.total:
+        # the first month of reporting: at the last month end nothing was due yet, so
+        # "较上月末" would compare with nothing
+        return text + "。"
+    change = behind - _behind_count(p)
+    rise = round(s.progress - p.progress, 1)
     if change > 0:
         text += f"；滞后任务较上月末增加{change}项，需引起重视"
     elif change < 0:
