@@ -3,25 +3,12 @@ once, in the list's order, even when rows are added between two pages."""
 
 import pytest
 
+from tests.api.helpers import walk
 from tests.web.helpers import TASK_A, TASK_B, draft
 
 pytestmark = pytest.mark.django_db
 
 PERIODS = ["2025-05-1", "2025-05-2", "2025-05-3", "2025-06-1", "2025-06-2", "2025-06-3", "2025-07-1"]
-
-
-def walk(client, url, params=None, limit=2):
-    seen, cursor, pages = [], None, 0
-    while True:
-        query = {**(params or {}), "limit": limit, **({"cursor": cursor} if cursor else {})}
-        response = client.get(url, query)
-        assert response.status_code == 200, response.content
-        body = response.json()
-        seen += body["items"]
-        pages += 1
-        cursor = body["next_cursor"]
-        if cursor is None:
-            return seen, body["count"], pages
 
 
 @pytest.fixture
