@@ -32,3 +32,45 @@ def test_pending_imports_keep_their_rows_when_they_move_to_the_plans_app():
         )
     finally:
         MigrationExecutor(connection).migrate(leaves)
+
+
+BEFORE_ORGS = [("plans", "0005_import_review_groups_and_targets"), ("accounts", "0002_api_tokens")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_install_from_before_organisations_moves_into_one_organisation_unchanged():
+    executor = MigrationExecutor(connection)
+    leaves = _leaves(executor)
+    try:
+        executor.migrate(BEFORE_ORGS)
+        old = MigrationExecutor(connection).loader.project_state(BEFORE_ORGS).apps
+        Unit = old.get_model("plans", "Unit")
+        finance = Unit.objects.create(name="区财政局")
+        Unit.objects.create(name="区发改局")
+        old.get_model("plans", "UnitAlias").objects.create(unit=finance, name="财政局")
+        old.get_model("plans", "Plan").objects.create(
+            series="七大攻坚", title="西洞庭管理区实施“七大攻坚”总体方案", issuer="西洞庭管理区", year=2025
+        )
+        user = old.get_model("auth", "User").objects.create(username="cw")
+        chief = old.get_model("auth", "User").objects.create(username="zhuren")
+        Profile = old.get_model("accounts", "Profile")
+        Profile.objects.create(user=user, role="reporter", unit=finance)
+        Profile.objects.create(user=chief, role="coordinator")
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(leaves)
+        new = executor.loader.project_state(leaves).apps
+        org = new.get_model("plans", "Organisation").objects.get()
+        assert org.name == "西洞庭管理区" and org.parent_id is None and org.path == f"/{org.pk}/"
+        for name in ("Unit", "UnitAlias", "Plan"):
+            assert set(new.get_model("plans", name).objects.values_list("organisation_id", flat=True)) == {
+                org.pk
+            }
+        profiles = new.get_model("accounts", "Profile").objects.order_by("pk")
+        assert [(p.role, p.organisation_id, p.manages_below) for p in profiles] == [
+            ("reporter", org.pk, False),
+            ("coordinator", org.pk, False),
+        ]
+        assert new.get_model("plans", "Unit").objects.get(name="区财政局").aliases.get().name == "财政局"
+    finally:
+        MigrationExecutor(connection).migrate(leaves)

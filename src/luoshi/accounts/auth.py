@@ -24,7 +24,9 @@ class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id):
         model = get_user_model()
         try:
-            user = model._default_manager.select_related("profile__unit").get(pk=user_id)
+            user = model._default_manager.select_related("profile__unit", "profile__organisation").get(
+                pk=user_id
+            )
         except model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -3,20 +3,31 @@
 from django.conf import settings
 from django.db import models
 
-from luoshi.plans.models import Unit
+from luoshi.plans.models import Organisation, Unit, default_organisation_id
 
 from .choices import Role, TokenScope
 
 
 class Profile(models.Model):
-    """What a user is in Luoshi: a role and the unit it belongs to. A task-force office
-    runs the campaigns whose task force has its unit as office (工作专班办公室设在…), so
-    the link survives every revision of the plan."""
+    """What a user is in Luoshi: a role, the organisation and the unit it belongs to. A
+    task-force office runs the campaigns whose task force has its unit as office
+    (工作专班办公室设在…), so the link survives every revision of the plan. A user sees
+    its organisation and those below it; below, read-only unless ``manages_below``."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile", verbose_name="用户"
     )
     role = models.CharField("角色", max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        default=default_organisation_id,
+        related_name="profiles",
+        verbose_name="所属组织",
+    )
+    manages_below = models.BooleanField(
+        "可办理下级组织事项", default=False, help_text="不勾选时，对下级组织只能查看"
+    )
     unit = models.ForeignKey(
         Unit, models.PROTECT, null=True, blank=True, related_name="profiles", verbose_name="所属单位"
     )
@@ -32,6 +43,13 @@ class Profile(models.Model):
     def __str__(self) -> str:
         unit = f"（{self.unit.name}）" if self.unit else ""
         return f"{self.user.get_username()} · {self.get_role_display()}{unit}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.unit_id:  # a user of a unit belongs to the unit's organisation
+            self.organisation_id = (
+                Unit.objects.filter(pk=self.unit_id).values_list("organisation_id", flat=True).get()
+            )
+        super().save(*args, **kwargs)
 
 
 class ApiToken(models.Model):

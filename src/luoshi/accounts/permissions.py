@@ -23,11 +23,19 @@ UNIT_ROLES = frozenset({Role.REPORTER, Role.HEAD})
 
 @dataclass(frozen=True)
 class Actor:
-    """A user's role and unit, looked up once. ``user`` None is the system (CLI, tick)."""
+    """A user's role, unit and organisation, looked up once. ``user`` None is the system
+    (CLI, tick), which sees every organisation.
+
+    ``org_path`` is the tree path of the user's organisation (``/1/5/``): the user reads
+    its organisation and every one below it (paths that start with it), and writes only in
+    its own organisation unless ``manages_below``."""
 
     user: object | None
     role: str | None
     unit_id: int | None
+    org_id: int | None = None
+    org_path: str = ""
+    manages_below: bool = False
 
     @property
     def is_system(self) -> bool:
@@ -43,6 +51,33 @@ class Actor:
     def in_unit(self) -> bool:
         """A reporter or head of a unit: works on what its unit leads or cooperates on."""
         return self.role in UNIT_ROLES and bool(self.unit_id)
+
+    def sees_org(self, org_path: str) -> bool:
+        """The actor reads what belongs to the organisation at ``org_path``: its own
+        organisation or one below it (the system: every one)."""
+        if self.is_system:
+            return True
+        return bool(self.org_path) and org_path.startswith(self.org_path)
+
+    def acts_in_org(self, org_id: int | None, org_path: str) -> bool:
+        """The actor may write in that organisation: its own; one below it only when
+        granted ``manages_below`` (the system: every one)."""
+        if self.is_system:
+            return True
+        if org_id is not None and org_id == self.org_id:
+            return True
+        return self.manages_below and self.sees_org(org_path)
+
+    def visible_org_ids(self):
+        """A subquery of the ids of the organisations this actor reads (its own and those
+        below it); None for the system (no restriction)."""
+        if self.is_system:
+            return None
+        from luoshi.plans.models import Organisation
+
+        if not self.org_path:
+            return Organisation.objects.none().values("pk")
+        return Organisation.objects.filter(path__startswith=self.org_path).values("pk")
 
     @property
     def name(self) -> str:
@@ -78,11 +113,23 @@ def actor_for(user) -> Actor:
         if descriptor.is_cached(user):  # read with the user (accounts.auth)
             profile = descriptor.related.get_cached_value(user)
         else:
-            profile = Profile.objects.filter(user=user).only("role", "unit_id").first()
+            profile = (
+                Profile.objects.filter(user=user)
+                .select_related("organisation")
+                .only("role", "unit_id", "manages_below", "organisation__path")
+                .first()
+            )
         user._luoshi_profile = profile or False
     if not profile:
         return Actor(user, None, None)  # the system administrator too: users and settings only
-    return Actor(user, profile.role, profile.unit_id)
+    return Actor(
+        user,
+        profile.role,
+        profile.unit_id,
+        profile.organisation_id,
+        profile.organisation.path,
+        profile.manages_below,
+    )
 
 
 def unit_of(actor: Actor) -> Unit | None:

@@ -45,3 +45,25 @@ class ImportState(models.TextChoices):
     PENDING = "pending", "待确认"
     CONFIRMED = "confirmed", "已导入"
     DISCARDED = "discarded", "已放弃"
+
+
+class OrgLevel(models.TextChoices):
+    """行政层级 of an organisation, top down (层层分解: 省 → 市 → 县区 → 乡镇)."""
+
+    PROVINCE = "province", "省"
+    CITY = "city", "市（州）"
+    DISTRICT = "district", "县（市、区）"
+    TOWN = "town", "乡镇（街道）"
+
+
+class LinkKind(models.TextChoices):
+    """How a lower organisation's task carries out an upper one's."""
+
+    BREAKDOWN = "breakdown", "分解"
+    ALIGNMENT = "alignment", "对标"
+
+
+class LinkState(models.TextChoices):
+    SUGGESTED = "suggested", "建议"
+    CONFIRMED = "confirmed", "已确认"
+    REJECTED = "rejected", "已驳回"

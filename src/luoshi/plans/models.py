@@ -1,5 +1,7 @@
 """The plan and its three lists: plans (versioned), parts, sections, tasks, targets,
-task forces, and the unit registry shared by all plans."""
+task forces; the organisations that own them (a tree: province → city → district → town),
+each with its unit registry; and the links between an upper organisation's tasks and the
+lower ones that carry them out (分解, 对标)."""
 
 from django.conf import settings
 from django.db import models
@@ -8,15 +10,119 @@ from django.urls import reverse
 
 from luoshi.core.models import TimeStamped
 
-from .choices import Cadence, ForceRole, ImportState, TargetOp, TaskRole, UnitKind
+from .choices import (
+    Cadence,
+    ForceRole,
+    ImportState,
+    LinkKind,
+    LinkState,
+    OrgLevel,
+    TargetOp,
+    TaskRole,
+    UnitKind,
+)
 from .deadlines import deadline_label
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def below(self, org: "Organisation | int | None") -> "OrganisationQuerySet":
+        """The organisation and every one under it (its tree path is a prefix of theirs)."""
+        if org is None:
+            return self.all()
+        if not isinstance(org, Organisation):
+            org = Organisation.objects.only("path").get(pk=org)
+        return self.filter(path__startswith=org.path)
+
+
+class Organisation(TimeStamped):
+    """An organisation that runs plans with its own units, users and settings: a province,
+    a city, a district or a town, in a tree. A user belongs to one organisation and sees it
+    and those below it (read-only below, unless granted more). A single-organisation
+    install has one, made by the migration, and never needs to name it."""
+
+    name = models.CharField("名称", max_length=200)
+    level = models.CharField("层级", max_length=20, choices=OrgLevel.choices, default=OrgLevel.DISTRICT)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"
+    )
+    code = models.CharField("行政区划代码", max_length=12, blank=True)
+    path = models.CharField(
+        "树路径", max_length=255, blank=True, db_index=True, editable=False, help_text="/根编号/…/本级编号/"
+    )
+    settings = models.JSONField("设置", default=dict, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "组织"
+        verbose_name_plural = "组织"
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="organisation_parent_name_unique",
+                violation_error_message="同一上级下的组织名称不能重复",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        parent_path = self.parent.path if self.parent_id else "/"
+        path = f"{parent_path}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            type(self).objects.filter(pk=self.pk).update(path=path)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to this organisation, itself included."""
+        return [int(x) for x in self.path.strip("/").split("/") if x]
+
+    def is_below(self, other: "Organisation") -> bool:
+        """This organisation is ``other`` or under it."""
+        return self.path.startswith(other.path)
+
+
+def default_organisation_id() -> int:
+    """The organisation a unit, plan or profile made without one belongs to: the first
+    top-level organisation (on a single-organisation install, the only one), made on
+    first use with the name of ``LUOSHI_ORG_NAME`` (default 本级)."""
+    org = Organisation.objects.filter(parent__isnull=True).order_by("pk").only("pk").first()
+    if org is None:
+        org = Organisation.objects.create(name=getattr(settings, "LUOSHI_ORG_NAME", "") or "本级")
+    return org.pk
 
 
 class Unit(TimeStamped):
     """A responsible unit (单位): department, street/town, company, stationed unit, or a
-    group phrase such as ``区直有关单位``. One registry across all plans."""
+    group phrase such as ``区直有关单位``. One registry per organisation, shared by its
+    plans. A unit may stand for a lower organisation (the city's ``西洞庭管理区`` is the
+    district's organisation): a city task it leads is broken down into that district."""
 
-    name = models.CharField("规范名称", max_length=200, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        default=default_organisation_id,
+        related_name="units",
+        verbose_name="所属组织",
+    )
+    represents = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="represented_by",
+        verbose_name="代表下级组织",
+        help_text="本单位在上级方案中代表的下级组织（区县、乡镇），其任务分解到该组织",
+    )
+    name = models.CharField("规范名称", max_length=200)
     kind = models.CharField("类型", max_length=20, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
     short_name = models.CharField("简称", max_length=50, blank=True)
     email = models.EmailField("联系邮箱", blank=True)
@@ -29,6 +135,13 @@ class Unit(TimeStamped):
         verbose_name = "单位"
         verbose_name_plural = "单位"
         ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="unit_organisation_name_unique",
+                violation_error_message="同一组织内单位名称不能重复",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -37,13 +150,32 @@ class Unit(TimeStamped):
 class UnitAlias(TimeStamped):
     """Another spelling of a unit's name (``区住建(交通)局`` for ``区住建局(交通局)``)."""
 
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        default=default_organisation_id,
+        related_name="unit_aliases",
+        verbose_name="所属组织",
+    )
     unit = models.ForeignKey(Unit, models.CASCADE, related_name="aliases", verbose_name="单位")
-    name = models.CharField("别名", max_length=200, unique=True)
+    name = models.CharField("别名", max_length=200)
 
     class Meta:
         verbose_name = "单位别名"
         verbose_name_plural = "单位别名"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="unitalias_organisation_name_unique",
+                violation_error_message="同一组织内单位别名不能重复",
+            ),
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.unit_id:  # an alias lives in its unit's organisation
+            self.organisation_id = self.unit.organisation_id
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.name} → {self.unit.name}"
@@ -54,13 +186,27 @@ class GroupMapping(TimeStamped):
     ``各乡镇(街道)``): the concrete units it stands for, or none (the group is kept on the
     task without a reporting duty). Remembered for every later import of any plan."""
 
-    name = models.CharField("群体名称", max_length=200, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        default=default_organisation_id,
+        related_name="group_mappings",
+        verbose_name="所属组织",
+    )
+    name = models.CharField("群体名称", max_length=200)
     units = models.ManyToManyField(Unit, blank=True, related_name="group_mappings", verbose_name="对应单位")
 
     class Meta:
         verbose_name = "单位群体对应"
         verbose_name_plural = "单位群体对应"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="groupmapping_organisation_name_unique",
+                violation_error_message="同一组织内群体名称不能重复",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -70,6 +216,13 @@ class Plan(TimeStamped):
     """One imported version of a plan document (方案). Versions of one plan share a
     ``series``; the newest version is the one every list acts on by default."""
 
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        default=default_organisation_id,
+        related_name="plans",
+        verbose_name="所属组织",
+    )
     series = models.CharField("方案系列", max_length=300, db_index=True)
     version = models.PositiveIntegerField("版本", default=1)
     title = models.CharField("标题", max_length=300)
@@ -89,8 +242,8 @@ class Plan(TimeStamped):
         ordering = ["-year", "series", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["series", "version"],
-                name="plan_series_version_unique",
+                fields=["organisation", "series", "version"],
+                name="plan_org_series_version_unique",
                 violation_error_message="同一方案的版本号不能重复",
             )
         ]
@@ -244,6 +397,60 @@ class TaskUnit(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.unit.name}（{self.get_role_display()}）"
+
+
+class TaskLink(TimeStamped):
+    """An upper organisation's task carried out by a lower one's (层层分解): made by
+    breakdown (分解: the city task names the district, the district gets a linked task to
+    assign) or by alignment (对标: a district plan imported on its own, its tasks matched
+    to the city's, suggested by text similarity and confirmed by a person). Confirmed links
+    drive the roll-up: the lower task's progress is the upper task's part from that
+    organisation. ``via_unit`` is the upper plan's unit standing for the lower organisation."""
+
+    upper = models.ForeignKey(Task, models.CASCADE, related_name="lower_links", verbose_name="上级任务")
+    lower = models.ForeignKey(Task, models.CASCADE, related_name="upper_links", verbose_name="下级任务")
+    kind = models.CharField("关联方式", max_length=20, choices=LinkKind.choices)
+    state = models.CharField("状态", max_length=20, choices=LinkState.choices, default=LinkState.SUGGESTED)
+    via_unit = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="上级方案中的责任单位",
+    )
+    score = models.FloatField("相似度", null=True, blank=True)
+    rank = models.PositiveSmallIntegerField("建议名次", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="确认人",
+    )
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "上下级任务关联"
+        verbose_name_plural = "上下级任务关联"
+        ordering = ["upper", "lower"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["upper", "lower"],
+                name="tasklink_upper_lower_unique",
+                violation_error_message="同一对上下级任务只能关联一次",
+            ),
+            models.CheckConstraint(
+                condition=~Q(upper=models.F("lower")),
+                name="tasklink_not_self",
+                violation_error_message="任务不能与自身关联",
+            ),
+        ]
+        indexes = [models.Index(fields=["lower", "state"], name="tasklink_lower_state")]
+
+    def __str__(self) -> str:
+        return f"{self.upper} → {self.lower}（{self.get_kind_display()}·{self.get_state_display()}）"
 
 
 class Target(TimeStamped):
