@@ -12,8 +12,8 @@ from .models import Profile
 
 @admin.register(Profile)
 class ProfileAdmin(AuditedModelAdmin):
-    list_display = ["user", "role", "unit"]
-    list_filter = ["role"]
+    list_display = ["user", "role", "organisation", "unit", "manages_below"]
+    list_filter = ["role", "organisation"]
     search_fields = ["user__username", "unit__name"]
     autocomplete_fields = ["unit"]
 

@@ -9,6 +9,7 @@ from .choices import UnitKind
 from .merge import merge_units
 from .models import (
     GroupMapping,
+    Organisation,
     Part,
     PendingImport,
     Plan,
@@ -17,6 +18,7 @@ from .models import (
     Task,
     TaskForce,
     TaskForceSeat,
+    TaskLink,
     TaskUnit,
     Unit,
     UnitAlias,
@@ -24,15 +26,33 @@ from .models import (
 from .validation import PlanError
 
 
+class InOrganisation:
+    """An object's organisation is chosen when it is made and not moved in the admin
+    (moving a unit or a plan to another organisation would carry its reports along)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "organisation"] if obj is not None else fields
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedModelAdmin):
+    list_display = ["name", "level", "parent", "code"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["path", "created_at", "updated_at"]
+
+
 class UnitAliasInline(admin.TabularInline):
     model = UnitAlias
     extra = 0
+    exclude = ["organisation"]  # the unit's
 
 
 @admin.register(Unit)
-class UnitAdmin(AuditedModelAdmin):
-    list_display = ["name", "kind", "short_name", "order"]
-    list_filter = ["kind"]
+class UnitAdmin(InOrganisation, AuditedModelAdmin):
+    list_display = ["name", "organisation", "kind", "short_name", "order"]
+    list_filter = ["kind", "organisation"]
     list_editable = ["kind", "order"]
     search_fields = ["name", "aliases__name"]
     inlines = [UnitAliasInline]
@@ -60,7 +80,7 @@ class UnitAdmin(AuditedModelAdmin):
 
 
 @admin.register(GroupMapping)
-class GroupMappingAdmin(AuditedModelAdmin):
+class GroupMappingAdmin(InOrganisation, AuditedModelAdmin):
     list_display = ["name", "unit_names"]
     search_fields = ["name", "units__name"]
     filter_horizontal = ["units"]
@@ -85,12 +105,20 @@ class PartInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(AuditedModelAdmin):
-    list_display = ["title", "version", "doc_number", "date", "year", "created_at"]
+class PlanAdmin(InOrganisation, AuditedModelAdmin):
+    list_display = ["title", "organisation", "version", "doc_number", "date", "year", "created_at"]
     list_filter = ["year"]
     search_fields = ["title", "doc_number"]
     readonly_fields = ["series", "content_hash", "source_sha256", "diff", "created_at", "updated_at"]
     inlines = [PartInline]
+
+
+@admin.register(TaskLink)
+class TaskLinkAdmin(AuditedModelAdmin):
+    list_display = ["upper", "lower", "kind", "state", "score", "decided_at"]
+    list_filter = ["kind", "state"]
+    raw_id_fields = ["upper", "lower", "via_unit"]
+    readonly_fields = ["decided_by", "decided_at", "created_at", "updated_at"]
 
 
 @admin.register(Section)
