@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from luoshi.plans.models import Organisation, Unit, default_organisation_id
+from luoshi.plans.models import OrganisationField, Unit
 
 from .choices import Role, TokenScope
 
@@ -18,13 +18,7 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile", verbose_name="用户"
     )
     role = models.CharField("角色", max_length=20, choices=Role.choices)
-    organisation = models.ForeignKey(
-        Organisation,
-        models.PROTECT,
-        default=default_organisation_id,
-        related_name="profiles",
-        verbose_name="所属组织",
-    )
+    organisation = OrganisationField(related_name="profiles", verbose_name="所属组织")
     manages_below = models.BooleanField(
         "可办理下级组织事项", default=False, help_text="不勾选时，对下级组织只能查看"
     )

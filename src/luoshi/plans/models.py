@@ -90,6 +90,23 @@ class Organisation(TimeStamped):
         return self.path.startswith(other.path)
 
 
+class OrganisationField(models.ForeignKey):
+    """The organisation a row belongs to; a row saved without one (every single-organisation
+    install, and code that has no organisation to name) gets ``default_organisation_id``
+    when it is written, by ``save`` or ``bulk_create`` — not when it is made in memory,
+    so building unsaved objects needs no database."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to", "plans.Organisation")
+        kwargs.setdefault("on_delete", models.PROTECT)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        if getattr(model_instance, self.attname) is None:
+            setattr(model_instance, self.attname, default_organisation_id())
+        return super().pre_save(model_instance, add)
+
+
 def default_organisation_id() -> int:
     """The organisation a unit, plan or profile made without one belongs to: the first
     top-level organisation (on a single-organisation install, the only one), made on
@@ -106,13 +123,7 @@ class Unit(TimeStamped):
     plans. A unit may stand for a lower organisation (the city's ``西洞庭管理区`` is the
     district's organisation): a city task it leads is broken down into that district."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        models.PROTECT,
-        default=default_organisation_id,
-        related_name="units",
-        verbose_name="所属组织",
-    )
+    organisation = OrganisationField(related_name="units", verbose_name="所属组织")
     represents = models.ForeignKey(
         Organisation,
         models.PROTECT,
@@ -150,13 +161,7 @@ class Unit(TimeStamped):
 class UnitAlias(TimeStamped):
     """Another spelling of a unit's name (``区住建(交通)局`` for ``区住建局(交通局)``)."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        models.PROTECT,
-        default=default_organisation_id,
-        related_name="unit_aliases",
-        verbose_name="所属组织",
-    )
+    organisation = OrganisationField(related_name="unit_aliases", verbose_name="所属组织")
     unit = models.ForeignKey(Unit, models.CASCADE, related_name="aliases", verbose_name="单位")
     name = models.CharField("别名", max_length=200)
 
@@ -186,13 +191,7 @@ class GroupMapping(TimeStamped):
     ``各乡镇(街道)``): the concrete units it stands for, or none (the group is kept on the
     task without a reporting duty). Remembered for every later import of any plan."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        models.PROTECT,
-        default=default_organisation_id,
-        related_name="group_mappings",
-        verbose_name="所属组织",
-    )
+    organisation = OrganisationField(related_name="group_mappings", verbose_name="所属组织")
     name = models.CharField("群体名称", max_length=200)
     units = models.ManyToManyField(Unit, blank=True, related_name="group_mappings", verbose_name="对应单位")
 
@@ -216,13 +215,7 @@ class Plan(TimeStamped):
     """One imported version of a plan document (方案). Versions of one plan share a
     ``series``; the newest version is the one every list acts on by default."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        models.PROTECT,
-        default=default_organisation_id,
-        related_name="plans",
-        verbose_name="所属组织",
-    )
+    organisation = OrganisationField(related_name="plans", verbose_name="所属组织")
     series = models.CharField("方案系列", max_length=300, db_index=True)
     version = models.PositiveIntegerField("版本", default=1)
     title = models.CharField("标题", max_length=300)

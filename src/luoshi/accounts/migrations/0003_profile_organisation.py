@@ -53,8 +53,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="profile",
             name="organisation",
-            field=models.ForeignKey(
-                default=luoshi.plans.models.default_organisation_id,
+            field=luoshi.plans.models.OrganisationField(
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="profiles",
                 to="plans.organisation",

@@ -207,8 +207,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="groupmapping",
             name="organisation",
-            field=models.ForeignKey(
-                default=luoshi.plans.models.default_organisation_id,
+            field=luoshi.plans.models.OrganisationField(
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="group_mappings",
                 to="plans.organisation",
@@ -218,8 +217,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="plan",
             name="organisation",
-            field=models.ForeignKey(
-                default=luoshi.plans.models.default_organisation_id,
+            field=luoshi.plans.models.OrganisationField(
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="plans",
                 to="plans.organisation",
@@ -229,8 +227,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="unit",
             name="organisation",
-            field=models.ForeignKey(
-                default=luoshi.plans.models.default_organisation_id,
+            field=luoshi.plans.models.OrganisationField(
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="units",
                 to="plans.organisation",
@@ -240,8 +237,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="unitalias",
             name="organisation",
-            field=models.ForeignKey(
-                default=luoshi.plans.models.default_organisation_id,
+            field=luoshi.plans.models.OrganisationField(
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="unit_aliases",
                 to="plans.organisation",
