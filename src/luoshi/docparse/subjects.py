@@ -41,6 +41,8 @@ _TAIL_WORDS = re.compile(
     r"保持在|稳定在|维持在|分别|均|为|过|实现|持续|至少|累计|总计|共计|力争|确保|要|应|将|"
     r"(?<=[达为在共计至到])约|大约|约为)+$"
 )
+# The characters the words of ``_TAIL_WORDS`` end on: a subject ending otherwise keeps its tail.
+_TAIL_FINALS = "为争于保别到在均将少应现破约续至要计达过"
 _TRIM = " \t\n,，。;；:：、(（"
 _CHANGE_ONLY = re.compile(r"^(?:同比|年均|平均)?(?:增长|增加|提高|提升|下降|降低|减少)(?:率|幅度)?$")
 _THRESHOLD_HEAD = re.compile(r"^(?:超过|过)\d")
@@ -99,8 +101,10 @@ def clean(words: str) -> str:
         before = subject
         subject = _LEAD_WORDS.sub("", subject).strip(_TRIM)
         subject = _TIME_FRAME.sub("", subject).strip(_TRIM)
-        subject = _cut_tail(subject, _TAIL_WORDS)
-        subject = _cut_tail(subject, _FROM_LEVEL)
+        if subject[-1:] in _TAIL_FINALS:  # ('' is in every string: an empty subject is searched)
+            subject = _cut_tail(subject, _TAIL_WORDS)
+        if "由" in subject or "从" in subject:
+            subject = _cut_tail(subject, _FROM_LEVEL)
         if subject == before:
             break
     return balance_quotes(subject)
@@ -114,6 +118,8 @@ def _cut_tail(subject: str, pattern: re.Pattern[str]) -> str:
 
 def balance_quotes(subject: str) -> str:
     """Drop a quote mark left open or unopened at either end (``对非实际投资实现“`` …)."""
+    if "“" not in subject and "”" not in subject:
+        return subject
     for _ in range(2):
         opened = subject.count("“") - subject.count("”")
         stray_end = (opened > 0 and subject.endswith("“")) or (opened < 0 and subject.endswith("”"))

@@ -110,8 +110,16 @@ _SETTING = re.compile(_SETTING_VERB)
 _HANZI_END = re.compile(r"^(?:以上|左右)?\s*$")
 _HANZI_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _HANZI_POWERS = {"十": 10, "百": 100, "千": 1000}
+# (written to start with a set of characters, which the regex engine scans for in C; the
+# lookbehinds check again the character just read, so it matches where
+# ``\d|破零|全覆盖|[一…千](?:家|…|番)`` matches)
 _ANY_FIGURE = re.compile(
-    r"\d|破零|全覆盖|[一二两三四五六七八九十百千](?:家|个|名|人|项|所|座|处|条|台|套|辆|件|户|批|成|番)"
+    r"[\d破全一二两三四五六七八九十百千](?:(?<=\d)|(?<=破)零|(?<=全)覆盖|"
+    r"(?<=[一二两三四五六七八九十百千])(?:家|个|名|人|项|所|座|处|条|台|套|辆|件|户|批|成|番))"
+)
+# A numeral before a counting unit: ``_HANZI_FIGURE`` cannot match in a text without one.
+_HANZI_PAIR = re.compile(
+    r"[一二两三四五六七八九十百千](?:家|个|名|人|项|所|座|处|条|台|套|辆|件|户|批|成|番)"
 )
 # A cap: ``最高给予50万元``, ``奖励最高可达20万元``, ``上限为``.
 _CAP_BEFORE = re.compile(
@@ -135,9 +143,40 @@ _BOUND_WORD = re.compile(r"^(?:以上|以下)")
 _THRESHOLD_BEFORE = re.compile(r"(?:超过|过|超|以上)\s*$")
 
 
-def _ends(text: str, pattern: re.Pattern[str]) -> bool:
+# The characters each pattern anchored at ``\s*$`` can end on, spaces aside: a text whose
+# last character is none of them is not searched. (``_PER_BEFORE`` and ``_GIVE_BEFORE`` can
+# end on any Chinese character and are always searched.)
+_FINALS: dict[re.Pattern[str], str] = {
+    _AGE_AIM: "到在至达过",
+    _LE_BEFORE: "于到在多至过高",
+    _CAP_BEFORE: "为予以到助励可多性持补贴达限高",
+    _EQ_BEFORE: "为约",
+    _GT_BEFORE: "于超过",
+    _GE_BEFORE: "于低到加升增少破至达长降高",
+    _LEVEL_BEFORE: "的",
+    _GRANTED_BEFORE: "为是",
+    _REDUCED_TO: "按",
+    _ORDINAL_BEFORE: "前后已成有每满第经近+＋ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    _EXISTS_BEFORE: "为共地存度有积约辖达长",
+    _FROM_BEFORE: "从由",
+}
+
+
+def _last(text: str) -> str:
+    """The last character of ``text`` that is no space ('' when there is none)."""
+    return text.rstrip()[-1:]
+
+
+def _ends(text: str, pattern: re.Pattern[str], last: str | None = None) -> bool:
     """Whether ``pattern`` (anchored at ``$``) matches at the end of ``text``: searched from
-    near the end only, since every such pattern is a few words long."""
+    near the end only, since every such pattern is a few words long, and not at all when
+    the last character of ``text`` (``last``, spaces aside) cannot end it."""
+    finals = _FINALS.get(pattern)
+    if finals is not None:
+        if last is None:
+            last = _last(text)
+        if not last or last not in finals:
+            return False
     return pattern.search(text, max(0, len(text) - _NEAR)) is not None
 
 
@@ -150,28 +189,28 @@ def _number(text: str) -> int | float:
     return int(value) if value.is_integer() else value
 
 
-def _op_for(before: str, after: str, unit: str, value: float) -> str:
-    """The operator that the words around a figure give."""
-    if _LE_AFTER.match(after) or _ends(before, _LE_BEFORE) or _ends(before, _CAP_BEFORE):
+def _op_for(before: str, after: str, unit: str, value: float, last: str) -> str:
+    """The operator that the words around a figure give (``last``: the last character of
+    ``before``, spaces aside)."""
+    if _LE_AFTER.match(after) or _ends(before, _LE_BEFORE, last) or _ends(before, _CAP_BEFORE, last):
         return "<="
-    if _EQ_AFTER.match(after) or _ends(before, _EQ_BEFORE):
+    if _EQ_AFTER.match(after) or _ends(before, _EQ_BEFORE, last):
         return "="
     if _GE_AFTER.match(after):
         return ">="
     if _AT_LEAST.search(before[-8:]):
         return ">="
-    bound = _FAR_BOUND.findall(_DIGIT.split(before)[-1])
-    if bound and _ends(before, _LEVEL_BEFORE):
+    if _ends(before, _LEVEL_BEFORE, last) and (bound := _FAR_BOUND.findall(_DIGIT.split(before)[-1])):
         return "<=" if bound[-1] in ("不高于", "不超过") else ">="
-    if _ends(before, _GRANTED_BEFORE) or (_ends(before, _PER_BEFORE) and _GRANTED_AFTER.match(after)):
+    if _ends(before, _GRANTED_BEFORE, last) or (_GRANTED_AFTER.match(after) and _ends(before, _PER_BEFORE)):
         return "="
-    if (_ends(before, _GIVE_BEFORE) and _GIFT_AFTER.match(after)) or _ends(before, _REDUCED_TO):
+    if (_GIFT_AFTER.match(after) and _ends(before, _GIVE_BEFORE)) or _ends(before, _REDUCED_TO, last):
         return "="
-    if _ends(before, _GT_BEFORE):
+    if _ends(before, _GT_BEFORE, last):
         return ">"
-    if _ends(before, _GE_BEFORE):
+    if _ends(before, _GE_BEFORE, last):
         return "=" if unit == "%" and value == 100 else ">="
-    if _ends(before, _LEVEL_BEFORE) and unit == "%":
+    if _ends(before, _LEVEL_BEFORE, last) and unit == "%":
         return "="
     return "=" if unit == "%" and value == 100 else ">="
 
@@ -195,10 +234,10 @@ def _qualifies(clause: str, match: re.Match[str], before: str, after: str) -> bo
     # ``5万吨标准煤以上的项目``: an amount (not a share) that bounds what is counted
     if _BOUND_OF.match(tail) and match["unit"] not in ("%", "‰", "个百分点"):
         return True
-    tail = _BOUND_WORD.sub("", tail)
     threshold = bool(_THRESHOLD_BEFORE.search(before[-8:])) or after.startswith(("以上", "以下"))
     if not threshold:
         return False
+    tail = _BOUND_WORD.sub("", tail)
     if not (_QUALIFIER_TAIL.match(tail[:1] or "。") or tail.startswith("的")):
         return False
     return bool(_FIGURE.search(clause, match.end()))
@@ -209,7 +248,8 @@ def _targets_in_clause(
 ) -> list[Target]:
     """Targets in one clause (folded text with quotes and names blanked out), given its
     figures (``_FIGURE`` matches)."""
-    if clause.rstrip().endswith("的") or not (figures or _HANZI_FIGURE.search(clause)):
+    hanzi = _HANZI_PAIR.search(clause) is not None
+    if clause.rstrip().endswith("的") or not (figures or (hanzi and _HANZI_FIGURE.search(clause))):
         return []
     if _makes_no_target(clause):
         return []
@@ -224,16 +264,19 @@ def _targets_in_clause(
         unit = match["unit"]
         if match.end() < condition_end:
             continue
+        last = _last(before)
         if (
             _TIME_AFTER.match(clause[match.start("unit") :])
-            and not (unit == "岁" and _ends(before, _AGE_AIM))
+            and not (unit == "岁" and _ends(before, _AGE_AIM, last))
         ) or _BLOCK_AFTER.match(after):
             continue
         if (unit in _PER_TIME_UNITS and _TIME_AFTER.match(after)) or (unit == "次" and _EVERY.search(before)):
             continue
-        if _ends(before, _ORDINAL_BEFORE) or (before and before[-1:].isascii() and before[-1:].isalnum()):
+        if _ends(before, _ORDINAL_BEFORE, last) or (
+            before and before[-1:].isascii() and before[-1:].isalnum()
+        ):
             continue
-        if _ends(before, _EXISTS_BEFORE) or _has_before(before):
+        if _ends(before, _EXISTS_BEFORE, last) or _has_before(before):
             continue
         if (
             unit in ("万", "亿")
@@ -243,7 +286,7 @@ def _targets_in_clause(
             continue
         if _qualifies(clause, match, before, after):
             continue
-        if _ends(before, _FROM_BEFORE) and _TO_AFTER.match(after):
+        if _ends(before, _FROM_BEFORE, last) and _TO_AFTER.match(after):
             continue
         value = _number(match["num"])
         text = raw_clause.strip()
@@ -273,13 +316,15 @@ def _targets_in_clause(
                 ]
             )
             continue
-        op = _op_for(before, after, unit, value)
+        op = _op_for(before, after, unit, value, last)
         copies = 1
         if distributed and len(figures) == 1:
             copies = _subject_count(clause, match.start())
         per_figure.append([_target(text, op, value, unit, subject) for _ in range(copies)])
     per_figure += (
-        [[target] for target in _hanzi_targets(clause, raw_clause)] if not _has_before(clause) else []
+        [[target] for target in _hanzi_targets(clause, raw_clause)]
+        if hanzi and not _has_before(clause)
+        else []
     )
     if distributed:
         change = subjects.CHANGE_AFTER.match(raw_clause[distributed.end() :])
@@ -408,9 +453,9 @@ def find_targets(text: str) -> list[Target]:
     targets: list[Target] = []
     last_unit = ""
     for sentence in _sentences(text, blanked):
-        state = SubjectState(outcome=subjects.aim_of([raw for _, raw in sentence]))
-        for piece, raw in sentence:
-            if not _ANY_FIGURE.search(piece):
+        state = SubjectState(outcome=subjects.aim_of([raw for _, raw, _ in sentence]))
+        for piece, raw, has_figure in sentence:
+            if not has_figure:
                 continue
             figures = list(_FIGURE.finditer(piece))
             found = _targets_in_clause(piece, raw, state, figures)
@@ -427,19 +472,32 @@ def find_targets(text: str) -> list[Target]:
     return targets
 
 
-def _sentences(text: str, blanked: str) -> list[list[tuple[str, str]]]:
-    """Clauses ``(blanked, raw)`` grouped by sentence (a sentence ends at 。!? or a line end);
-    sentences without a figure are left out."""
-    sentences: list[list[tuple[str, str]]] = []
-    start = 0
+def _sentences(text: str, blanked: str) -> list[list[tuple[str, str, bool]]]:
+    """Clauses ``(blanked, raw, has_figure)`` grouped by sentence (a sentence ends at 。!? or a
+    line end); sentences without a figure are left out.
+
+    The figures are looked for once in the whole text: none spans a sentence or clause end
+    (no ``_ANY_FIGURE`` match holds 。!?,; or a line end)."""
+    figures = [found.start() for found in _ANY_FIGURE.finditer(blanked)]
+    if not figures:
+        return []
+    figures.append(len(blanked))  # a stop: no figure starts at the end
+    sentences: list[list[tuple[str, str, bool]]] = []
+    start, at = 0, 0
     for end in [found.start() for found in _SENTENCE_END.finditer(blanked)] + [len(blanked)]:
-        if _ANY_FIGURE.search(blanked, start, end):
-            clauses: list[tuple[str, str]] = []
+        if figures[at] < end:
+            clauses: list[tuple[str, str, bool]] = []
             position = start
             for found in _CLAUSE_END.finditer(blanked, start, end):
-                clauses.append((blanked[position : found.start()], text[position : found.start()]))
+                cut = found.start()
+                has_figure = figures[at] < cut
+                while figures[at] < cut:
+                    at += 1
+                clauses.append((blanked[position:cut], text[position:cut], has_figure))
                 position = found.end()
-            clauses.append((blanked[position:end], text[position:end]))
+            clauses.append((blanked[position:end], text[position:end], figures[at] < end))
+            while figures[at] < end:
+                at += 1
             sentences.append(clauses)
         start = end + 1
     return sentences
