@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .textutil import bracket_scan, fold, has_open_bracket, split_top
-from .units import dedupe, looks_like_unit, split_units
+from .units import dedupe, looks_like_unit, split_folded_units
 
 # Labels of a labelled clause, grouped by the role they give.
 _LEAD_LABELS = (
@@ -37,23 +37,63 @@ _ROLE_OF = [
     ("time", re.compile(rf"^(?:{_TIME_LABELS})$")),
 ]
 
+
+class _Segment:
+    """A free-form segment ``^(?:由)?(?P<units>.+?)(?:ROLE)$``: units, then a role phrase that
+    closes the segment (at most ``width`` characters long).
+
+    ``units`` finds the same units as matching ``pattern`` but reads the role from the end:
+    the shortest units are those before the leftmost place, among the last ``width``
+    characters, where the role phrase runs to the end.
+    """
+
+    def __init__(self, role: str, width: int, *, by: bool = False, needs: str = "") -> None:
+        self.pattern = re.compile(rf"^{'(?:由)?' if by else ''}(?P<units>.+?)(?:{role})$")
+        self.role = re.compile(rf"(?:{role})$")
+        self.width = width
+        self.by = by
+        self.needs = needs  # a word the role phrase always holds
+
+    def units(self, segment: str) -> str | None:
+        """The units of ``segment``, None when it is no such segment."""
+        if self.needs and self.needs not in segment:
+            return None
+        if "\n" in segment:  # (``.`` stops at a line end, ``$`` matches before one)
+            match = self.pattern.match(segment)
+            return match["units"] if match else None
+        size = len(segment)
+        if self.by and segment.startswith("由"):  # ``由X牵头``: the 由 is no part of the units
+            found = self.role.search(segment, max(2, size - self.width))
+            if found:
+                return segment[1 : found.start()]
+        found = self.role.search(segment, max(1, size - self.width))
+        return segment[: found.start()] if found else None
+
+
 # Free-form segments, split at commas and semicolons:
 #   X牵头 / X牵头负责 / X、Y分别牵头 / X为牵头单位
-_LEAD_SEG = re.compile(
-    r"^(?:由)?(?P<units>.+?)(?:分别|共同|负责)?(?:牵头(?:负责|抓总|落实|实施|推进|办理)?(?:落实)?|为牵头单位|为牵头部门)$"
+_LEAD = _Segment(
+    r"(?:分别|共同|负责)?(?:牵头(?:负责|抓总|落实|实施|推进|办理)?(?:落实)?|为牵头单位|为牵头部门)",
+    8,
+    by=True,
+    needs="牵头",
 )
+_LEAD_SEG = _LEAD.pattern
 #   Y、Z等按职责分工负责 / Y配合 / Y参与
-_COOP_SEG = re.compile(
-    r"^(?P<units>.+?)(?:按照?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|抓好落实|配合|做好相关工作)?|"
+_COOP = _Segment(
+    r"按照?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|抓好落实|配合|做好相关工作)?|"
     r"分工负责|配合(?:落实|实施|推进)?|协助|协同|参与|共同负责|(?:分别)?按职责(?:分工)?|(?:负责|具体|抓好|分别)?落实|"
     # ``各县（市、区）政府落实属地责任``: a duty of place, not a lead
-    r"(?:负责|分别|切实)?(?:落实|履行|压实)(?:属地|主体|行业|监管)(?:管理)?(?:责任|职责))$"
+    r"(?:负责|分别|切实)?(?:落实|履行|压实)(?:属地|主体|行业|监管)(?:管理)?(?:责任|职责)",
+    14,
 )
+_COOP_SEG = _COOP.pattern
 # A cooperating segment that supports someone (配合, 协助, 参与): units named before it
 # without a role are the ones supported, so they lead (``市发改委，市财政局配合``).
 _SUPPORT_END = re.compile(r"(?:配合(?:落实|实施|推进)?|协助|协同|参与)$")
 #   A、B负责 / 国务院各部门分别负责
-_DUTY_SEG = re.compile(r"^(?P<units>.+?)(?:分别|共同)?负责(?:落实|实施)?$")
+_DUTY = _Segment(r"(?:分别|共同)?负责(?:落实|实施)?", 6, needs="负责")
+_DUTY_SEG = _DUTY.pattern
 # A note inside a clause: (除标注…外…下同), 不再做分工, 以下各项….
 _NOTE_SEG = re.compile(r"下同|除.*外|标注|不再|不作分工|不再分工|列第一|排在第一|排第一|第一位")
 # A time limit inside a free clause: 2024年6月底前完成, 9月30日前, 长期坚持.
@@ -132,7 +172,7 @@ def _parse_labelled(text: str, clause: Clause) -> None:
         content = content.strip().strip(";,。.")
         role = _label_role(label)
         if role == "lead":
-            clause.leads += split_units(content, commas=True)
+            clause.leads += split_folded_units(content, commas=True)
             clause.labelled_lead = True
         elif role == "duty":
             if declares_first_lead(content):
@@ -142,13 +182,13 @@ def _parse_labelled(text: str, clause: Clause) -> None:
             content = ",".join(
                 piece for piece in split_top(content, ",;") if not _NOTE_SEG.search(piece) and piece.strip()
             )
-            marked, plain = _mark_leads(split_units(content, commas=True))
+            marked, plain = _mark_leads(split_folded_units(content, commas=True))
             if marked:
                 clause.leads += marked
                 clause.labelled_lead = True
             duty += plain
         elif role == "coop":
-            clause.cooperators += split_units(content, commas=True)
+            clause.cooperators += split_folded_units(content, commas=True)
             clause.labelled_support = True
         elif role == "leader":
             clause.leaders += [name for name in _PERSON_SEP.split(content) if name]
@@ -205,19 +245,19 @@ def _parse_free(text: str, clause: Clause) -> bool:
         if _TIME_SEG.match(segment):
             clause.deadline_text = clause.deadline_text or segment
             continue
-        if match := _LEAD_SEG.match(segment):
-            clause.leads += split_units(match["units"])
+        if (units := _LEAD.units(segment)) is not None:
+            clause.leads += split_folded_units(units)
             clause.labelled_lead = True
             has_role_word = True
-        elif match := _COOP_SEG.match(segment):
-            clause.cooperators += split_units(match["units"])
+        elif (units := _COOP.units(segment)) is not None:
+            clause.cooperators += split_folded_units(units)
             has_role_word = True
             supported = supported or bool(_SUPPORT_END.search(segment))
-        elif match := _DUTY_SEG.match(segment):
-            duty += split_units(match["units"])
+        elif (units := _DUTY.units(segment)) is not None:
+            duty += split_folded_units(units)
             has_role_word = True
         else:
-            marked, names = _mark_leads(split_units(segment))
+            marked, names = _mark_leads(split_folded_units(segment))
             if marked and all(looks_like_unit(name) for name in marked + names):
                 clause.leads += marked
                 clause.labelled_lead = True
@@ -240,7 +280,12 @@ def _parse_free(text: str, clause: Clause) -> bool:
 
 def parse_clause(text: str) -> Clause | None:
     """Parse the inside of a clause (brackets removed); None when it is no clause."""
-    folded = fold(text).strip()
+    return parse_folded_clause(fold(text))
+
+
+def parse_folded_clause(folded: str) -> Clause | None:
+    """``parse_clause`` of a text already folded (``textutil.fold``)."""
+    folded = folded.strip()
     clause = Clause()
     if not folded or EXPLANATION.match(folded):
         return None
@@ -250,8 +295,9 @@ def parse_clause(text: str) -> Clause | None:
         return None
     clause.leads = dedupe(clause.leads)
     clause.cooperators = [name for name in dedupe(clause.cooperators) if name not in clause.leads]
-    clause.unsure = [name for name in clause.units if not looks_like_unit(name)]
-    if not clause.units and not clause.declares_first_lead:
+    units = clause.units
+    clause.unsure = [name for name in units if not looks_like_unit(name)]
+    if not units and not clause.declares_first_lead:
         return None
     return clause
 
@@ -310,7 +356,7 @@ def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
             folded[end : end + 1] in (",", "、") and _ROLE_WORDS.search(inner)
         ):
             continue
-        clause = parse_clause(inner)
+        clause = parse_folded_clause(inner)
         if clause:
             found.append(Found(start, end, clause))
     if open_at >= 0 and _ROLE_HINT.search(folded, open_at):
@@ -321,7 +367,7 @@ def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
         if rest.endswith((",", "、", ":")):
             cut = True
         else:
-            clause = parse_clause(rest)
+            clause = parse_folded_clause(rest)
             if clause:
                 found.append(Found(label, len(folded), clause))
     return found, cut
@@ -343,7 +389,7 @@ def _trailing_clause(folded: str) -> Found | None:
     sentence = body[cut_at + 1 :]
     if not sentence.strip() or not _ROLE_IN_SENTENCE.search(sentence):
         return None
-    clause = parse_clause(sentence)
+    clause = parse_folded_clause(sentence)
     if not clause or clause.unsure or not clause.units:
         return None
     return Found(cut_at + 1, len(folded), clause)

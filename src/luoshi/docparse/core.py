@@ -15,7 +15,15 @@ document as a whole); nothing here raises on odd input.
 import re
 from dataclasses import dataclass, field
 
-from .clauses import LABEL, Clause, Found, apply_first_lead, declares_first_lead, find_clauses, parse_clause
+from .clauses import (
+    LABEL,
+    Clause,
+    Found,
+    apply_first_lead,
+    declares_first_lead,
+    find_clauses,
+    parse_folded_clause,
+)
 from .deadlines import find_deadline
 from .metadata import read_metadata
 from .schema import ParseWarning, PlacedTarget, Plan, SectionItem, Task, TaskForce
@@ -137,7 +145,9 @@ class _Parser:
 
     def _find_declaration(self) -> int | None:
         for paragraph in self.layout.paragraphs:
-            if declares_first_lead(fold(paragraph.text)):
+            text = paragraph.text
+            # (``第一``/``首`` are needed, and folding leaves them as they are)
+            if ("第一" in text or "首" in text) and declares_first_lead(fold(text)):
                 return paragraph.line
         return None
 
@@ -188,7 +198,7 @@ class _Parser:
             if not labelled or not any(_ROLE_WORD.search(p.text) for p in labelled):
                 return
         joined = ";".join(fold(paragraph.text).rstrip("。;") for paragraph in labelled)
-        clause = parse_clause(joined)
+        clause = parse_folded_clause(joined)
         if clause:
             clauses.append((labelled[0].line, clause))
             if clause.deadline_text:

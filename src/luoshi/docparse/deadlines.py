@@ -90,9 +90,9 @@ def find_deadline(text: str, year: int | None, *, labelled: bool = False) -> str
     ``labelled`` is for the content of a ``完成时限`` line, where a bare month or year is a
     deadline; in running text only a date marked as a limit (``前``, ``底``, ``完成``) counts.
     """
-    folded = fold(text)
-    if not _DATE_WORD.search(folded):
+    if not _DATE_WORD.search(text):  # (folding leaves these words as they are)
         return None
+    folded = fold(text)
     if labelled and NO_DEADLINE.match(folded.strip()):
         return None
     found: list[tuple[int, str]] = []

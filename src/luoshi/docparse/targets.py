@@ -445,9 +445,9 @@ def _special_targets(raw_clause: str, last_unit: str) -> list[Target]:
 
 def find_targets(text: str) -> list[Target]:
     """All targets in ``text`` (a section's own text, clauses removed), in order."""
-    folded = fold(text)
-    if not _ANY_FIGURE.search(folded):
+    if not _ANY_FIGURE.search(text):  # (folding leaves figures as they are)
         return []
+    folded = fold(text)
     blanked = _QUOTED.sub(lambda m: m.group(0) if _keep_quoted(m.group(0)) else _blank(m), folded)
     blanked = _PAREN_ONLY.sub(_blank, blanked)
     targets: list[Target] = []

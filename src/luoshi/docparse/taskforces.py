@@ -10,7 +10,7 @@ import re
 
 from .schema import TaskForce
 from .textutil import fold, split_top
-from .units import clean_name, dedupe, looks_like_unit, split_units
+from .units import clean_name, dedupe, looks_like_unit, split_folded_units
 
 _AFTER_COMMA = re.compile(r"(?:,|，).*$")
 _ROLES = re.compile(r"召集人|组长|成员|组成|办公室设在|办公室设于|组\s+长|召\s*集\s*人")
@@ -130,7 +130,7 @@ class _Force:
         else:
             for pattern in _MEMBERS:
                 match = pattern.search(clause)
-                names = split_units(match["list"]) if match else []
+                names = split_folded_units(match["list"]) if match else []
                 if len(names) > 2 and len(names[-1]) <= 4 and not looks_like_unit(names[-1]):
                     names = names[:-1]  # a list cut off inside its last name (``…、区教``)
                 if names and all(looks_like_unit(name) for name in names):

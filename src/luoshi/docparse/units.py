@@ -72,14 +72,19 @@ def split_units(text: str, *, commas: bool = False) -> list[str]:
     A trailing ``等有关部门和单位`` gives the group phrase as a unit of its own; a bare
     administrative level after 、 (``各区、县级市``) stays with the piece before it.
     """
-    return list(_split_units(text, commas))
+    return list(_split_units(fold(text), commas))
+
+
+def split_folded_units(folded: str, *, commas: bool = False) -> list[str]:
+    """``split_units`` of a text already folded (``textutil.fold``), as the clauses are."""
+    return list(_split_units(folded, commas))
 
 
 @lru_cache(maxsize=4096)
-def _split_units(text: str, commas: bool) -> tuple[str, ...]:
+def _split_units(folded: str, commas: bool) -> tuple[str, ...]:
     separators = "、,;，；" if commas else "、"
     pieces: list[str] = []
-    for piece in split_top(fold(text), separators):
+    for piece in split_top(folded, separators):
         piece = squeeze(piece)
         if not piece:
             continue
