@@ -90,7 +90,8 @@ def find_deadline(text: str, year: int | None, *, labelled: bool = False) -> str
     ``labelled`` is for the content of a ``完成时限`` line, where a bare month or year is a
     deadline; in running text only a date marked as a limit (``前``, ``底``, ``完成``) counts.
     """
-    if not _DATE_WORD.search(text):  # (folding leaves these words as they are)
+    # (``_DATE_WORD`` as substring tests, quicker on Chinese text; folding leaves these words)
+    if not ("月" in text or "年" in text or "底" in text or "末" in text or "季" in text):
         return None
     folded = fold(text)
     if labelled and NO_DEADLINE.match(folded.strip()):

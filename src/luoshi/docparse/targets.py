@@ -144,21 +144,33 @@ _THRESHOLD_BEFORE = re.compile(r"(?:超过|过|超|以上)\s*$")
 
 
 # The characters each pattern anchored at ``\s*$`` can end on, spaces aside: a text whose
-# last character is none of them is not searched. (``_PER_BEFORE`` and ``_GIVE_BEFORE`` can
-# end on any Chinese character and are always searched.)
-_FINALS: dict[re.Pattern[str], str] = {
-    _AGE_AIM: "到在至达过",
-    _LE_BEFORE: "于到在多至过高",
-    _CAP_BEFORE: "为予以到助励可多性持补贴达限高",
-    _EQ_BEFORE: "为约",
-    _GT_BEFORE: "于超过",
-    _GE_BEFORE: "于低到加升增少破至达长降高",
-    _LEVEL_BEFORE: "的",
-    _GRANTED_BEFORE: "为是",
-    _REDUCED_TO: "按",
-    _ORDINAL_BEFORE: "前后已成有每满第经近+＋ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-    _EXISTS_BEFORE: "为共地存度有积约辖达长",
-    _FROM_BEFORE: "从由",
+# last character is none of them is not searched (``last in _X_ENDS and _ends(text, _X)``).
+# ``_PER_BEFORE`` and ``_GIVE_BEFORE`` can end on any Chinese character.
+_AGE_ENDS = "到在至达过"
+_LE_ENDS = "于到在多至过高"
+_CAP_ENDS = "为予以到助励可多性持补贴达限高"
+_EQ_ENDS = "为约"
+_GT_ENDS = "于超过"
+_GE_ENDS = "于低到加升增少破至达长降高"
+_LEVEL_ENDS = "的"
+_GRANTED_ENDS = "为是"
+_REDUCED_ENDS = "按"
+_ORDINAL_ENDS = "前后已成有每满第经近+＋ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_EXISTS_ENDS = "为共地存度有积约辖达长"
+_FROM_ENDS = "从由"
+ENDINGS = {  # (for the test that each set holds every character its pattern can end on)
+    _AGE_AIM: _AGE_ENDS,
+    _LE_BEFORE: _LE_ENDS,
+    _CAP_BEFORE: _CAP_ENDS,
+    _EQ_BEFORE: _EQ_ENDS,
+    _GT_BEFORE: _GT_ENDS,
+    _GE_BEFORE: _GE_ENDS,
+    _LEVEL_BEFORE: _LEVEL_ENDS,
+    _GRANTED_BEFORE: _GRANTED_ENDS,
+    _REDUCED_TO: _REDUCED_ENDS,
+    _ORDINAL_BEFORE: _ORDINAL_ENDS,
+    _EXISTS_BEFORE: _EXISTS_ENDS,
+    _FROM_BEFORE: _FROM_ENDS,
 }
 
 
@@ -167,16 +179,9 @@ def _last(text: str) -> str:
     return text.rstrip()[-1:]
 
 
-def _ends(text: str, pattern: re.Pattern[str], last: str | None = None) -> bool:
+def _ends(text: str, pattern: re.Pattern[str]) -> bool:
     """Whether ``pattern`` (anchored at ``$``) matches at the end of ``text``: searched from
-    near the end only, since every such pattern is a few words long, and not at all when
-    the last character of ``text`` (``last``, spaces aside) cannot end it."""
-    finals = _FINALS.get(pattern)
-    if finals is not None:
-        if last is None:
-            last = _last(text)
-        if not last or last not in finals:
-            return False
+    near the end only, since every such pattern is a few words long."""
     return pattern.search(text, max(0, len(text) - _NEAR)) is not None
 
 
@@ -192,25 +197,34 @@ def _number(text: str) -> int | float:
 def _op_for(before: str, after: str, unit: str, value: float, last: str) -> str:
     """The operator that the words around a figure give (``last``: the last character of
     ``before``, spaces aside)."""
-    if _LE_AFTER.match(after) or _ends(before, _LE_BEFORE, last) or _ends(before, _CAP_BEFORE, last):
+    if (
+        _LE_AFTER.match(after)
+        or (last in _LE_ENDS and _ends(before, _LE_BEFORE))
+        or (last in _CAP_ENDS and _ends(before, _CAP_BEFORE))
+    ):
         return "<="
-    if _EQ_AFTER.match(after) or _ends(before, _EQ_BEFORE, last):
+    if _EQ_AFTER.match(after) or (last in _EQ_ENDS and _ends(before, _EQ_BEFORE)):
         return "="
     if _GE_AFTER.match(after):
         return ">="
     if _AT_LEAST.search(before[-8:]):
         return ">="
-    if _ends(before, _LEVEL_BEFORE, last) and (bound := _FAR_BOUND.findall(_DIGIT.split(before)[-1])):
+    level = last in _LEVEL_ENDS and _ends(before, _LEVEL_BEFORE)
+    if level and (bound := _FAR_BOUND.findall(_DIGIT.split(before)[-1])):
         return "<=" if bound[-1] in ("不高于", "不超过") else ">="
-    if _ends(before, _GRANTED_BEFORE, last) or (_GRANTED_AFTER.match(after) and _ends(before, _PER_BEFORE)):
+    if (last in _GRANTED_ENDS and _ends(before, _GRANTED_BEFORE)) or (
+        _GRANTED_AFTER.match(after) and _ends(before, _PER_BEFORE)
+    ):
         return "="
-    if (_GIFT_AFTER.match(after) and _ends(before, _GIVE_BEFORE)) or _ends(before, _REDUCED_TO, last):
+    if (_GIFT_AFTER.match(after) and _ends(before, _GIVE_BEFORE)) or (
+        last in _REDUCED_ENDS and _ends(before, _REDUCED_TO)
+    ):
         return "="
-    if _ends(before, _GT_BEFORE, last):
+    if last in _GT_ENDS and _ends(before, _GT_BEFORE):
         return ">"
-    if _ends(before, _GE_BEFORE, last):
+    if last in _GE_ENDS and _ends(before, _GE_BEFORE):
         return "=" if unit == "%" and value == 100 else ">="
-    if _ends(before, _LEVEL_BEFORE, last) and unit == "%":
+    if level and unit == "%":
         return "="
     return "=" if unit == "%" and value == 100 else ">="
 
@@ -267,16 +281,16 @@ def _targets_in_clause(
         last = _last(before)
         if (
             _TIME_AFTER.match(clause[match.start("unit") :])
-            and not (unit == "岁" and _ends(before, _AGE_AIM, last))
+            and not (unit == "岁" and last in _AGE_ENDS and _ends(before, _AGE_AIM))
         ) or _BLOCK_AFTER.match(after):
             continue
         if (unit in _PER_TIME_UNITS and _TIME_AFTER.match(after)) or (unit == "次" and _EVERY.search(before)):
             continue
-        if _ends(before, _ORDINAL_BEFORE, last) or (
+        if (last in _ORDINAL_ENDS and _ends(before, _ORDINAL_BEFORE)) or (
             before and before[-1:].isascii() and before[-1:].isalnum()
         ):
             continue
-        if _ends(before, _EXISTS_BEFORE, last) or _has_before(before):
+        if (last in _EXISTS_ENDS and _ends(before, _EXISTS_BEFORE)) or _has_before(before):
             continue
         if (
             unit in ("万", "亿")
@@ -286,7 +300,7 @@ def _targets_in_clause(
             continue
         if _qualifies(clause, match, before, after):
             continue
-        if _ends(before, _FROM_BEFORE, last) and _TO_AFTER.match(after):
+        if last in _FROM_ENDS and _ends(before, _FROM_BEFORE) and _TO_AFTER.match(after):
             continue
         value = _number(match["num"])
         text = raw_clause.strip()
@@ -448,7 +462,9 @@ def find_targets(text: str) -> list[Target]:
     if not _ANY_FIGURE.search(text):  # (folding leaves figures as they are)
         return []
     folded = fold(text)
-    blanked = _QUOTED.sub(lambda m: m.group(0) if _keep_quoted(m.group(0)) else _blank(m), folded)
+    blanked = folded
+    if "“" in folded or "《" in folded or '"' in folded or "「" in folded:  # (what ``_QUOTED`` opens with)
+        blanked = _QUOTED.sub(lambda m: m.group(0) if _keep_quoted(m.group(0)) else _blank(m), folded)
     blanked = _PAREN_ONLY.sub(_blank, blanked)
     targets: list[Target] = []
     last_unit = ""

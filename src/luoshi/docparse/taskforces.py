@@ -180,14 +180,16 @@ def find_task_forces(
         if part is None:
             continue
         folded = fold(text)
-        match = _DEFINE_ROLES_FIRST.search(folded) if "以" in folded or "由" in folded else None
+        # both definitions start with one of these words
+        defines = "成立" in folded or "建立" in folded or "组建" in folded or "设立" in folded
+        match = _DEFINE_ROLES_FIRST.search(folded) if defines and ("以" in folded or "由" in folded) else None
         if match:
             _close(current, forces)
             current = _Force(part, _clean_force_name(match["name"]))
             current.read(match["roles"])
             current.read(text[match.end() :])
             continue
-        match = _DEFINE.search(folded)
+        match = _DEFINE.search(folded) if defines else None
         if match:
             _close(current, forces)
             current = _Force(part, _clean_force_name(match["name"]))
