@@ -1,0 +1,120 @@
+"""The quick checks the parser runs before a pattern must never skip a text the pattern
+would match: a wrong one silently drops a target's operator or a clause's units.
+
+Each check is derived from its pattern here (``re._parser``, the standard library's own
+parse of the pattern), so a pattern edited without its check fails this test.
+"""
+
+import re
+from pathlib import Path
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+import pytest
+
+import luoshi
+from luoshi.docparse import clauses, subjects, targets
+from luoshi.docparse.textutil import fold
+
+SEED = Path(luoshi.__file__).parent / "demo" / "plan" / "xidongting-qidagongjian-2025.txt"
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def _last_chars(items: list) -> tuple[set[str], bool]:
+    """The characters a sequence of parsed items can end on (spaces before the end aside),
+    and whether it can be empty."""
+    found: set[str] = set()
+    for op, av in reversed(items):
+        chars, empty = _item_last_chars(op, av)
+        found |= chars
+        if not empty:
+            return found, False
+    return found, True
+
+
+def _item_last_chars(op, av) -> tuple[set[str], bool]:
+    if op is sre.LITERAL:
+        return {chr(av)}, False
+    if op is sre.IN:
+        chars: set[str] = set()
+        for kind, value in av:
+            if kind is sre.LITERAL:
+                chars.add(chr(value))
+            elif kind is sre.RANGE:
+                chars |= {chr(code) for code in range(value[0], value[1] + 1)}
+            else:
+                raise AssertionError(f"no finite set of last characters: {kind}")
+        return chars, False
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return set(), True
+    if op is sre.BRANCH:
+        chars, empty = set(), False
+        for branch in av[1]:
+            more, can_be_empty = _last_chars(branch.data)
+            chars |= more
+            empty = empty or can_be_empty
+        return chars, empty
+    if op is sre.SUBPATTERN:
+        return _last_chars(av[-1].data)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        low, _, sub = av
+        if low == 0 and sub.data == [(sre.IN, [(sre.CATEGORY, sre.CATEGORY_SPACE)])]:
+            return set(), True  # ``\s*``: spaces aside
+        chars, empty = _last_chars(sub.data)
+        return chars, low == 0 or empty
+    raise AssertionError(f"no finite set of last characters: {op}")
+
+
+def _endings(pattern: str) -> set[str]:
+    chars, empty = _last_chars(sre_parse.parse(pattern).data)
+    assert not empty
+    return chars
+
+
+@pytest.mark.parametrize("pattern", list(targets.ENDINGS), ids=lambda p: p.pattern[:20])
+def test_each_end_pattern_of_a_figure_is_looked_for_whenever_it_can_end_the_words(pattern):
+    assert _endings(pattern.pattern) <= set(targets.ENDINGS[pattern])
+
+
+def test_a_subject_tail_is_looked_for_whenever_its_words_can_end_the_subject():
+    assert _endings(subjects._TAIL_WORDS.pattern) <= set(subjects._TAIL_FINALS)
+
+
+def _lines() -> list[str]:
+    texts = [SEED.read_text(encoding="utf-8")]
+    texts += [path.read_text(encoding="utf-8", errors="replace") for path in sorted(CORPUS.glob("*.txt"))]
+    return [fold(line) for text in texts for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(
+    "segment", [clauses._LEAD, clauses._COOP, clauses._DUTY], ids=["lead", "coop", "duty"]
+)
+def test_a_free_segment_read_from_its_end_gives_the_units_its_pattern_gives(segment):
+    _, widest = sre_parse.parse(segment.role.pattern).getwidth()
+    assert widest <= segment.width
+    samples = [
+        "由区发改局牵头",
+        "由牵头",
+        "区发改局、区财政局分别牵头负责",
+        "区财政局等按职责分工负责",
+        "各县(市、区)政府落实属地责任",
+        "区教育局负责",
+        "区教育局\n配合",
+        "配合",
+        "",
+    ]
+    for line in _lines():
+        samples += [piece.strip() for piece in re.split("[,;。]", line)]
+    for sample in samples:
+        match = segment.pattern.match(sample)
+        assert segment.units(sample) == (match["units"] if match else None), sample
+
+
+def test_the_figure_check_finds_figures_where_the_plain_pattern_does():
+    plain = re.compile(
+        r"\d|破零|全覆盖|[一二两三四五六七八九十百千](?:家|个|名|人|项|所|座|处|条|台|套|辆|件|户|批|成|番)"
+    )
+    for line in [*_lines(), "１２项", "٣家", "三家全覆盖破零"]:
+        assert [m.span() for m in targets._ANY_FIGURE.finditer(line)] == [
+            m.span() for m in plain.finditer(line)
+        ]
