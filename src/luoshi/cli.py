@@ -26,6 +26,7 @@ USAGE = """\
   plans                        列出已导入的方案及其版本
   units                        列出单位及其任务数
   export three-lists [PLAN] -o FILE.xlsx   导出“三张清单”
+  breakdown [PLAN] [--json]    层层分解：下级组织负责的任务分解到各下级（导入时自动进行）
 
 调度与填报：
   periods [--cadence C] [--json]                 调度周期及报送期限（法定工作日，含调休）

@@ -21,6 +21,8 @@ from luoshi.bulletins.permissions import (
     visible_bulletins,
 )
 from luoshi.plans.permissions import (
+    can_assign_units,
+    can_break_down,
     can_export_lists,
     can_import_plan,
     can_manage_units,
@@ -186,6 +188,11 @@ CORRECT_BULLETIN = Rule(
     lambda a, o: _sees(visible_bulletins)(a, o) and o.is_issued and can_write(a, o.campaign),
 )
 UNITS = Rule("综合协调组（can_manage_units）", lambda a, o: signed_in(a) and can_manage_units(a))
+BREAK_DOWN = Rule("本级综合协调组（can_break_down）", lambda a, o: signed_in(a) and can_break_down(a, o))
+ASSIGN_UNITS = Rule(
+    "能看到任务且为上级分解下达的本级任务的综合协调组（can_assign_units）",
+    lambda a, o: signed_in(a) and visible_tasks(a).filter(pk=o.pk).exists() and can_assign_units(a, o),
+)
 
 
 @dataclass(frozen=True)
@@ -225,6 +232,7 @@ PAGES = {
     "web:report": ("report", "", SEES_REPORT),
     "web:task": ("task", "", SEES_TASK),
     "web:new_report": ("task", "", FILLS_TASK),
+    "web:assign_units": ("task", "", ASSIGN_UNITS),
     "web:supervision_item": ("item", "", SEES_ITEM),
     "web:bulletin": ("bulletin", "", SEES_BULLETIN),
     "web:bulletin_file": ("bulletin", "", SEES_BULLETIN),
@@ -257,6 +265,7 @@ NOT_IN_MATRIX = {
     "web:import_target": "方案导入中一个指标的修正，仅综合协调组（check_import_plan）",
     "web:dispatch_file": "旬调度表下载需先选周期，规则同 web:bulletins（check_read_documents）",
     "web:review_file": "季讲评下载需先选季度，规则同 web:bulletins（check_read_documents）",
+    "web:breakdown": "下级组织的分解方案页：只有上级分解下达的方案才有，能看到其中任务者可看（visible_tasks），见 tests/web/test_breakdown_pages.py",
     "web:otp_verify": "登录第二步：已绑定两步验证者输入验证码，未绑定者转去绑定（tests/accounts/test_second_factor.py）",
 }
 
@@ -393,6 +402,7 @@ API_WRITES = {
         CORRECT_BULLETIN,
     ),
     # units: unit A and unit B
+    "POST /api/v1/plans/{plan_id}/breakdown": ("plan", {}, BREAK_DOWN),
     "POST /api/v1/units": (None, {"name": "县数据资源局"}, UNITS),
     "PATCH /api/v1/units/{unit_id}": ("unit", {"short_name": "简称"}, UNITS),
     "POST /api/v1/units/{unit_id}/aliases": ("unit", {"name": "另一种写法"}, UNITS),
@@ -439,5 +449,6 @@ API_NOT_IN_MATRIX = {
     "GET /api/v1/supervision/{item_id}/evidence/{evidence_id}": "督办佐证下载：与所属事项相同（SEES_ITEM），见 tests/api/test_supervision.py",
     "GET /api/v1/bulletins/dispatch": "旬调度表需先给周期，规则同 web:bulletins（check_read_documents），见 tests/api/test_bulletins.py",
     "GET /api/v1/bulletins/review": "季讲评需先给季度，规则同 web:bulletins（check_read_documents），见 tests/api/test_bulletins.py",
+    "PUT /api/v1/tasks/{task_id}/units": "为上级分解下达的任务分配本级责任单位：只对分解任务有效，仅该下级组织的综合协调组（can_assign_units），见 tests/web/test_breakdown_pages.py",
     "GET /api/v1/audit/{sequence}": "一条审计记录（按序号）：规则同 GET /api/v1/audit（can_read_audit），见 tests/api/test_audit.py",
 }

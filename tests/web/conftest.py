@@ -27,3 +27,6 @@ def client_for(client):
         return c
 
     return make
+
+
+from tests.plans.breakdown_data import city, orgs, reported  # noqa: E402, F401  (a city and its districts: breakdown, roll-up)

@@ -361,6 +361,13 @@ class Task(TimeStamped):
     def get_absolute_url(self) -> str:
         return reverse("web:task", args=[self.pk])
 
+    def clean(self) -> None:
+        """A task broken down from an upper plan keeps the upper task's title, text and
+        deadline (``breakdown.check_unlocked``)."""
+        from .breakdown import check_unlocked
+
+        check_unlocked(self)
+
     def leads(self) -> list[Unit]:
         return [tu.unit for tu in self.task_units.all() if tu.role == TaskRole.LEAD]
 

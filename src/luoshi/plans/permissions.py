@@ -26,7 +26,8 @@ from django.http import Http404
 from luoshi.accounts.choices import Role
 from luoshi.accounts.permissions import Actor
 
-from .models import Part, Plan, Task, TaskUnit
+from .choices import LinkKind
+from .models import Part, Plan, Task, TaskLink, TaskUnit
 
 
 def visible_tasks(actor: Actor) -> QuerySet[Task]:
@@ -106,3 +107,37 @@ def can_manage_units(actor: Actor) -> bool:
 def check_manage_units(actor: Actor) -> None:
     if not can_manage_units(actor):
         raise PermissionDenied("只有综合协调组办公室可以维护单位名录")
+
+
+# ---------------------------------------------------------------- breakdown (层层分解)
+
+
+def can_break_down(actor: Actor, plan: Plan) -> bool:
+    """Break a plan down to the organisations below: the coordinator of the plan's
+    organisation, the system (the import that runs it, the command line)."""
+    if actor.is_system:
+        return True
+    return actor.role == Role.COORDINATOR and actor.acts_in_org(plan.organisation_id, plan.organisation.path)
+
+
+def check_break_down(actor: Actor, plan: Plan) -> None:
+    if not can_break_down(actor, plan):
+        raise PermissionDenied("只有本级综合协调组办公室可以分解方案任务")
+
+
+def can_assign_units(actor: Actor, task: Task) -> bool:
+    """Assign its own units to a task broken down to it: the coordinator of the task's
+    organisation (the city reads it, read-only), the system."""
+    if actor.is_system:
+        return True
+    plan = task.plan
+    return (
+        actor.role == Role.COORDINATOR
+        and actor.org_id == plan.organisation_id
+        and TaskLink.objects.filter(lower=task, kind=LinkKind.BREAKDOWN).exists()
+    )
+
+
+def check_assign_units(actor: Actor, task: Task) -> None:
+    if not can_assign_units(actor, task):
+        raise PermissionDenied("只有本级综合协调组办公室可以为上级分解的任务分配责任单位")

@@ -17,6 +17,7 @@ from luoshi.audit.services import record_change
 from .choices import ForceRole, TaskRole
 from .groups import apply_groups, remembered_groups
 from .models import (
+    Organisation,
     Part,
     Plan,
     PlanDocument,
@@ -47,6 +48,7 @@ class ImportResult:
     units_added: list[str] = field(default_factory=list)
     aliases_added: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
+    breakdown: object = None  # breakdown.BreakdownResult when tasks went down to lower organisations
 
     def diff(self) -> dict:
         return {
@@ -196,6 +198,10 @@ def import_plan(
         sha256=plan.source_sha256,
         diff=plan.diff,
     )
+    if Organisation.objects.filter(parent_id=plan.organisation_id).exists():
+        from .breakdown import run_breakdown  # 层层分解: the tasks that name lower organisations
+
+        result.breakdown = run_breakdown(actor, plan)
     return result
 
 

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from .views import (
     auth,
     board,
+    breakdown,
     bulletins,
     excel,
     health,
@@ -59,6 +60,8 @@ urlpatterns = [
     path("tasks/", tasks.task_list, name="tasks"),
     path("tasks/three-lists.xlsx", tasks.three_lists, name="three_lists"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task"),
+    path("tasks/<int:pk>/assign/", breakdown.assign, name="assign_units"),
+    path("plans/<int:pk>/breakdown/", breakdown.plan_breakdown, name="breakdown"),
     path("tasks/<int:task_id>/instruct/", supervision.instruct, name="instruct"),
     path("board/", board.board, name="board"),
     path("board/screen/", board.screen, name="board_screen"),

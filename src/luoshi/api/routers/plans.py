@@ -208,3 +208,17 @@ def version_diff(request, plan_id: int, since: int | None = None):
 def _labelled(plan: Plan) -> dict:
     diff = labelled_diff(plan.diff or {})
     return {key: diff.get(key) or [] for key in (*DIFF_KEYS, "aliases_added")}
+
+
+@router.post(
+    "/{plan_id}/breakdown",
+    response={200: dict, **ERRORS},
+    summary="层层分解：把下级组织负责的任务分解到各下级（重复调用只做更新）",
+)
+def breakdown_plan(request, plan_id: int):
+    """Each task whose units include lower organisations gets (or brings up to date) a
+    linked task in each of them; the coordinator of the plan's organisation."""
+    from luoshi.plans.breakdown import break_down
+
+    act = actor(request)
+    return break_down(act, plan_of(plan_id)).as_json()

@@ -7,6 +7,7 @@ from typing import Annotated
 from django.http import HttpResponse
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 
+from luoshi.plans.breakdown import assign_units, upper_link
 from luoshi.plans.lookups import find_unit
 from luoshi.plans.permissions import get_task_for, visible_tasks
 from luoshi.reporting import board as boards
@@ -87,6 +88,18 @@ class TaskDetailOut(TaskOut):
     reports: list[dict]
     milestones: list[dict]
     targets: list[dict]
+    upper_task: int | None = Field(None, description="由上级方案分解下达时：上级任务编号")
+
+
+class AssignIn(Schema):
+    leads: list[str] = Field(description="牵头单位（本级单位名录中的名称）")
+    cooperators: list[str] = Field(default_factory=list, description="配合单位")
+
+
+class AssignOut(Schema):
+    task: int
+    leads: list[str]
+    cooperators: list[str]
 
 
 def milestone_json(m) -> dict:
@@ -126,5 +139,22 @@ def task_detail(
             "reports": [report_json(r) for r in reports],
             "milestones": [milestone_json(m) for m in task.milestones.all()],
             "targets": [t.as_json() for t in boards.targets_of(task.plan, day) if t.sid == task.section.sid],
+            "upper_task": link.upper_id if (link := upper_link(task)) else None,
         },
     )
+
+
+@router.put(
+    "/{task_id}/units",
+    response={200: AssignOut, **ERRORS},
+    summary="为上级分解下达的任务分配本级责任单位（本级综合协调组）",
+)
+def assign_task_units(request, task_id: int, payload: AssignIn):
+    act = actor(request)
+    task = get_task_for(act, task_id)
+    task = assign_units(act, task, payload.leads, payload.cooperators)
+    return {
+        "task": task.pk,
+        "leads": [u.name for u in task.leads()],
+        "cooperators": [u.name for u in task.cooperators()],
+    }
