@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Max
 
-from luoshi.plans.models import Plan, Task, TaskUnit
+from luoshi.plans.models import Plan, Task, TaskLink, TaskUnit
 from luoshi.reporting.engine import PlanStatus, TaskRow, completeness, plan_status, target_statuses
 from luoshi.reporting.models import CampaignCadence, Milestone, ReportingPolicy, Standing, TargetValue
 from luoshi.reporting.policy import Schedule
@@ -50,6 +50,7 @@ def data_version() -> tuple:
         (Plan, True),
         (Task, True),
         (TaskUnit, True),
+        (TaskLink, True),  # the lower parts weighed into an upper task's light
     ):
         table = connection.ops.quote_name(model._meta.db_table)
         parts.append(f"(SELECT MAX(updated_at) FROM {table})")
@@ -121,6 +122,7 @@ def _patched(plan: Plan, as_of: dt.date, last: PlanStatus, since: dt.datetime | 
             "task_id", flat=True
         )
     )
+    changed |= _uppers_of_changed(plan, since - SETTLE)
     if len(changed) > PATCH_LIMIT:
         return None
     if not changed:
@@ -132,6 +134,26 @@ def _patched(plan: Plan, as_of: dt.date, last: PlanStatus, since: dt.datetime | 
     return PlanStatus(
         last.plan, last.as_of, [fresh.get(row.task_id, row) for row in last.rows], last.window_start
     )
+
+
+def _uppers_of_changed(plan: Plan, since: dt.datetime) -> set[int]:
+    """The plan's tasks whose lower parts (linked tasks of the organisations below, at any
+    depth) had their kept rows changed since ``since``: their light weighs those parts."""
+    if not TaskLink.objects.filter(upper__plan=plan).exists():
+        return set()
+    lower = set(
+        Standing.objects.filter(updated_at__gte=since)
+        .exclude(task__plan=plan)
+        .values_list("task_id", flat=True)
+    )
+    found: set[int] = set()
+    for _depth in range(4):  # province → city → district → town
+        if not lower:
+            break
+        links = list(TaskLink.objects.filter(lower_id__in=lower).values_list("upper_id", "upper__plan_id"))
+        found |= {upper for upper, plan_id in links if plan_id == plan.pk}
+        lower = {upper for upper, plan_id in links if plan_id != plan.pk}
+    return found
 
 
 def targets_of(plan: Plan, as_of: dt.date, version: tuple | None = None):

@@ -11,6 +11,7 @@ from luoshi.plans.models import Plan, Task, TaskUnit
 from .models import Report
 from .periods import PeriodSpan
 from .policy import Schedule
+from .rollup import carried_pairs
 
 MAX_OVERDUE_PER_TASK = 2
 
@@ -52,6 +53,9 @@ def due_items(actor: Actor, plan: Plan, today: dt.date) -> list[DueItem]:
         .select_related("task__part", "task__section")
         .order_by("task__section__order")
     )
+    carried = carried_pairs(plan=plan)  # a lower organisation's task carries these
+    if carried:
+        roles = roles.exclude(task_id__in=[task for task, unit in carried if unit == actor.unit_id])
     reports = {
         (r.task_id, r.period.key): r
         for r in Report.objects.filter(

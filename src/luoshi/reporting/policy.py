@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 from django.db import IntegrityError, transaction
@@ -84,7 +85,8 @@ class Schedule:
 
     @property
     def thresholds(self) -> Thresholds:
-        return Thresholds(self.policy.lagging_threshold, self.policy.serious_threshold)
+        # a policy just created holds its defaults as ints until read back
+        return Thresholds(Decimal(self.policy.lagging_threshold), Decimal(self.policy.serious_threshold))
 
     @property
     def plan_start(self) -> dt.date:

@@ -44,6 +44,7 @@ from .notify import send_notice
 from .periods import PeriodSpan
 from .policy import Schedule, ensure_period
 from .reminder_text import PendingTask, Words
+from .rollup import carried_pairs
 from .workdays import CalendarYearUnknown, add_workdays, subtract_workdays, workdays_between
 
 MORNING = dt.time(9, 0)
@@ -258,12 +259,13 @@ def _pending_by_unit(span: PeriodSpan, due_tasks: dict, now: dt.datetime) -> dic
             ).values_list("task_id", "unit_id")
         )
     pending: dict[int, list[PendingTask]] = defaultdict(list)
+    carried = carried_pairs(list(due_tasks))  # a lower organisation's task carries these
     for task_id, unit_id, role in (
         TaskUnit.objects.filter(task_id__in=list(due_tasks))
         .order_by("task__section__order", "role", "order")
         .values_list("task_id", "unit_id", "role")
     ):
-        if (task_id, unit_id) not in submitted:
+        if (task_id, unit_id) not in submitted and (task_id, unit_id) not in carried:
             _pk, part_id, _key, _cad, _start, _deadline, sid, title = due_tasks[task_id]
             pending[unit_id].append(PendingTask(sid, title, role, part_id))
     return dict(pending)

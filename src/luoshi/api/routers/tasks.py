@@ -12,6 +12,7 @@ from luoshi.plans.lookups import find_unit
 from luoshi.plans.permissions import get_task_for, visible_tasks
 from luoshi.reporting import board as boards
 from luoshi.reporting.permissions import visible_reports
+from luoshi.reporting.rollup import task_rollup
 from luoshi.reporting.status import Status
 
 from ..paging import CursorPage, Listing, paginate
@@ -88,7 +89,22 @@ class TaskDetailOut(TaskOut):
     reports: list[dict]
     milestones: list[dict]
     targets: list[dict]
+    lower_parts: dict | None = Field(
+        None, description="下级分解（同 GET /tasks/{task_id}/parts）；无下级分解时为空"
+    )
     upper_task: int | None = Field(None, description="由上级方案分解下达时：上级任务编号")
+
+
+class PartsOut(Schema):
+    """An upper task's parts from the organisations below (``reporting.rollup``)."""
+
+    task: int
+    own: dict = Field(description="本级责任单位及其进度、状态（与下级分列，不相加）")
+    parts: list[dict] = Field(description="各下级组织：下级任务、状态、进度、序时进度、最近报送")
+    figures: list[dict] = Field(description="指标：各下级数值、合计、按周期的累计合计")
+    reported: int = Field(description="已有报送的下级个数")
+    unsummed: int = Field(description="未计入任何合计的下级报告个数")
+    unsummed_text: str = Field(description="如：未汇总：2 个下级报告")
 
 
 class AssignIn(Schema):
@@ -139,9 +155,40 @@ def task_detail(
             "reports": [report_json(r) for r in reports],
             "milestones": [milestone_json(m) for m in task.milestones.all()],
             "targets": [t.as_json() for t in boards.targets_of(task.plan, day) if t.sid == task.section.sid],
+            "lower_parts": rollup.as_json() if (rollup := task_rollup(task, row, day)) else None,
             "upper_task": link.upper_id if (link := upper_link(task)) else None,
         },
     )
+
+
+@router.get(
+    "/{task_id}/parts",
+    response={200: PartsOut, **ERRORS},
+    summary="下级分解：各下级组织的进展与指标合计（不重复计算）",
+)
+def task_parts(
+    request, response: HttpResponse, task_id: int, date: dt.date | None = None, as_of: dt.date | None = None
+):
+    """Each lower organisation's part of the task: its linked task's light, progress, 序时进度
+    and latest report; the targets summed across organisations (cumulative by period);
+    ``unsummed_text`` counts the lower reports no total takes (text only). A task without
+    lower parts answers with empty lists."""
+    act = actor(request)
+    task = get_task_for(act, task_id)
+    day = as_of_or_today(date or as_of)
+    row = next(r for r in boards.status_of(task.plan, day).rows if r.task_id == task.pk)
+    rollup = task_rollup(task, row, day)
+    if rollup is None:
+        return {
+            "task": task.pk,
+            "own": {},
+            "parts": [],
+            "figures": [],
+            "reported": 0,
+            "unsummed": 0,
+            "unsummed_text": "",
+        }
+    return tagged(response, rollup.as_json())
 
 
 @router.put(

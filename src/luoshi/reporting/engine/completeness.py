@@ -8,13 +8,14 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Q
 
-from luoshi.plans.choices import UnitKind
-from luoshi.plans.models import Part, Plan, Task, TaskUnit, Unit
+from luoshi.plans.choices import LinkState, UnitKind
+from luoshi.plans.models import Part, Plan, Task, TaskLink, TaskUnit, Unit
 
 from ..kept import answers_for
 from ..models import Period, Report, Standing
 from ..periods import PeriodSpan, span_for_key
 from ..policy import Schedule
+from ..rollup import carried_pairs
 from .reports import end_of
 
 
@@ -81,7 +82,10 @@ def completeness(
     rows: dict[str, CompletenessRow] = {}
     on_time_limit = end_of(due_date)
     due_units = TaskUnit.objects.filter(task_id__in=due_tasks).exclude(unit__kind=UnitKind.GROUP)
+    carried = carried_pairs(due_tasks)  # a lower organisation's task carries these
     for task_id, unit_id, name in due_units.values_list("task_id", "unit_id", "unit__name"):
+        if (task_id, unit_id) in carried:
+            continue
         row = rows.setdefault(name, CompletenessRow(name))
         row.due += 1
         at = submitted.get((task_id, unit_id))
@@ -119,7 +123,7 @@ def _kept(
     period = Period.objects.filter(cadence=span.cadence, key=span.key).values_list("pk", flat=True).first()
     quote = connection.ops.quote_name
     task, task_unit, unit, part = (quote(m._meta.db_table) for m in (Task, TaskUnit, Unit, Part))
-    standing = quote(Standing._meta.db_table)
+    standing, link, plan_table = (quote(m._meta.db_table) for m in (Standing, TaskLink, Plan))
     handed = "(s.p1 = %(p)s OR s.p2 = %(p)s OR s.p3 = %(p)s)"
     sql = f"""
         SELECT u.name, pa.{quote("key")}, t.cadence, t.start, t.deadline, COUNT(*),
@@ -133,9 +137,17 @@ def _kept(
         JOIN {unit} u ON u.id = tu.unit_id
         LEFT JOIN {standing} s ON s.task_id = tu.task_id AND s.unit_id = tu.unit_id
         WHERE t.plan_id = %(plan)s AND u.kind <> %(group)s
+          AND NOT EXISTS (
+            SELECT 1 FROM {link} l
+            JOIN {task} lt ON lt.id = l.lower_id
+            JOIN {plan_table} lp ON lp.id = lt.plan_id
+            WHERE l.upper_id = tu.task_id AND l.state = %(confirmed)s
+              AND (l.via_unit_id = tu.unit_id OR lp.organisation_id = u.represents_id)
+          )
         GROUP BY u.name, pa.{quote("key")}, t.cadence, t.start, t.deadline
     """
     params = {"p": period or -1, "due": due_date, "end": span.end, "plan": plan.pk, "group": UnitKind.GROUP}
+    params["confirmed"] = LinkState.CONFIRMED
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         groups = cursor.fetchall()

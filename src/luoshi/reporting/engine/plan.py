@@ -17,7 +17,7 @@ contribution, which counts for completeness but not for the light.
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
@@ -30,6 +30,7 @@ from luoshi.plans.models import Part, Plan, Task, TaskUnit, Unit
 from ..models import Milestone, Period
 from ..periods import PeriodSpan, span_for_key
 from ..policy import Schedule
+from ..rollup import carried, combine, links_of, parts_for
 from ..status import Light, Thresholds, combined_progress, expected_progress, task_light
 from .reports import KEY_SHIFT, HandedIn, handed_in, kept_handed_in
 from .rows import PlanStatus, TaskRow
@@ -64,6 +65,7 @@ class Roles:
     cooperators: dict[int, tuple[int, ...]]
     names: dict[int, str]  # unit id → name
     groups: set[int]  # unit ids of group phrases
+    represents: dict[int, int | None] = field(default_factory=dict)  # unit id → lower organisation
 
 
 @dataclass
@@ -104,7 +106,9 @@ def plan_status(
     schedule = Schedule.of(plan)
     loaded = _load(plan, campaign, unit, tasks)
     timings, distinct = _timings(schedule, loaded, as_of)
-    responsible = _responsible(loaded)
+    links = links_of(loaded.task_ids, plan=plan)
+    gone = carried(links, _unit_rows(loaded.roles)) if links else set()
+    responsible = _responsible(loaded, gone)
     due = {pk: timing.due_period_id for pk, timing in zip(loaded.ids, timings, strict=True) if timing.due}
     if tasks is None:
         window_start = min((timing.due.start for timing in distinct if timing.due), default=None)
@@ -113,6 +117,19 @@ def plan_status(
         reports = handed_in(plan, loaded.task_ids, due, window_start, responsible, as_of)
     overdue = _overdue_milestones(plan, as_of)
     rows = _judge(loaded, timings, responsible, reports, overdue, as_of, schedule.thresholds)
+    if links:
+        _weigh_parts(
+            rows,
+            parts_for(
+                links,
+                loaded.roles.leads,
+                loaded.roles.represents,
+                as_of,
+                cooperators=loaded.roles.cooperators,
+                full=full,
+            ),
+            responsible,
+        )
     return PlanStatus(plan, as_of, rows, window_start)
 
 
@@ -147,8 +164,12 @@ def _roles(plan: Plan, task_ids: list[int] | None) -> Roles:
         group = roles.leads if role == lead else roles.cooperators
         group[task_id] = group.get(task_id, ()) + (unit_id,)
     unit_ids = {unit_id for _order, _pk, _task_id, unit_id, _role in rows}
-    for pk, name, kind in Unit.objects.filter(pk__in=unit_ids).order_by().values_list("pk", "name", "kind"):
+    for pk, name, kind, represents in (
+        Unit.objects.filter(pk__in=unit_ids).order_by().values_list("pk", "name", "kind", "represents_id")
+    ):
         roles.names[pk] = name
+        if represents is not None:
+            roles.represents[pk] = represents
         if kind == UnitKind.GROUP:
             roles.groups.add(pk)
     return roles
@@ -189,15 +210,43 @@ def _stored_periods(spans: set[PeriodSpan]) -> dict[tuple[str, str], int]:
     return {(cadence, key): pk for pk, cadence, key in periods.values_list("pk", "cadence", "key")}
 
 
-def _responsible(loaded: Loaded) -> dict[int, tuple[int, ...]]:
-    """Task id → the units that must report it."""
+def _responsible(loaded: Loaded, gone: set[tuple[int, int]] = frozenset()) -> dict[int, tuple[int, ...]]:  # type: ignore[assignment]
+    """Task id → the units that must report it: not group phrases, nor a unit whose duty a
+    lower organisation's linked task carries (``gone``, see ``reporting.rollup``)."""
     roles = loaded.roles
     leads, cooperators, groups = roles.leads, roles.cooperators, roles.groups
     responsible = {}
     for pk in loaded.ids:
         ids = leads.get(pk) or cooperators.get(pk) or ()
         responsible[pk] = tuple([uid for uid in ids if uid not in groups]) if groups else ids
+    for pk, uid in gone:
+        if pk in responsible and uid in responsible[pk]:
+            responsible[pk] = tuple([u for u in responsible[pk] if u != uid])
     return responsible
+
+
+def _unit_rows(roles: Roles):
+    """(task, unit, organisation it represents) of every unit on the tasks."""
+    for group in (roles.leads, roles.cooperators):
+        for task_id, unit_ids in group.items():
+            for uid in unit_ids:
+                yield task_id, uid, roles.represents.get(uid)
+
+
+def _weigh_parts(rows: list[TaskRow], parts: dict, responsible: dict[int, tuple[int, ...]]) -> None:
+    """Weigh each task's lower parts into its light (``rollup.combine``): its own light and
+    progress are kept beside them on the row, never added to them."""
+    for row in rows:
+        mine = parts.get(row.task_id)
+        if not mine:
+            continue
+        own = (row.status, row.reason, row.progress) if responsible[row.task_id] else None
+        combined = combine(own, mine)
+        row.parts = tuple(mine)
+        row.own_status = own[0] if own else None
+        row.own_progress = own[2] if own else None
+        if combined is not None:
+            row.status, row.reason, row.progress = combined
 
 
 def _overdue_milestones(plan: Plan, as_of: dt.date) -> dict[int, tuple[int, tuple[str, dt.date]]]:

@@ -35,6 +35,11 @@ class TaskRow:
     problems: str = ""
     overdue_milestones: int = 0
     reason: str = ""  # the light's reason in words, from ``status.task_light``
+    # a task with lower organisations' parts (``reporting.rollup``): the parts, and its own
+    # level's light and progress before they were weighed in (None: no unit of its own left)
+    parts: tuple = ()
+    own_status: Status | None = None
+    own_progress: Decimal | None = None
 
     @property
     def responsible(self) -> tuple[str, ...]:

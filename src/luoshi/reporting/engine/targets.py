@@ -8,6 +8,7 @@ from luoshi.plans.models import Plan, Target
 
 from ..models import TargetValue
 from ..policy import Schedule
+from ..rollup import carried_pairs
 from ..status import Status, expected_progress, target_status
 from .reports import end_of
 
@@ -49,14 +50,16 @@ def target_statuses(plan: Plan, as_of: dt.date) -> list[TargetRow]:
     schedule = Schedule.of(plan)
     elapsed = expected_progress(schedule.plan_start, schedule.year_end, as_of)
     actual: dict[int, Decimal] = {}
-    for target_id, value in (
+    carried = carried_pairs(plan=plan)  # a figure filed by a unit a lower task carries counts not
+    for target_id, value, task_id, unit_id in (
         TargetValue.objects.filter(
             target__plan=plan, report__is_current=True, report__submitted_at__lte=end_of(as_of)
         )
         .order_by("report__period__end", "report__submitted_at")
-        .values_list("target_id", "value")
+        .values_list("target_id", "value", "report__task_id", "report__unit_id")
     ):
-        actual[target_id] = value
+        if (task_id, unit_id) not in carried:
+            actual[target_id] = value
     rows = []
     for target in Target.objects.filter(plan=plan).select_related("section", "part").order_by("order"):
         status, attainment, expected = target_status(

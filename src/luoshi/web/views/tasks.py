@@ -199,6 +199,7 @@ def task_detail(request, pk: int):
     events.sort(key=lambda e: e["at"], reverse=True)
     from luoshi.plans.breakdown import upper_link
     from luoshi.plans.permissions import can_assign_units
+    from luoshi.reporting.rollup import carried_pairs, task_rollup
 
     schedule = Schedule.of(task.plan)
     spans = schedule.task_spans(status.cadence, status.start, status.deadline) if status else []
@@ -221,6 +222,8 @@ def task_detail(request, pk: int):
             "today": today,
             "first_period": spans[0] if spans else None,
             "span_rule": schedule.rule_text(status.cadence if status else None),
+            "rollup": task_rollup(task, status, today),
+            "carried_units": {unit for _task, unit in carried_pairs([task.pk])},
             "upper_link": upper_link(task),
             "can_assign": can_assign_units(actor, task),
         },
