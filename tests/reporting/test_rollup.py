@@ -101,11 +101,12 @@ def test_a_text_only_item_is_counted_not_summed(reported):
     assert rollup.own_units == ("市农业农村局",)
 
 
-def test_the_city_target_ignores_the_figure_of_the_city_unit(reported):
+def test_the_city_target_is_the_districts_sum_not_the_city_units_figure(reported):
     from luoshi.reporting.engine import target_statuses
 
     (target,) = [t for t in target_statuses(reported["plan"], AS_OF) if t.sid == T1]
-    assert target.actual is None
+    assert target.actual == Decimal(4)  # 3 + 1 from the districts; the city unit's 50 left out
+    assert target.attainment == Decimal(40)
 
 
 def test_the_city_status_sees_a_district_report_at_once(reported):

@@ -465,3 +465,53 @@ def task_rollup(task: Task, row, as_of: dt.date) -> TaskRollup | None:
         len(reported),
         unsummed,
     )
+
+
+def summed_actuals(plan, as_of: dt.date) -> dict[int, Decimal]:
+    """Upper target id → the sum of the lower organisations' latest figures against their
+    copies of it, for the accumulating targets of the plan's tasks with confirmed lower
+    links: the upper target's actual where its own level files none (``targets``)."""
+    from .engine.reports import end_of
+    from .models import TargetValue
+
+    links = links_of(plan=plan)
+    if not links:
+        return {}
+    task_of_section = {
+        section: pk for pk, section in Task.objects.filter(pk__in=list(links)).values_list("pk", "section_id")
+    }
+    uppers = [
+        t
+        for t in Target.objects.filter(section_id__in=list(task_of_section))
+        if not target_is_direct(op=t.op, unit=t.unit, subject=t.subject or t.text)
+    ]
+    if not uppers:
+        return {}
+    lower_ids = [link.lower_id for items in links.values() for link in items]
+    lower_section = dict(Task.objects.filter(pk__in=lower_ids).values_list("pk", "section_id"))
+    candidates: dict[int, list[Target]] = {}
+    for target in Target.objects.filter(section_id__in=list(lower_section.values())):
+        candidates.setdefault(target.section_id, []).append(target)
+    matched: dict[int, list[int]] = {}  # upper target → its lower copies
+    for upper in uppers:
+        for link in links[task_of_section[upper.section_id]]:
+            mine = _match(upper, candidates.get(lower_section.get(link.lower_id), []))
+            if mine is not None:
+                matched.setdefault(upper.pk, []).append(mine.pk)
+    latest: dict[int, Decimal] = {}
+    for target_id, value in (
+        TargetValue.objects.filter(
+            target_id__in=[pk for pks in matched.values() for pk in pks],
+            report__is_current=True,
+            report__submitted_at__lte=end_of(as_of),
+        )
+        .order_by("report__period__end", "-report__period__start", "report__submitted_at")
+        .values_list("target_id", "value")
+    ):
+        latest[target_id] = value
+    sums = {}
+    for upper_id, pks in matched.items():
+        given = [latest[pk] for pk in pks if pk in latest]
+        if given:
+            sums[upper_id] = sum(given, Decimal(0))
+    return sums

@@ -8,7 +8,7 @@ from luoshi.plans.models import Plan, Target
 
 from ..models import TargetValue
 from ..policy import Schedule
-from ..rollup import carried_pairs
+from ..rollup import carried_pairs, summed_actuals
 from ..status import Status, expected_progress, target_status
 from .reports import end_of
 
@@ -60,6 +60,8 @@ def target_statuses(plan: Plan, as_of: dt.date) -> list[TargetRow]:
     ):
         if (task_id, unit_id) not in carried:
             actual[target_id] = value
+    for target_id, total in summed_actuals(plan, as_of).items():  # the lower organisations' sum
+        actual.setdefault(target_id, total)
     rows = []
     for target in Target.objects.filter(plan=plan).select_related("section", "part").order_by("order"):
         status, attainment, expected = target_status(
