@@ -106,3 +106,32 @@ def personas(plan):
         "coordinator": make("coordinator", "coordinator", "县政务服务中心"),
         "leader": make("leader", "leader"),
     }
+
+
+@pytest.fixture
+def city_plan(plan, personas):
+    """The test plan's organisation put under a city (示范市) whose own plan
+    (tests/plans/factories.make_city_plan) the county's is aligned to (对标); the city has a
+    coordinator of its own (``city_coordinator``, read-only below)."""
+    from django.contrib.auth import get_user_model
+
+    from luoshi.accounts.models import Profile
+    from luoshi.accounts.permissions import SYSTEM
+    from luoshi.plans.choices import OrgLevel
+    from luoshi.plans.models import Organisation
+    from luoshi.plans.services import import_plan
+    from tests.plans.factories import make_city_plan
+
+    county = plan.organisation
+    city = Organisation.objects.create(name="示范市", level=OrgLevel.CITY)
+    county.parent = city
+    county.save()
+    upper = import_plan(SYSTEM, make_city_plan()).plan
+    if upper.organisation_id != city.pk:  # made before the county was moved under the city
+        upper.organisation = city
+        upper.save(update_fields=["organisation"])
+    user = get_user_model().objects.create_user("city_coordinator", password="Luoshi@2025x")
+    Profile.objects.create(user=user, role="coordinator", organisation=city)
+    personas["city_coordinator"] = user
+    plan.refresh_from_db()
+    return upper

@@ -27,6 +27,7 @@ USAGE = """\
   units                        列出单位及其任务数
   export three-lists [PLAN] -o FILE.xlsx   导出“三张清单”
   breakdown [PLAN] [--json]    层层分解：下级组织负责的任务分解到各下级（导入时自动进行）
+  align LOWER UPPER [--json]   对标：为下级方案的任务建议上级方案中对应的任务（前三名及相似度）
 
 调度与填报：
   periods [--cadence C] [--json]                 调度周期及报送期限（法定工作日，含调休）

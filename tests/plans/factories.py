@@ -119,3 +119,60 @@ def make_plan(**changes) -> dict:
     plan = copy.deepcopy(BASE_PLAN)
     plan.update(changes)
     return plan
+
+
+def make_city_plan() -> dict:
+    """The city's plan above the test plan (示范市, issue 16's 对标): four tasks, three with a
+    counterpart in the county's plan — (一) 产业集群 ↔ county (一), (二) 有效投资 ↔ county (二),
+    (四) 一网通办 ↔ county (三) — and (三) 保交房, which the county's plan does not carry."""
+
+    def section(number, title, text):
+        return {
+            "id": f"附件1/一/{number}",
+            "part": "附件1",
+            "parent": "附件1/一",
+            "number": number,
+            "title": title,
+            "text": text,
+        }
+
+    def task(number, lead):
+        return {"section": f"附件1/一/{number}", "leads": [lead], "cooperators": [], "deadline": None}
+
+    return {
+        "schema": "luoshi.plan/1",
+        "title": "示范市实施“三大攻坚”工作方案",
+        "issuer": "示范市人民政府办公室",
+        "doc_number": "示市政办发〔2025〕1号",
+        "date": "2025-02-20",
+        "parts": [
+            {"key": "正文", "title": "示范市实施“三大攻坚”工作方案"},
+            {"key": "附件1", "title": "产业攻坚实施方案"},
+        ],
+        "sections": [
+            {
+                "id": "附件1/一",
+                "part": "附件1",
+                "parent": None,
+                "number": "一",
+                "title": "重点任务",
+                "text": "",
+            },
+            section("(一)", "壮大产业集群", "新增规模工业企业100家，培育壮大产业集群。(市工信局牵头负责)"),
+            section("(二)", "扩大有效投资", "实施重点项目200个，加快重点项目建设。(市发改委牵头负责)"),
+            section(
+                "(三)", "推进保交房", "抓实保交房项目见底清零，推动房地产市场止跌回稳。(市住建局牵头负责)"
+            ),
+            section(
+                "(四)", "推进政务服务一网通办", "一网通办率达到95%，优化营商环境。(市政务服务中心牵头负责)"
+            ),
+        ],
+        "tasks": [
+            task("(一)", "市工信局"),
+            task("(二)", "市发改委"),
+            task("(三)", "市住建局"),
+            task("(四)", "市政务服务中心"),
+        ],
+        "targets": [],
+        "task_forces": [],
+    }

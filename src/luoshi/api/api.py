@@ -188,6 +188,7 @@ def _message(error: dict) -> str:
 
 
 from .routers import (  # noqa: E402
+    alignment,
     audit,
     bulletins,
     imports,
@@ -220,3 +221,6 @@ api.add_router("/supervision", supervision.router)
 api.add_router("/projects", projects.router)
 api.add_router("/bulletins", bulletins.router)
 api.add_router("/audit", audit.router)
+api.add_router("/plans", alignment.plan_router)
+api.add_router("/task-links", alignment.link_router)
+api.add_router("/tasks", alignment.task_router)

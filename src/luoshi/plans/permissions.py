@@ -141,3 +141,49 @@ def can_assign_units(actor: Actor, task: Task) -> bool:
 def check_assign_units(actor: Actor, task: Task) -> None:
     if not can_assign_units(actor, task):
         raise PermissionDenied("只有本级综合协调组办公室可以为上级分解的任务分配责任单位")
+
+
+# ------------------------------------------------------------------ alignment (对标)
+
+
+def can_see_alignment(actor: Actor, plan: Plan) -> bool:
+    """Open a plan's 对标 page (its tasks beside the upper plan's): whoever reads every task,
+    and the task-force offices, in an organisation they see (the plan's or one above it)."""
+    if actor.is_system:
+        return True
+    if not (actor.reads_all or actor.role == Role.OFFICE):
+        return False
+    return actor.sees_org(plan.organisation.path)
+
+
+def can_suggest_alignment(actor: Actor, plan: Plan) -> bool:
+    """Ask the matcher for a plan's 对标 suggestions: the plan organisation's coordinator
+    (an upper one's only where it manages those below), the system (``luoshi align``)."""
+    if actor.is_system:
+        return True
+    org = plan.organisation
+    return actor.role == Role.COORDINATOR and actor.acts_in_org(org.pk, org.path)
+
+
+def can_align(actor: Actor, task: Task) -> bool:
+    """Confirm, correct or reject the 对标 of a lower plan's task: the coordinator of the
+    task's organisation, and the task-force office for the tasks of the campaigns it runs
+    (an upper organisation's only where it manages those below), the system."""
+    if actor.is_system:
+        return True
+    org = task.plan.organisation
+    if not actor.acts_in_org(org.pk, org.path):
+        return False
+    if actor.role == Role.COORDINATOR:
+        return True
+    return actor.role == Role.OFFICE and task.part_id in actor.office_part_ids()
+
+
+def check_suggest_alignment(actor: Actor, plan: Plan) -> None:
+    if not can_suggest_alignment(actor, plan):
+        raise PermissionDenied("只有本组织的综合协调组可以生成对标建议")
+
+
+def check_align(actor: Actor, task: Task) -> None:
+    if not can_align(actor, task):
+        raise PermissionDenied("只有本组织的综合协调组或该攻坚的专班办公室可以确认对标")

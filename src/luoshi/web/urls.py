@@ -5,6 +5,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from .views import (
+    alignment,
     auth,
     board,
     breakdown,
@@ -81,6 +82,11 @@ urlpatterns = [
     path("bulletins/review/", bulletins.review_file, name="review_file"),
     path("bulletins/<int:pk>/", bulletins.bulletin_detail, name="bulletin"),
     path("bulletins/<int:pk>/file/", bulletins.bulletin_file, name="bulletin_file"),
+    path("plans/<int:pk>/align/", alignment.align, name="align"),
+    path("plans/<int:pk>/align/suggest/", alignment.suggest, name="align_suggest"),
+    path("plans/<int:pk>/align/tasks/<int:task_id>/set/", alignment.set_upper, name="align_set"),
+    path("align/links/<int:pk>/confirm/", alignment.confirm, name="align_confirm"),
+    path("align/links/<int:pk>/reject/", alignment.reject, name="align_reject"),
     path("import/", imports.upload, name="import"),
     path("import/<int:pk>/", imports.review, name="import_review"),
     path("import/<int:pk>/result/", imports.result, name="import_result"),
