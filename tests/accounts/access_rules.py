@@ -21,12 +21,15 @@ from luoshi.bulletins.permissions import (
     visible_bulletins,
 )
 from luoshi.plans.permissions import (
+    can_align,
     can_assign_units,
     can_break_down,
     can_export_lists,
     can_import_plan,
     can_manage_units,
+    can_see_alignment,
     can_see_units,
+    can_suggest_alignment,
     visible_parts,
     visible_tasks,
 )
@@ -187,6 +190,25 @@ CORRECT_BULLETIN = Rule(
     "能看到该通报且 can_write 其攻坚（已印发）",
     lambda a, o: _sees(visible_bulletins)(a, o) and o.is_issued and can_write(a, o.campaign),
 )
+SEES_ALIGNMENT = Rule(
+    "读全部者与专班办公室，方案属本组织或下级组织（can_see_alignment）",
+    lambda a, o: signed_in(a) and can_see_alignment(a, o),
+)
+SUGGEST_ALIGNMENT = Rule(
+    "本组织的综合协调组（can_suggest_alignment）", lambda a, o: signed_in(a) and can_suggest_alignment(a, o)
+)
+ALIGN_TASK = Rule(
+    "能看到任务且 can_align（本组织的综合协调组、该攻坚的专班办公室）",
+    lambda a, o: _sees(visible_tasks)(a, o) and can_align(a, o),
+)
+ALIGN_LINK = Rule(
+    "能看到下级任务且 can_align（本组织的综合协调组、该攻坚的专班办公室）",
+    lambda a, o: signed_in(a) and visible_tasks(a).filter(pk=o.lower_id).exists() and can_align(a, o.lower),
+)
+SEES_LINK = Rule(
+    "能看到下级任务（visible_tasks）",
+    lambda a, o: signed_in(a) and visible_tasks(a).filter(pk=o.lower_id).exists(),
+)
 UNITS = Rule("综合协调组（can_manage_units）", lambda a, o: signed_in(a) and can_manage_units(a))
 BREAK_DOWN = Rule("本级综合协调组（can_break_down）", lambda a, o: signed_in(a) and can_break_down(a, o))
 ASSIGN_UNITS = Rule(
@@ -237,6 +259,7 @@ PAGES = {
     "web:bulletin": ("bulletin", "", SEES_BULLETIN),
     "web:bulletin_file": ("bulletin", "", SEES_BULLETIN),
     "web:import_review": ("import", "", IMPORT),
+    "web:align": ("plan", "", SEES_ALIGNMENT),
 }
 
 # pages only posted to: their writes follow the action matrix (test_permission_matrix's
@@ -255,6 +278,10 @@ POST_ONLY = {
     "web:unlock",
     "web:otp_reset",
     "web:otp_remove",
+    "web:align_suggest",
+    "web:align_set",
+    "web:align_confirm",
+    "web:align_reject",
 }
 
 # pages left out of the matrix, and why
@@ -283,6 +310,7 @@ API_OBJECTS = {
     "item_id": ("item", SEES_ITEM),
     "bulletin_id": ("bulletin", SEES_BULLETIN),
     "project_id": ("project", SEES_PROJECT),
+    "link_id": ("link", SEES_LINK),
 }
 # GET endpoints whose rule is not "signed in" (lists) or the rule of their object
 API_RULES: dict[str, Rule] = {
@@ -292,6 +320,7 @@ API_RULES: dict[str, Rule] = {
     "GET /api/v1/bulletins/review-weights": BULLETINS,
     "GET /api/v1/audit": AUDIT,
     "GET /api/v1/audit/verify": AUDIT,
+    "GET /api/v1/plans/{plan_id}/alignment": SEES_ALIGNMENT,
     "GET /api/v1/periods/due": Rule(
         "有所属单位的用户（本单位的待报清单）", lambda a, o: signed_in(a) and bool(a.unit_id)
     ),
@@ -408,6 +437,15 @@ API_WRITES = {
     "POST /api/v1/units/{unit_id}/aliases": ("unit", {"name": "另一种写法"}, UNITS),
     "DELETE /api/v1/units/{unit_id}/aliases/{alias_id}": ("alias", {}, UNITS),
     "POST /api/v1/units/{unit_id}/merge": ("unit", lambda u: {"other": _spare_unit().pk}, UNITS),
+    # 对标: the county's plan (under the city's) and the first suggestion of tasks A and B
+    "POST /api/v1/plans/{plan_id}/alignment/suggest": ("plan", {}, SUGGEST_ALIGNMENT),
+    "POST /api/v1/task-links/{link_id}/confirm": ("link", {}, ALIGN_LINK),
+    "POST /api/v1/task-links/{link_id}/reject": ("link", {}, ALIGN_LINK),
+    "PUT /api/v1/tasks/{task_id}/alignment": (
+        "task",
+        lambda t: {"upper_plan": _city_plan().pk, "upper_task": None},
+        ALIGN_TASK,
+    ),
     # plan imports: a staged import of the plan
     "POST /api/v1/imports": (
         None,
@@ -420,6 +458,12 @@ API_WRITES = {
 }
 # the path's parameters of an object other than its own pk
 PATH_ARGS = {"alias": lambda o: {"unit_id": o.unit_id, "alias_id": o.pk}}
+
+
+def _city_plan():
+    from luoshi.plans.models import Plan
+
+    return Plan.objects.get(title="示范市实施“三大攻坚”工作方案")
 
 
 def _spare_unit():

@@ -51,6 +51,7 @@ MATRIX = {
     "import": {"coordinator"},
     "manage units": {"coordinator"},
     "close": {"office", "coordinator"},
+    "align": {"office", "coordinator"},
 }
 
 
@@ -213,6 +214,16 @@ def test_close(actors, personas, plan):
     assert allowed(actors, lambda a: can_close_item(a, item)) == MATRIX["close"]
 
 
+def test_align(city_plan, actors, plan):
+    from luoshi.plans.alignment_services import alignment_rows, confirm_link, suggest_alignment
+    from luoshi.plans.permissions import can_align
+
+    suggest_alignment(SYSTEM, plan, city_plan)
+    link = alignment_rows(plan, city_plan)[0].suggestions[0]
+    assert allowed(actors, lambda a: can_align(a, link.lower)) == MATRIX["align"]
+    assert allowed(actors, lambda a: let_through(lambda: confirm_link(a, link))) == MATRIX["align"]
+
+
 def test_every_action_of_the_matrix_is_tested():
     tested = {name[len("test_") :].replace("_", " ") for name in globals() if name.startswith("test_")}
     assert set(MATRIX) <= tested
@@ -233,7 +244,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
 
 
 @pytest.fixture
-def world(personas, plan):
+def world(personas, plan, city_plan):
     """Objects of unit A (县工信局, task (一)) and of unit B (县发改局, task (二)), made
     through the services; a bulletin, a target and the plan are nobody's unit's."""
     import datetime as dt
@@ -253,7 +264,7 @@ def world(personas, plan):
 
     travel_to(JULY_15)
     verifier = get_user_model().objects.create_user("verifier", password="Luoshi@2025x")
-    Profile.objects.create(user=verifier, role="verifier")
+    Profile.objects.create(user=verifier, role="verifier", organisation=plan.organisation)
     users = {**personas, "verifier": verifier}
     tasks = (task(TASK_A), task(TASK_B))
     units = (Unit.objects.get(name="县工信局"), Unit.objects.get(name="县发改局"))
@@ -281,6 +292,10 @@ def world(personas, plan):
             made.append(item)
         return tuple(made)
 
+    from luoshi.plans.alignment_services import alignment_rows, suggest_alignment
+
+    suggest_alignment(SYSTEM, plan, city_plan)  # the county's plan under the city's (对标)
+    links = {r.task.pk: r.suggestions[0] for r in alignment_rows(plan, city_plan)}
     create_unit(SYSTEM, "县数据局")  # merged into unit A or B by POST /units/{unit_id}/merge
     projects = tuple(
         register_project(SYSTEM, code=f"XM-{n}", name=f"{unit.name}的项目", owner_unit=unit)
@@ -324,6 +339,7 @@ def world(personas, plan):
         "unit": units,
         "import": (stage_import(SYSTEM, "plan.json", json.dumps(make_plan()).encode()),),
         "project": projects,
+        "link": tuple(links[t.pk] for t in tasks),
     }
     return users, objects
 

@@ -22,7 +22,7 @@ def test_suggest_list_confirm_and_correct(plan, personas, city_plan, today, clie
     assert listing["upper_plans"] == [city_plan.pk]
     rows = {t["section"]: t for t in listing["tasks"]}
     first = rows["附件1/一/(三)"]["links"][0]
-    assert first["upper_section"] == "附件1/一/(四)" and first["state"] == "suggested" and first["score"] > 0
+    assert first["upper_section"] == "附件1/二/(四)" and first["state"] == "suggested" and first["score"] > 0
     assert "一网通办率达到95%" in first["upper_text"]
 
     confirmed = post(client, f"/api/v1/task-links/{first['id']}/confirm")
@@ -31,7 +31,7 @@ def test_suggest_list_confirm_and_correct(plan, personas, city_plan, today, clie
     assert rejected.json()["state"] == "rejected"
 
     lower_id = rows["附件1/一/(二)"]["task"]
-    housing = Task.objects.get(plan=city_plan, section__sid="附件1/一/(三)").pk
+    housing = Task.objects.get(plan=city_plan, section__sid="附件1/二/(三)").pk
     set_ = send(
         client,
         "put",

@@ -123,21 +123,21 @@ def make_plan(**changes) -> dict:
 
 def make_city_plan() -> dict:
     """The city's plan above the test plan (示范市, issue 16's 对标): four tasks, three with a
-    counterpart in the county's plan — (一) 产业集群 ↔ county (一), (二) 有效投资 ↔ county (二),
-    (四) 一网通办 ↔ county (三) — and (三) 保交房, which the county's plan does not carry."""
+    counterpart in the county's plan — 二/(一) 产业集群 ↔ county 一/(一), 二/(二) 有效投资 ↔ county 一/(二),
+    二/(四) 一网通办 ↔ county 一/(三) — and 二/(三) 保交房, which the county's plan does not carry."""
 
     def section(number, title, text):
         return {
-            "id": f"附件1/一/{number}",
+            "id": f"附件1/二/{number}",
             "part": "附件1",
-            "parent": "附件1/一",
+            "parent": "附件1/二",
             "number": number,
             "title": title,
             "text": text,
         }
 
     def task(number, lead):
-        return {"section": f"附件1/一/{number}", "leads": [lead], "cooperators": [], "deadline": None}
+        return {"section": f"附件1/二/{number}", "leads": [lead], "cooperators": [], "deadline": None}
 
     return {
         "schema": "luoshi.plan/1",
@@ -151,10 +151,10 @@ def make_city_plan() -> dict:
         ],
         "sections": [
             {
-                "id": "附件1/一",
+                "id": "附件1/二",
                 "part": "附件1",
                 "parent": None,
-                "number": "一",
+                "number": "二",
                 "title": "重点任务",
                 "text": "",
             },

@@ -34,9 +34,9 @@ def test_each_county_task_is_offered_the_city_task_it_carries_out_first(plan, pe
     assert result.created == 9  # three candidates for each of the county's three tasks
     firsts = {r.task.section.sid: r.suggestions[0].upper.section.sid for r in alignment_rows(plan, city_plan)}
     assert firsts == {
-        "附件1/一/(一)": "附件1/一/(一)",
-        "附件1/一/(二)": "附件1/一/(二)",
-        "附件1/一/(三)": "附件1/一/(四)",
+        "附件1/一/(一)": "附件1/二/(一)",
+        "附件1/一/(二)": "附件1/二/(二)",
+        "附件1/一/(三)": "附件1/二/(四)",
     }
     link = TaskLink.objects.filter(lower__plan=plan).first()
     assert link.kind == LinkKind.ALIGNMENT and link.state == LinkState.SUGGESTED and link.score > 0
@@ -54,7 +54,7 @@ def test_running_the_suggestions_again_duplicates_nothing_and_keeps_what_a_perso
     again = suggest_alignment(coordinator, plan, city_plan)
     assert TaskLink.objects.count() == count and again.created == 0 and again.kept == 1
     row = best(plan, city_plan, "附件1/一/(一)")
-    assert row.state == "已确认" and row.confirmed.upper.section.sid == "附件1/一/(一)"
+    assert row.state == "已确认" and row.confirmed.upper.section.sid == "附件1/二/(一)"
 
 
 def test_confirming_one_candidate_rejects_the_others_and_records_who(plan, personas, city_plan):
@@ -78,7 +78,7 @@ def test_correcting_to_another_city_task_and_to_no_counterpart(plan, personas, c
     office = actor_for(personas["office"])  # 县工信局 runs 附件1
     suggest_alignment(SYSTEM, plan, city_plan)
     lower = county_task(plan, "附件1/一/(一)")
-    housing = Task.objects.get(plan=city_plan, section__sid="附件1/一/(三)")
+    housing = Task.objects.get(plan=city_plan, section__sid="附件1/二/(三)")
     link = set_link(office, lower, city_plan, housing)
     assert link.state == LinkState.CONFIRMED and link.upper == housing
     row = best(plan, city_plan, "附件1/一/(一)")

@@ -52,10 +52,10 @@ def test_correct_to_another_task_and_to_none_by_a_plain_post(today, plan, person
     client = client_for(personas["coordinator"])
     url = f"/plans/{plan.pk}/align/tasks/{task_id}/set/"
     response = client.post(
-        url, {"upper": city_plan.pk, "upper_task": "附件1/一/(三) 推进保交房"}, follow=True
+        url, {"upper": city_plan.pk, "upper_task": "附件1/二/(三) 推进保交房"}, follow=True
     )
-    assert "附件1/一/(三)：已改为 附件1/一/(三)" in response.content.decode()
-    assert row_of(plan, city_plan, "附件1/一/(三)").confirmed.upper.section.sid == "附件1/一/(三)"
+    assert "附件1/一/(三)：已改为 附件1/二/(三)" in response.content.decode()
+    assert row_of(plan, city_plan, "附件1/一/(三)").confirmed.upper.section.sid == "附件1/二/(三)"
     response = client.post(url, {"upper": city_plan.pk, "upper_task": "附件9/九"}, follow=True)
     assert "上级方案中没有条目“附件9/九”" in response.content.decode()
     client.post(url, {"upper": city_plan.pk, "upper_task": "无对应"})
