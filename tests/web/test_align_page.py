@@ -81,3 +81,10 @@ def test_the_city_reads_the_county_page_but_the_county_does_not_see_the_city_pla
     page = city.get(f"/plans/{plan.pk}/align/").content.decode()
     assert "相似度" in page and "确认</button>" not in page
     assert client_for(personas["coordinator"]).get(f"/plans/{city_plan.pk}/align/").status_code == 404
+
+
+def test_the_task_list_offers_the_page_where_there_is_a_plan_above(
+    today, plan, personas, city_plan, client_for
+):
+    assert "对标上级方案" in client_for(personas["coordinator"]).get("/tasks/").content.decode()
+    assert "对标上级方案" not in client_for(personas["reporter_a"]).get("/tasks/").content.decode()

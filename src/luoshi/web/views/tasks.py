@@ -9,10 +9,17 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from luoshi.core import clock
+from luoshi.plans.alignment_services import upper_plans_for
 from luoshi.plans.choices import Cadence, TaskRole, UnitKind
 from luoshi.plans.lookups import find_unit
 from luoshi.plans.models import Unit
-from luoshi.plans.permissions import can_export_lists, get_task_for, visible_parts, visible_tasks
+from luoshi.plans.permissions import (
+    can_export_lists,
+    can_see_alignment,
+    get_task_for,
+    visible_parts,
+    visible_tasks,
+)
 from luoshi.plans.units import normalize_name
 from luoshi.plans.versions import plan_choices
 from luoshi.reporting import board as boards
@@ -87,6 +94,7 @@ def task_list(request):
         .distinct()
         .values_list("name", flat=True),
         "can_export_lists": can_export_lists(actor),
+        "can_align": can_see_alignment(actor, plan) and bool(upper_plans_for(plan)),
     }
     if tab == "targets":
         part_keys = {r.part_key for r in rows} if not actor.reads_all or f["campaign"] else None
