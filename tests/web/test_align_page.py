@@ -86,5 +86,10 @@ def test_the_city_reads_the_county_page_but_the_county_does_not_see_the_city_pla
 def test_the_task_list_offers_the_page_where_there_is_a_plan_above(
     today, plan, personas, city_plan, client_for
 ):
-    assert "对标上级方案" in client_for(personas["coordinator"]).get("/tasks/").content.decode()
-    assert "对标上级方案" not in client_for(personas["reporter_a"]).get("/tasks/").content.decode()
+    county = f"/tasks/?plan={plan.pk}"
+    assert (
+        f'href="/plans/{plan.pk}/align/"' in client_for(personas["coordinator"]).get(county).content.decode()
+    )
+    assert "对标上级方案" not in client_for(personas["reporter_a"]).get(county).content.decode()
+    city = f"/tasks/?plan={city_plan.pk}"  # nothing above the city
+    assert "对标上级方案" not in client_for(personas["city_coordinator"]).get(city).content.decode()
