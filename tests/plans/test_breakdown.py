@@ -173,3 +173,20 @@ def test_the_command_breaks_down_and_says_so(city, capsys):
     assert f"鼎城区：{TITLE}，新分解 0 项，更新 0 项" in out
     with pytest.raises(CommandError, match="找不到方案"):
         call_command("breakdown", "没有这个方案")
+
+
+def test_a_district_passes_a_task_on_to_its_town(city):
+    """层层分解 a level further: the district gives the task to its unit standing for a
+    town, and the town gets it in its own breakdown plan, linked to the district's."""
+    from luoshi.plans.choices import OrgLevel, UnitKind
+    from luoshi.plans.models import Organisation, Unit
+
+    town = Organisation.objects.create(name="花岩溪镇", level=OrgLevel.TOWN, parent=city["dc"])
+    Unit.objects.create(organisation=city["dc"], name="花岩溪镇", kind=UnitKind.STREET_TOWN, represents=town)
+    mine = lower(city["dc"], T1)
+    assign_units(actor_for(city["dc_coordinator"]), mine, ["鼎城区工信局"], ["花岩溪镇"])
+    theirs = lower(town, T1)
+    assert theirs.plan.title == TITLE  # after the plan the task first came from
+    assert theirs.text == mine.text
+    link = TaskLink.objects.get(lower=theirs)
+    assert (link.upper_id, link.via_unit.name) == (mine.pk, "花岩溪镇")

@@ -161,6 +161,10 @@ def breakdown_series(upper: Plan) -> str:
 
 
 def breakdown_title(upper: Plan) -> str:
+    """《…》分解任务, after the plan the tasks first came from (a town's breakdown of the
+    district's breakdown plan keeps the city plan's name)."""
+    if is_breakdown_plan(upper):
+        return upper.title
     return f"《{upper.title}》分解任务"[:300]
 
 
@@ -475,7 +479,8 @@ def _units_of(org_id: int, names: list[str], label: str) -> list[Unit]:
 def assign_units(actor: Actor, task: Task, leads: list[str], cooperators: list[str]) -> Task:
     """The lower organisation's own lead and cooperating units on a task broken down to it
     (names of its registry); they then report on it as on any task. A unit that has
-    already reported on the task cannot be taken off it."""
+    already reported on the task cannot be taken off it. A unit standing for an
+    organisation below (a district's town) takes the task on down a level."""
     task = Task.objects.select_related("plan__organisation").select_for_update(of=("self",)).get(pk=task.pk)
     check_assign_units(actor, task)
     if upper_link(task) is None:
@@ -509,6 +514,8 @@ def assign_units(actor: Actor, task: Task, leads: list[str], cooperators: list[s
     changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
     if changes:
         record_change(actor, "分配分解任务责任单位", task, changes)
+    if any(u.represents_id for u in lead_units + coop_units):  # 层层分解: on to the level below
+        run_breakdown(actor, task.plan)
     return task
 
 
