@@ -73,3 +73,19 @@ def test_unit_users_and_the_city_may_not_decide(plan, personas, city_plan, today
     assert post(city, f"/api/v1/plans/{plan.pk}/alignment/suggest", {}).status_code == 403
     link.refresh_from_db()
     assert link.state == LinkState.SUGGESTED
+
+
+def test_a_confirmed_alignment_makes_the_county_task_a_part_of_the_city_task(
+    plan, personas, city_plan, today, client_for
+):
+    county = client_for(personas["coordinator"])
+    post(county, f"/api/v1/plans/{plan.pk}/alignment/suggest", {})
+    rows = {t["section"]: t for t in county.get(f"/api/v1/plans/{plan.pk}/alignment").json()["tasks"]}
+    link = rows["附件1/一/(三)"]["links"][0]  # county 一网通办 → city 二/(四) 一网通办
+    city = client_for(personas["city_coordinator"])
+    parts = city.get(f"/api/v1/tasks/{link['upper_task']}/parts").json()["parts"]
+    assert parts == []  # a suggestion drives nothing
+    post(county, f"/api/v1/task-links/{link['id']}/confirm")
+    parts = city.get(f"/api/v1/tasks/{link['upper_task']}/parts").json()["parts"]
+    assert len(parts) == 1 and parts[0]["organisation"] == "本级"
+    assert parts[0]["task"] == rows["附件1/一/(三)"]["task"]
