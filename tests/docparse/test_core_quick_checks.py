@@ -118,3 +118,13 @@ def test_the_figure_check_finds_figures_where_the_plain_pattern_does():
         assert [m.span() for m in targets._ANY_FIGURE.finditer(line)] == [
             m.span() for m in plain.finditer(line)
         ]
+
+
+def test_a_clause_read_again_in_a_document_is_the_same_and_changing_one_leaves_the_other():
+    first = clauses.parse_clause("区发改局、区财政局、区科工局等按职责分工负责，排名第一的为牵头单位")
+    second = clauses.parse_clause("区发改局、区财政局、区科工局等按职责分工负责，排名第一的为牵头单位")
+    assert first == second and first is not second
+    assert first.cooperators == ["区发改局", "区财政局", "区科工局"] and first.declares_first_lead
+    clauses.apply_first_lead(first)
+    assert first.leads == ["区发改局"]
+    assert second.leads == [] and second.cooperators == ["区发改局", "区财政局", "区科工局"]

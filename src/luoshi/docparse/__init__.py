@@ -18,11 +18,13 @@ __all__ = ["SCHEMA", "DocumentError", "clear_caches", "parse", "parse_lines", "r
 
 
 def clear_caches() -> None:
-    """Forget the memoised folds and unit names (a benchmark's cold start; nothing else needs it)."""
-    from . import textutil, units
+    """Forget the memoised folds, unit names and clauses (a benchmark's cold start; nothing
+    else needs it)."""
+    from . import clauses, textutil, units
 
     for cached in (textutil.fold, units.clean_name, units.looks_like_unit, units._split_units):
         cached.cache_clear()
+    clauses._READ.clear()
 
 
 def parse(source: Source, *, filename: str | None = None) -> Plan:

@@ -283,8 +283,36 @@ def parse_clause(text: str) -> Clause | None:
     return parse_folded_clause(fold(text))
 
 
+# Clauses read in this document (plans repeat them), each handed out as a copy since a
+# clause is changed afterwards (``apply_first_lead``); ``luoshi.docparse.clear_caches``
+# forgets them.
+_READ: dict[str, Clause | None] = {}
+_READ_MAX = 4096
+
+
 def parse_folded_clause(folded: str) -> Clause | None:
     """``parse_clause`` of a text already folded (``textutil.fold``)."""
+    if folded in _READ:
+        read = _READ[folded]
+    else:
+        if len(_READ) >= _READ_MAX:
+            _READ.clear()
+        read = _READ[folded] = _read_clause(folded)
+    if read is None:
+        return None
+    return Clause(
+        leads=list(read.leads),
+        cooperators=list(read.cooperators),
+        leaders=list(read.leaders),
+        deadline_text=read.deadline_text,
+        labelled_lead=read.labelled_lead,
+        labelled_support=read.labelled_support,
+        declares_first_lead=read.declares_first_lead,
+        unsure=list(read.unsure),
+    )
+
+
+def _read_clause(folded: str) -> Clause | None:
     folded = folded.strip()
     clause = Clause()
     if not folded or EXPLANATION.match(folded):
@@ -336,13 +364,15 @@ def _may_hold_clause(folded: str) -> bool:
     return (":" in folded or "]" in folded) and bool(LABEL.search(folded))
 
 
-def find_clauses(paragraph: str) -> tuple[list[Found], bool]:
+def find_clauses(paragraph: str, folded: str | None = None) -> tuple[list[Found], bool]:
     """Clauses in one paragraph (as written), and whether a clause is cut off at its end.
 
     Returns the clauses with their spans in the paragraph, and True when the paragraph ends
     inside an open bracket or a labelled clause that looks like a responsibility clause.
+    ``folded``: ``fold(paragraph)`` when the caller has it.
     """
-    folded = fold(paragraph)
+    if folded is None:
+        folded = fold(paragraph)
     found: list[Found] = []
     cut = False
     if not _may_hold_clause(folded):

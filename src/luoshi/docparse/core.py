@@ -56,6 +56,8 @@ class _SectionReading:
 
 def _strip_spans(text: str, spans: list[tuple[int, int]]) -> str:
     """``text`` without the given spans (each replaced by a 。 so sentences stay apart)."""
+    if not spans:
+        return text
     out, last = [], 0
     for start, end in sorted(spans):
         out.append(text[last:start])
@@ -101,13 +103,17 @@ def _join_wrapped(paragraphs: list[Paragraph]) -> list[Paragraph]:
     joined: list[Paragraph] = []
     for paragraph in paragraphs:
         previous = joined[-1] if joined else None
-        if previous and _continues(previous.text) and not _LABEL_LINE.match(fold(paragraph.text)):
+        if previous and _continues(previous.text) and not _LABEL_LINE.match(_folded(paragraph)):
             joined[-1] = Paragraph(
                 previous.line, previous.text + paragraph.text, previous.part, previous.section
             )
         else:
             joined.append(paragraph)
     return joined
+
+
+def _folded(paragraph: Paragraph) -> str:
+    return fold(paragraph.text) if paragraph.folded is None else paragraph.folded
 
 
 def _continues(text: str) -> bool:
@@ -161,13 +167,16 @@ class _Parser:
         labelled: list[Paragraph] = []
         first_found: list[Found] = []
         units = _join_wrapped(
-            [Paragraph(section.line, section.rest, section.part, section.id), *section.paragraphs]
+            [
+                Paragraph(section.line, section.rest, section.part, section.id, folded=section.folded_rest),
+                *section.paragraphs,
+            ]
         )
         for index, paragraph in enumerate(units):
-            if index > 0 and _LABEL_LINE.match(fold(paragraph.text)):
+            if index > 0 and _LABEL_LINE.match(_folded(paragraph)):
                 labelled.append(paragraph)
                 continue
-            found, cut = find_clauses(paragraph.text)
+            found, cut = find_clauses(paragraph.text, paragraph.folded)
             if index == 0:
                 first_found = found
             if cut:

@@ -92,6 +92,7 @@ class Paragraph:
     part: str | None
     section: str | None = None
     in_table: bool = False
+    folded: str | None = None  # ``fold(text)`` when known
 
 
 @dataclass
@@ -106,6 +107,7 @@ class Section:
     line: int
     paragraphs: list[Paragraph] = field(default_factory=list)
     children: int = 0
+    folded_rest: str | None = None  # ``fold(rest)``
 
 
 @dataclass
@@ -181,11 +183,10 @@ class _Builder:
         self.in_table = False
         self.want_title = None if title else part
 
-    def add_section(self, style: str, number: str, rest: str, line: int) -> None:
-        while self.stack and any(kind == style for kind, _ in self.stack):
-            kind, _ = self.stack.pop()
-            if kind == style:
-                break
+    def add_section(self, style: str, number: str, rest: str, line: int, folded_rest: str) -> None:
+        if any(kind == style for kind, _ in self.stack):  # close up to its last open one
+            while self.stack.pop()[0] != style:
+                pass
         parent = self.stack[-1][1] if self.stack else None
         base = f"{parent.id}/{number}" if parent else f"{self.part}/{number}"
         # a number repeated under one parent gets #2, #3 …; remember the next suffix per
@@ -197,17 +198,18 @@ class _Builder:
         self.ids.add(section_id)
         assert self.part is not None, "sections are only added inside a part"
         section = Section(section_id, self.part, parent.id if parent else None, number, rest, line)
+        section.folded_rest = folded_rest
         if parent:
             parent.children += 1
         self.layout.sections.append(section)
         self.stack.append((style, section))
         self.in_table = False
 
-    def add_paragraph(self, text: str, line: int) -> None:
+    def add_paragraph(self, text: str, line: int, folded: str) -> None:
         if _TABLE_HEAD.match(text):
             self.in_table = True
         section = self.stack[-1][1] if self.stack else None
-        paragraph = Paragraph(line, text, self.part, section.id if section else None, self.in_table)
+        paragraph = Paragraph(line, text, self.part, section.id if section else None, self.in_table, folded)
         self.layout.paragraphs.append(paragraph)
         if section:
             section.paragraphs.append(paragraph)
@@ -238,10 +240,13 @@ class _Builder:
             found = None
         if found and not self.in_table:
             style, number, rest = found
-            self.add_section(style, number, rest, line)
-            self.layout.paragraphs.append(Paragraph(line, rest, self.part, self.layout.sections[-1].id))
+            folded_rest = folded[len(text) - len(rest) :]  # (folding keeps the length)
+            self.add_section(style, number, rest, line, folded_rest)
+            self.layout.paragraphs.append(
+                Paragraph(line, rest, self.part, self.layout.sections[-1].id, folded=folded_rest)
+            )
             return
-        self.add_paragraph(text, line)
+        self.add_paragraph(text, line, folded)
 
 
 def build_layout(lines: list[str], body_start: int, main_title: str, *, cleaned: bool = False) -> Layout:

@@ -179,9 +179,9 @@ def find_task_forces(
     for part, text in paragraphs:
         if part is None:
             continue
-        folded = fold(text)
-        # both definitions start with one of these words
-        defines = "成立" in folded or "建立" in folded or "组建" in folded or "设立" in folded
+        # both definitions start with one of these words (folding leaves them as they are)
+        defines = "成立" in text or "建立" in text or "组建" in text or "设立" in text
+        folded = fold(text) if defines else text
         match = _DEFINE_ROLES_FIRST.search(folded) if defines and ("以" in folded or "由" in folded) else None
         if match:
             _close(current, forces)
@@ -198,7 +198,8 @@ def find_task_forces(
         if current and current.part != part:
             _close(current, forces)
             current = None
-        if current is None and (subject := _BODY_SUBJECT.match(folded)):
+        # (``_BODY_SUBJECT`` holds no character that folding changes: the text need not be folded)
+        if current is None and (subject := _BODY_SUBJECT.match(text)):
             # only in a part about that body (``…联席会议制度``): elsewhere it names a body
             # set up before, which is no task force of this plan
             title = _TITLE_TAIL.sub("", (part_titles or {}).get(part) or "")

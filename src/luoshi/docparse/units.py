@@ -88,20 +88,24 @@ def _split_units(folded: str, commas: bool) -> tuple[str, ...]:
         piece = squeeze(piece)
         if not piece:
             continue
-        if pieces and _EACH_LEVEL.match(pieces[-1]) and _LEVEL_TAIL.match(_ETC.sub("", piece)):
+        if (
+            pieces
+            and pieces[-1].startswith("各")  # (what ``_EACH_LEVEL`` starts with)
+            and _EACH_LEVEL.match(pieces[-1])
+            and _LEVEL_TAIL.match(_ETC.sub("", piece))
+        ):
             pieces[-1] = pieces[-1] + "、" + piece
             continue
         pieces.append(piece)
-    pieces = [part for piece in pieces for part in _split_and(piece)]
-    units: list[str] = []
+    names: list[str] = []
     for piece in pieces:
-        match = _ETC_GROUP.match(piece) if "等" in piece else None
-        names = [match["head"], match["group"]] if match else [piece]
-        for name in names:
-            name = clean_name(name)
-            if name and name not in units:
-                units.append(name)
-    return tuple(units)
+        for part in _split_and(piece) if "和" in piece else (piece,):
+            match = _ETC_GROUP.match(part) if "等" in part else None
+            if match:
+                names += (clean_name(match["head"]), clean_name(match["group"]))
+            else:
+                names.append(clean_name(part))
+    return tuple(name for name in dict.fromkeys(names) if name)
 
 
 def _split_and(piece: str) -> list[str]:
