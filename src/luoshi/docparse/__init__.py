@@ -18,11 +18,17 @@ __all__ = ["SCHEMA", "DocumentError", "clear_caches", "parse", "parse_lines", "r
 
 
 def clear_caches() -> None:
-    """Forget the memoised folds, unit names and clauses (a benchmark's cold start; nothing
+    """Forget the memoised folds, unit names, clauses and subjects (a benchmark's cold start; nothing
     else needs it)."""
-    from . import clauses, textutil, units
+    from . import clauses, subjects, textutil, units
 
-    for cached in (textutil.fold, units.clean_name, units.looks_like_unit, units._split_units):
+    for cached in (
+        textutil.fold,
+        units.clean_name,
+        units.looks_like_unit,
+        units._split_units,
+        subjects.clean,
+    ):
         cached.cache_clear()
     clauses._READ.clear()
 

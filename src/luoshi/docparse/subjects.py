@@ -24,6 +24,7 @@ A subject is read from the words around a figure (``实现社会消费品零售�
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .textutil import split_top
 
@@ -94,6 +95,7 @@ class SubjectState:
     outcome: str = ""
 
 
+@lru_cache(maxsize=4096)
 def clean(words: str) -> str:
     """The words before a figure as a name: verbs of aim, connectives and frames dropped."""
     subject = words.strip(_TRIM)
