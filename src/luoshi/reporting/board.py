@@ -20,6 +20,7 @@ from django.db.models import Max
 
 from luoshi.plans.models import Plan, Task, TaskLink, TaskUnit
 from luoshi.reporting.engine import PlanStatus, TaskRow, completeness, plan_status, target_statuses
+from luoshi.reporting.engine import plan as engine_plan
 from luoshi.reporting.models import CampaignCadence, Milestone, ReportingPolicy, Standing, TargetValue
 from luoshi.reporting.policy import Schedule
 from luoshi.reporting.status import Rollup, Status
@@ -76,9 +77,11 @@ def memo(key: tuple, compute):
 
 
 def clear_memo() -> None:
+    """Forget every figure and plan structure kept in this process."""
     with _lock:
         _memo.clear()
         _last.clear()
+    engine_plan.forget()
 
 
 def status_of(plan: Plan, as_of: dt.date, version: tuple | None = None) -> PlanStatus:

@@ -1,6 +1,9 @@
 """The light of every task of a plan as of a date, in phases:
 
-1. load the tasks, the units on them and the campaigns (``_load``);
+1. load the tasks, the units on them and the campaigns (``_load``): what does not change
+   between two calls unless the plan does, kept per process (``Structure``) under a
+   fingerprint of the tables it comes from read in one query (``structure_version``), so
+   that today's status reads only the kept rows, the milestones and that fingerprint;
 2. each task's timing: cadence, start, deadline, expected progress and latest due
    period, worked out once per combination (``_timings``);
 3. who must report each task: its leads, or where the clause names no lead every unit
@@ -16,18 +19,23 @@ contribution, which counts for completeness but not for the light.
 """
 
 import datetime as dt
-from collections.abc import Collection
+import gc
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Q
 
 from luoshi.plans.choices import TaskRole, UnitKind
-from luoshi.plans.models import Part, Plan, Task, TaskUnit, Unit
+from luoshi.plans.models import Part, Plan, Section, Task, TaskUnit, Unit
 
-from ..models import Milestone, Period
+from ..models import CampaignCadence, Milestone, Period, ReportingPolicy
 from ..periods import PeriodSpan, span_for_key
 from ..policy import Schedule
 from ..rollup import carried, combine, links_of, parts_for
@@ -96,7 +104,8 @@ def plan_status(
     ``period`` (a key such as ``2025-05-3``) asks as of that period's end instead.
     The reports handed in are read from the kept rows (``reporting.kept``) when they
     answer for the date, else from the reports themselves; ``full`` always does the
-    latter (the recomputation the kept rows are checked against).
+    latter (the recomputation the kept rows are checked against) and reads the plan's
+    tasks afresh too.
 
     ``tasks`` (ids) asks for those tasks only, as they come out of the whole plan's
     status whose ``window_start`` is given (``board`` refreshes the tasks a write touched).
@@ -104,19 +113,22 @@ def plan_status(
     if period:
         as_of = span_for_key(period).end
     schedule = Schedule.of(plan)
-    loaded = _load(plan, campaign, unit, tasks)
-    timings, distinct = _timings(schedule, loaded, as_of)
+    structure = _build(plan) if full else structure_of(plan)
+    loaded = structure.loaded(campaign, unit, tasks)
+    timings, distinct, due = structure.timings(schedule, loaded, as_of)
     links = links_of(loaded.task_ids, plan=plan)
     gone = carried(links, _unit_rows(loaded.roles)) if links else set()
-    responsible = _responsible(loaded, gone)
-    due = {pk: timing.due_period_id for pk, timing in zip(loaded.ids, timings, strict=True) if timing.due}
+    responsible, singles = structure.without(gone) if gone else (structure.responsible, structure.singles)
     if tasks is None:
         window_start = min((timing.due.start for timing in distinct if timing.due), default=None)
-    reports = None if full else kept_handed_in(plan, loaded.task_ids, due, window_start, as_of)
-    if reports is None:
-        reports = handed_in(plan, loaded.task_ids, due, window_start, responsible, as_of)
-    overdue = _overdue_milestones(plan, as_of)
-    rows = _judge(loaded, timings, responsible, reports, overdue, as_of, schedule.thresholds)
+    with no_collection():
+        reports = None if full else kept_handed_in(plan, loaded.task_ids, due, window_start, as_of)
+        if reports is None:
+            reports = handed_in(plan, loaded.task_ids, due, window_start, responsible, as_of)
+        overdue = _overdue_milestones(plan, as_of)
+        rows = _judge(
+            structure, loaded, timings, responsible, singles, reports, overdue, as_of, schedule.thresholds
+        )
     if links:
         _weigh_parts(
             rows,
@@ -133,29 +145,197 @@ def plan_status(
     return PlanStatus(plan, as_of, rows, window_start)
 
 
-def _load(plan: Plan, campaign: str | None, unit: str | None, only: Collection[int] | None = None) -> Loaded:
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """The cyclic garbage collector held off while a row per task is made: the rows hold
+    no cycles, and each collection of the older generations would walk every object of
+    the process (the plan structures kept among them) again and again while they grow;
+    what was made is looked at once, afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# ---------------------------------------------------------------- the plan's structure
+
+STRUCTURES = 4  # plans whose structure a process keeps
+TIMINGS = 8  # dates whose timings a structure keeps
+_structures: OrderedDict[int, tuple[tuple, "Structure"]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def forget() -> None:
+    """Drop the structures kept (tests whose data was rolled back)."""
+    with _lock:
+        _structures.clear()
+
+
+def structure_version(plan: Plan) -> tuple:
+    """A fingerprint of everything ``Structure`` is read from, in one query that reads
+    each table once: the number of rows and the latest change (and, where rows are deleted
+    and made again, the highest id) of the plan, its tasks, sections and campaigns, the
+    task units, the units, the reporting policies and campaign cadences, and the stored
+    periods."""
+    quote = connection.ops.quote_name
+    tables, params = [], []
+    for index, (model, scope, measures) in enumerate(
+        (
+            (Plan, "id", "MAX(updated_at)"),
+            (Task, "plan_id", "COUNT(*), MAX(updated_at), MAX(id)"),
+            (Section, "plan_id", "COUNT(*), MAX(updated_at)"),
+            (Part, "plan_id", "COUNT(*), MAX(updated_at)"),
+            (TaskUnit, None, "COUNT(*), MAX(updated_at), MAX(id)"),
+            (Unit, None, "COUNT(*), MAX(updated_at)"),
+            (ReportingPolicy, None, "COUNT(*), MAX(updated_at)"),
+            (CampaignCadence, None, "COUNT(*), MAX(updated_at)"),
+            (Period, None, "COUNT(*), MAX(id)"),
+        )
+    ):
+        where = f" WHERE {scope} = %s" if scope else ""
+        tables.append(f"(SELECT {measures} FROM {quote(model._meta.db_table)}{where}) t{index}")
+        params += [plan.pk] if scope else []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM " + ", ".join(tables), params)
+        return tuple(str(value) for value in cursor.fetchone())
+
+
+def structure_of(plan: Plan) -> "Structure":
+    """The plan's structure, read once per process and again when its fingerprint moves."""
+    version = structure_version(plan)
+    with _lock:
+        kept = _structures.get(plan.pk)
+        if kept is not None and kept[0] == version:
+            _structures.move_to_end(plan.pk)
+            return kept[1]
+    with no_collection():
+        structure = _build(plan)
+    with _lock:
+        _structures[plan.pk] = (version, structure)
+        _structures.move_to_end(plan.pk)
+        while len(_structures) > STRUCTURES:
+            _structures.popitem(last=False)
+    return structure
+
+
+@dataclass
+class Structure:
+    """What the status reads of a plan that changes only when the plan, its tasks, units
+    or policy do: the tasks in the order of their sections, the units on them, the
+    campaigns, who must report each task, and per task what its row shows unchanged
+    (``fixed``: pk, sid, title, lead names, cooperator names). The timings of the last
+    few dates asked are kept with it."""
+
+    all: Loaded
+    responsible: dict[int, tuple[int, ...]]
+    fixed: dict[int, tuple[int, str, str, tuple[str, ...], tuple[str, ...]]]
+    singles: dict[int, tuple[int, tuple[str]]]  # task with one responsible unit → (key, (its name,))
+    unit_tasks: dict[str, set[int]]  # unit name → the tasks it is on (lead or cooperator)
+    _timings: OrderedDict = field(default_factory=OrderedDict)
+
+    def loaded(self, campaign: str | None, unit: str | None, only: Collection[int] | None) -> Loaded:
+        """The tasks asked for: all, or those of a campaign, a unit or the ids given."""
+        if not (campaign or unit or only is not None):
+            return self.all
+        keep: set[int] | None = None if only is None else set(only)
+        if campaign:
+            parts = {
+                pk for pk, (key, title) in self.all.parts.items() if key == campaign or campaign in title
+            }
+            chosen = {record[0] for record in self.all.tasks if record[3] in parts}
+            keep = chosen if keep is None else keep & chosen
+        if unit:
+            chosen = self.unit_tasks.get(unit, set())
+            keep = chosen if keep is None else keep & chosen
+        assert keep is not None
+        records = [record for record in self.all.tasks if record[0] in keep]
+        ids = [record[0] for record in records]
+        return Loaded(records, ids, ids, self.all.roles, self.all.parts)
+
+    def without(
+        self, gone: set[tuple[int, int]]
+    ) -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, tuple[str]]]]:
+        """Who must report each task, and the tasks with one such unit, less the units
+        whose duty a lower organisation's linked task carries (``gone``: task, unit)."""
+        responsible, singles = dict(self.responsible), dict(self.singles)
+        names = self.all.roles.names
+        for pk, uid in gone:
+            if uid not in responsible.get(pk, ()):
+                continue
+            ids = responsible[pk] = tuple([u for u in responsible[pk] if u != uid])
+            singles.pop(pk, None)
+            if len(ids) == 1:
+                singles[pk] = (pk << KEY_SHIFT | ids[0], (names[ids[0]],))
+        return responsible, singles
+
+    def timings(
+        self, schedule: Schedule, loaded: Loaded, as_of: dt.date
+    ) -> tuple[list[Timing], list[Timing], dict[int, int | None]]:
+        """Each task's timing in the order of the tasks, the distinct ones, and the tasks
+        with a period due: task id → its stored period (``_timings``); for the whole plan
+        kept per date."""
+        whole = loaded is self.all
+        if whole:
+            with _lock:
+                found = self._timings.get(as_of)
+            if found is not None:
+                return found
+        timings, distinct = _timings(schedule, loaded, as_of)
+        due = {pk: timing.due_period_id for pk, timing in zip(loaded.ids, timings, strict=True) if timing.due}
+        if whole:
+            with _lock:
+                self._timings[as_of] = (timings, distinct, due)
+                while len(self._timings) > TIMINGS:
+                    self._timings.popitem(last=False)
+        return timings, distinct, due
+
+
+def _build(plan: Plan) -> Structure:
+    loaded = _load(plan)
+    roles = loaded.roles
+    names_of = _NameTuples(roles.names)
+    no_ids: tuple[int, ...] = ()
+    fixed = {
+        pk: (
+            pk,
+            sid,
+            title,
+            names_of[roles.leads.get(pk, no_ids)],
+            names_of[roles.cooperators.get(pk, no_ids)],
+        )
+        for pk, sid, title, *_rest in loaded.tasks
+    }
+    unit_tasks: dict[str, set[int]] = {}
+    for group in (roles.leads, roles.cooperators):
+        for pk, unit_ids in group.items():
+            for unit_id in unit_ids:
+                unit_tasks.setdefault(roles.names[unit_id], set()).add(pk)
+    responsible = _responsible(loaded)
+    singles = {
+        pk: (pk << KEY_SHIFT | ids[0], (roles.names[ids[0]],))
+        for pk, ids in responsible.items()
+        if len(ids) == 1
+    }
+    return Structure(loaded, responsible, fixed, singles, unit_tasks)
+
+
+def _load(plan: Plan) -> Loaded:
     tasks = Task.objects.filter(plan=plan)
-    if only is not None:
-        tasks = tasks.filter(pk__in=list(only))
-    if campaign:
-        tasks = tasks.filter(Q(part__key=campaign) | Q(part__title__contains=campaign))
-    if unit:
-        tasks = tasks.filter(task_units__unit__name=unit).distinct()
     records: list[TaskRecord] = list(tasks.order_by().values_list(*TASK_FIELDS))
     records.sort(key=itemgetter(TASK_FIELDS.index("section__order")))  # cheaper than in the database
     ids = list(map(itemgetter(TASK_FIELDS.index("pk")), records))
-    task_ids = ids if campaign or unit or only is not None else None
     parts = {
         pk: (key, title)
         for pk, key, title in Part.objects.filter(plan=plan).order_by().values_list("pk", "key", "title")
     }
-    return Loaded(records, ids, task_ids, _roles(plan, task_ids), parts)
+    return Loaded(records, ids, None, _roles(plan), parts)
 
 
-def _roles(plan: Plan, task_ids: list[int] | None) -> Roles:
-    task_units = TaskUnit.objects.filter(
-        task_id__in=Task.objects.filter(plan=plan).values("pk") if task_ids is None else task_ids
-    )
+def _roles(plan: Plan) -> Roles:
+    task_units = TaskUnit.objects.filter(task__plan=plan)
     # (order, id) puts them in the clause's order; sorted here, not by the database
     rows = sorted(task_units.order_by().values_list("order", "id", "task_id", "unit_id", "role"))
     roles = Roles({}, {}, {}, set())
@@ -280,7 +460,11 @@ def _several(
         if fact is None:
             all_done = False
             continue
-        _task, _unit, _period, progress, done, problems = fact
+        progress, done, problems = (
+            fact[3],
+            fact[4],
+            fact[5],
+        )  # task, unit, period, progress, done, problems, …
         progresses.append(progress)
         all_done = all_done and bool(done)
         if problems:
@@ -301,42 +485,46 @@ class _NameTuples(dict[tuple[int, ...], tuple[str, ...]]):
 
 
 def _judge(
+    structure: Structure,
     loaded: Loaded,
     timings: list[Timing],
     responsible: dict[int, tuple[int, ...]],
+    singles: dict[int, tuple[int, tuple[str]]],
     reports: HandedIn,
     overdue: dict[int, tuple[int, tuple[str, dt.date]]],
     as_of: dt.date,
     thresholds: Thresholds,
 ) -> list[TaskRow]:
-    roles = loaded.roles
-    names = roles.names
+    names = loaded.roles.names
+    fixed = structure.fixed
     due_in, latest = reports.due_in, reports.latest
     lights: dict[tuple, Light] = {}  # the same facts give the same light and reason
-    no_ids: tuple[int, ...] = ()
     no_overdue: tuple[int, tuple[str, dt.date] | None] = (0, None)
-    names_of = _NameTuples(names)
+    numbers: dict[int, int] = {}  # id(timing) → a small number standing for it in ``lights``
     rows = []
-    for (pk, sid, title, _part, _cadence, _start, _deadline, _order), timing in zip(
-        loaded.tasks, timings, strict=True
-    ):
-        ids = responsible[pk]
-        if len(ids) == 1:  # the usual case, worked out here: one responsible unit
-            key = pk << KEY_SHIFT | ids[0]
-            missing = (names[ids[0]],) if timing.due and key not in due_in else ()
-            fact = latest.get(key)
+    append = rows.append
+    overdue_get, latest_get, lights_get = overdue.get, latest.get, lights.get
+    for pk, timing in zip(loaded.ids, timings, strict=True):
+        due = timing.due
+        single = singles.get(pk)
+        if single is not None:  # the usual case, worked out here: one responsible unit
+            key, name = single
+            missing = name if due and key not in due_in else ()
+            fact = latest_get(key)
             if fact is None:
                 progress, done, problems = None, False, ""
-            else:
-                _task, _unit, _period, progress, done, problems = fact
-                done, problems = bool(done), problems or ""
+            else:  # task, unit, period, progress, done, problems, …
+                progress, done, problems = fact[3], bool(fact[4]), fact[5] or ""
         else:
-            progress, done, problems, missing = _several(ids, pk << KEY_SHIFT, timing, reports, names)
-        milestones, first_overdue = overdue.get(pk, no_overdue)
-        facts = (
-            progress, timing.expected, timing.deadline, done, bool(missing), timing.due, milestones, first_overdue
-        )  # fmt: skip
-        light = lights.get(facts)
+            progress, done, problems, missing = _several(
+                responsible[pk], pk << KEY_SHIFT, timing, reports, names
+            )
+        milestones, first_overdue = overdue_get(pk, no_overdue)
+        number = numbers.get(id(timing))
+        if number is None:
+            number = numbers[id(timing)] = len(numbers)
+        facts = (progress, number, done, bool(missing), milestones, first_overdue)
+        light = lights_get(facts)
         if light is None:
             light = lights[facts] = task_light(
                 progress=progress,
@@ -345,28 +533,29 @@ def _judge(
                 as_of=as_of,
                 done_accepted=done,
                 missing_due_report=bool(missing),
-                anything_due=timing.due is not None,
+                anything_due=due is not None,
                 overdue_milestones=milestones,
                 first_overdue=first_overdue,
-                due_label=timing.due.label if timing.due else "",
+                due_label=due.label if due else "",
                 thresholds=thresholds,
             )
-        rows.append(
+        _pk, sid, title, leads, cooperators = fixed[pk]
+        append(
             TaskRow(  # by position: keywords take twice as long, and there is a row per task
                 pk,
                 sid,
                 title,
                 timing.part_key,
                 timing.part_title,
-                names_of[roles.leads.get(pk, no_ids)],
-                names_of[roles.cooperators.get(pk, no_ids)],
+                leads,
+                cooperators,
                 timing.cadence,
                 timing.start,
                 timing.deadline,
                 timing.expected,
                 progress,
                 light.status,
-                timing.due.key if timing.due else None,
+                due.key if due else None,
                 missing,
                 problems,
                 milestones,

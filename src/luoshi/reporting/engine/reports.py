@@ -175,24 +175,30 @@ def kept_handed_in(
     latest, due_in = found.latest, found.due_in
     unsure: dict[int, tuple[int, int, int]] = {}  # key → (task, unit, period): beyond the three kept
     due_get = due.get
-    rows = Standing.objects.filter(task_id__in=tasks).order_by()
-    for task_id, unit_id, period_id, progress, done, problems, p1, p2, p3, oldest_end in rows.values_list(
+    # the rows as they come (task, unit, period, progress, done, problems, …: a
+    # ``ReportFact`` and more), one per task and unit
+    rows = (
+        Standing.objects.filter(task_id__in=tasks)
+        if task_ids is not None
+        else Standing.objects.filter(task__plan=plan)
+    )
+    for row in rows.order_by().values_list(
         "task_id", "unit_id", "period_id", "progress", "done", "problems", "p1", "p2", "p3", "oldest_end"
     ):
-        key = task_id << KEY_SHIFT | unit_id
-        if task_id in due:
-            wanted = due_get(task_id)
-            if wanted is not None:
-                if wanted in (p1, p2, p3):
-                    due_in.add(key)
-                elif oldest_end is not None and (oldest_end, -periods[p3][0].toordinal()) > (
-                    periods[wanted][1],
-                    -periods[wanted][0].toordinal(),
-                ):
-                    unsure[key] = (task_id, unit_id, wanted)
-        elif window_start and periods[period_id][1] < window_start:
+        task_id = row[0]
+        key = task_id << KEY_SHIFT | row[1]
+        wanted = due_get(task_id, 0)
+        if wanted:
+            if wanted == row[6] or wanted == row[7] or wanted == row[8]:
+                due_in.add(key)
+            elif row[9] is not None and (row[9], -periods[row[8]][0].toordinal()) > (
+                periods[wanted][1],
+                -periods[wanted][0].toordinal(),
+            ):
+                unsure[key] = (task_id, row[1], wanted)
+        elif wanted == 0 and window_start and periods[row[2]][1] < window_start:
             continue  # as the full path: a task with nothing due reads only the window
-        latest[key] = (task_id, unit_id, period_id, progress, done, problems)
+        latest[key] = row
     if unsure:
         in_period = Report.objects.filter(
             is_current=True,
