@@ -35,6 +35,17 @@ from .reading import content_hash, plan_year, read_plan_file, series_key
 from .units import alias_key, guess_kind, normalize_name
 from .validation import parse_date, validate_plan
 
+# What other domains do once a plan is imported, in the import's transaction (reporting
+# stores the periods its tasks report on and keeps its status rows): registered by them,
+# as the merge rules are, so that this domain imports none of theirs.
+_AFTER_IMPORT: list = []
+
+
+def after_import(func) -> None:
+    """``func(plan, previous)`` runs after every plan imported (``previous``: the version it
+    revises, or None)."""
+    _AFTER_IMPORT.append(func)
+
 
 @dataclass
 class ImportResult:
@@ -188,6 +199,8 @@ def import_plan(
         plan.source_sha256 = hashlib.sha256(source_bytes).hexdigest()
         plan.source_file.name = _keep_source(source_bytes, plan.source_sha256, source_name)
     plan.save()
+    for func in _AFTER_IMPORT:
+        func(plan, previous)
     record_change(
         actor,
         "导入方案" if previous is None else "导入方案修订版",

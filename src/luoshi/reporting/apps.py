@@ -9,9 +9,12 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.plans.merge import register_merge_rule
+        from luoshi.plans.services import after_import
 
         from .merge import drop_unit_standings, move_unit_reports
         from .models import Report, Standing
+        from .policy import store_plan_periods
 
         register_merge_rule(Report, move_unit_reports)
         register_merge_rule(Standing, drop_unit_standings)
+        after_import(lambda plan, previous: store_plan_periods(plan))

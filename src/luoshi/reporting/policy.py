@@ -173,31 +173,42 @@ class Schedule:
         return self.cadence(task.cadence, task.part.key)
 
 
+def _schedule_annotations() -> dict:
+    policy = ReportingPolicy.objects.filter(series=OuterRef("plan__series")).order_by()
+    campaign = CampaignCadence.objects.filter(series=OuterRef("plan__series"), part_key=OuterRef("part__key"))
+    return {
+        "policy_cadence": Subquery(policy.values("cadence")[:1]),
+        "policy_due_workdays": Subquery(policy.values("due_workdays")[:1]),
+        "policy_head_approval": Subquery(policy.values("head_approval")[:1]),
+        "campaign_cadence": Subquery(campaign.order_by().values("cadence")[:1]),
+    }
+
+
+# built once: the filing path reads them with every task (annotate resolves a copy)
+SCHEDULE_ANNOTATIONS = _schedule_annotations()
+
+
 def with_schedule(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """Tasks read with their plan's policy and their campaign's cadence (for
     ``Schedule.of_task``), in the same query."""
-    policy = ReportingPolicy.objects.filter(series=OuterRef("plan__series")).order_by()
-    campaign = CampaignCadence.objects.filter(series=OuterRef("plan__series"), part_key=OuterRef("part__key"))
-    return tasks.annotate(
-        policy_cadence=Subquery(policy.values("cadence")[:1]),
-        policy_due_workdays=Subquery(policy.values("due_workdays")[:1]),
-        policy_head_approval=Subquery(policy.values("head_approval")[:1]),
-        campaign_cadence=Subquery(campaign.order_by().values("cadence")[:1]),
-    )
+    return tasks.annotate(**SCHEDULE_ANNOTATIONS)
 
 
 def ensure_period(span: PeriodSpan) -> Period:
     """The stored period for a span, created on first use (safe under concurrency)."""
     period = Period.objects.filter(cadence=span.cadence, key=span.key).first()
-    if period:
-        return period
-    try:
-        with transaction.atomic():
-            return Period.objects.create(
-                cadence=span.cadence, key=span.key, label=span.label, start=span.start, end=span.end
-            )
-    except IntegrityError:
-        return Period.objects.get(cadence=span.cadence, key=span.key)
+    return period or store_period(span)
+
+
+def store_period(span: PeriodSpan) -> Period:
+    """The period of a span stored, in one statement: inserted, or — stored meanwhile by
+    another request — found by its key, with its id either way. For a caller that knows
+    it is missing (a row every request shares: the insert locks it only when it exists)."""
+    period = Period(cadence=span.cadence, key=span.key, label=span.label, start=span.start, end=span.end)
+    Period.objects.bulk_create(
+        [period], update_conflicts=True, unique_fields=["cadence", "key"], update_fields=["label"]
+    )
+    return period
 
 
 def ensure_periods(cadence: str, year: int) -> list[Period]:
@@ -208,3 +219,17 @@ def ensure_periods(cadence: str, year: int) -> list[Period]:
         ignore_conflicts=True,
     )
     return list(Period.objects.filter(cadence=cadence, key__in=[s.key for s in spans]).order_by("start"))
+
+
+def store_plan_periods(plan: Plan) -> None:
+    """Every period the plan's tasks report on stored up front — for the plan's cadence, its
+    campaigns' and its tasks' own, in the plan's year — so that no report pays for storing
+    its period (called when a plan is imported and when its schedule changes)."""
+    schedule = Schedule.of(plan)
+    cadences = {schedule.policy.cadence, *schedule.campaign_cadences.values()}
+    cadences |= set(plan.tasks.exclude(cadence="").values_list("cadence", flat=True).distinct())
+    spans = [span for cadence in sorted(cadences) for span in periods_for(cadence, plan.year)]
+    Period.objects.bulk_create(
+        [Period(cadence=s.cadence, key=s.key, label=s.label, start=s.start, end=s.end) for s in spans],
+        ignore_conflicts=True,
+    )

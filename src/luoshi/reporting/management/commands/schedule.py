@@ -8,7 +8,7 @@ from django.db import transaction
 
 from luoshi.plans.choices import Cadence
 from luoshi.reporting.models import CampaignCadence
-from luoshi.reporting.policy import Schedule
+from luoshi.reporting.policy import Schedule, store_plan_periods
 
 from ._common import plan_arg
 
@@ -74,6 +74,8 @@ class Command(BaseCommand):
                 raise CommandError("阈值应满足 0 ≤ 滞后 ≤ 严重滞后 ≤ 100")
             policy.lagging_threshold, policy.serious_threshold = lagging, serious
         policy.save()
+        if cadence:
+            store_plan_periods(chosen)  # the periods of the cadence set, stored up front
         overrides = "；".join(
             f"{k}：{Cadence(v).label}"
             for k, v in CampaignCadence.objects.filter(series=chosen.series).values_list(
