@@ -9,6 +9,7 @@ official calendar.
 import calendar
 import datetime as dt
 import enum
+import functools
 import re
 from dataclasses import dataclass
 
@@ -154,7 +155,19 @@ KEY_PATTERNS = [
 
 def periods_for(cadence: Cadence | str, year: int) -> list[PeriodSpan]:
     """Every period of ``cadence`` in ``year``, in order."""
-    return GENERATORS[Cadence(cadence)](year)
+    return list(_periods(Cadence(cadence), year))
+
+
+@functools.lru_cache(maxsize=64)
+def _periods(cadence: Cadence, year: int) -> tuple[PeriodSpan, ...]:
+    """The periods of a cadence and year, worked out once per process (each request of
+    the filing path asks for them several times; the calendar of a year does not change)."""
+    return tuple(GENERATORS[cadence](year))
+
+
+@functools.lru_cache(maxsize=64)
+def _keyed(cadence: Cadence, year: int) -> dict[str, PeriodSpan]:
+    return {span.key.upper(): span for span in _periods(cadence, year)}
 
 
 def span_for_key(key: str) -> PeriodSpan:
@@ -163,9 +176,9 @@ def span_for_key(key: str) -> PeriodSpan:
     for pattern, cadence in KEY_PATTERNS:
         match = pattern.match(key)
         if match:
-            for span in periods_for(cadence, int(match.group(1))):
-                if span.key.upper() == key:
-                    return span
+            found = _keyed(cadence, int(match.group(1))).get(key)
+            if found is not None:
+                return found
     raise ValueError(
         f"无法识别的周期 {key!r}：旬如 2025-05-1（上旬）、周如 2025-W19、双周如 2025-F10、月如 2025-05、季如 2025Q2、年如 2025"
     )

@@ -4,6 +4,7 @@ row, and leaves in-app messages for whoever acts next."""
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
@@ -20,10 +21,10 @@ from luoshi.plans.permissions import visible_tasks
 
 from . import kept, permissions
 from .choices import ReportState
-from .models import Evidence, Period, Report, ReportTransition, TargetValue
+from .models import CampaignCadence, Evidence, Period, Report, ReportingPolicy, ReportTransition, TargetValue
 from .notify import notify
 from .periods import PeriodSpan, span_for_key
-from .policy import Schedule, ensure_period, with_schedule
+from .policy import SCHEDULE_ANNOTATIONS, Schedule, ensure_period, store_period
 from .values import parse_progress, parse_value
 
 
@@ -45,6 +46,17 @@ class ReportData:
     next_steps: str = ""
     coordination: str = ""
     target_values: dict = field(default_factory=dict)  # target id → raw value ("" clears)
+
+    @classmethod
+    def of(cls, report: Report) -> "ReportData":
+        """What a report holds, as filled in (its target values unchanged)."""
+        return cls(
+            progress=report.progress,
+            progress_text=report.progress_text,
+            problems=report.problems,
+            next_steps=report.next_steps,
+            coordination=report.coordination,
+        )
 
 
 # ---------------------------------------------------------------- lookups
@@ -124,6 +136,7 @@ class Filing:
     period: Period
     report_id: int | None
     targets: list | None = None  # the task's targets, where already read (the page's form)
+    locked: Report | None = None  # the report, read with its row locked in this transaction
 
     def task_targets(self) -> list:
         if self.targets is None:
@@ -131,17 +144,22 @@ class Filing:
         return self.targets
 
 
+_TASK_UNITS = TaskUnit.objects.filter(task=OuterRef("pk")).order_by()
+# built once (annotate resolves a copy): every filing reads them
+_HAS_LEAD = Exists(_TASK_UNITS.filter(role=TaskRole.LEAD))
+_HAS_TARGETS = Exists(Target.objects.filter(section_id=OuterRef("section_id")))
+
+
 def task_for_filing(actor: Actor, pk, period_key=None) -> Task:
     """The task as ``plans.permissions.get_task_for`` reads it (404 alike for a missing
     task and one the actor may not see), with, in the same query, the role of the
     actor's unit, whether any unit leads it, whether it has targets, its schedule, and
     for ``period_key`` the stored period's id and the unit's current report in it."""
-    units = TaskUnit.objects.filter(task=OuterRef("pk")).order_by()
     tasks = visible_tasks(actor).select_related("plan", "part", "section").filter(pk=pk)
     annotations = {
-        "unit_role": Subquery(units.filter(unit_id=actor.unit_id).values("role")[:1]),
-        "has_lead": Exists(units.filter(role=TaskRole.LEAD)),
-        "has_targets": Exists(Target.objects.filter(section_id=OuterRef("section_id"))),
+        "unit_role": Subquery(_TASK_UNITS.filter(unit_id=actor.unit_id).values("role")[:1]),
+        "has_lead": _HAS_LEAD,
+        "has_targets": _HAS_TARGETS,
     }
     span = _span_or_none(period_key)
     if span is not None:
@@ -153,7 +171,8 @@ def task_for_filing(actor: Actor, pk, period_key=None) -> Task:
             Period.objects.filter(cadence=span.cadence, key=span.key).values("pk")[:1]
         )
         annotations["current_report_pk"] = Subquery(current.order_by().values("pk")[:1])
-    task = with_schedule(tasks).annotate(**annotations).first()
+    # one clone, no ordering: the pk names one task
+    task = next(iter(tasks.annotate(**SCHEDULE_ANNOTATIONS, **annotations)[:1]), None)
     if task is None:
         raise Http404("没有这项任务，或无权查看")
     task.role_unit_id = actor.unit_id  # whose role unit_role is
@@ -186,8 +205,8 @@ def filing_for(task: Task, unit: Unit, key_or_period, *, targets=None) -> Filing
         span = _span_for(task, str(key_or_period), schedule)
         if getattr(task, "period_read", None) == span.key and task.role_unit_id == unit.pk:
             # read with the task (task_for_filing): a stored period is what its span says
-            if task.period_pk is None:
-                period, report_id = ensure_period(span), None
+            if task.period_pk is None:  # not stored yet: stored now, in one statement
+                period, report_id = store_period(span), None
             else:
                 names = ["id", "cadence", "key", "label", "start", "end"]
                 values = [task.period_pk, span.cadence, span.key, span.label, span.start, span.end]
@@ -209,21 +228,28 @@ def _period_and_current(task: Task, unit: Unit, span: PeriodSpan) -> tuple[Perio
         .first()
     )
     if found is None:
-        return ensure_period(span), None
+        return store_period(span), None
     return found, found.current_report_id
 
 
-def file_report(actor: Actor, filing: Filing, data: ReportData, *, submit: bool = False) -> Report:
+def file_report(
+    actor: Actor, filing: Filing, data: ReportData | None, *, submit: bool = False, handing_in: bool = False
+) -> Report:
     """Save the unit's report — a new draft, or its open report changed — and with
     ``submit`` hand it in, in one transaction: the report, its target values, its
     transitions, the audit rows and the messages to whoever acts next. A new report
     submitted at once costs six queries here (report, transitions, three for the audit
     chain, messages) and one more for target values.
 
+    Every submission goes through here: the page's form, the Excel upload, the API's
+    save with ``submit`` and its submit (``submit_report``, ``handing_in``: a report handed
+    in as it is — ``data`` None: what the report holds once its row is locked — refused as
+    "不能重复提交" once it is no longer open).
+
     The returned report carries ``filed_values`` (target id → value) when they are all
     known without asking the database (a new report), else None."""
     try:
-        return _file(actor, filing, data, submit)
+        return _file(actor, filing, data, submit, handing_in)
     except IntegrityError:
         if filing.report_id is not None:
             raise
@@ -235,7 +261,7 @@ def file_report(actor: Actor, filing: Filing, data: ReportData, *, submit: bool 
         )
         if filing.report_id is None:
             raise
-        return _file(actor, filing, data, submit)
+        return _file(actor, filing, data, submit, handing_in)
 
 
 def _target_label(target) -> str:
@@ -243,7 +269,9 @@ def _target_label(target) -> str:
 
 
 @transaction.atomic
-def _file(actor: Actor, filing: Filing, data: ReportData, submit: bool) -> Report:
+def _file(
+    actor: Actor, filing: Filing, data: ReportData | None, submit: bool, handing_in: bool = False
+) -> Report:
     task, unit, period = filing.task, filing.unit, filing.period
     permissions.check_reporter(actor, unit.pk)
     if filing.role is None:
@@ -267,12 +295,20 @@ def _file(actor: Actor, filing: Filing, data: ReportData, submit: bool) -> Repor
         before: dict = {}
         history.append(("", ReportState.DRAFT))
     else:
-        report = _locked(Report(pk=filing.report_id))
+        report = filing.locked or _locked(Report(pk=filing.report_id))
+        if report.state not in permissions.OPEN_STATES and handing_in:
+            raise ReportingError(f"该报告{report.get_state_display()}，不能重复提交", "state")
         if report.state == ReportState.ACCEPTED:
             raise ReportingError("该报告已审定，如需更改请先发起修订", "state")
         if report.state not in permissions.OPEN_STATES:
             raise ReportingError(f"该报告{report.get_state_display()}，不能再修改", "state")
-        before = _report_values(report)
+        if data is None:  # handed in as it is (read with its row locked)
+            data = ReportData.of(report)
+        # the target values are read (for the audit's before and after) only when some are
+        # filled in: else they stay as they are, on both sides alike
+        before = _report_values(report, targets=bool(data.target_values))
+    if data is None:
+        raise ReportingError("没有要提交的报告", "state")
     _apply_fields(report, data)
     values, cleared = _target_values(filing, data)
     after = snapshot(report, REPORT_FIELDS)
@@ -422,8 +458,10 @@ STATE_OPERATIONS = {
 REPORT_FIELDS = ("progress", "progress_text", "problems", "next_steps", "coordination", "state")
 
 
-def _report_values(report: Report) -> dict:
+def _report_values(report: Report, *, targets: bool = True) -> dict:
     values = snapshot(report, REPORT_FIELDS)
+    if not targets:
+        return values
     for value in report.target_values.select_related("target"):
         values[f"指标：{value.target.subject or value.target.text}"[:80]] = plain(value.value)
     return values
@@ -476,21 +514,57 @@ def _require_complete(report: Report) -> None:
         )
 
 
-@transaction.atomic
 def submit_report(actor: Actor, report: Report) -> Report:
-    """Reporter hands the report in: to the unit head, or straight to the office."""
-    report = _locked(report)
-    _check_reporter(actor, report.task, report.unit)
-    if report.state not in permissions.OPEN_STATES:
-        raise ReportingError(f"该报告{report.get_state_display()}，不能重复提交", "state")
-    _require_complete(report)
-    if report.submitted_at is None:
-        report.submitted_at = clock.now()
-    _transition(report, ReportState.SUBMITTED, actor)
-    report.return_reason = ""
-    report.save()
-    kept.report_written(report)
-    _notify_submitted(report, Schedule.of(report.task.plan))
+    """Reporter hands the report in, as it is: to the unit head, or straight to the office.
+    Through the one submission service (``file_report``); a report read by
+    ``report_for_submission`` is used as read (its row locked in the caller's
+    transaction), any other is read again and locked."""
+    return file_report(actor, filing_of(report), None, submit=True, handing_in=True)
+
+
+def filing_of(report: Report) -> Filing:
+    """The filing of an existing report (its task, unit, period and id)."""
+    task, unit = report.task, report.unit
+    locked = report if getattr(report, "locked_for_filing", False) else None
+    return Filing(
+        task, unit, reporting_role(task, unit), Schedule.of_task(task), report.period, report.pk, None, locked
+    )
+
+
+def report_for_submission(actor: Actor, pk) -> Report:
+    """The report as ``permissions.get_report_for(write=True)`` reads it (404, 403 alike),
+    with its row locked (inside the caller's transaction) and, in the same query, what
+    handing it in needs: the role of its unit on the task, whether any unit leads it,
+    and the plan's policy with the campaign's cadence (``Schedule.of_task``)."""
+    units = TaskUnit.objects.filter(task=OuterRef("task_id")).order_by()
+    policy = ReportingPolicy.objects.filter(series=OuterRef("task__plan__series")).order_by()
+    campaign = CampaignCadence.objects.filter(
+        series=OuterRef("task__plan__series"), part_key=OuterRef("task__part__key")
+    ).order_by()
+    report = (
+        permissions.visible_reports(actor)
+        .select_related("task__plan", "task__part", "task__section", "unit", "period")
+        .select_for_update(of=("self",))
+        .annotate(
+            unit_role=Subquery(units.filter(unit_id=OuterRef("unit_id")).values("role")[:1]),
+            has_lead=Exists(units.filter(role=TaskRole.LEAD)),
+            policy_cadence=Subquery(policy.values("cadence")[:1]),
+            policy_due_workdays=Subquery(policy.values("due_workdays")[:1]),
+            policy_head_approval=Subquery(policy.values("head_approval")[:1]),
+            campaign_cadence=Subquery(campaign.values("cadence")[:1]),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise Http404("没有这份报告，或无权查看")
+    if not permissions.can_edit_report(actor, report):
+        raise PermissionDenied("只能修改本单位尚未提交的报告")
+    task = report.task
+    task.role_unit_id, task.unit_role, task.has_lead = report.unit_id, report.unit_role, report.has_lead
+    for name in ("policy_cadence", "policy_due_workdays", "policy_head_approval", "campaign_cadence"):
+        setattr(task, name, getattr(report, name))
+    report.locked_for_filing = True
     return report
 
 

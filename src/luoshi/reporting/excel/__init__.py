@@ -5,7 +5,7 @@ Three steps on the way out (STYLE 15): ``gather_template`` collects the due task
 targets and the unit's unfinished reports; ``render_template`` writes the workbook;
 ``build_template`` does both. On the way in, ``import_workbook`` checks the whole file
 first (right template, key cells untouched, every value valid, nothing already
-reported) and only then writes every row through ``save_draft`` / ``submit_report`` in
+reported) and only then writes every row through ``file_report`` in
 one transaction. Any problem stops the upload with the full list, each naming its
 sheet and cell (``任务填报!G5：完成进度“约80%”不是数字…``), and nothing is written.
 

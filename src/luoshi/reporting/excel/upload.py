@@ -1,6 +1,6 @@
 """The upload: check the whole filled template first (right template, key cells
 untouched, every value valid, nothing already reported), and only then write every row
-through ``save_draft`` / ``submit_report`` in one transaction, or raise ``UploadError``
+through ``file_report`` (the one submission service) in one transaction, or raise ``UploadError``
 with every problem by sheet and cell and nothing written."""
 
 import hashlib
@@ -22,7 +22,7 @@ from ..models import Period
 from ..periods import PeriodSpan, span_for_key
 from ..permissions import is_reporter_of
 from ..policy import Schedule
-from ..services import ReportData, ReportingError, current_report, period_for, save_draft, submit_report
+from ..services import ReportData, ReportingError, current_report, file_report, filing_for, period_for
 from ..values import parse_progress, parse_value
 from .gather import is_due
 from .layout import (
@@ -294,9 +294,8 @@ def _write(actor: Actor, unit: Unit, span: PeriodSpan, entries: list[_TaskEntry]
     problems: list[Problem] = []
     for entry in entries:
         try:
-            report = save_draft(actor, entry.task, unit, span.key, entry.data)
-            if result.submitted:
-                report = submit_report(actor, report)
+            filing = filing_for(entry.task, unit, span.key)
+            report = file_report(actor, filing, entry.data, submit=result.submitted)
         except ReportingError as exc:
             problems.append((TASK_SHEET, f"A{entry.row}", f"任务 {entry.task.section.sid}：{exc}"))
             continue
