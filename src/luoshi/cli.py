@@ -13,6 +13,7 @@ from pathlib import Path
 ALIASES = {
     "import": "import_plan",
     "export": "export_plan",
+    "bench-data": "bench_data",
 }
 
 USAGE = """\
@@ -58,6 +59,7 @@ USAGE = """\
   backup FILE [--yes]          把数据库完整备份到一个文件（SQLite 在线备份 / PostgreSQL pg_dump）
   restore FILE --yes           用备份文件恢复数据库（覆盖现有数据）
   createsuperuser              创建管理员
+  bench-data --orgs 1+14+130 --tasks-per-plan 150 --year 2025   生成基准测试用的省市区数据（空数据库，PostgreSQL）
 
 其余 Django 管理命令同样可用：luoshi help 查看全部。
 """
