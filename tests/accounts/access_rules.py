@@ -20,6 +20,7 @@ from luoshi.bulletins.permissions import (
     can_write,
     visible_bulletins,
 )
+from luoshi.plans.models import Organisation
 from luoshi.plans.permissions import (
     can_align,
     can_assign_units,
@@ -45,6 +46,7 @@ from luoshi.reporting.permissions import (
     can_review,
     can_revise,
     can_see_board,
+    can_see_city_board,
     can_submit,
     visible_reports,
 )
@@ -69,6 +71,15 @@ def _sees(queryset_of):
 PUBLIC = Rule("任何人（无需登录）", lambda a, o: True)
 SIGNED_IN = Rule("已登录用户", lambda a, o: signed_in(a))
 WITH_ROLE = Rule("有角色的已登录用户（can_see_board）", lambda a, o: signed_in(a) and can_see_board(a))
+CITY_BOARD = Rule(
+    "读全部者，且本组织有下级组织（can_see_city_board）",
+    lambda a, o: (
+        signed_in(a)
+        and bool(a.org_id)
+        and can_see_city_board(a, Organisation.objects.get(pk=a.org_id))
+        and Organisation.objects.filter(parent_id=a.org_id).exists()
+    ),
+)
 FILL = Rule("单位填报员、负责人（can_fill）", lambda a, o: signed_in(a) and can_fill(a))
 REVIEW = Rule("负责人、专班办公室、综合协调组（can_review）", lambda a, o: signed_in(a) and can_review(a))
 EXPORT = Rule("读全部者与专班办公室（can_export_lists）", lambda a, o: signed_in(a) and can_export_lists(a))
@@ -244,6 +255,7 @@ PAGES = {
     "web:board_screen": (None, "", WITH_ROLE),
     "web:board_trend": (None, "", WITH_ROLE),
     "web:gantt": (None, "", WITH_ROLE),
+    "web:city_board": (None, "", CITY_BOARD),
     "web:fill": (None, "", FILL),
     "web:excel_template": (None, "?period=2025-07-1", FILL),
     "web:review": (None, "", REVIEW),
@@ -293,6 +305,8 @@ NOT_IN_MATRIX = {
     "web:dispatch_file": "旬调度表下载需先选周期，规则同 web:bulletins（check_read_documents）",
     "web:review_file": "季讲评下载需先选季度，规则同 web:bulletins（check_read_documents）",
     "web:breakdown": "下级组织的分解方案页：只有上级分解下达的方案才有，能看到其中任务者可看（visible_tasks），见 tests/web/test_breakdown_pages.py",
+    "web:city_board_org": "一个下级组织的挂图：本组织或下级组织的读全部者（can_see_city_board），"
+    "见 tests/web/test_city_board.py（含兄弟区县、下级用户一律 404）",
     "web:otp_verify": "登录第二步：已绑定两步验证者输入验证码，未绑定者转去绑定（tests/accounts/test_second_factor.py）",
 }
 

@@ -267,3 +267,9 @@ def can_see_overview(actor: Actor) -> bool:
 def can_see_board(actor: Actor) -> bool:
     """The battle map: everyone signed in with a role (scoped to what each may see)."""
     return actor.is_system or actor.role is not None
+
+
+def can_see_city_board(actor: Actor, org) -> bool:
+    """The board of the organisations below ``org`` (各地挂图): who reads every task (the
+    coordinator, leaders, verifiers) in ``org`` or an organisation above it; read-only."""
+    return actor.reads_all and actor.sees_org(org.path)

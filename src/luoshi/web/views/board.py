@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from luoshi.core import clock
+from luoshi.plans.models import Organisation
 from luoshi.plans.permissions import visible_task_ids
 from luoshi.plans.versions import plan_choices
 from luoshi.reporting import board as boards
-from luoshi.reporting.permissions import can_see_board
+from luoshi.reporting.cityboard import has_below
+from luoshi.reporting.permissions import can_see_board, can_see_city_board
 from luoshi.reporting.status import Status
 
 from .. import charts
@@ -30,6 +32,14 @@ def _scope(request):
     return actor, plan, task_ids, campaign
 
 
+def _offers_city_board(actor) -> bool:
+    """Whether the user's organisation has organisations below whose board it may read."""
+    if not actor.reads_all or not actor.org_id:
+        return False
+    org = Organisation.objects.filter(pk=actor.org_id).first()
+    return org is not None and can_see_city_board(actor, org) and has_below(org)
+
+
 TARGETS_SHOWN = 14  # the targets chart's rows; the rest are one link away
 
 
@@ -41,6 +51,7 @@ def _context(request, screen=False):
     actor, plan, task_ids, campaign = _scope(request)
     today = clock.today()
     context = {"plan": plan, "plans": plan_choices(request), "screen": screen, "campaign": campaign}
+    context["city_board"] = _offers_city_board(actor)
     if plan is None:
         return context
     board = boards.board_for(plan, today, task_ids=task_ids, campaign=campaign)

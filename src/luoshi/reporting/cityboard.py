@@ -1,0 +1,336 @@
+"""The city board (各地挂图): every organisation below one (a city's districts, a
+province's cities), each with its campaigns against 序时进度, its late (未报) units and
+lagging tasks, and a ranking of them by a stated score.
+
+The lights are the status engine's (``engine.plan_status``, ``engine.completeness``) —
+the same a district sees on its own battle map — worked out per plan and kept in memory
+per process. What a view costs after the first:
+
+1. the data version of the existing board (``board.data_version``, one small query):
+   unchanged since the plans were last checked, everything kept answers;
+2. else one query fingerprints every plan of the board at once (for each plan, the
+   latest change and the count of its kept rows, tasks, task units and milestones, grouped
+   by plan — ``fingerprints``), and only the plans whose fingerprint moved are worked out
+   again: a report written in one district costs that district's plan, not the city's.
+
+A change of a reporting policy or campaign cadence (kept per plan series, rare) works
+every plan out again.
+"""
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+
+from luoshi.plans.models import Organisation, Plan, Task, TaskUnit
+from luoshi.plans.versions import plan_choices
+
+from . import board as boards
+from .engine import completeness, plan_status
+from .models import Milestone, Standing
+from .status import Rollup, Status
+
+LAGGING = (Status.SERIOUS, Status.LAGGING)
+# The ranking's score, out of 100, higher is better (stated on the page and in the bulletin):
+# 按时报送率 of the latest period due, the share of tasks not lagging, the share of
+# responsible units with nothing missing.
+WEIGHTS = (Decimal("0.5"), Decimal("0.3"), Decimal("0.2"))
+SCORE_RULE = (
+    "综合得分 = 最近一期按时报送率 × 50% + 未滞后任务占比 × 30% + 按期报送单位占比 × 20%（满分100）；"
+    "得分相同的，滞后任务少者在前，再按组织排序。"
+)
+HUNDRED = Decimal(100)
+
+
+@dataclass
+class CampaignLine:
+    key: str
+    title: str
+    rollup: Rollup
+    plan_id: int
+
+
+@dataclass(frozen=True)
+class LaggingTask:
+    task_id: int
+    sid: str
+    title: str
+    part_key: str
+    status: Status
+    progress: Decimal | None
+    expected: Decimal
+    responsible: tuple[str, ...]
+
+
+@dataclass
+class PlanSummary:
+    """What the city board keeps of one plan as of a date."""
+
+    plan_id: int
+    title: str
+    organisation_id: int
+    total: Rollup
+    campaigns: list[CampaignLine]
+    lagging: list[LaggingTask]
+    late_units: tuple[str, ...]  # units that have not handed in a report due
+    missing_reports: int  # task × unit reports due and not handed in
+    units: int  # units answering for the plan's tasks
+    due: int  # reports due for the latest period due
+    on_time: int
+    period_label: str
+
+
+@dataclass
+class OrgLine:
+    """One organisation below on the board: its plans' figures taken together."""
+
+    organisation: Organisation
+    has_children: bool
+    plans: list[PlanSummary] = field(default_factory=list)
+    rank: int = 0
+
+    @property
+    def total(self) -> Rollup:
+        total = Rollup()
+        for plan in self.plans:
+            _merge(total, plan.total)
+        total.counts = total.counts or dict.fromkeys(Status, 0)
+        return total
+
+    @property
+    def campaigns(self) -> list[CampaignLine]:
+        return [c for plan in self.plans for c in plan.campaigns]
+
+    @property
+    def lagging(self) -> list[LaggingTask]:
+        order = {Status.SERIOUS: 0, Status.LAGGING: 1}
+        rows = [row for plan in self.plans for row in plan.lagging]
+        return sorted(rows, key=lambda r: (order[r.status], r.progress or 0, r.part_key, r.sid))
+
+    @property
+    def lagging_count(self) -> int:
+        return sum(len(plan.lagging) for plan in self.plans)
+
+    @property
+    def late_units(self) -> list[str]:
+        return sorted({unit for plan in self.plans for unit in plan.late_units})
+
+    @property
+    def missing_reports(self) -> int:
+        return sum(plan.missing_reports for plan in self.plans)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        due = sum(plan.due for plan in self.plans)
+        if not due:
+            return None
+        return (Decimal(sum(plan.on_time for plan in self.plans)) / due * HUNDRED).quantize(Decimal("0.1"))
+
+    @property
+    def score(self) -> Decimal:
+        """See ``SCORE_RULE``: an organisation with no task scores nothing."""
+        tasks = sum(plan.total.total for plan in self.plans)
+        if not tasks:
+            return Decimal(0)
+        units = sum(plan.units for plan in self.plans)
+        on_time = self.on_time_rate if self.on_time_rate is not None else HUNDRED
+        not_lagging = (1 - Decimal(self.lagging_count) / tasks) * HUNDRED
+        units_ok = (1 - Decimal(len(self.late_units)) / units) * HUNDRED if units else HUNDRED
+        a, b, c = WEIGHTS
+        return (a * on_time + b * not_lagging + c * max(units_ok, Decimal(0))).quantize(Decimal("0.1"))
+
+    @property
+    def period_label(self) -> str:
+        return next((plan.period_label for plan in self.plans if plan.period_label), "")
+
+
+@dataclass
+class CityBoard:
+    organisation: Organisation
+    as_of: dt.date
+    lines: list[OrgLine]
+    recomputed: int = 0  # plans worked out for this view (the rest were kept)
+
+    @property
+    def total(self) -> Rollup:
+        total = Rollup()
+        for line in self.lines:
+            _merge(total, line.total)
+        total.counts = total.counts or dict.fromkeys(Status, 0)
+        return total
+
+    @property
+    def lagging_count(self) -> int:
+        return sum(line.lagging_count for line in self.lines)
+
+    @property
+    def late_units_count(self) -> int:
+        return sum(len(line.late_units) for line in self.lines)
+
+    @property
+    def ranking(self) -> list[OrgLine]:
+        return sorted(self.lines, key=lambda line: line.rank)
+
+
+def _merge(total: Rollup, other: Rollup) -> None:
+    if total.counts is None:
+        total.counts = dict.fromkeys(Status, 0)
+    total.total += other.total
+    for status, n in (other.counts or {}).items():
+        total.counts[status] += n
+    total.progress_sum += other.progress_sum
+    total.expected_sum += other.expected_sum
+
+
+# ---------------------------------------------------------------- the plans' figures
+
+
+def summarise(plan: Plan, as_of: dt.date) -> PlanSummary:
+    """The board's figures of one plan, from the status engine."""
+    rows = plan_status(plan, as_of).rows
+    parts = dict(plan.parts.order_by("order").values_list("key", "title"))
+    groups: dict[str, Rollup] = {}
+    for row in rows:
+        groups.setdefault(row.part_key, Rollup()).add(row.status, row.progress, row.expected)
+    campaigns = [
+        CampaignLine(key, title, groups[key], plan.pk) for key, title in parts.items() if key in groups
+    ]
+    lagging = [
+        LaggingTask(r.task_id, r.sid, r.title, r.part_key, r.status, r.progress, r.expected, r.responsible)
+        for r in rows
+        if r.status in LAGGING
+    ]
+    late: set[str] = set()
+    missing = 0
+    units: set[str] = set()
+    for row in rows:
+        late.update(row.missing_units)
+        missing += len(row.missing_units)
+        units.update(row.responsible)
+    due = on_time = 0
+    span, _due_date = boards.reporting_period(plan, as_of)
+    if span:
+        for entry in completeness(plan, span.key, as_of)[2]:
+            due += entry.due
+            on_time += entry.on_time
+    total = Rollup()
+    for key in groups:
+        _merge(total, groups[key])
+    total.counts = total.counts or dict.fromkeys(Status, 0)
+    return PlanSummary(
+        plan.pk,
+        plan.title,
+        plan.organisation_id,
+        total,
+        campaigns,
+        lagging,
+        tuple(sorted(late)),
+        missing,
+        len(units),
+        due,
+        on_time,
+        span.label if span else "",
+    )
+
+
+def fingerprints(plan_ids: list[int]) -> dict[int, tuple]:
+    """For each plan, in one query: the latest change and the count of its kept rows,
+    tasks, task units and milestones, and its own latest change."""
+    if not plan_ids:
+        return {}
+    q = connection.ops.quote_name
+    task, plan = q(Task._meta.db_table), q(Plan._meta.db_table)
+    marks = ", ".join(["%s"] * len(plan_ids))
+    selects = [
+        f"SELECT 'p', id, updated_at, 1 FROM {plan} WHERE id IN ({marks})",
+        f"SELECT 't', plan_id, MAX(updated_at), COUNT(*) FROM {task} WHERE plan_id IN ({marks}) GROUP BY plan_id",
+    ]
+    for kind, model in (("s", Standing), ("u", TaskUnit), ("m", Milestone)):
+        table = q(model._meta.db_table)
+        selects.append(
+            f"SELECT '{kind}', t.plan_id, MAX(x.updated_at), COUNT(*) FROM {table} x "
+            f"JOIN {task} t ON t.id = x.task_id WHERE t.plan_id IN ({marks}) GROUP BY t.plan_id"
+        )
+    prints: dict[int, dict] = {pk: {} for pk in plan_ids}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), list(plan_ids) * len(selects))
+        for kind, plan_id, latest, count in cursor.fetchall():
+            prints[plan_id][kind] = (str(latest), count)
+    return {pk: tuple(sorted(parts.items())) for pk, parts in prints.items()}
+
+
+# plan id → (as of, fingerprint, data version it was last checked at, summary)
+_kept: dict[int, tuple[dt.date, tuple, tuple, PlanSummary]] = {}
+_lock = threading.Lock()
+# the parts of ``board.data_version`` kept per plan series, not per plan (reporting
+# policies, campaign cadences): when they move, every plan is worked out again
+GLOBAL_PARTS = slice(6, 9)
+
+
+def clear_memo() -> None:
+    with _lock:
+        _kept.clear()
+
+
+def summaries(plans: list[Plan], as_of: dt.date) -> tuple[dict[int, PlanSummary], int]:
+    """Each plan's summary as of a date, and how many were worked out (not kept)."""
+    version = boards.data_version()
+    with _lock:
+        kept = {plan.pk: _kept.get(plan.pk) for plan in plans}
+    result: dict[int, PlanSummary] = {}
+    unsure = []
+    for plan in plans:
+        entry = kept[plan.pk]
+        if entry is not None and entry[0] == as_of and entry[2] == version:
+            result[plan.pk] = entry[3]
+        else:
+            unsure.append(plan)
+    worked = 0
+    if unsure:
+        prints = fingerprints([plan.pk for plan in unsure])
+        for plan in unsure:
+            entry = kept[plan.pk]
+            mark = (prints[plan.pk], version[GLOBAL_PARTS])
+            if entry is not None and entry[0] == as_of and entry[1] == mark:
+                summary = entry[3]
+            else:
+                summary = summarise(plan, as_of)
+                worked += 1
+            result[plan.pk] = summary
+            with _lock:
+                _kept[plan.pk] = (as_of, mark, version, summary)
+    return result, worked
+
+
+# ---------------------------------------------------------------- the board
+
+
+def has_below(org: Organisation) -> bool:
+    return Organisation.objects.filter(parent=org).exists()
+
+
+def current_plans(org_ids: set[int]) -> list[Plan]:
+    """The newest version of each plan series of these organisations."""
+    return [plan for plan in plan_choices() if plan.organisation_id in org_ids]
+
+
+def city_board(org: Organisation, as_of: dt.date) -> CityBoard:
+    """The board of the organisations right below ``org``, each with its own plans."""
+    children = list(Organisation.objects.filter(parent=org).order_by("order", "name", "pk"))
+    with_children = set(
+        Organisation.objects.filter(parent__in=children).values_list("parent_id", flat=True).distinct()
+    )
+    lines = {child.pk: OrgLine(child, child.pk in with_children) for child in children}
+    plans = current_plans(set(lines))
+    kept, worked = summaries(plans, as_of)
+    for plan in sorted(plans, key=lambda p: (p.year, p.series)):
+        lines[plan.organisation_id].plans.append(kept[plan.pk])
+    ranking = sorted(
+        lines.values(),
+        key=lambda line: (-line.score, line.lagging_count, line.organisation.order, line.organisation.name),
+    )
+    for index, line in enumerate(ranking, start=1):
+        line.rank = index
+    return CityBoard(org, as_of, list(lines.values()), worked)

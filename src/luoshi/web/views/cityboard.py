@@ -1,0 +1,126 @@
+"""各地挂图: the city board (every organisation below, ranked) and one organisation's
+figures, drilling down to its battle map, its campaigns and its tasks. Read-only."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from luoshi.core import clock
+from luoshi.plans.models import Organisation
+from luoshi.reporting import board as boards
+from luoshi.reporting import cityboard
+from luoshi.reporting.permissions import can_see_city_board
+
+from .. import charts
+from .common import actor_of, render_page
+
+
+def board_url(plan_id: int, campaign: str | None = None) -> str:
+    return (
+        reverse("web:board")
+        + "?"
+        + urlencode({"plan": plan_id, **({"campaign": campaign} if campaign else {})})
+    )
+
+
+def org_url(line) -> str:
+    return reverse("web:city_board_org", args=[line.organisation.pk])
+
+
+def _organisation(request, org_id: int | None) -> Organisation:
+    """The organisation asked for, when the user may see its board; else 404 (a district
+    user learns nothing of the city's board, nor of a sibling district)."""
+    actor = actor_of(request)
+    pk = org_id if org_id is not None else actor.org_id
+    org = Organisation.objects.filter(pk=pk).first() if pk else None
+    if org is None or not can_see_city_board(actor, org):
+        raise Http404("没有这个组织的挂图")
+    return org
+
+
+def _line_of(org: Organisation, as_of) -> cityboard.OrgLine:
+    """The figures of one organisation's own plans (for its drill-down)."""
+    line = cityboard.OrgLine(org, cityboard.has_below(org))
+    plans = cityboard.current_plans({org.pk})
+    kept, _ = cityboard.summaries(plans, as_of)
+    line.plans = [kept[plan.pk] for plan in plans]
+    return line
+
+
+def _board_context(org: Organisation) -> dict:
+    board = cityboard.city_board(org, clock.today())
+    lines = board.lines
+    progress = charts.campaign_progress(
+        [_ChartRow(line) for line in lines],
+        lambda key: reverse("web:city_board_org", args=[int(key)]),
+        boards.STATUS_ORDER,
+    )
+    for item, line in zip(progress["items"], lines, strict=True):
+        item["name"] = line.organisation.name
+    return {
+        "board": board,
+        "lines": [_row(line) for line in lines],
+        "ranking": [_row(line) for line in board.ranking],
+        "charts": {"progress": progress},
+        "statuses": boards.STATUS_ORDER,
+        "score_rule": cityboard.SCORE_RULE,
+    }
+
+
+class _ChartRow:
+    """An organisation as a bar of the progress chart (key, title, rollup)."""
+
+    def __init__(self, line: cityboard.OrgLine):
+        self.key = str(line.organisation.pk)
+        self.title = line.organisation.name
+        self.rollup = line.total
+
+
+def _row(line: cityboard.OrgLine) -> dict:
+    total = line.total
+    first_plan = line.plans[0].plan_id if line.plans else None
+    return {
+        "line": line,
+        "total": total,
+        "mix": [(s, total.count(s)) for s in boards.STATUS_ORDER],
+        "gap": total.progress - total.expected,
+        "url": org_url(line),
+        "board_url": board_url(first_plan) if first_plan else "",
+    }
+
+
+@login_required
+def city_board(request):
+    """The board of the organisations right below the user's."""
+    org = _organisation(request, None)
+    if not cityboard.has_below(org):
+        raise Http404("本组织没有下级组织")
+    context = _board_context(org)
+    context.update({"org": org, "line": None, "parent": None})
+    return render_page(request, "web/city_board.html", context)
+
+
+@login_required
+def city_board_org(request, org_id: int):
+    """One organisation below: its campaigns against 序时进度, lagging tasks and late
+    units, links to its battle map and tasks; with its own board when it has organisations
+    below it. An htmx request gets the figures alone (the city board's drill-in panel)."""
+    org = _organisation(request, org_id)
+    actor = actor_of(request)
+    today = clock.today()
+    line = _line_of(org, today)
+    context: dict = {"org": org, "line": _row(line), "statuses": boards.STATUS_ORDER, "board": None}
+    context["campaigns"] = [
+        {
+            "c": c,
+            "url": board_url(c.plan_id, c.key),
+            "mix": [(s, c.rollup.count(s)) for s in boards.STATUS_ORDER],
+        }
+        for c in line.campaigns
+    ]
+    parent = org.parent
+    context["parent"] = parent if parent is not None and can_see_city_board(actor, parent) else None
+    if line.has_children:
+        context.update(_board_context(org))
+    return render_page(request, "web/city_board.html", context, partial="web/partials/org_figures.html")
