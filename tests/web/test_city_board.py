@@ -126,6 +126,9 @@ def test_a_district_user_sees_no_city_board_and_no_sibling(tree, client):
 
 
 def test_the_province_drills_down_city_then_district(tree, client):
+    for line in cityboard.city_board(tree["province"], TODAY).lines:  # a city with its districts
+        districts = Organisation.objects.filter(parent=line.organisation).count()
+        assert districts and line.total.total == 14 * (1 + districts)
     signed_in(client, tree["province"])
     html = client.get("/board/orgs/").content.decode()
     for city in tree["cities"]:
@@ -175,3 +178,18 @@ def test_a_write_in_one_district_works_out_that_district_only(tree):
     assert (
         line.missing_reports == next(x for x in first.lines if x.organisation == district).missing_reports - 1
     )
+
+
+def test_kept_rows_deleted_are_noticed(tree):
+    city = tree["cities"][0]
+    first, second = [d for d in tree["districts"] if d.parent_id == city.pk]
+    before = {line.organisation: line for line in cityboard.city_board(city, TODAY).lines}
+    plan = Plan.objects.get(organisation=second)
+    # the only reports of a few tasks taken back: their kept rows go, nothing else moves
+    tasks = list(Task.objects.filter(plan=plan).order_by("pk")[:3])
+    Report.objects.filter(task__in=tasks).delete()
+    kept.rebuild(plan, task_ids=[t.pk for t in tasks])
+    after = cityboard.city_board(city, TODAY)
+    assert after.recomputed == 1
+    line = next(x for x in after.lines if x.organisation == second)
+    assert line.missing_reports > before[second].missing_reports

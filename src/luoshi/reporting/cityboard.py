@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Max
 
 from luoshi.plans.models import Organisation, Plan, Task, TaskUnit
 from luoshi.plans.versions import plan_choices
@@ -263,22 +264,57 @@ def fingerprints(plan_ids: list[int]) -> dict[int, tuple]:
 
 # plan id → (as of, fingerprint, data version it was last checked at, summary)
 _kept: dict[int, tuple[dt.date, tuple, tuple, PlanSummary]] = {}
+# the data version last checked, with the latest change of the kept rows then
+_checked: dict[str, tuple] = {}
 _lock = threading.Lock()
 # the parts of ``board.data_version`` kept per plan series, not per plan (reporting
 # policies, campaign cadences): when they move, every plan is worked out again
 GLOBAL_PARTS = slice(6, 9)
+KEPT_PARTS = slice(0, 2)  # the kept rows' latest change and count
+# kept rows changed this long before the latest change seen are read again too (a
+# transaction that wrote earlier but committed later is not missed), as in ``board``
+SETTLE = boards.SETTLE
 
 
 def clear_memo() -> None:
     with _lock:
         _kept.clear()
+        _checked.clear()
+
+
+def _moved_plans(
+    since: dt.datetime | None, count_delta: int, seen: dict[int, dt.datetime]
+) -> tuple[set[int] | None, dict[int, dt.datetime]]:
+    """The plans whose kept rows were written since ``since`` (one indexed query; the rows
+    of the settling window already ``seen`` as they are now left out), when that accounts
+    for every change: the count moved by exactly the rows made since (so none was deleted);
+    else None (the fingerprints decide). Also the window's rows, to be ``seen`` next time."""
+    if since is None:
+        return None, {}
+    rows = list(
+        Standing.objects.filter(updated_at__gte=since - SETTLE)
+        .order_by()
+        .values_list("pk", "task__plan_id", "updated_at", "created_at")
+    )
+    window = {pk: updated for pk, _plan, updated, _created in rows}
+    fresh = [(pk, plan, created) for pk, plan, updated, created in rows if seen.get(pk) != updated]
+    made = sum(1 for pk, _plan, created in fresh if pk not in seen and created >= since - SETTLE)
+    if made != count_delta:
+        return None, window
+    return {plan for _pk, plan, _created in fresh}, window
 
 
 def summaries(plans: list[Plan], as_of: dt.date) -> tuple[dict[int, PlanSummary], int]:
-    """Each plan's summary as of a date, and how many were worked out (not kept)."""
+    """Each plan's summary as of a date, and how many were worked out (not kept).
+
+    Kept summaries answer while the data version has not moved. When only the kept rows
+    moved (reports written), the plans they belong to are found by one indexed query and
+    only those are worked out again; after any other change, or a kept row deleted, one
+    query fingerprints the plans and those whose fingerprint moved are worked out again."""
     version = boards.data_version()
     with _lock:
         kept = {plan.pk: _kept.get(plan.pk) for plan in plans}
+        last = _checked.get("last")
     result: dict[int, PlanSummary] = {}
     unsure = []
     for plan in plans:
@@ -288,9 +324,36 @@ def summaries(plans: list[Plan], as_of: dt.date) -> tuple[dict[int, PlanSummary]
         else:
             unsure.append(plan)
     worked = 0
-    if unsure:
-        prints = fingerprints([plan.pk for plan in unsure])
-        for plan in unsure:
+    if not unsure:
+        return result, worked
+    moved, window = None, {}
+    if last is not None and last[0][KEPT_PARTS.stop :] == version[KEPT_PARTS.stop :]:
+        moved, window = _moved_plans(last[1], int(version[1]) - int(last[0][1]), last[2])
+    watermark = Standing.objects.aggregate(latest=Max("updated_at"))["latest"]
+    if not window and watermark is not None:
+        window = dict(
+            Standing.objects.filter(updated_at__gte=watermark - SETTLE)
+            .order_by()
+            .values_list("pk", "updated_at")
+        )
+    fingerprinted = []
+    for plan in unsure:
+        entry = kept[plan.pk]
+        if moved is not None and entry is not None and entry[0] == as_of and entry[2] == last[0]:
+            if plan.pk in moved:
+                summary = summarise(plan, as_of)
+                worked += 1
+                mark = None  # fingerprinted again when next unsure
+            else:
+                summary, mark = entry[3], entry[1]
+            result[plan.pk] = summary
+            with _lock:
+                _kept[plan.pk] = (as_of, mark, version, summary)  # type: ignore[arg-type]
+        else:
+            fingerprinted.append(plan)
+    if fingerprinted:
+        prints = fingerprints([plan.pk for plan in fingerprinted])
+        for plan in fingerprinted:
             entry = kept[plan.pk]
             mark = (prints[plan.pk], version[GLOBAL_PARTS])
             if entry is not None and entry[0] == as_of and entry[1] == mark:
@@ -301,6 +364,8 @@ def summaries(plans: list[Plan], as_of: dt.date) -> tuple[dict[int, PlanSummary]
             result[plan.pk] = summary
             with _lock:
                 _kept[plan.pk] = (as_of, mark, version, summary)
+    with _lock:
+        _checked["last"] = (version, watermark, window)
     return result, worked
 
 
@@ -317,16 +382,23 @@ def current_plans(org_ids: set[int]) -> list[Plan]:
 
 
 def city_board(org: Organisation, as_of: dt.date) -> CityBoard:
-    """The board of the organisations right below ``org``, each with its own plans."""
-    children = list(Organisation.objects.filter(parent=org).order_by("order", "name", "pk"))
-    with_children = set(
-        Organisation.objects.filter(parent__in=children).values_list("parent_id", flat=True).distinct()
-    )
+    """The board of the organisations right below ``org``, each with the plans of its own
+    and of every organisation below it (a province's line of a city covers its districts)."""
+    below = list(Organisation.objects.filter(path__startswith=org.path).exclude(pk=org.pk).order_by())
+    children = sorted((o for o in below if o.parent_id == org.pk), key=lambda o: (o.order, o.name, o.pk))
+    with_children = {o.parent_id for o in below}
     lines = {child.pk: OrgLine(child, child.pk in with_children) for child in children}
-    plans = current_plans(set(lines))
+    line_of = {}  # organisation id → the line (child) it counts in
+    for other in below:
+        child = next((c for c in children if other.path.startswith(c.path)), None)
+        if child is not None:
+            line_of[other.pk] = lines[child.pk]
+    plans = current_plans(set(line_of))
     kept, worked = summaries(plans, as_of)
-    for plan in sorted(plans, key=lambda p: (p.year, p.series)):
-        lines[plan.organisation_id].plans.append(kept[plan.pk])
+    for plan in sorted(
+        plans, key=lambda p: (len(line_of[p.organisation_id].organisation.path), p.year, p.series)
+    ):
+        line_of[plan.organisation_id].plans.append(kept[plan.pk])
     ranking = sorted(
         lines.values(),
         key=lambda line: (-line.score, line.lagging_count, line.organisation.order, line.organisation.name),
@@ -334,3 +406,15 @@ def city_board(org: Organisation, as_of: dt.date) -> CityBoard:
     for index, line in enumerate(ranking, start=1):
         line.rank = index
     return CityBoard(org, as_of, list(lines.values()), worked)
+
+
+def org_line(org: Organisation, as_of: dt.date) -> tuple[OrgLine, list[CampaignLine]]:
+    """One organisation's line (its plans and those below it, as on its upper board) and
+    the campaigns of its own plans."""
+    below = dict(Organisation.objects.filter(path__startswith=org.path).values_list("pk", "parent_id"))
+    line = OrgLine(org, any(parent == org.pk for parent in below.values()))
+    plans = current_plans(set(below))
+    kept, _ = summaries(plans, as_of)
+    own = [kept[plan.pk] for plan in plans if plan.organisation_id == org.pk]
+    line.plans = own + [kept[plan.pk] for plan in plans if plan.organisation_id != org.pk]
+    return line, [c for summary in own for c in summary.campaigns]

@@ -39,15 +39,6 @@ def _organisation(request, org_id: int | None) -> Organisation:
     return org
 
 
-def _line_of(org: Organisation, as_of) -> cityboard.OrgLine:
-    """The figures of one organisation's own plans (for its drill-down)."""
-    line = cityboard.OrgLine(org, cityboard.has_below(org))
-    plans = cityboard.current_plans({org.pk})
-    kept, _ = cityboard.summaries(plans, as_of)
-    line.plans = [kept[plan.pk] for plan in plans]
-    return line
-
-
 def _board_context(org: Organisation) -> dict:
     board = cityboard.city_board(org, clock.today())
     lines = board.lines
@@ -79,7 +70,8 @@ class _ChartRow:
 
 def _row(line: cityboard.OrgLine) -> dict:
     total = line.total
-    first_plan = line.plans[0].plan_id if line.plans else None
+    own = [plan for plan in line.plans if plan.organisation_id == line.organisation.pk]
+    first_plan = own[0].plan_id if own else None
     return {
         "line": line,
         "total": total,
@@ -109,7 +101,7 @@ def city_board_org(request, org_id: int):
     org = _organisation(request, org_id)
     actor = actor_of(request)
     today = clock.today()
-    line = _line_of(org, today)
+    line, own_campaigns = cityboard.org_line(org, today)
     context: dict = {"org": org, "line": _row(line), "statuses": boards.STATUS_ORDER, "board": None}
     context["campaigns"] = [
         {
@@ -117,7 +109,7 @@ def city_board_org(request, org_id: int):
             "url": board_url(c.plan_id, c.key),
             "mix": [(s, c.rollup.count(s)) for s in boards.STATUS_ORDER],
         }
-        for c in line.campaigns
+        for c in own_campaigns
     ]
     parent = org.parent
     context["parent"] = parent if parent is not None and can_see_city_board(actor, parent) else None
