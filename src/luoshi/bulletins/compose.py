@@ -24,6 +24,9 @@ HEADINGS = [
     ("next_steps", "下步工作要求"),
 ]
 ATTACHMENTS = ["任务推进情况表", "滞后任务及原因", "指标完成情况", "进度报告报送情况"]
+BELOW_HEADING = "各地推进情况"
+BELOW_ATTACHMENT = "各地推进情况排名"
+BELOW_NAMED = 3  # organisations named at the top and the bottom of the ranking
 TITLE_WIDTH = 19  # characters of 2号 on a line of the type area, with room to spare
 
 
@@ -167,12 +170,17 @@ def monthly_blocks(
     if corrects:
         opening = f"本期更正{corrects}，原通报内容以本期为准。" + opening
     blocks.append(Block("paragraph", opening))
-    for index, (name, heading) in enumerate(HEADINGS, start=1):
+    headings = list(HEADINGS)
+    if data.below:  # a city's bulletin covers its districts, before 下步工作要求
+        headings.insert(len(headings) - 1, ("below", BELOW_HEADING))
+    for index, (name, heading) in enumerate(headings, start=1):
         blocks.append(Block("heading", f"{cn.heading_number(index)}{heading}"))
-        for line in (texts.get(name) or "").splitlines():
+        lines = below_paragraphs(data) if name == "below" else (texts.get(name) or "").splitlines()
+        for line in lines:
             if line.strip():
                 blocks.append(Block("paragraph", line.strip()))
-    blocks.append(Block("attachments", lines=[f"{i}.{name}" for i, name in enumerate(ATTACHMENTS, start=1)]))
+    attachments = ATTACHMENTS + ([BELOW_ATTACHMENT] if data.below else [])
+    blocks.append(Block("attachments", lines=[f"{i}.{name}" for i, name in enumerate(attachments, start=1)]))
     blocks.append(Block("signature", lines=[office, cn.arabic_date(day)]))
     blocks.extend(attachment_blocks(data))
     printer = data.rules.printer or office
@@ -183,6 +191,34 @@ def monthly_blocks(
         )
     )
     return blocks
+
+
+def below_paragraphs(data: MonthlyData) -> list[str]:
+    """各地推进情况: the ranking of the organisations below in a sentence, the lagging ones
+    named with their lagging tasks, and those with units not reporting on time."""
+    from luoshi.reporting.cityboard import SCORE_RULE
+
+    ranked = data.below
+    names = "、".join(o.name for o in ranked[:BELOW_NAMED])
+    lines = [
+        f"按综合得分排名（{SCORE_RULE.rstrip('。')}），{len(ranked)}个下级组织中{names}位列前{min(BELOW_NAMED, len(ranked))}名"
+        f"，详见附件{len(ATTACHMENTS) + 1}。"
+    ]
+    lagging = sorted((o for o in ranked if o.lagging), key=lambda o: (-o.lagging, o.rank))
+    if lagging:
+        worst = lagging[:BELOW_NAMED]
+        named = "；".join(f"{o.name}滞后{o.lagging}项，如{'、'.join(o.lagging_tasks[:2])}" for o in worst)
+        lines.append(f"滞后任务较多的是：{named}。请相关地方对照序时进度，逐项分析原因，限期赶上进度。")
+    else:
+        lines.append("各地均无滞后任务。")
+    late = [o for o in ranked if o.late_units]
+    if late:
+        lines.append(
+            "以下地方有单位未按期报送："
+            + "；".join(f"{o.name}{len(o.late_units)}个单位" for o in late)
+            + "，请督促其及时报送。"
+        )
+    return lines
 
 
 def _signed(value: int) -> str:
@@ -308,4 +344,37 @@ def attachment_blocks(data: MonthlyData) -> list[Block]:
             center=frozenset({0, 2, 3, 4, 5}),
         )
     )
+    if data.below:
+        blocks.append(Block("page"))
+        blocks.append(Block("attachment", f"附件{len(ATTACHMENTS) + 1}", lines=[BELOW_ATTACHMENT]))
+        blocks.append(
+            Block(
+                "table",
+                headers=[
+                    "名次",
+                    "组织",
+                    "综合得分",
+                    "按时报送率",
+                    "完成/序时",
+                    "滞后任务",
+                    "未报单位",
+                    "主要滞后任务",
+                ],
+                rows=[
+                    [
+                        str(o.rank),
+                        full_width(o.name),
+                        f"{o.score:.1f}",
+                        "—" if o.on_time_rate is None else pct(o.on_time_rate),
+                        f"{pct(o.progress)}\n{pct(o.expected)}",
+                        str(o.lagging),
+                        str(len(o.late_units)),
+                        "\n".join(full_width(t) for t in o.lagging_tasks) or "—",
+                    ]
+                    for o in data.below
+                ],
+                widths=[11, 28, 16, 18, 18, 14, 14, 51],
+                center=frozenset({0, 2, 3, 4, 5, 6}),
+            )
+        )
     return blocks

@@ -45,6 +45,54 @@ class Rules(Plain):
 
 
 @dataclass
+class OrgRank(Plain):
+    """One organisation below the plan's on the city's bulletin (各地推进情况), ranked by
+    the city board's score (``reporting.cityboard.SCORE_RULE``), as of the month end."""
+
+    rank: int
+    name: str
+    score: float
+    tasks: int
+    progress: float
+    expected: float
+    on_time_rate: float | None
+    lagging: int
+    late_units: list = field(default_factory=list)
+    lagging_tasks: list = field(default_factory=list)  # "编号 任务（责任单位）", the worst first
+
+
+LAGGING_NAMED = 3  # lagging tasks named per organisation
+
+
+def organisations_below(plan: Plan, as_of: dt.date) -> list[OrgRank]:
+    """The organisations right below the plan's, ranked, with their lagging tasks named
+    (none when the plan's organisation has none below)."""
+    from luoshi.reporting import cityboard
+
+    org = plan.organisation
+    if not cityboard.has_below(org):
+        return []
+    board = cityboard.city_board(org, as_of)
+    return [
+        OrgRank(
+            rank=line.rank,
+            name=line.organisation.name,
+            score=float(line.score),
+            tasks=line.total.total,
+            progress=float(line.total.progress),
+            expected=float(line.total.expected),
+            on_time_rate=None if line.on_time_rate is None else float(line.on_time_rate),
+            lagging=line.lagging_count,
+            late_units=line.late_units,
+            lagging_tasks=[
+                f"{t.sid} {t.title}（{'、'.join(t.responsible)}）" for t in line.lagging[:LAGGING_NAMED]
+            ],
+        )
+        for line in board.ranking
+    ]
+
+
+@dataclass
 class MonthlyData(Plain):
     """Everything a monthly bulletin (月通报) states, for a plan or one campaign."""
 
@@ -66,6 +114,7 @@ class MonthlyData(Plain):
     targets: list = field(default_factory=list)
     reports_in_month: int = 0
     rules: Rules = field(default_factory=Rules)
+    below: list = field(default_factory=list)  # OrgRank: the organisations below, ranked
 
     nested = {
         "rules": Rules,
@@ -76,6 +125,7 @@ class MonthlyData(Plain):
         "periods": PeriodInfo,
         "reporting": UnitReporting,
         "targets": TargetLine,
+        "below": OrgRank,
     }
 
     @property
@@ -200,4 +250,5 @@ def gather_monthly(
         targets=targets,
         reports_in_month=reports_in_month,
         rules=rules or Rules(),
+        below=organisations_below(plan, last) if campaign is None else [],
     )
