@@ -193,3 +193,34 @@ def test_kept_rows_deleted_are_noticed(tree):
     assert after.recomputed == 1
     line = next(x for x in after.lines if x.organisation == second)
     assert line.missing_reports > before[second].missing_reports
+
+
+def test_a_write_below_a_linked_task_works_out_the_upper_plan_too(tree):
+    from luoshi.plans.models import TaskLink, Unit
+
+    province_org = tree["province"]
+    city = tree["cities"][0]
+    district = next(d for d in tree["districts"] if d.parent_id == city.pk)
+    city_plan, district_plan = Plan.objects.get(organisation=city), Plan.objects.get(organisation=district)
+    upper = Task.objects.filter(plan=city_plan).order_by("pk").first()
+    lower = Task.objects.filter(plan=district_plan).order_by("pk").first()
+    standing_for = Unit.objects.get(organisation=city, represents=district)  # the city's 基准001区
+    TaskUnit.objects.create(task=upper, unit=standing_for, role="lead", order=1)
+    TaskLink.objects.create(
+        upper=upper, lower=lower, kind="breakdown", state="confirmed", via_unit=standing_for
+    )
+    cityboard.city_board(province_org, TODAY)  # every plan worked out and kept
+
+    def city_plan_summary():
+        line = next(x for x in cityboard.city_board(province_org, TODAY).lines if x.organisation == city)
+        return next(p for p in line.plans if p.plan_id == city_plan.pk)
+
+    # the lower task's reports taken back: its light, and so the upper task's, moves
+    Report.objects.filter(task=lower).delete()
+    kept.rebuild(district_plan, task_ids=[lower.pk])
+    cityboard.city_board(city, TODAY)  # the city's board works out the district first
+    kept_one = city_plan_summary()
+    fresh = cityboard.summarise(city_plan, TODAY)
+    assert kept_one.total.counts == fresh.total.counts
+    assert [t.task_id for t in kept_one.lagging] == [t.task_id for t in fresh.lagging]
+    assert cityboard._uppers({district_plan.pk}, cityboard._links()) == {city_plan.pk}

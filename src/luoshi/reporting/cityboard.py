@@ -25,7 +25,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Max
 
-from luoshi.plans.models import Organisation, Plan, Task, TaskUnit
+from luoshi.plans.models import Organisation, Plan, Task, TaskLink, TaskUnit
 from luoshi.plans.versions import plan_choices
 
 from . import board as boards
@@ -236,7 +236,7 @@ def summarise(plan: Plan, as_of: dt.date) -> PlanSummary:
     )
 
 
-def fingerprints(plan_ids: list[int]) -> dict[int, tuple]:
+def _raw_prints(plan_ids: list[int]) -> dict[int, tuple]:
     """For each plan, in one query: the latest change and the count of its kept rows,
     tasks, task units and milestones, and its own latest change."""
     if not plan_ids:
@@ -262,6 +262,42 @@ def fingerprints(plan_ids: list[int]) -> dict[int, tuple]:
     return {pk: tuple(sorted(parts.items())) for pk, parts in prints.items()}
 
 
+def _links() -> dict[int, set[int]]:
+    """Upper plan id → the plans whose tasks are linked below its tasks (分解, 对标), at
+    any depth: an upper task's light weighs its lower parts (``reporting.rollup``)."""
+    direct: dict[int, set[int]] = {}
+    for upper, lower in (
+        TaskLink.objects.order_by().values_list("upper__plan_id", "lower__plan_id").distinct()
+    ):
+        direct.setdefault(upper, set()).add(lower)
+    below: dict[int, set[int]] = {}
+    for upper in direct:
+        seen: set[int] = set()
+        todo = list(direct[upper])
+        while todo:
+            pk = todo.pop()
+            if pk not in seen and pk != upper:
+                seen.add(pk)
+                todo += direct.get(pk, ())
+        below[upper] = seen
+    return below
+
+
+def _uppers(plan_ids: set[int], below: dict[int, set[int]]) -> set[int]:
+    """The plans with tasks linked above the tasks of ``plan_ids`` (at any depth)."""
+    return {upper for upper, lower in below.items() if lower & plan_ids}
+
+
+def fingerprints(plan_ids: list[int]) -> dict[int, tuple]:
+    """For each plan, in one query: the latest change and the count of its kept rows,
+    tasks, task units and milestones, and its own latest change; with those of the plans
+    linked below it (their reports move its lights)."""
+    below = _links()
+    lower = {pk for plan_id in plan_ids for pk in below.get(plan_id, ())}
+    raw = _raw_prints(sorted(set(plan_ids) | lower))
+    return {pk: (raw[pk], tuple(raw[x] for x in sorted(below.get(pk, ())))) for pk in plan_ids}
+
+
 # plan id → (as of, fingerprint, data version it was last checked at, summary)
 _kept: dict[int, tuple[dt.date, tuple, tuple, PlanSummary]] = {}
 # the data version last checked, with the latest change of the kept rows then
@@ -270,6 +306,7 @@ _lock = threading.Lock()
 # the parts of ``board.data_version`` kept per plan series, not per plan (reporting
 # policies, campaign cadences): when they move, every plan is worked out again
 GLOBAL_PARTS = slice(6, 9)
+LINK_PARTS = slice(-2, None)  # the task links' (last in ``data_version``)
 KEPT_PARTS = slice(0, 2)  # the kept rows' latest change and count
 # kept rows changed this long before the latest change seen are read again too (a
 # transaction that wrote earlier but committed later is not missed), as in ``board``
@@ -329,6 +366,8 @@ def summaries(plans: list[Plan], as_of: dt.date) -> tuple[dict[int, PlanSummary]
     moved, window = None, {}
     if last is not None and last[0][KEPT_PARTS.stop :] == version[KEPT_PARTS.stop :]:
         moved, window = _moved_plans(last[1], int(version[1]) - int(last[0][1]), last[2])
+        if moved:
+            moved |= _uppers(moved, _links())
     watermark = Standing.objects.aggregate(latest=Max("updated_at"))["latest"]
     if not window and watermark is not None:
         window = dict(
@@ -355,7 +394,7 @@ def summaries(plans: list[Plan], as_of: dt.date) -> tuple[dict[int, PlanSummary]
         prints = fingerprints([plan.pk for plan in fingerprinted])
         for plan in fingerprinted:
             entry = kept[plan.pk]
-            mark = (prints[plan.pk], version[GLOBAL_PARTS])
+            mark = (prints[plan.pk], version[GLOBAL_PARTS], version[LINK_PARTS])
             if entry is not None and entry[0] == as_of and entry[1] == mark:
                 summary = entry[3]
             else:
