@@ -39,7 +39,8 @@ USAGE = """\
   milestones TASK [--add 名称 日期] [--reverse 节点…]   任务节点，倒排工期
   template --unit 单位 --period 2025-05-1 -o FILE.xlsx   下载本单位本期填报模板
   upload FILE.xlsx [--draft] [--json]            上传填好的模板（全部无误才导入）
-  tick [--loop]                                  发送到期的催报提醒（可每分钟由 cron 运行）
+  tick [--loop] [--enqueue-only]                 登记并发送到期的催报提醒（可每分钟由 cron 运行）
+  worker [--queue Q] [--no-schedule]             运行后台任务（提醒发送等），可在多台服务器上同时运行
 
 通报与讲评：
   bulletin --month 2025-05 [--campaign C] -o F.docx [--issue]   月通报（Word，公文格式）

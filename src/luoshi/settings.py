@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",  # so the API docs use the Swagger UI files django-ninja ships, not a CDN
+    "django_tasks",
+    "django_tasks_db",
     "luoshi.core",
     "luoshi.accounts",
     "luoshi.plans",
@@ -191,6 +193,48 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "files"
 MEDIA_URL = "files/"
+# ---------------------------------------------------------------- several servers (files, jobs)
+# Uploaded files (evidence, plan sources, bulletins) go to one storage every server shares:
+# LUOSHI_FILES_DIR, a folder (a shared mount when there are several servers; default
+# DATA_DIR/files), or an S3-compatible bucket when LUOSHI_S3_BUCKET is set (django-storages;
+# `pip install "luoshi[s3]"`). Sessions are kept in the database (Django's default
+# SESSION_ENGINE), so any server answers any signed-in user.
+if os.environ.get("LUOSHI_FILES_DIR"):
+    MEDIA_ROOT = Path(os.environ["LUOSHI_FILES_DIR"]).resolve()
+if os.environ.get("LUOSHI_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["LUOSHI_S3_BUCKET"],
+            "endpoint_url": os.environ.get("LUOSHI_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("LUOSHI_S3_REGION") or None,
+            "access_key": os.environ.get("LUOSHI_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("LUOSHI_S3_SECRET_KEY") or None,
+            "location": os.environ.get("LUOSHI_S3_PREFIX", ""),
+            # private files: pages hand them out through Luoshi's permission checks
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("LUOSHI_S3_ADDRESSING") or None,
+        },
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Background jobs (reminders, bulletins, status rebuilds, large imports): Django's tasks
+# framework (django-tasks) on its database backend, so the queue is a table of the one
+# database; `luoshi worker` runs them on any number of machines.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "reminders"],
+    }
+}
+# a notice channel that failed is tried again after RETRY_SECONDS, doubling each time, up
+# to MAX_ATTEMPTS tries; a delivery claimed longer than CLAIM_SECONDS ago by a worker that
+# never finished (killed) is taken up again
+LUOSHI_DELIVERY_RETRY_SECONDS = env_int("LUOSHI_DELIVERY_RETRY_SECONDS", 60)
+LUOSHI_DELIVERY_MAX_ATTEMPTS = env_int("LUOSHI_DELIVERY_MAX_ATTEMPTS", 8)
+LUOSHI_DELIVERY_CLAIM_SECONDS = env_int("LUOSHI_DELIVERY_CLAIM_SECONDS", 300)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 

@@ -341,13 +341,17 @@ def test_failing_group_robot_is_recorded_and_blocks_nothing(plan, contacts, smtp
     assert "Traceback" not in output
     assert "未能全部送达" in output and "HTTP 500" in output
     overdue = Reminder.objects.get(kind=ReminderKind.OVERDUE, unit__name="县发改局", period__key=PERIOD)
-    assert overdue.state == DeliveryState.PARTIAL
-    assert overdue.deliveries.get(channel=Channel.WEBHOOK).state == DeliveryState.FAILED
+    assert overdue.state == DeliveryState.RETRY
+    webhook = overdue.deliveries.get(channel=Channel.WEBHOOK)
+    assert webhook.state == DeliveryState.RETRY and "HTTP 500" in webhook.error
     assert overdue.deliveries.get(channel=Channel.EMAIL).state == DeliveryState.SENT
     assert Message.objects.filter(subject=overdue.subject, user=contacts["reporter_b"]).count() == 1
     assert len([m for m in smtp.messages if overdue.subject in SmtpServer.subject_of(m)]) == 1
-    # it is not retried: the notice was sent on the other channels
+    # the robot is tried again after the back-off, not at once; nothing else goes out again
+    posts = len(broken.posts)
     assert "没有到期的提醒" in tick("--as-of", NEXT_WORKDAY)
+    assert len(broken.posts) == posts
+    assert len([m for m in smtp.messages if overdue.subject in SmtpServer.subject_of(m)]) == 1
 
 
 @pytest.mark.django_db

@@ -21,11 +21,11 @@ def free_port() -> int:
 class SmtpServer:
     """A real SMTP server; ``messages`` holds every mail received, parsed."""
 
-    def __init__(self):
+    def __init__(self, port: int | None = None):
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.lock = threading.Lock()
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)

@@ -5,6 +5,8 @@ supervision items, issued bulletins, the audit log) and refuses every write, sup
 included. And the audit log's own read-only admin."""
 
 from django.contrib import admin
+from django_tasks_db.admin import DBTaskResultAdmin as _JobAdmin
+from django_tasks_db.models import DBTaskResult
 
 from .choices import AuditAction
 from .models import AuditLog
@@ -98,3 +100,18 @@ class AuditLogAdmin(ReadOnlyModelAdmin):
     search_fields = ["username", "path", "object_id", "object_repr", "address", "operation"]
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditLog._meta.fields]
+
+
+# ---------------------------------------------------------------- background jobs
+# django-tasks-db's job table, shown read-only in Chinese (the queue changes only through
+# enqueueing and the workers)
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class JobAdmin(ReadOnlyModelAdmin, _JobAdmin):
+    """后台任务: what was queued, by which worker it ran, how it ended."""
+
+    list_display = ["id", "task_name", "status", "enqueued_at", "started_at", "finished_at", "queue_name"]
+    list_filter = ["status", "queue_name"]

@@ -12,6 +12,7 @@ from .models import (
     Milestone,
     Period,
     Reminder,
+    ReminderDelivery,
     Report,
     ReportingPolicy,
     ReportTransition,
@@ -77,8 +78,21 @@ class MilestoneAdmin(AuditedModelAdmin):
     raw_id_fields = ["task"]
 
 
+class DeliveryInline(ReadOnlyInline):
+    """Each channel of the notice: sent, waiting to be tried again (when, and why it
+    failed last), or given up."""
+
+    model = ReminderDelivery
+    fields = ["channel", "recipient", "state", "attempts", "next_try_at", "sent_at", "error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Reminder)
 class ReminderAdmin(AuditedModelAdmin):
+    inlines = [DeliveryInline]
     list_display = ["subject", "kind", "unit", "state", "sent_at"]
     list_filter = ["kind", "state"]
     search_fields = ["subject", "key"]

@@ -46,7 +46,9 @@ class Channel(models.TextChoices):
 
 
 class DeliveryState(models.TextChoices):
+    PENDING = "pending", "待发送"
     CLAIMED = "claimed", "发送中"
+    RETRY = "retry", "待重试"
     SENT = "sent", "已发送"
     PARTIAL = "partial", "部分发送失败"
     FAILED = "failed", "发送失败"

@@ -289,14 +289,25 @@ class Reminder(TimeStamped):
 
 class ReminderDelivery(TimeStamped):
     """One channel of a reminder: the in-app messages to its users, the email to its
-    addresses, or the post to one group robot (webhook); sent or failed with the error."""
+    addresses, or the post to one group robot (webhook). ``slot`` names the channel within
+    the notice (``inapp``, ``email``, ``webhook:<hash of the URL>``) and is unique with it,
+    so a notice goes out on a channel once however many workers try. A worker claims the
+    row (``claimed``, ``claimed_at``, ``claimed_by``) before sending; a failure is tried
+    again after ``next_try_at`` with the interval doubling (``attempts``, the last ``error``
+    in Chinese); a claim left by a killed worker is taken up again once stale."""
 
     reminder = models.ForeignKey(Reminder, models.CASCADE, related_name="deliveries", verbose_name="提醒")
     channel = models.CharField("渠道", max_length=20, choices=Channel.choices)
+    slot = models.CharField("渠道键", max_length=80, default="")
     recipient = models.CharField("接收方", max_length=1000)
+    target = models.JSONField("发送目标", default=dict, blank=True)
     state = models.CharField(
-        "发送状态", max_length=20, choices=DeliveryState.choices, default=DeliveryState.CLAIMED
+        "发送状态", max_length=20, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
+    attempts = models.PositiveIntegerField("已尝试次数", default=0)
+    next_try_at = models.DateTimeField("下次尝试时间", null=True, blank=True)
+    claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
+    claimed_by = models.CharField("领取进程", max_length=100, blank=True)
     error = models.TextField("错误", blank=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
 
@@ -304,6 +315,14 @@ class ReminderDelivery(TimeStamped):
         verbose_name = "提醒发送记录"
         verbose_name_plural = "提醒发送记录"
         ordering = ["reminder", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reminder", "slot"],
+                name="reminder_delivery_once",
+                violation_error_message="同一提醒在同一渠道只发送一次",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "next_try_at"], name="delivery_due")]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}：{self.get_state_display()}"

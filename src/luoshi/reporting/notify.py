@@ -1,14 +1,30 @@
-"""Deliver one notice once, on every channel: in-app messages, one email, group robots.
+"""Deliver one notice on every channel, at least once and never twice: in-app messages,
+one email, group robots.
 
-``send_notice`` is the one way Luoshi tells people something outside the page they are
-on: reporting reminders (``luoshi tick``) and supervision 催办 alike call it. A notice
-has a ``key``; the first caller inserts a ``Reminder`` row with that key and commits it
-before delivering anything, so a second caller (another ``luoshi tick`` on another
-machine, a double click) finds the key taken and sends nothing. Delivery is
-at most once: a process killed between claim and delivery leaves the notice ``claimed``
-and it is not sent again.
+``send_notice`` (deliver here and now) and ``queue_notice`` (a job for ``luoshi worker``)
+are the one way Luoshi tells people something outside the page they are on: reporting
+reminders (``luoshi tick``) and supervision 催办 alike. A notice has a ``key`` (recipient,
+kind, object and period, e.g. ``report:overdue:2025-05-1:12:3f2a9c``): the first caller
+inserts the ``Reminder`` with that key and one ``ReminderDelivery`` per channel, unique
+per notice and channel (``slot``), in one transaction; a second caller (another tick,
+another machine, a double click) finds the key taken and records nothing.
 
-Channels, each recorded as a ``ReminderDelivery`` row (sent, or failed with the error):
+Each channel is then sent by whoever claims its delivery row: in a short transaction the
+row is locked (``select_for_update(skip_locked=True)`` on PostgreSQL; SQLite's write lock
+serialises the claims), marked ``claimed`` with the time and the worker, and committed;
+the message goes out with no lock held; the outcome is written. In-app messages are rows
+of the same database, so claim, messages and outcome are one transaction: exactly once.
+A channel that fails is tried again after ``LUOSHI_DELIVERY_RETRY_SECONDS`` (doubling
+each time, ``attempts`` and ``next_try_at`` on the row, the last error in Chinese) up to
+``LUOSHI_DELIVERY_MAX_ATTEMPTS`` tries, then left ``failed``. A worker killed while
+sending leaves its claim; ``sweep`` (every scheduler pass) takes up claims older than
+``LUOSHI_DELIVERY_CLAIM_SECONDS`` — far longer than a mail server or robot may take —
+and deliveries whose job was lost. The one window left is a worker killed after the mail
+server accepted a message and before the outcome was written: that message goes out a
+second time, with the same ``Message-ID`` (and the same ``X-Luoshi-Delivery`` header on
+a robot post), so a mail client shows it once.
+
+Channels:
 
 * in-app: one ``Message`` per active user;
 * email: one message (text and HTML, from the ``reporting/email/notice*`` templates)
@@ -19,9 +35,12 @@ Channels, each recorded as a ``ReminderDelivery`` row (sent, or failed with the 
   5 s timeout; a robot's ``errcode`` other than 0 counts as a failure.
 
 A failed channel does not stop the others, and nothing raises: failures are written
-down, the caller reads them off the returned reminder.
+down, the caller reads them off the returned reminder. Times here are the machine's
+(``timezone.now()``), not the plan's fixed today: they time retries, not deadlines.
 """
 
+import datetime as dt
+import hashlib
 import http.client
 import json
 import logging
@@ -33,13 +52,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import get_connection, send_mail
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connections, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from luoshi.core import clock
+from luoshi.core import jobs
 from luoshi.plans.models import Unit
 
 from .choices import Channel, DeliveryState
@@ -51,6 +70,7 @@ WEBHOOK_TIMEOUT = 5  # seconds
 EMAIL_TIMEOUT = 10  # seconds, unless EMAIL_TIMEOUT is set
 WEBHOOK_MAX_BYTES = 2000  # WeCom takes at most 2048 bytes of text
 NO_RECIPIENT = "没有接收人：未设置相关用户、联系邮箱或工作群机器人"
+OPEN = (DeliveryState.PENDING, DeliveryState.CLAIMED, DeliveryState.RETRY)
 
 
 @dataclass(frozen=True)
@@ -79,7 +99,44 @@ class Recipients:
         return bool(self.users or self.emails or self.webhooks)
 
 
-def send_notice(
+def send_notice(**notice) -> Reminder | None:
+    """Record a notice once per ``key`` and deliver it here and now; return its
+    ``Reminder`` (its ``state`` says how it went: a failed channel is ``retry`` and a
+    worker or the next ``luoshi tick`` tries it again), or None if the key was taken
+    already (recorded earlier, or by a concurrent caller).
+
+    Keywords: ``key`` unique and stable for "this notice", e.g.
+    ``report:overdue:2025-05-1:12:3f2a9c`` or ``supervision:urge:45:2025-06-03``;
+    ``kind`` a ``ReminderKind`` value; ``subject``/``body`` plain Chinese text (the body
+    may span lines); ``unit``, ``period``; ``users`` Django users for in-app messages
+    (and their email addresses); ``emails`` extra addresses (e.g. ``unit.email``);
+    ``webhooks`` group robot URLs (``unit.webhook_url``, the plan's policy webhook);
+    ``url`` a site path such as ``/reports/12/`` for the message link (made absolute in
+    email and webhook text when ``settings.SITE_URL`` is set). Empty values are ignored;
+    a notice with no recipient at all is recorded as failed.
+
+    Call it outside a transaction, so the record is committed before anything goes out
+    and a rollback cannot un-send it.
+    """
+    reminder = record_notice(**notice)
+    if reminder is None:
+        return None
+    return deliver(reminder.pk)
+
+
+def queue_notice(**notice) -> Reminder | None:
+    """Record a notice once per ``key`` (as ``send_notice``) and queue its delivery as a
+    job for a worker, in the same transaction; None if the key was taken already."""
+    with transaction.atomic():
+        reminder = record_notice(**notice)
+        if reminder is not None and reminder.state == DeliveryState.PENDING:
+            from .tasks import deliver_notice
+
+            jobs.enqueue(deliver_notice, reminder.pk)
+    return reminder
+
+
+def record_notice(
     *,
     key: str,
     kind: str,
@@ -92,102 +149,232 @@ def send_notice(
     webhooks: Iterable[str] = (),
     url: str = "",
 ) -> Reminder | None:
-    """Send a notice once per ``key``; return its ``Reminder``, or None if the key was
-    already claimed (sent earlier, or being sent by a concurrent caller).
-
-    ``key``: unique and stable for "this notice", e.g.
-    ``report:overdue:2025-05-1:12:3f2a9c`` or ``supervision:urge:45:2025-06-03``.
-    ``kind``: a ``ReminderKind`` value. ``subject``/``body``: plain Chinese text (the body
-    may span lines). ``users``: Django users for in-app messages (and their email
-    addresses). ``emails``: extra addresses (e.g. ``unit.email``). ``webhooks``: group
-    robot URLs (``unit.webhook_url``, the plan's policy webhook). ``url``: a site path
-    such as ``/reports/12/`` for the message link (made absolute in email and webhook
-    text when ``settings.SITE_URL`` is set). Empty values are ignored; a notice with no
-    recipient at all is recorded as failed.
-
-    Call it outside a transaction (from a service, through ``transaction.on_commit``) so
-    the claim is committed before anything goes out and a rollback cannot un-send it.
-    """
+    """Insert the notice and a delivery row per channel, in one transaction; None if the
+    key exists already."""
     recipients = Recipients.of(users, emails, webhooks)
-    reminder = claim(key=key, kind=kind, subject=subject, body=body, unit=unit, period=period, url=url)
-    if reminder is None:
-        return None
-    deliver(reminder, recipients)
-    return reminder
-
-
-def claim(
-    *,
-    key: str,
-    kind: str,
-    subject: str,
-    body: str,
-    unit: Unit | None = None,
-    period: Period | None = None,
-    url: str = "",
-) -> Reminder | None:
-    """Insert the notice's row, committed on its own; None if the key exists already."""
-    try:
-        with transaction.atomic():
-            return Reminder.objects.create(
-                key=key[:300],
-                kind=kind,
-                unit=unit,
-                period=period,
-                subject=subject[:300],
-                body=body,
-                url=url[:300],
-                state=DeliveryState.CLAIMED,
-            )
-    except IntegrityError:
-        return None
-
-
-def deliver(reminder: Reminder, recipients: Recipients) -> Reminder:
-    """Deliver a claimed reminder on every channel it has recipients for, record each
-    outcome and sum them up on the reminder."""
-    outcomes: list[ReminderDelivery] = []
+    now = timezone.now()
+    rows = []
     if recipients.users:
-        outcomes.append(_attempt(reminder, Channel.INAPP, _names(recipients.users), _inapp, recipients.users))
+        target = {"users": [u.pk for u in recipients.users]}
+        rows.append((Channel.INAPP, "inapp", _names(recipients.users), target))
     if recipients.emails:
-        outcomes.append(
-            _attempt(reminder, Channel.EMAIL, "、".join(recipients.emails), _email, recipients.emails)
+        rows.append(
+            (Channel.EMAIL, "email", "、".join(recipients.emails), {"emails": list(recipients.emails)})
         )
-    for url in recipients.webhooks:
-        outcomes.append(_attempt(reminder, Channel.WEBHOOK, redact(url), _webhook, url))
-    if not outcomes:
-        reminder.state, reminder.error = DeliveryState.FAILED, NO_RECIPIENT
-    else:
-        failed = [d for d in outcomes if d.state == DeliveryState.FAILED]
-        if not failed:
-            reminder.state = DeliveryState.SENT
-        elif len(failed) == len(outcomes):
-            reminder.state = DeliveryState.FAILED
-        else:
-            reminder.state = DeliveryState.PARTIAL
-        reminder.error = "；".join(f"{d.get_channel_display()}：{d.error}" for d in failed)
-    reminder.sent_at = clock.now()
-    reminder.save(update_fields=["state", "error", "sent_at", "updated_at"])
+    for hook in recipients.webhooks:
+        slot = "webhook:" + hashlib.sha256(hook.encode("utf-8")).hexdigest()[:32]
+        rows.append((Channel.WEBHOOK, slot, redact(hook), {"url": hook}))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                reminder = Reminder.objects.create(
+                    key=key[:300],
+                    kind=kind,
+                    unit=unit,
+                    period=period,
+                    subject=subject[:300],
+                    body=body,
+                    url=url[:300],
+                    state=DeliveryState.PENDING if rows else DeliveryState.FAILED,
+                    error="" if rows else NO_RECIPIENT,
+                    sent_at=None if rows else now,
+                )
+        except IntegrityError:
+            return None
+        ReminderDelivery.objects.bulk_create(
+            ReminderDelivery(
+                reminder=reminder,
+                channel=channel,
+                slot=slot,
+                recipient=recipient[:1000],
+                target=target,
+                state=DeliveryState.PENDING,
+                next_try_at=now,
+            )
+            for channel, slot, recipient, target in rows
+        )
     return reminder
+
+
+# ---------------------------------------------------------------- delivering
+
+
+def _claim_seconds() -> int:
+    return settings.LUOSHI_DELIVERY_CLAIM_SECONDS
+
+
+def _due(now: dt.datetime) -> Q:
+    """Deliveries a worker may take now: waiting and due, or claimed long ago (their
+    worker died)."""
+    stale = now - dt.timedelta(seconds=_claim_seconds())
+    return Q(state__in=(DeliveryState.PENDING, DeliveryState.RETRY), next_try_at__lte=now) | Q(
+        state=DeliveryState.CLAIMED, claimed_at__lt=stale
+    )
+
+
+def deliver(reminder_id: int, *, worker: str | None = None) -> Reminder:
+    """Send every channel of the notice that is due now and not being sent by another
+    worker; sum the outcomes up on the notice and return it."""
+    worker = worker or jobs.worker_id()
+    ids = list(
+        ReminderDelivery.objects.filter(reminder_id=reminder_id)
+        .filter(_due(timezone.now()))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for delivery_id in ids:
+        _deliver_one(delivery_id, worker)
+    return sum_up(reminder_id)
+
+
+def _deliver_one(delivery_id: int, worker: str) -> None:
+    with transaction.atomic():
+        now = timezone.now()
+        delivery = (
+            ReminderDelivery.objects.select_for_update(skip_locked=True)
+            .select_related("reminder")
+            .filter(pk=delivery_id)
+            .filter(_due(now))
+            .first()
+        )
+        if delivery is None:
+            return  # sent already, or in another worker's hands
+        delivery.attempts += 1
+        if delivery.channel == Channel.INAPP:
+            # the messages are rows of this database: claim, messages and outcome commit together
+            error = _try(delivery, _inapp)
+            _outcome(delivery, error, now)
+            delivery.save()
+            if delivery.state == DeliveryState.RETRY:
+                _queue_retry(delivery)
+            return
+        delivery.state, delivery.claimed_at, delivery.claimed_by = DeliveryState.CLAIMED, now, worker
+        delivery.save(update_fields=["state", "attempts", "claimed_at", "claimed_by", "updated_at"])
+    send = _email if delivery.channel == Channel.EMAIL else _webhook
+    error = _try(delivery, send)
+    with transaction.atomic():
+        _outcome(delivery, error, timezone.now())
+        fields = {
+            "state": delivery.state,
+            "error": delivery.error,
+            "sent_at": delivery.sent_at,
+            "next_try_at": delivery.next_try_at,
+            "updated_at": timezone.now(),
+        }
+        # written only while the claim is still ours: a claim taken over as stale is the
+        # other worker's to finish
+        mine = ReminderDelivery.objects.filter(
+            pk=delivery.pk, state=DeliveryState.CLAIMED, claimed_by=worker, claimed_at=delivery.claimed_at
+        ).update(**fields)
+        if not mine:
+            logger.warning("delivery %s was taken over by another worker while sending", delivery.pk)
+        elif delivery.state == DeliveryState.RETRY:
+            _queue_retry(delivery)
+
+
+def _try(delivery: ReminderDelivery, send) -> str | None:
+    """Run one channel; None when it went out, else why not (Chinese where we can)."""
+    try:
+        send(delivery.reminder, delivery)
+    except DeliveryError as exc:
+        return str(exc)
+    except Exception as exc:  # a bug of ours must not stop the other channels
+        logger.exception("delivering %s by %s failed", delivery.reminder.key, delivery.channel)
+        return f"{exc.__class__.__name__}: {exc}"
+    return None
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long after the ``attempts``-th failure the next try waits: the base, doubled
+    for each failure before."""
+    return dt.timedelta(seconds=settings.LUOSHI_DELIVERY_RETRY_SECONDS * 2 ** max(attempts - 1, 0))
+
+
+def _outcome(delivery: ReminderDelivery, error: str | None, now: dt.datetime) -> None:
+    if error is None:
+        delivery.state, delivery.sent_at, delivery.error, delivery.next_try_at = (
+            DeliveryState.SENT,
+            now,
+            "",
+            None,
+        )
+        return
+    most = settings.LUOSHI_DELIVERY_MAX_ATTEMPTS
+    if delivery.attempts >= most:
+        delivery.state, delivery.next_try_at = DeliveryState.FAILED, None
+        delivery.error = f"已尝试 {delivery.attempts} 次均未成功，不再重试。最后一次：{error}"
+        return
+    delivery.state = DeliveryState.RETRY
+    delivery.next_try_at = now + retry_delay(delivery.attempts)
+    delivery.error = (
+        f"第 {delivery.attempts} 次发送未成功：{error}；"
+        f"将于 {timezone.localtime(delivery.next_try_at):%m月%d日 %H:%M:%S} 重试"
+    )
+
+
+def _queue_retry(delivery: ReminderDelivery) -> None:
+    from .tasks import deliver_notice
+
+    jobs.enqueue(deliver_notice, delivery.reminder_id, run_after=delivery.next_try_at)
+
+
+def sum_up(reminder_id: int) -> Reminder:
+    """The notice's state from its channels': sent when all went out; pending while any is
+    waiting or being sent; retry while one waits to be tried again; else failed (all) or
+    partial. Under the notice's row lock, so the last worker to finish writes last."""
+    with transaction.atomic():
+        reminder = Reminder.objects.select_for_update().get(pk=reminder_id)
+        deliveries = list(reminder.deliveries.order_by("pk"))
+        if not deliveries:
+            return reminder
+        states = {d.state for d in deliveries}
+        failed = [d for d in deliveries if d.state in (DeliveryState.FAILED, DeliveryState.RETRY)]
+        if states <= {DeliveryState.SENT}:
+            state = DeliveryState.SENT
+        elif states & {DeliveryState.PENDING, DeliveryState.CLAIMED}:
+            state = DeliveryState.PENDING
+        elif DeliveryState.RETRY in states:
+            state = DeliveryState.RETRY
+        elif len(failed) == len(deliveries):
+            state = DeliveryState.FAILED
+        else:
+            state = DeliveryState.PARTIAL
+        reminder.state = state
+        reminder.error = "；".join(f"{d.get_channel_display()}：{d.error}" for d in failed)
+        reminder.sent_at = None if state in OPEN else timezone.now()
+        reminder.save(update_fields=["state", "error", "sent_at", "updated_at"])
+    return reminder
+
+
+def sweep(now: dt.datetime | None = None) -> list[int]:
+    """Queue again the deliveries nobody is working on: claims left by a worker that died
+    (older than ``LUOSHI_DELIVERY_CLAIM_SECONDS``) and deliveries due that long ago whose
+    job was lost. Returns the notices queued. Safe to run anywhere, any number of times."""
+    from .tasks import deliver_notice
+
+    now = now or timezone.now()
+    long_ago = now - dt.timedelta(seconds=_claim_seconds())
+    stale = ReminderDelivery.objects.filter(state=DeliveryState.CLAIMED, claimed_at__lt=long_ago)
+    lost = ReminderDelivery.objects.filter(
+        state__in=(DeliveryState.PENDING, DeliveryState.RETRY), next_try_at__lt=long_ago
+    )
+    queued = []
+    for reminder_id in sorted(
+        set(stale.values_list("reminder_id", flat=True)) | set(lost.values_list("reminder_id", flat=True))
+    ):
+        with transaction.atomic():
+            # moved on, so the next sweep leaves them to this job for another while
+            ReminderDelivery.objects.filter(
+                reminder_id=reminder_id,
+                state__in=(DeliveryState.PENDING, DeliveryState.RETRY),
+                next_try_at__lt=long_ago,
+            ).update(next_try_at=now)
+            jobs.enqueue(deliver_notice, reminder_id)
+        queued.append(reminder_id)
+    return queued
 
 
 # ---------------------------------------------------------------- channels
-
-
-def _attempt(reminder: Reminder, channel: str, recipient: str, send, target) -> ReminderDelivery:
-    """Run one channel outside any transaction (no database lock is held while a mail
-    server or robot answers) and record how it went."""
-    delivery = ReminderDelivery(reminder=reminder, channel=channel, recipient=recipient[:1000])
-    try:
-        send(reminder, target)
-        delivery.state, delivery.sent_at = DeliveryState.SENT, clock.now()
-    except DeliveryError as exc:
-        delivery.state, delivery.error = DeliveryState.FAILED, str(exc)
-    except Exception as exc:  # a bug of ours must not stop the other channels
-        logger.exception("delivering %s by %s failed", reminder.key, channel)
-        delivery.state, delivery.error = DeliveryState.FAILED, f"{exc.__class__.__name__}: {exc}"
-    delivery.save()
-    return delivery
 
 
 class DeliveryError(Exception):
@@ -232,12 +419,28 @@ def _insert_for(users: QuerySet, subject: str, body: str, url: str) -> int:
         return cursor.rowcount
 
 
-def _inapp(reminder: Reminder, users) -> None:
+def _inapp(reminder: Reminder, delivery: ReminderDelivery) -> None:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in=delivery.target.get("users", []), is_active=True)
     with transaction.atomic():
         notify(users, reminder.subject, reminder, reminder.body)
 
 
-def _email(reminder: Reminder, addresses) -> None:
+def message_id(reminder: Reminder, delivery: ReminderDelivery) -> str:
+    """The same ``Message-ID`` however often one delivery is tried: a mail client shows a
+    message sent again after a worker died mid-send once."""
+    digest = hashlib.sha256(reminder.key.encode("utf-8")).hexdigest()[:16]
+    return f"<luoshi.{digest}.{delivery.pk}@{_mail_domain()}>"
+
+
+def _mail_domain() -> str:
+    sender = settings.DEFAULT_FROM_EMAIL or "luoshi@localhost"
+    return sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
+
+
+def _email(reminder: Reminder, delivery: ReminderDelivery) -> None:
+    addresses = delivery.target.get("emails", [])
     context = {
         "subject": reminder.subject,
         "body": reminder.body,
@@ -248,15 +451,17 @@ def _email(reminder: Reminder, addresses) -> None:
     text = render_to_string("reporting/email/notice.txt", context)
     html = render_to_string("reporting/email/notice.html", context)
     timeout = getattr(settings, "EMAIL_TIMEOUT", None) or EMAIL_TIMEOUT
+    mail = EmailMultiAlternatives(
+        subject,
+        text,
+        None,
+        list(addresses),
+        connection=get_connection(timeout=timeout),
+        headers={"Message-ID": message_id(reminder, delivery)},
+    )
+    mail.attach_alternative(html, "text/html")
     try:
-        send_mail(
-            subject,
-            text,
-            None,
-            list(addresses),
-            html_message=html,
-            connection=get_connection(timeout=timeout),
-        )
+        mail.send()
     except smtplib.SMTPRecipientsRefused as exc:
         raise DeliveryError(f"邮件服务器拒收：{'、'.join(exc.recipients)}") from None
     except (smtplib.SMTPException, OSError) as exc:
@@ -277,12 +482,16 @@ def webhook_text(reminder: Reminder) -> str:
     return text
 
 
-def _webhook(reminder: Reminder, url: str) -> None:
+def _webhook(reminder: Reminder, delivery: ReminderDelivery) -> None:
+    url = delivery.target.get("url", "")
     payload = json.dumps({"msgtype": "text", "text": {"content": webhook_text(reminder)}}, ensure_ascii=False)
     request = urllib.request.Request(
         url,
         data=payload.encode("utf-8"),
-        headers={"Content-Type": "application/json; charset=utf-8"},
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "X-Luoshi-Delivery": f"{delivery.pk}",
+        },
         method="POST",
     )
     try:

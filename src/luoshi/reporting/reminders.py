@@ -21,8 +21,8 @@ kind               when (local time)                           to
 
 A reminder missed at its time (the server was down) still goes out until the end of the
 next working day; ``due_day`` only on the due date. Each reminder has a key
-(``report:{kind}:{period}:{unit}:{plan series}``) and ``send_notice`` sends a key once,
-however many ``luoshi tick`` run at once.
+(``report:{kind}:{period}:{unit}:{plan series}``): ``luoshi tick`` records a key once,
+however many run at once, and queues its delivery (``notify.queue_notice``).
 """
 
 import datetime as dt
@@ -40,7 +40,7 @@ from luoshi.plans.models import Plan, Task, TaskForce, TaskUnit, Unit
 
 from .choices import ReminderKind
 from .models import Period, Reminder, Report
-from .notify import send_notice
+from .notify import queue_notice, send_notice
 from .periods import PeriodSpan
 from .policy import Schedule, ensure_period
 from .reminder_text import PendingTask, Words
@@ -120,9 +120,16 @@ class Planned:
     url: str = ""
 
     def send(self) -> Reminder | None:
-        """Send it once (None: another run has sent or is sending it)."""
+        """Record it once and send it here and now (None: another run has recorded it)."""
+        return self._post(send_notice)
+
+    def queue(self) -> Reminder | None:
+        """Record it once and queue its delivery for a worker (None: recorded already)."""
+        return self._post(queue_notice)
+
+    def _post(self, post) -> Reminder | None:
         period = ensure_period(self.span)
-        return send_notice(
+        return post(
             key=self.key,
             kind=self.kind,
             subject=self.subject,

@@ -1,5 +1,5 @@
 """催办: reminders on supervision items through the reporting notice machinery
-(``reporting.notify.send_notice``, claimed once per key), and the once-only escalation of
+(``reporting.notify.send_notice`` or ``queue_notice``, recorded once per key), and the once-only escalation of
 overdue items (一般 → 重点 → 挂牌督办).
 
 For every open item, as of ``today``:
@@ -126,9 +126,13 @@ def escalate_overdue(actor: Actor, item: SupervisionItem, today: dt.date) -> boo
         return True
 
 
-def run_reminders(today: dt.date, *, before_workdays: int = BEFORE_WORKDAYS) -> RemindResult:
+def run_reminders(
+    today: dt.date, *, before_workdays: int = BEFORE_WORKDAYS, post=send_notice
+) -> RemindResult:
     """Escalate overdue items and send every reminder due as of ``today``, each once.
-    Call outside a transaction (each notice commits its claim before it goes out)."""
+    Call outside a transaction (each notice commits its record before it goes out).
+    ``post``: ``send_notice`` (here and now, ``luoshi supervise remind``) or
+    ``queue_notice`` (a job for a worker, ``luoshi tick``)."""
     result = RemindResult()
     horizon = add_workdays(today, before_workdays)
     items = (
@@ -157,7 +161,7 @@ def run_reminders(today: dt.date, *, before_workdays: int = BEFORE_WORKDAYS) -> 
                 ]
         else:
             users = _users([unit.pk], (Role.REPORTER, Role.HEAD))
-        reminder = send_notice(
+        reminder = post(
             key=planned.key,
             kind=KINDS[planned.step],
             subject=subject,

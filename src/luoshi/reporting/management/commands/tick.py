@@ -1,9 +1,13 @@
-"""luoshi tick: send the reporting reminders that are due (催报提醒).
+"""luoshi tick: the reminder scheduler (催报提醒, 督办催办).
 
-Safe to run every minute from cron, on several machines at once: every reminder is
-claimed by inserting its unique key before it is sent, so it goes out once. One pass
-sends what is due and exits; ``--loop`` repeats every ``--interval`` seconds until
-SIGTERM or SIGINT, finishing the reminder in hand and exiting 0.
+One pass records every reminder that is due (each under its unique key, so once however
+many ticks run on however many machines) and queues its delivery as a job, queues again
+what a killed worker left (``notify.sweep``), then — unless ``--enqueue-only`` — runs
+the queued reminder jobs here, so a deployment with cron and no ``luoshi worker`` sends
+as before. With workers running, ``--enqueue-only`` leaves the sending to them (``luoshi
+worker`` runs this pass itself every minute, so cron is then optional). ``--loop``
+repeats every ``--interval`` seconds until SIGTERM or SIGINT, finishing the job in hand
+and exiting 0.
 """
 
 import datetime as dt
@@ -40,11 +44,26 @@ class Command(BaseCommand):
         )
         parser.add_argument("--plan", help="只处理此方案（编号、发文字号或标题中的词；默认各方案的最新版本）")
         parser.add_argument("--dry-run", action="store_true", help="只列出将发送的提醒，不发送")
+        parser.add_argument(
+            "--enqueue-only",
+            action="store_true",
+            help="只登记到期提醒并放入任务队列，由 luoshi worker 发送（默认登记后在本进程发送）",
+        )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出（--loop 时每轮一行）")
 
     def handle(
-        self, *args, loop=False, interval=60, as_of=None, plan=None, dry_run=False, json=False, **options
+        self,
+        *args,
+        loop=False,
+        interval=60,
+        as_of=None,
+        plan=None,
+        dry_run=False,
+        json=False,
+        enqueue_only=False,
+        **options,
     ):
+        self.enqueue_only = enqueue_only
         self.as_of = parse_as_of(as_of) if as_of else None
         if interval <= 0:
             raise CommandError(f"--interval 应为正数（秒），收到 {interval:g}")
@@ -80,7 +99,11 @@ class Command(BaseCommand):
     # ------------------------------------------------------------ one pass
 
     def run_pass(self) -> dict:
-        """Plan what is due now and send it, one reminder at a time."""
+        """Record and queue what is due now, then send what is queued."""
+        from luoshi.core.jobs import run_queued
+        from luoshi.reporting.notify import queue_notice, sweep
+        from luoshi.supervision.reminders import run_reminders
+
         now = self.as_of or clock.now()
         self.queue, problems = due_reminders(now, self.plans)
         self.results: list[tuple[Planned, object]] = []
@@ -89,13 +112,20 @@ class Command(BaseCommand):
             self.queue = []
         while not self.stop.is_set() and self.handle_one():
             pass
-        summary = self.summary(now, problems)
+        supervision = None
         if not self.dry_run and not self.stop.is_set():
             # supervision items' 催办 ride on the same cron line
-            from luoshi.supervision.reminders import run_reminders
-
-            done = run_reminders(timezone.localtime(now).date())
-            summary["supervision"] = {"sent": len(done.sent), "escalated": len(done.escalated)}
+            supervision = run_reminders(timezone.localtime(now).date(), post=queue_notice)
+        if not self.dry_run:
+            sweep()
+            if not self.enqueue_only:
+                run_queued(("reminders",), stop=self.stop)
+            for _item, reminder in self.results:
+                if reminder is not None:
+                    reminder.refresh_from_db()
+        summary = self.summary(now, problems)
+        if supervision is not None:
+            summary["supervision"] = {"sent": len(supervision.sent), "escalated": len(supervision.escalated)}
         self.output(summary)
         if summary.get("supervision", {}).get("sent") or summary.get("supervision", {}).get("escalated"):
             sup = summary["supervision"]
@@ -104,11 +134,11 @@ class Command(BaseCommand):
         return summary
 
     def handle_one(self) -> bool:
-        """Send the next due reminder; False when none is left."""
+        """Record and queue the next due reminder; False when none is left."""
         if not self.queue:
             return False
         item = self.queue.pop(0)
-        self.results.append((item, item.send()))
+        self.results.append((item, item.queue()))
         return True
 
     def summary(self, now: dt.datetime, problems: list[str]) -> dict:
@@ -124,7 +154,7 @@ class Command(BaseCommand):
             else:
                 row["state"], row["error"] = str(reminder.state), reminder.error
                 sent[str(item.kind)] += 1
-                if reminder.state in (DeliveryState.FAILED, DeliveryState.PARTIAL):
+                if reminder.state in (DeliveryState.FAILED, DeliveryState.PARTIAL, DeliveryState.RETRY):
                     failed.append(row)
             reminders.append(row)
         return {
@@ -157,9 +187,10 @@ class Command(BaseCommand):
                 f"{kind.label} {summary['sent'][kind]}" for kind in ReminderKind if kind in summary["sent"]
             )
             total = sum(summary["sent"].values())
-            line = f"{moment}：发送提醒 {total} 条" + (f"（{counts}）" if counts else "")
+            verb = "登记提醒（已放入任务队列，由 luoshi worker 发送）" if self.enqueue_only else "发送提醒"
+            line = f"{moment}：{verb} {total} 条" + (f"（{counts}）" if counts else "")
             if summary["failed"]:
-                line += f"，其中 {summary['failed']} 条未能全部送达"
+                line += f"，其中 {summary['failed']} 条未能全部送达（失败的渠道将自动重试）"
             if summary["taken_by_another_run"]:
                 line += f"；另有 {summary['taken_by_another_run']} 条已由同时运行的 tick 发送"
             self.stdout.write(line)

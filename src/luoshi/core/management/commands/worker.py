@@ -1,0 +1,106 @@
+"""luoshi worker: run the background jobs (reminders, bulletins, status rebuilds, large
+imports) from the queue in the database, on as many machines as like.
+
+It is django-tasks-db's ``db_worker`` on every queue, plus the reminder scheduler
+(``luoshi tick --enqueue-only``) every ``--schedule-interval`` seconds in a thread, so a
+deployment with workers needs no cron line (several workers scheduling at once record each
+reminder once). SIGTERM or Ctrl+C finishes the job in hand and exits; a worker killed
+outright (kill -9, a power cut) loses nothing: what it had claimed is taken up again by
+another worker once the claim is stale (``LUOSHI_DELIVERY_CLAIM_SECONDS``).
+"""
+
+import io
+import random
+import threading
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, InterfaceError, close_old_connections, connections
+
+from luoshi.core.jobs import worker_id
+
+
+class Command(BaseCommand):
+    help = "运行后台任务（提醒发送、通报生成、状态重建、大文件导入）；可在多台服务器上同时运行"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--queue", default="*", help="只处理这些队列（逗号分隔：default、reminders；默认全部）"
+        )
+        parser.add_argument(
+            "--interval", type=float, default=1, help="队列为空时再次检查的间隔秒数（默认 1）"
+        )
+        parser.add_argument(
+            "--schedule-interval",
+            type=float,
+            default=60,
+            help="每隔多少秒登记一次到期提醒（同 luoshi tick --enqueue-only；默认 60）",
+        )
+        parser.add_argument("--no-schedule", action="store_true", help="不登记到期提醒，只执行队列中的任务")
+        parser.add_argument("--batch", action="store_true", help="执行完队列中已到时的任务后退出")
+
+    def handle(
+        self,
+        *args,
+        queue="*",
+        interval=1.0,
+        schedule_interval=60.0,
+        no_schedule=False,
+        batch=False,
+        verbosity=1,
+        **options,
+    ):
+        if interval < 0:
+            raise CommandError(f"--interval 应为不小于 0 的秒数，收到 {interval:g}")
+        if schedule_interval <= 0:
+            raise CommandError(f"--schedule-interval 应为正数（秒），收到 {schedule_interval:g}")
+        queues = [name.strip() for name in queue.split(",") if name.strip()]
+        from django.conf import settings
+
+        known = set(settings.TASKS["default"].get("QUEUES") or [])
+        unknown = [name for name in queues if name != "*" and known and name not in known]
+        if unknown or not queues:
+            raise CommandError(
+                f"--queue 中的队列 {'、'.join(unknown) or '（空）'} 不存在（可用：{'、'.join(sorted(known))}）"
+            )
+        name = worker_id()
+        stop = threading.Event()
+        scheduler = None
+        if not no_schedule and not batch:
+            scheduler = threading.Thread(
+                target=self.schedule, args=(stop, schedule_interval), name="luoshi-scheduler", daemon=True
+            )
+            scheduler.start()
+        if verbosity:
+            self.stdout.write(f"后台任务进程 {name} 已启动（队列：{'、'.join(queues)}）")
+            self.stdout.flush()
+        try:
+            call_command(
+                "db_worker",
+                queue_name=",".join(queues),
+                interval=interval,
+                batch=batch,
+                reload=False,
+                startup_delay=not batch,
+                worker_id=name,
+                verbosity=max(verbosity - 1, 0),
+            )
+        finally:
+            stop.set()
+
+    def schedule(self, stop: threading.Event, every: float) -> None:
+        """The scheduler thread: a tick pass now, then every ``every`` seconds (with a little
+        jitter, so workers started together do not all plan at the same instant)."""
+        while not stop.is_set():
+            try:
+                call_command("tick", "--enqueue-only", "--json", stdout=io.StringIO(), stderr=io.StringIO())
+            except (DatabaseError, InterfaceError) as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+                self.stderr.write(f"登记到期提醒未完成，稍后重试：{first}")
+            except Exception as exc:  # the worker goes on; the next pass tries again
+                self.stderr.write(f"登记到期提醒出错，稍后重试：{exc.__class__.__name__}: {exc}")
+            finally:
+                close_old_connections()
+                connections.close_all()
+            if stop.wait(every * random.uniform(0.9, 1.1)):  # noqa: S311 (jitter, not a secret)
+                break
