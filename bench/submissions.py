@@ -160,8 +160,9 @@ def wait_until_up(port: int, server: subprocess.Popen) -> None:
     raise SystemExit("luoshi serve did not answer within 2 minutes")
 
 
-def load(port: int, clients: list[dict], reports: int, seconds: float) -> list[dict]:
-    """Every client's submissions at their due moments; one result per submission."""
+def load(port: int | list[int], clients: list[dict], reports: int, seconds: float) -> list[dict]:
+    """Every client's submissions at their due moments; one result per submission. With a
+    list of ports (several servers) client c talks to ``port[c % len(port)]``."""
     schedule: list[list[tuple[float, int]]] = [[] for _ in clients]
     everything = [(c, task) for c, client in enumerate(clients) for task in client["tasks"]][:reports]
     # interleave the clients so that consecutive moments belong to different clients
@@ -174,7 +175,8 @@ def load(port: int, clients: list[dict], reports: int, seconds: float) -> list[d
 
     def run(c: int) -> None:
         client = clients[c]
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine = port[c % len(port)] if isinstance(port, list) else port
+        conn = http.client.HTTPConnection("127.0.0.1", mine, timeout=60)
         headers = {
             "Content-Type": "application/json",
             "Cookie": f"sessionid={client['session']}; csrftoken={CSRF}",
@@ -211,7 +213,7 @@ def load(port: int, clients: list[dict], reports: int, seconds: float) -> list[d
                     status, payload = 0, str(exc).encode()
                     attempt = 2
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conn = http.client.HTTPConnection("127.0.0.1", mine, timeout=60)
                 if attempt == 2:
                     break
             done = time.perf_counter()

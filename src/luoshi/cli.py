@@ -34,7 +34,7 @@ USAGE = """\
   periods [--cadence C] [--json]                 调度周期及报送期限（法定工作日，含调休）
   schedule [--cadence C] [--campaign K|--task S] 查看或设置调度规则
   status [--campaign C] [--unit U] [--period P] [--as-of D] [--json]   序时进度与红黄绿灯
-  status --rebuild [--plan P]   按报告重建任务单位报送现状（保存的最新报送）
+  status --rebuild [--plan P] [--queue]   按报告重建任务单位报送现状（--queue：交给 luoshi worker）
   completeness --period P [--as-of D] [--json]   报送情况：按时、逾期、未报
   milestones TASK [--add 名称 日期] [--reverse 节点…]   任务节点，倒排工期
   template --unit 单位 --period 2025-05-1 -o FILE.xlsx   下载本单位本期填报模板

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -233,6 +233,20 @@ def test_rebuild_from_the_command_line_restores_rows_lost(started, capsys):
     Standing.objects.all().delete()
     call_command("status", "--rebuild", "--plan", str(latest_plan().pk))
     assert kept_rows() == expected
+
+
+def test_rebuild_queued_for_a_worker_restores_rows_when_the_job_runs(started, capsys):
+    from luoshi.core.jobs import run_queued
+
+    expected = kept_rows()
+    Standing.objects.all().delete()
+    call_command("status", "--rebuild", "--queue", "--plan", str(latest_plan().pk))
+    assert "放入后台任务队列，由 luoshi worker 执行" in capsys.readouterr().out
+    assert kept_rows() == {}  # nothing yet: the job waits for a worker
+    assert run_queued() == 1
+    assert kept_rows() == expected
+    with pytest.raises(CommandError, match="--queue 只能与 --rebuild 一起使用"):
+        call_command("status", "--queue")
 
 
 def test_an_accepted_report_at_100_is_done_today(started):

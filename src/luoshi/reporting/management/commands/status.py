@@ -27,6 +27,11 @@ class Command(BaseCommand):
             action="store_true",
             help="按报告重建任务单位报送现状（保存的最新报送记录），默认全部方案，可用 --plan 指定",
         )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="与 --rebuild 同用：放入后台任务队列，由 luoshi worker 执行（大型部署不占用当前终端）",
+        )
 
     def handle(
         self,
@@ -38,10 +43,21 @@ class Command(BaseCommand):
         as_of=None,
         as_json=False,
         rebuild=False,
+        queue=False,
         **options,
     ):
+        if queue and not rebuild:
+            raise CommandError("--queue 只能与 --rebuild 一起使用")
         if rebuild:
             chosen = plan_arg(plan) if plan else None
+            if queue:
+                from luoshi.core.jobs import enqueue
+                from luoshi.reporting.tasks import rebuild_standings
+
+                enqueue(rebuild_standings, chosen.pk if chosen else None)
+                where = f"方案“{chosen}”" if chosen else "全部方案"
+                self.stdout.write(f"已将重建{where}的任务单位报送现状放入后台任务队列，由 luoshi worker 执行")
+                return
             count = kept.rebuild(chosen)
             where = f"方案“{chosen}”" if chosen else "全部方案"
             self.stdout.write(f"已重建{where}的任务单位报送现状：{count} 条")
