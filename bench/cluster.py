@@ -16,9 +16,11 @@ their time in the middle of sends, where a kill hurts.
 
 The clients submit through the API as in ``bench/submissions.py``, half of them to each
 server. Meanwhile the reminder scheduler plays the reminders of the days around the
-submitted period's due date (2025年7月上旬, due Monday 14 July): Friday 11 July 09:00,
-14 July 09:00 and 17:00 (reports are stamped 15 July, so at these moments every unit is
-still pending; the kinds recorded are printed). Each moment is scheduled twice at once
+submitted period's due date (2025年7月上旬, due Friday 11 July): the day before (10 July
+09:00), the due day (11 July 09:00), the next working day (Monday 14 July 09:00: overdue,
+the unit heads, the office) and 17:00 that day (nothing new: all sent already). Reports
+are stamped 15 July, so at these moments every unit is still pending; the kinds recorded
+are printed. Each moment is scheduled twice at once
 (``luoshi tick --enqueue-only --as-of …``, as two machines' cron would), right after the
 load starts. Once ``--kill-after`` mails have arrived, worker A is killed with
 SIGKILL the moment it holds a claim (in the middle of a send); worker B carries on, and scheduler passes every few seconds (as cron or a
@@ -55,7 +57,7 @@ sys.path.insert(0, str(HERE))
 import submissions as sub  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/luoshi_jobs_cluster_bench"
-MOMENTS = ["2025-07-11T09:00", "2025-07-14T09:00", "2025-07-14T17:00"]
+MOMENTS = ["2025-07-10T09:00", "2025-07-11T09:00", "2025-07-14T09:00", "2025-07-14T17:00"]
 CLAIM_SECONDS = 10
 LUOSHI = [sys.executable, "-c", "import sys; from luoshi.cli import main; sys.exit(main())"]
 
@@ -165,14 +167,15 @@ def open_deliveries(url: str) -> int:
         ).fetchone()[0]
 
 
-def held_by(url: str, pid: int) -> int:
+def held_by(url: str, pid: int, conn=None) -> int:
+    """How many deliveries worker ``pid`` has claimed and not finished."""
     import psycopg
 
-    with psycopg.connect(url) as conn:
-        return conn.execute(
-            "SELECT count(*) FROM reporting_reminderdelivery WHERE state = 'claimed' AND claimed_by LIKE %s",
-            [f"worker@%:{pid}"],
-        ).fetchone()[0]
+    sql = "SELECT count(*) FROM reporting_reminderdelivery WHERE state = 'claimed' AND claimed_by LIKE %s"
+    if conn is not None:
+        return conn.execute(sql, [f"worker@%:{pid}"]).fetchone()[0]
+    with psycopg.connect(url) as own:
+        return own.execute(sql, [f"worker@%:{pid}"]).fetchone()[0]
 
 
 def notices(url: str, mail: MailSink, robot: RobotSink) -> dict:
@@ -316,9 +319,15 @@ def main() -> int:
             """Once the mails are under way, kill worker A the moment it holds a claim."""
             while mail.total() < args.kill_after and time.perf_counter() - started < sub.CAP_SECONDS:
                 time.sleep(0.02)
-            while not held_by(args.url, victim.pid) and time.perf_counter() - started < sub.CAP_SECONDS:
-                time.sleep(0.01)
-            os.kill(victim.pid, signal.SIGKILL)
+            import psycopg
+
+            with psycopg.connect(args.url, autocommit=True) as conn:  # one connection: a quick poll
+                while (
+                    not held_by(args.url, victim.pid, conn)
+                    and time.perf_counter() - started < sub.CAP_SECONDS
+                ):
+                    time.sleep(0.005)
+                os.kill(victim.pid, signal.SIGKILL)
             victim.wait()
             killed.update(
                 after_s=round(time.perf_counter() - started, 1),

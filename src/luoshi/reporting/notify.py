@@ -349,7 +349,9 @@ def sum_up(reminder_id: int) -> Reminder:
 def sweep(now: dt.datetime | None = None) -> list[int]:
     """Queue again the deliveries nobody is working on: claims left by a worker that died
     (older than ``LUOSHI_DELIVERY_CLAIM_SECONDS``) and deliveries due that long ago whose
-    job was lost. Returns the notices queued. Safe to run anywhere, any number of times."""
+    job was lost — in either case only when no job for the notice is waiting in the queue
+    or running since less than that (a long queue is not a lost job). Returns the notices
+    queued. Safe to run anywhere, any number of times."""
     from .tasks import deliver_notice
 
     now = now or timezone.now()
@@ -358,20 +360,32 @@ def sweep(now: dt.datetime | None = None) -> list[int]:
     lost = ReminderDelivery.objects.filter(
         state__in=(DeliveryState.PENDING, DeliveryState.RETRY), next_try_at__lt=long_ago
     )
+    candidates = set(stale.values_list("reminder_id", flat=True)) | set(
+        lost.values_list("reminder_id", flat=True)
+    )
+    if not candidates:
+        return []
+    candidates -= _in_hand(deliver_notice, long_ago)
     queued = []
-    for reminder_id in sorted(
-        set(stale.values_list("reminder_id", flat=True)) | set(lost.values_list("reminder_id", flat=True))
-    ):
+    for reminder_id in sorted(candidates):
         with transaction.atomic():
-            # moved on, so the next sweep leaves them to this job for another while
-            ReminderDelivery.objects.filter(
-                reminder_id=reminder_id,
-                state__in=(DeliveryState.PENDING, DeliveryState.RETRY),
-                next_try_at__lt=long_ago,
-            ).update(next_try_at=now)
             jobs.enqueue(deliver_notice, reminder_id)
         queued.append(reminder_id)
     return queued
+
+
+def _in_hand(task, since: dt.datetime) -> set[int]:
+    """The notices with a delivery job waiting in the queue, or running and started after
+    ``since`` (a job running longer is a dead worker's: django-tasks-db leaves it RUNNING)."""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return set()  # another backend: the sweep's own timing is all there is
+    rows = DBTaskResult.objects.filter(task_path=task.module_path).filter(
+        Q(status="READY") | Q(status="RUNNING", started_at__gte=since)
+    )
+    return {args["args"][0] for args in rows.values_list("args_kwargs", flat=True) if args.get("args")}
 
 
 # ---------------------------------------------------------------- channels
