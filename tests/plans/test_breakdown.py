@@ -61,6 +61,7 @@ def test_the_districts_coordinators_are_told_and_nobody_else(city):
 
 def test_running_it_again_changes_nothing(city):
     counts = (Plan.objects.count(), Task.objects.count(), TaskLink.objects.count(), Message.objects.count())
+    stamps = set(Task.objects.exclude(plan=city["plan"]).values_list("pk", "updated_at"))
     result = break_down(actor_for(city["city_coordinator"]), city["plan"])
     assert not result.changed and result.unchanged == 4
     assert "新分解 0 项，更新 0 项" in result.message()
@@ -70,6 +71,8 @@ def test_running_it_again_changes_nothing(city):
         TaskLink.objects.count(),
         Message.objects.count(),
     ) == counts
+    # nothing written: the boards' data version stays as it was
+    assert set(Task.objects.exclude(plan=city["plan"]).values_list("pk", "updated_at")) == stamps
 
 
 def test_a_revision_of_the_city_plan_updates_the_locked_text(city):

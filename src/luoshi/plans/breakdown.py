@@ -379,18 +379,24 @@ def _follow(lower: Task, lower_plan: Plan, parts: dict[str, Part], upper: Task) 
     part = parts[upper.part.key]
     changes = {}
     section = lower.section
+    moved = False
     for name, value in _section_fields(lower_plan, part, upper).items():
         if getattr(section, name) != value:
             if name in ("sid", "text"):
                 changes[f"section.{name}"] = [str(getattr(section, name)), str(value)]
             setattr(section, name, value)
-    section.save()
+            moved = True
+    if moved:  # a breakdown run again with nothing new writes nothing
+        section.save()
+    moved = False
     for name, value in _task_fields(lower_plan, part, upper).items():
         if getattr(lower, name) != value:
             if name not in ("plan", "part"):
                 changes[name] = [str(getattr(lower, name) or ""), str(value or "")]
             setattr(lower, name, value)
-    lower.save()
+            moved = True
+    if moved:
+        lower.save()
     if _copy_targets(lower, upper):
         changes["targets"] = ["", "随上级指标更新"]
     return changes
