@@ -8,6 +8,7 @@ Each domain writes its own rules in its ``permissions.py`` (``plans``, ``reporti
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from luoshi.plans.models import Part, Unit
@@ -79,6 +80,39 @@ class Actor:
             return Organisation.objects.none().values("pk")
         return Organisation.objects.filter(path__startswith=self.org_path).values("pk")
 
+    def acts_in(self, org_id: int | None) -> bool:
+        """``acts_in_org`` from an organisation id alone: no query for the system, the
+        actor's own organisation, or an actor not granted ``manages_below``; the path of
+        another organisation is looked up once per Actor."""
+        if self.is_system or (org_id is not None and org_id == self.org_id):
+            return True
+        if not self.manages_below or org_id is None:
+            return False
+        paths = self.__dict__.setdefault("_org_paths", {})
+        if org_id not in paths:
+            from luoshi.plans.models import Organisation
+
+            paths[org_id] = (
+                Organisation.objects.filter(pk=org_id).values_list("path", flat=True).first() or ""
+            )
+        return bool(paths[org_id]) and self.acts_in_org(org_id, paths[org_id])
+
+    def sees(self, org_id: int | None) -> bool:
+        """``sees_org`` from an organisation id (one query for another organisation than
+        the actor's own, once per Actor)."""
+        if self.is_system or (org_id is not None and org_id == self.org_id):
+            return True
+        if org_id is None or not self.org_path:
+            return False
+        paths = self.__dict__.setdefault("_org_paths", {})
+        if org_id not in paths:
+            from luoshi.plans.models import Organisation
+
+            paths[org_id] = (
+                Organisation.objects.filter(pk=org_id).values_list("path", flat=True).first() or ""
+            )
+        return bool(paths[org_id]) and self.sees_org(paths[org_id])
+
     @property
     def name(self) -> str:
         if self.user is None:
@@ -98,6 +132,23 @@ class Actor:
 
 
 SYSTEM = Actor(None, None, None)
+
+BELOW_READ_ONLY = "下级组织的事项只能查看，不能办理（需上级授予“可办理下级组织事项”）"
+
+
+def scoped(queryset: QuerySet, actor: Actor, field: str = "organisation") -> QuerySet:
+    """``queryset`` narrowed to the organisations the actor reads (its own and those below
+    it), through ``field`` (a path to an Organisation: ``plan__organisation``)."""
+    ids = actor.visible_org_ids()
+    if ids is None:
+        return queryset
+    return queryset.filter(**{f"{field}__in": ids})
+
+
+def check_acts_in(actor: Actor, org_id: int | None) -> None:
+    """PermissionDenied unless the actor may write in that organisation."""
+    if not actor.acts_in(org_id):
+        raise PermissionDenied(BELOW_READ_ONLY)
 
 
 def actor_for(user) -> Actor:

@@ -106,7 +106,7 @@ def bulletin_file(actor: Actor, bulletin: Bulletin) -> bytes:
 
 def dispatch_data(actor: Actor, plan: Plan, period_key: str, campaign=None) -> DispatchData:
     campaign = resolve_campaign(plan, campaign)
-    check_read_documents(actor, campaign)
+    check_read_documents(actor, campaign, plan)
     try:
         span_for_key(period_key)
     except ValueError as exc:
@@ -125,7 +125,7 @@ def dispatch_docx(actor: Actor, plan: Plan, period_key: str, campaign=None) -> b
 
 
 def review_data(actor: Actor, plan: Plan, quarter: str) -> ReviewData:
-    check_read_documents(actor, None)
+    check_read_documents(actor, None, plan)
     return gather_review_for(plan, quarter)
 
 

@@ -51,7 +51,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def set_bulletin_setup(actor: Actor, plan: Plan, **fields) -> BulletinSetup:
     """The coordinator sets whom the plan's bulletins go to and the rules of 表扬 and
     通报批评; drafts gathered afterwards use them."""
-    check_set_setup(actor)
+    check_set_setup(actor, plan)
     unknown = sorted(set(fields) - set(SETUP_FIELDS))
     if unknown:
         raise BulletinError(f"不能设置的项：{'、'.join(unknown)}", unknown[0])
@@ -108,7 +108,7 @@ def set_review_weights(
     actor: Actor, plan: Plan, *, timeliness: int, progress: int, targets: int, supervision: int
 ) -> ReviewWeights:
     """The coordinator sets the four weights of the quarterly review; they must sum to 100."""
-    check_set_weights(actor)
+    check_set_weights(actor, plan)
     values = {"timeliness": timeliness, "progress": progress, "targets": targets, "supervision": supervision}
     labels = {
         "timeliness": "报送及时性",
@@ -176,7 +176,7 @@ def create_bulletin(actor: Actor, plan: Plan, month, campaign=None) -> Bulletin:
     """A draft monthly bulletin (月通报) of the plan or one campaign: the numbers gathered
     as of the month end, the narrative written from them."""
     campaign = resolve_campaign(plan, campaign)
-    check_write(actor, campaign)
+    check_write(actor, campaign, plan)
     first = to_month(month)
     data = gather_monthly(plan, first, campaign, rules_of(plan))
     return _new(
@@ -196,7 +196,7 @@ def create_bulletin(actor: Actor, plan: Plan, month, campaign=None) -> Bulletin:
 @transaction.atomic
 def create_review_bulletin(actor: Actor, plan: Plan, quarter: str) -> Bulletin:
     """A draft quarterly review (季讲评) with the weights in force, to be issued like a bulletin."""
-    check_write(actor, None)
+    check_write(actor, None, plan)
     data = gather_review_for(plan, quarter)
     span = span_for_key(quarter)
     return _new(
@@ -216,7 +216,7 @@ def create_review_bulletin(actor: Actor, plan: Plan, quarter: str) -> Bulletin:
 def edit_bulletin(actor: Actor, bulletin: Bulletin, **fields) -> Bulletin:
     """Change the title or narrative parts of a draft; an issued bulletin is refused."""
     bulletin = _locked(bulletin)
-    check_write(actor, bulletin.campaign)
+    check_write(actor, bulletin.campaign, bulletin.plan)
     if bulletin.is_issued:
         raise BulletinError(
             f"该通报已于{arabic_date(timezone.localtime(bulletin.issued_at).date())}印发（第{bulletin.number}期），"
@@ -249,7 +249,7 @@ def refresh_bulletin(actor: Actor, bulletin: Bulletin, *, rewrite_text: bool = F
     """Gather a draft's numbers again (reports came in since); its edited text stays unless
     ``rewrite_text``."""
     bulletin = _locked(bulletin)
-    check_write(actor, bulletin.campaign)
+    check_write(actor, bulletin.campaign, bulletin.plan)
     if bulletin.is_issued:
         raise BulletinError("已印发的通报不能更新数据；如需更正，请发起更正通报", "state")
     if bulletin.kind == Kind.MONTHLY:
@@ -309,7 +309,7 @@ def issue_bulletin(actor: Actor, bulletin: Bulletin) -> Bulletin:
     freeze it: from here on it never changes."""
     Plan.objects.select_for_update().filter(pk=bulletin.plan_id).first()  # one issuer at a time per plan
     bulletin = _locked(bulletin)
-    check_write(actor, bulletin.campaign)
+    check_write(actor, bulletin.campaign, bulletin.plan)
     if bulletin.is_issued:
         raise BulletinError(f"该通报已印发（第{bulletin.number}期），不能重复印发", "state")
     earlier = issued_for_period(bulletin)
@@ -353,7 +353,7 @@ def correct_bulletin(actor: Actor, issued: Bulletin, *, reason: str = "", regath
     """A new draft that corrects an issued bulletin: same plan, campaign and period, the
     numbers gathered again (unless ``regather`` is False) and its text copied to edit."""
     issued = _locked(issued)
-    check_write(actor, issued.campaign)
+    check_write(actor, issued.campaign, issued.plan)
     if not issued.is_issued:
         raise BulletinError("只能更正已印发的通报；草稿可直接修改", "state")
     data = issued.data

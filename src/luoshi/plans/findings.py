@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .choices import UnitKind
 from .groups import is_group, known_groups, remembered_groups
-from .models import Unit, UnitAlias
+from .models import Unit, UnitAlias, default_organisation_id
 from .units import alias_key, normalize_name
 
 # ---------------------------------------------------------------- names
@@ -21,10 +21,11 @@ class GroupName:
     how: str = ""  # "本次" (decided in this review) / "沿用" (remembered) / "" (not decided)
 
 
-def group_names(plan_data: dict, decided: dict[str, list[str]]) -> list[GroupName]:
-    """The group phrases of the parse, with what each will stand for on import."""
-    known = known_groups()
-    remembered = remembered_groups()
+def group_names(plan_data: dict, decided: dict[str, list[str]], org_id: int | None = None) -> list[GroupName]:
+    """The group phrases of the parse, with what each will stand for on import into the
+    organisation ``org_id``."""
+    known = known_groups(org_id)
+    remembered = remembered_groups(org_id)
     out = []
     for name, count in name_counts(plan_data).items():
         if not is_group(name, known):
@@ -65,12 +66,15 @@ class UnitName:
         return self.how in ("名录", "别名") and not self.suspicious
 
 
-def unit_names(plan_data: dict, warnings: list[dict]) -> list[UnitName]:
-    """Every unit name of the parse, with the registry unit it would resolve to."""
+def unit_names(plan_data: dict, warnings: list[dict], org_id: int | None = None) -> list[UnitName]:
+    """Every unit name of the parse, with the unit of the organisation's registry it
+    would resolve to."""
     counts = name_counts(plan_data)
-    known = known_groups()
-    by_name = set(Unit.objects.exclude(kind=UnitKind.GROUP).values_list("name", flat=True))
-    aliases = dict(UnitAlias.objects.values_list("name", "unit__name"))
+    org_id = org_id or default_organisation_id()
+    known = known_groups(org_id)
+    units = Unit.objects.filter(organisation_id=org_id)
+    by_name = set(units.exclude(kind=UnitKind.GROUP).values_list("name", flat=True))
+    aliases = dict(UnitAlias.objects.filter(unit__in=units).values_list("name", "unit__name"))
     by_key = {alias_key(n): n for n in by_name}
     flagged = {m for w in warnings for m in re.findall(r"“([^”]+)”不像单位名称", w.get("message", ""))}
     out = []

@@ -2,7 +2,7 @@
 before, and a plan with its mapped groups replaced by their units."""
 
 from .choices import UnitKind
-from .models import GroupMapping, Unit
+from .models import GroupMapping, Unit, default_organisation_id
 from .units import guess_kind, normalize_name
 
 
@@ -13,16 +13,24 @@ def is_group(name: str, known: set[str] | None = None) -> bool:
     return guess_kind(norm) == UnitKind.GROUP or (known is not None and norm in known)
 
 
-def known_groups() -> set[str]:
-    return set(Unit.objects.filter(kind=UnitKind.GROUP).values_list("name", flat=True)) | set(
-        GroupMapping.objects.values_list("name", flat=True)
+def known_groups(org_id: int | None = None) -> set[str]:
+    """The group phrases of an organisation's registry (default: the install's first)."""
+    org_id = org_id or default_organisation_id()
+    return set(
+        Unit.objects.filter(organisation_id=org_id, kind=UnitKind.GROUP).values_list("name", flat=True)
+    ) | set(GroupMapping.objects.filter(organisation_id=org_id).values_list("name", flat=True))
+
+
+def remembered_groups(org_id: int | None = None) -> dict[str, list[str]]:
+    """Each group phrase the organisation's clerk has mapped before, with its units."""
+    org_id = org_id or default_organisation_id()
+    mappings = GroupMapping.objects.filter(organisation_id=org_id)
+    groups: dict[str, list[str]] = {name: [] for name in mappings.values_list("name", flat=True)}
+    rows = (
+        GroupMapping.units.through.objects.filter(groupmapping__organisation_id=org_id)
+        .order_by("pk")
+        .values_list("groupmapping__name", "unit__name")
     )
-
-
-def remembered_groups() -> dict[str, list[str]]:
-    """Each group phrase the clerk has mapped before, with the units it stands for."""
-    groups: dict[str, list[str]] = {name: [] for name in GroupMapping.objects.values_list("name", flat=True)}
-    rows = GroupMapping.units.through.objects.order_by("pk").values_list("groupmapping__name", "unit__name")
     for group, unit in rows:  # in the order the clerk wrote them
         groups[group].append(unit)
     return groups

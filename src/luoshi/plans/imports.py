@@ -19,10 +19,10 @@ from .choices import ImportState, TargetOp, UnitKind
 from .findings import name_counts
 from .groups import is_group, known_groups, remembered_groups
 from .lookups import find_unit
-from .models import GroupMapping, PendingImport, Plan, Unit, UnitAlias
+from .models import GroupMapping, PendingImport, Plan, Unit, UnitAlias, default_organisation_id
 from .permissions import check_import_plan
 from .reading import check_source_size, plan_from_bytes, series_key
-from .services import ImportResult, import_plan
+from .services import ImportResult, import_org_id, import_plan
 from .units import normalize_name
 from .validation import PlanError
 
@@ -76,18 +76,28 @@ def apply_renames(plan_data: dict, renames: dict[str, str]) -> dict:
     return data
 
 
-def dry_run(actor: Actor, plan_data: dict, groups: dict | None = None) -> ImportResult:
+def dry_run(
+    actor: Actor, plan_data: dict, groups: dict | None = None, organisation: int | None = None
+) -> ImportResult:
     """What importing would do (diff, units added), written and rolled back."""
     try:
         with transaction.atomic():
-            result = import_plan(actor, plan_data, groups=groups)
+            result = import_plan(actor, plan_data, groups=groups, organisation=organisation)
             raise _DryRun(result)
     except _DryRun as done:
         return done.result
 
 
-def previous_version(plan_data: dict) -> Plan | None:
-    return Plan.objects.filter(series=series_key(plan_data.get("title") or "")).order_by("-version").first()
+def previous_version(plan_data: dict, org_id: int | None = None) -> Plan | None:
+    """The organisation's newest version of the plan of this title, if it has one."""
+    return (
+        Plan.objects.filter(
+            organisation_id=org_id or default_organisation_id(),
+            series=series_key(plan_data.get("title") or ""),
+        )
+        .order_by("-version")
+        .first()
+    )
 
 
 # ---------------------------------------------------------------- the writes
@@ -96,10 +106,13 @@ def previous_version(plan_data: dict) -> Plan | None:
 def stage_import(actor: Actor, name: str, data: bytes) -> PendingImport:
     """Parse an uploaded plan file and keep it, with the parse, for review (nothing of the
     plan is written yet); a file that cannot be read raises ``PlanError``."""
-    check_import_plan(actor)
+    org_id = import_org_id(actor)
+    check_import_plan(actor, org_id)
     check_source_size(len(data), name)
     plan_data = plan_from_bytes(data, name)
-    pending = PendingImport(created_by=actor.user, source_name=name, plan_data=plan_data)
+    pending = PendingImport(
+        organisation_id=org_id, created_by=actor.user, source_name=name, plan_data=plan_data
+    )
     pending.source_file.save(name, ContentFile(data), save=False)
     pending.save()
     record_change(actor, "上传方案待审", pending, {"source_name": [None, name]}, action=AuditAction.CREATE)
@@ -108,7 +121,7 @@ def stage_import(actor: Actor, name: str, data: bytes) -> PendingImport:
 
 def set_renames(actor: Actor, pending: PendingImport, renames: dict[str, str]) -> None:
     """The clerk's unit-name fixes (old name → registry name; empty ones dropped)."""
-    check_import_plan(actor)
+    check_import_plan(actor, pending.organisation_id)
     before = dict(pending.renames or {})
     pending.renames = {old: new.strip() for old, new in renames.items() if new and new.strip()}
     pending.save(update_fields=["renames", "updated_at"])
@@ -124,15 +137,15 @@ def set_groups(actor: Actor, pending: PendingImport, groups: dict[str, str]) -> 
     """The clerk's decision for each group phrase: the units it stands for (written
     ``A、B``, each a registry unit or a unit of this plan), or none (kept as a group,
     without a reporting duty). A name that is no unit raises ``PlanError``; nothing is kept then."""
-    check_import_plan(actor)
+    check_import_plan(actor, pending.organisation_id)
     in_plan = {normalize_name(n) for n in name_counts(apply_renames(pending.plan_data, pending.renames))}
-    known = known_groups()
+    known = known_groups(pending.organisation_id)
     decided = {}
     problems = []
     for group, text in groups.items():
         units = []
         for name in _split_units(text):
-            unit = find_unit(name)
+            unit = find_unit(name, pending.organisation_id)
             if unit is not None and unit.kind != UnitKind.GROUP:
                 units.append(unit.name)
             elif name in in_plan and not is_group(name, known):
@@ -184,7 +197,7 @@ def clean_target(raw: dict) -> tuple[dict, dict[str, str]]:
 def set_target_fix(actor: Actor, pending: PendingImport, index: int, raw: dict) -> dict[str, str]:
     """Correct the ``index``-th target of the parse in place; returns the errors (nothing
     kept when there are any)."""
-    check_import_plan(actor)
+    check_import_plan(actor, pending.organisation_id)
     targets = pending.plan_data.get("targets") or []
     if not 0 <= index < len(targets):
         raise PlanError(f"没有第 {index + 1} 个指标")
@@ -229,12 +242,18 @@ def _remember(actor: Actor, pending: PendingImport) -> list[str]:
     an alias of the unit it was corrected to, a group's decision a ``GroupMapping``.
     Returns what was kept, in words."""
     kept = []
+    org_id = pending.organisation_id
     for old, new in (pending.renames or {}).items():
         old, new = normalize_name(old), normalize_name(new)
-        unit = find_unit(new)
-        if old == new or unit is None or unit.name == old or Unit.objects.filter(name=old).exists():
+        unit = find_unit(new, org_id)
+        if (
+            old == new
+            or unit is None
+            or unit.name == old
+            or Unit.objects.filter(organisation_id=org_id, name=old).exists()
+        ):
             continue
-        alias = UnitAlias.objects.filter(name=old).first()
+        alias = UnitAlias.objects.filter(organisation_id=org_id, name=old).first()
         if alias is None:
             alias = UnitAlias.objects.create(name=old, unit=unit)
             record_change(
@@ -249,9 +268,9 @@ def _remember(actor: Actor, pending: PendingImport) -> list[str]:
             continue
         kept.append(f"“{old}”即{unit.name}")
     for name, names in (pending.groups or {}).items():
-        units = [u for u in (find_unit(n) for n in names) if u is not None]
-        mapping, created = GroupMapping.objects.get_or_create(name=name)
-        before = remembered_groups().get(name, []) if not created else []
+        units = [u for u in (find_unit(n, org_id) for n in names) if u is not None]
+        mapping, created = GroupMapping.objects.get_or_create(organisation_id=org_id, name=name)
+        before = remembered_groups(org_id).get(name, []) if not created else []
         mapping.units.clear()
         for unit in units:  # one by one: the rows' order is the clerk's
             mapping.units.add(unit)
@@ -269,7 +288,7 @@ def _remember(actor: Actor, pending: PendingImport) -> list[str]:
 
 
 def discard_import(actor: Actor, pending: PendingImport) -> None:
-    check_import_plan(actor)
+    check_import_plan(actor, pending.organisation_id)
     before = pending.state
     pending.state = ImportState.DISCARDED
     pending.save(update_fields=["state", "updated_at"])
@@ -284,7 +303,12 @@ def confirm_import(actor: Actor, pending: PendingImport) -> ImportResult:
         target.pop("corrected", None)
     data = pending.source_file.read() if pending.source_file else None
     result = import_plan(
-        actor, fixed, source_name=pending.source_name, source_bytes=data, groups=pending.groups
+        actor,
+        fixed,
+        source_name=pending.source_name,
+        source_bytes=data,
+        groups=pending.groups,
+        organisation=pending.organisation_id,
     )
     kept = _remember(actor, pending)
     pending.state = ImportState.CONFIRMED

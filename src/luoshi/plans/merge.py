@@ -107,9 +107,12 @@ def merge_units(keep: Unit, other: Unit, *, actor: Actor | None = None) -> Merge
     ``actor`` (the API) must be allowed to manage units; the admin's own permission
     guards its action."""
     if actor is not None:
-        check_manage_units(actor)
+        check_manage_units(actor, keep.organisation_id)
+        check_manage_units(actor, other.organisation_id)
     if keep.pk == other.pk:
         raise PlanError("不能把单位与它自己合并")
+    if keep.organisation_id != other.organisation_id:
+        raise PlanError("只能合并同一组织名录中的单位")
     keep = Unit.objects.select_for_update().get(pk=keep.pk)
     other = Unit.objects.select_for_update().get(pk=other.pk)
     result = MergeResult(keep=keep, merged_name=other.name)

@@ -532,6 +532,13 @@ class PendingImport(TimeStamped):
     """A plan document uploaded in the browser and parsed, waiting for review: the
     parse, the clerk's unit-name fixes, and after confirmation the import's diff."""
 
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        default=default_organisation_id,
+        related_name="pending_imports",
+        verbose_name="导入到组织",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name="上传人"
     )

@@ -14,6 +14,10 @@ export 三张清单     yes     yes     –              yes     yes       yes
 3. Add a unit to the registry, rename it, give it another spelling (alias), merge two.
    Everyone signed in with a role reads the registry.
 
+Every reader is held to its organisation and those below it (``scoped``): a district's
+users see nothing of a sibling district, a city's read its districts; writes below the
+actor's own organisation need ``manages_below`` (``check_acts_in``).
+
 Anyone else (no role, anonymous) sees nothing. The accessors, as in the house style:
 ``visible_tasks(actor)`` scopes every queryset, ``get_task_for(actor, pk)`` fetches one
 (404 alike for a missing task and one the actor may not see).
@@ -24,15 +28,46 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from luoshi.accounts.choices import Role
-from luoshi.accounts.permissions import Actor
+from luoshi.accounts.permissions import Actor, check_acts_in, scoped
 
 from .choices import LinkKind
-from .models import Part, Plan, Task, TaskLink, TaskUnit
+from .models import Organisation, Part, PendingImport, Plan, Task, TaskLink, TaskUnit, Unit
+
+
+def visible_orgs(actor: Actor) -> QuerySet[Organisation]:
+    """The organisations the actor reads: its own and those below it."""
+    return scoped(Organisation.objects.all(), actor, "pk")
+
+
+def visible_plans(actor: Actor) -> QuerySet[Plan]:
+    """Plans (every version) of the organisations the actor reads; none without a role."""
+    if not (actor.is_system or actor.role):
+        return Plan.objects.none()
+    return scoped(Plan.objects.all(), actor)
+
+
+def get_plan_for(actor: Actor, pk) -> Plan:
+    plan = visible_plans(actor).filter(pk=pk).first() if str(pk).isdigit() else None
+    if plan is None:
+        raise Http404("没有这个方案，或无权查看")
+    return plan
+
+
+def visible_units(actor: Actor) -> QuerySet[Unit]:
+    """The registry units of the organisations the actor reads."""
+    return scoped(Unit.objects.all(), actor)
+
+
+def get_unit_for(actor: Actor, pk) -> Unit:
+    unit = visible_units(actor).filter(pk=pk).first()
+    if unit is None:
+        raise Http404("没有这个单位，或无权查看")
+    return unit
 
 
 def visible_tasks(actor: Actor) -> QuerySet[Task]:
     """Tasks the actor may see (of every plan version)."""
-    tasks = Task.objects.all()
+    tasks = scoped(Task.objects.all(), actor, "plan__organisation")
     if actor.reads_all:
         return tasks
     if actor.role == Role.OFFICE and actor.unit_id:
@@ -47,6 +82,8 @@ def visible_tasks(actor: Actor) -> QuerySet[Task]:
 def visible_parts(actor: Actor, plan: Plan) -> QuerySet[Part]:
     """Campaigns of a plan with at least one task the actor may see (all for readers of all)."""
     parts = Part.objects.filter(plan=plan)
+    if not actor.sees(plan.organisation_id):
+        return parts.none()
     if actor.reads_all:
         return parts
     return parts.filter(pk__in=visible_tasks(actor).filter(plan=plan).values("part_id"))
@@ -55,7 +92,7 @@ def visible_parts(actor: Actor, plan: Plan) -> QuerySet[Part]:
 def visible_task_ids(actor: Actor, plan: Plan) -> set[int] | None:
     """The ids of the plan's tasks the actor may see; None when it sees them all (the
     board and the API filter their figures by this)."""
-    if actor.reads_all:
+    if actor.reads_all and actor.sees(plan.organisation_id):
         return None
     return set(visible_tasks(actor).filter(plan=plan).values_list("pk", flat=True))
 
@@ -82,9 +119,12 @@ def can_import_plan(actor: Actor) -> bool:
     return actor.is_system or actor.role == Role.COORDINATOR
 
 
-def check_import_plan(actor: Actor) -> None:
+def check_import_plan(actor: Actor, org_id: int | None = None) -> None:
+    """The actor may import, into ``org_id`` (default its own organisation)."""
     if not can_import_plan(actor):
         raise PermissionDenied("只有综合协调组办公室可以导入方案")
+    if org_id is not None:
+        check_acts_in(actor, org_id)
 
 
 def can_export_lists(actor: Actor) -> bool:
@@ -104,9 +144,13 @@ def can_manage_units(actor: Actor) -> bool:
     return actor.is_system or actor.role == Role.COORDINATOR
 
 
-def check_manage_units(actor: Actor) -> None:
+def check_manage_units(actor: Actor, org_id: int | None = None) -> None:
+    """The actor keeps the registry, of ``org_id`` when given (its own organisation, or
+    one below it with ``manages_below``)."""
     if not can_manage_units(actor):
         raise PermissionDenied("只有综合协调组办公室可以维护单位名录")
+    if org_id is not None:
+        check_acts_in(actor, org_id)
 
 
 # ---------------------------------------------------------------- breakdown (层层分解)
@@ -187,3 +231,15 @@ def check_suggest_alignment(actor: Actor, plan: Plan) -> None:
 def check_align(actor: Actor, task: Task) -> None:
     if not can_align(actor, task):
         raise PermissionDenied("只有本组织的综合协调组或该攻坚的专班办公室可以确认对标")
+
+
+def visible_imports(actor: Actor) -> QuerySet[PendingImport]:
+    """Pending imports of the organisations the actor reads (the importers' pages)."""
+    return scoped(PendingImport.objects.all(), actor)
+
+
+def get_import_for(actor: Actor, pk, **filters) -> PendingImport:
+    pending = visible_imports(actor).filter(pk=pk, **filters).first()
+    if pending is None:
+        raise Http404("没有这次导入，或无权查看")
+    return pending

@@ -11,7 +11,7 @@ from luoshi.audit.choices import AuditAction
 from luoshi.audit.services import diff, record_change, snapshot
 
 from .choices import UnitKind
-from .models import Unit, UnitAlias
+from .models import Unit, UnitAlias, default_organisation_id
 from .permissions import check_manage_units
 from .units import guess_kind, normalize_name
 from .validation import PlanError
@@ -19,16 +19,18 @@ from .validation import PlanError
 FIELDS = ("name", "kind", "short_name", "order")
 
 
-def _free_name(name: str, field: str, *, unit: Unit | None = None) -> str:
+def _free_name(name: str, field: str, org_id: int, *, unit: Unit | None = None) -> str:
     normal = normalize_name(name or "")
     if not normal:
         raise PlanError(f"{field}不能为空")
     if len(normal) > 200:
         raise PlanError(f"{field}不能超过200字")
-    other = Unit.objects.filter(name=normal).exclude(pk=unit.pk if unit else None).first()
+    other = (
+        Unit.objects.filter(organisation_id=org_id, name=normal).exclude(pk=unit.pk if unit else None).first()
+    )
     if other is not None:
         raise PlanError(f"{field}“{normal}”已是名录中的单位")
-    alias = UnitAlias.objects.select_related("unit").filter(name=normal).first()
+    alias = UnitAlias.objects.select_related("unit").filter(organisation_id=org_id, name=normal).first()
     if alias is not None:
         raise PlanError(f"{field}“{normal}”已是“{alias.unit.name}”的别名")
     return normal
@@ -42,11 +44,20 @@ def _kind(kind: str | None) -> str | None:
 
 @transaction.atomic
 def create_unit(
-    actor: Actor, name: str, *, kind: str | None = None, short_name: str = "", order: int = 0
+    actor: Actor,
+    name: str,
+    *,
+    kind: str | None = None,
+    short_name: str = "",
+    order: int = 0,
+    organisation: int | None = None,
 ) -> Unit:
-    check_manage_units(actor)
-    normal = _free_name(name, "单位名称")
+    """A new unit in an organisation's registry (default the actor's own)."""
+    org_id = organisation or actor.org_id or default_organisation_id()
+    check_manage_units(actor, org_id)
+    normal = _free_name(name, "单位名称", org_id)
     unit = Unit.objects.create(
+        organisation_id=org_id,
         name=normal,
         kind=_kind(kind) or guess_kind(normal),
         short_name=(short_name or "").strip()[:50],
@@ -68,12 +79,14 @@ def change_unit(
 ) -> Unit:
     """Rename a unit (every task, report and user naming it follows: they point at the
     row), or change its kind, short name or place in lists."""
-    check_manage_units(actor)
+    check_manage_units(actor, unit.organisation_id)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit, FIELDS)
     if name is not None:
         unit.name = (
-            _free_name(name, "单位名称", unit=unit) if normalize_name(name) != unit.name else unit.name
+            _free_name(name, "单位名称", unit.organisation_id, unit=unit)
+            if normalize_name(name) != unit.name
+            else unit.name
         )
     if kind is not None:
         unit.kind = _kind(kind)
@@ -93,14 +106,14 @@ def change_unit(
 @transaction.atomic
 def add_alias(actor: Actor, unit: Unit, name: str) -> UnitAlias:
     """Another spelling of the unit's name, recognised by every later import and filter."""
-    check_manage_units(actor)
-    alias = UnitAlias.objects.create(unit=unit, name=_free_name(name, "别名"))
+    check_manage_units(actor, unit.organisation_id)
+    alias = UnitAlias.objects.create(unit=unit, name=_free_name(name, "别名", unit.organisation_id))
     record_change(actor, "新增单位别名", alias, {"name": [None, alias.name]}, action=AuditAction.CREATE)
     return alias
 
 
 @transaction.atomic
 def remove_alias(actor: Actor, alias: UnitAlias) -> None:
-    check_manage_units(actor)
+    check_manage_units(actor, alias.organisation_id)
     record_change(actor, "删除单位别名", alias, {"name": [alias.name, None]}, action=AuditAction.DELETE)
     alias.delete()

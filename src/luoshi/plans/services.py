@@ -29,6 +29,7 @@ from .models import (
     TaskUnit,
     Unit,
     UnitAlias,
+    default_organisation_id,
 )
 from .permissions import check_import_plan
 from .reading import content_hash, plan_year, read_plan_file, series_key
@@ -82,10 +83,15 @@ class UnitResolver:
     as an alias of the existing unit.
     """
 
-    def __init__(self, result: ImportResult):
+    def __init__(self, result: ImportResult, org_id: int):
         self.result = result
-        self.by_name = {unit.name: unit for unit in Unit.objects.all()}
-        self.by_alias = {alias.name: alias.unit for alias in UnitAlias.objects.select_related("unit")}
+        self.org_id = org_id
+        units = Unit.objects.filter(organisation_id=org_id)
+        self.by_name = {unit.name: unit for unit in units}
+        self.by_alias = {
+            alias.name: alias.unit
+            for alias in UnitAlias.objects.filter(unit__in=units).select_related("unit")
+        }
         self.by_key: dict[str, Unit] = {}
         for unit in self.by_name.values():
             self.by_key.setdefault(alias_key(unit.name), unit)
@@ -119,7 +125,9 @@ class UnitResolver:
             self.by_alias[name] = unit
             self.result.aliases_added.append((name, unit.name))
             return unit
-        unit = Unit.objects.create(name=name, kind=guess_kind(name), order=len(self.by_name))
+        unit = Unit.objects.create(
+            organisation_id=self.org_id, name=name, kind=guess_kind(name), order=len(self.by_name)
+        )
         self.by_name[name] = unit
         self.by_key[alias_key(name)] = unit
         self.result.units_added.append(name)
@@ -127,6 +135,16 @@ class UnitResolver:
 
 
 # ---------------------------------------------------------------- importing
+
+
+def import_org_id(actor: Actor, organisation: "Organisation | int | None" = None) -> int:
+    """The organisation an import lands in: the one named, else the importer's own, else
+    (the system) the install's first."""
+    if isinstance(organisation, Organisation):
+        return organisation.pk
+    if organisation is not None:
+        return int(organisation)
+    return actor.org_id or default_organisation_id()
 
 
 def _task_title(section: dict) -> str:
@@ -147,6 +165,7 @@ def import_plan(
     source_bytes: bytes | None = None,
     series: str | None = None,
     groups: dict[str, list[str]] | None = None,
+    organisation: Organisation | int | None = None,
 ) -> ImportResult:
     """Import a plan document (Plan JSON) in one transaction.
 
@@ -157,21 +176,25 @@ def import_plan(
     The same content again changes nothing; a revision of an existing plan (same title, or
     ``series`` given) becomes a new version whose unchanged and edited tasks keep their
     identity, and the result lists tasks added, removed and changed and units added.
-    Only the coordinator (or the system: the command line) imports plans.
+    Only the coordinator (or the system: the command line) imports plans. The plan lands
+    in ``organisation`` (default the importer's own; the system's default: the install's
+    first) with that organisation's units: names resolve within its registry only.
     """
-    check_import_plan(actor)
+    org_id = import_org_id(actor, organisation)
+    check_import_plan(actor, org_id)
     validate_plan(plan_data)
     original = plan_data
-    plan_data = apply_groups(plan_data, {**remembered_groups(), **_normal_keys(groups or {})})
+    plan_data = apply_groups(plan_data, {**remembered_groups(org_id), **_normal_keys(groups or {})})
     digest = content_hash(plan_data)
     series = series or series_key(plan_data["title"])
-    previous = Plan.objects.filter(series=series).order_by("-version").first()
+    previous = Plan.objects.filter(organisation_id=org_id, series=series).order_by("-version").first()
     if previous and previous.content_hash == digest:
         return ImportResult(plan=previous, created=False, warnings=plan_data.get("warnings") or [])
 
     result = ImportResult(plan=None, created=True, warnings=plan_data.get("warnings") or [])  # type: ignore[arg-type]
-    resolver = UnitResolver(result)
+    resolver = UnitResolver(result, org_id)
     plan = Plan.objects.create(
+        organisation_id=org_id,
         series=series,
         version=previous.version + 1 if previous else 1,
         title=plan_data["title"].strip(),

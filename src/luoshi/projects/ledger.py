@@ -21,7 +21,7 @@ from luoshi.core.sheets import (
     workbook,
 )
 from luoshi.plans.lookups import find_unit, latest_plans
-from luoshi.plans.models import Part, Task
+from luoshi.plans.models import Part, Plan, Task, default_organisation_id
 
 from .choices import ReconField
 from .rates import RATE_LABELS, Rates
@@ -127,12 +127,15 @@ def _read(data: bytes, name: str, columns: list[Field], resolve) -> list[SheetRo
     return result
 
 
-def _resolver():
-    plans = latest_plans()
+def _resolver(org_id: int | None = None):
+    """Names in a ledger, resolved in an organisation (its registry and plans; default the
+    install's first)."""
+    org_id = org_id or default_organisation_id()
+    plans = latest_plans(Plan.objects.filter(organisation_id=org_id))
 
     def resolve(name, value):
         if name == "owner_unit":
-            unit = find_unit(value)
+            unit = find_unit(value, org_id)
             if unit is None:
                 raise ValueError(f"找不到单位“{value}”（请用单位名录中的名称或别名）")
             return unit
@@ -154,9 +157,9 @@ def _resolver():
     return resolve
 
 
-def read_projects(data: bytes, name: str) -> list[SheetRow]:
+def read_projects(data: bytes, name: str, org_id: int | None = None) -> list[SheetRow]:
     """The rows of a project ledger, every cell checked (units, campaigns, tasks found)."""
-    return _read(data, name, PROJECT_COLUMNS, _resolver())
+    return _read(data, name, PROJECT_COLUMNS, _resolver(org_id))
 
 
 def read_updates(data: bytes, name: str) -> list[SheetRow]:

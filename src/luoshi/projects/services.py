@@ -112,7 +112,7 @@ class ProjectImport:
 @transaction.atomic
 def register_project(actor: Actor, *, code: str, name: str, owner_unit, **values) -> Project:
     """Register one project with its plan figures (and any reported ones)."""
-    permissions.check_manage(actor)
+    permissions.check_manage(actor, owner_unit.organisation_id if owner_unit is not None else None)
     code, name = (code or "").strip(), (name or "").strip()
     if not code:
         raise ProjectError("项目编号不能为空", "code")
@@ -141,7 +141,7 @@ def import_projects(actor: Actor, data: bytes, name: str) -> ProjectImport:
     known ones updated with the cells given). Any bad cell or broken rule refuses the whole
     file, every problem listed by row and field."""
     permissions.check_manage(actor)
-    rows = read_projects(data, name)
+    rows = read_projects(data, name, actor.org_id)
     existing = {
         p.code: p
         for p in Project.objects.select_for_update().filter(code__in=[r.values["code"] for r in rows])
@@ -152,6 +152,9 @@ def import_projects(actor: Actor, data: bytes, name: str) -> ProjectImport:
         code = values.pop("code")
         project = existing.get(code)
         is_new = project is None
+        if not is_new and not actor.acts_in(project.owner_unit.organisation_id):
+            errors.append(f"第{row.number}行：项目编号 {code} 属于其他组织的项目，不能修改")
+            continue
         if is_new:
             project = Project(code=code, year=clock.today().year)
         changes = _apply(project, values)
@@ -277,7 +280,7 @@ def reconcile(
     """双周对账: compare the figures reported by the fortnight's end with those the finance
     side confirms; every difference is a flagged line, and the fortnight's weekly updates
     are marked 对账一致 or 对账有差异. Again for the same fortnight: replaced."""
-    permissions.check_manage(actor)
+    permissions.check_manage(actor, project.owner_unit.organisation_id)
     try:
         span = span_for_key(fortnight)
     except ValueError as exc:

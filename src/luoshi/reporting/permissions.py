@@ -27,6 +27,11 @@ plan milestones    yes     yes       lead⁷      lead⁷     –       –     
    one that is ready for it: approved, or submitted when no head approval is asked.
 7. The units leading the task.
 
+Organisations: every reader sees only the reports of its organisation's plans and those
+below it; the coordinator's approve, accept, return and correct, and its milestones, hold
+in its own organisation (below it only with ``manages_below``): a city's coordinator reads
+its districts' reports and acts on none of them unless granted more.
+
 The states in which each action is open are written here too (``OPEN_STATES``,
 ``ready_for_office``); the services raise a ``ReportingError`` naming the state when
 asked to act out of turn, and ``PermissionDenied`` when the actor may not act at all.
@@ -37,7 +42,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from luoshi.accounts.choices import Role
-from luoshi.accounts.permissions import Actor
+from luoshi.accounts.permissions import Actor, scoped
 from luoshi.plans.choices import TaskRole
 from luoshi.plans.models import Plan, Task, TaskUnit
 
@@ -71,7 +76,7 @@ def ready_for_office(head_approval: bool) -> tuple[str, ...]:
 
 def visible_reports(actor: Actor) -> QuerySet[Report]:
     """Reports the actor may read (every revision)."""
-    reports = Report.objects.all()
+    reports = scoped(Report.objects.all(), actor, "task__plan__organisation")
     if actor.reads_all:
         return reports
     if actor.role == Role.OFFICE and actor.unit_id:
@@ -107,6 +112,8 @@ def awaiting_review(actor: Actor, plan: Plan) -> QuerySet[Report]:
     """The plan's current reports waiting for this actor: a head's unit's submitted
     reports; an office's (and the coordinator's) reports ready to accept."""
     reports = visible_reports(actor).filter(task__plan=plan, is_current=True)
+    if not actor.acts_in(plan.organisation_id):
+        return reports.none()
     if actor.role == Role.HEAD:
         return reports.filter(unit_id=actor.unit_id, state=ReportState.SUBMITTED)
     if actor.role in (Role.OFFICE, Role.COORDINATOR):
@@ -126,16 +133,21 @@ def is_reporter_of(actor: Actor, unit_id: int | None) -> bool:
 
 
 def is_head_of(actor: Actor, report: Report) -> bool:
-    """The system, the coordinator, or the head of the report's unit."""
-    if actor.is_system or actor.role == Role.COORDINATOR:
+    """The system, the coordinator (where it acts: its organisation), or the head of the
+    report's unit."""
+    if actor.is_system:
         return True
+    if actor.role == Role.COORDINATOR:
+        return actor.acts_in(report.task.plan.organisation_id)
     return actor.role == Role.HEAD and actor.unit_id == report.unit_id
 
 
 def is_office_of(actor: Actor, report: Report) -> bool:
-    """The system, the coordinator, or the office of the report's campaign."""
-    if actor.is_system or actor.role == Role.COORDINATOR:
+    """The system, the coordinator (where it acts), or the office of the report's campaign."""
+    if actor.is_system:
         return True
+    if actor.role == Role.COORDINATOR:
+        return actor.acts_in(report.task.plan.organisation_id)
     return actor.role == Role.OFFICE and report.task.part_id in actor.office_part_ids()
 
 
@@ -226,9 +238,11 @@ def can_revise(actor: Actor, report: Report) -> bool:
 
 def can_plan_task(actor: Actor, task: Task) -> bool:
     """Lay out a task's milestones (节点、倒排工期): the units leading it, the office of its
-    campaign, the coordinator, the system."""
-    if actor.is_system or actor.role == Role.COORDINATOR:
+    campaign, the coordinator (where it acts), the system."""
+    if actor.is_system:
         return True
+    if actor.role == Role.COORDINATOR:
+        return actor.acts_in(task.plan.organisation_id)
     if actor.role == Role.OFFICE and task.part_id in actor.office_part_ids():
         return True
     return (

@@ -228,7 +228,7 @@ def _span_reminders(plan, schedule, span, due, due_tasks, kinds, now, today) -> 
     late_days = workdays_between(due, today) if today > due else 0
     words = Words(plan, span, due, now, late_days)
     tail = series_hash(plan.series)
-    people = _people({*pending, *_office_units(plan, pending)})
+    people = _people({*pending, *_office_units(plan, pending)}, plan.organisation_id)
     result = []
     for kind in kinds:
         if kind == ReminderKind.ESCALATE_OFFICE:
@@ -287,19 +287,20 @@ def _office_units(plan: Plan, pending: dict) -> set[int]:
     )
 
 
-def _people(unit_ids: set[int]) -> dict[tuple, list]:
-    """Active users per (unit, role), and the coordinators under (None, coordinator)."""
+def _people(unit_ids: set[int], org_id: int) -> dict[tuple, list]:
+    """Active users per (unit, role), and the coordinators of the plan's organisation
+    under (None, coordinator)."""
     people: dict[tuple, list] = defaultdict(list)
     profiles = (
         Profile.objects.filter(user__is_active=True)
-        .filter(Q(unit_id__in=unit_ids) | Q(role=Role.COORDINATOR))
+        .filter(Q(unit_id__in=unit_ids) | Q(role=Role.COORDINATOR, organisation_id=org_id))
         .select_related("user")
         .order_by("user__username")
     )
     for profile in profiles:
         if profile.unit_id in unit_ids:
             people[(profile.unit_id, profile.role)].append(profile.user)
-        if profile.role == Role.COORDINATOR:
+        if profile.role == Role.COORDINATOR and profile.organisation_id == org_id:
             people[(None, Role.COORDINATOR)].append(profile.user)
     return people
 

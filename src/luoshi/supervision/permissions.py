@@ -22,7 +22,10 @@ escalate 升级   yes     –       –         –      –       –         y
 
 Seeing: coordinator, leader, verifier and the system see every item; an office sees the
 items of its campaigns and those its unit handles; a reporter or head those its unit
-leads or cooperates on; anyone else nothing.
+leads or cooperates on; anyone else nothing. Every reader only within its organisation
+and those below it (an item belongs to its lead unit's organisation); every action only
+where the actor acts (``Actor.acts_in``: below its own organisation with
+``manages_below`` alone).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -30,7 +33,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from luoshi.accounts.choices import Role
-from luoshi.accounts.permissions import Actor
+from luoshi.accounts.permissions import BELOW_READ_ONLY, Actor, scoped
 
 from .choices import TRANSITIONS, Action
 from .models import SupervisionItem
@@ -90,6 +93,9 @@ def refusal(actor: Actor, action: str, item: SupervisionItem | None = None, *, p
         and (campaign is None or campaign not in actor.office_part_ids())
     ):
         return f"工作专班办公室只能{verb}本专班攻坚的督办事项"
+    org_id = _org_of(item, campaign)
+    if org_id is not None and not actor.acts_in(org_id):
+        return BELOW_READ_ONLY
     if item is None:
         return None
     if action in HANDLING_ACTIONS and actor.unit_id != item.lead_unit_id:
@@ -97,6 +103,17 @@ def refusal(actor: Actor, action: str, item: SupervisionItem | None = None, *, p
     if action in VERIFYING_ACTIONS and actor.unit_id and actor.unit_id in item_unit_ids(item):
         return f"承办单位不能{verb}本单位承办的督办事项：须由其他单位的核查人员核查销号"
     return None
+
+
+def _org_of(item: SupervisionItem | None, part_id) -> int | None:
+    """The organisation an item (its lead unit's), or a new item of a campaign, is in."""
+    if item is not None:
+        return item.lead_unit.organisation_id
+    if part_id is None:
+        return None
+    from luoshi.plans.models import Part
+
+    return Part.objects.filter(pk=part_id).values_list("plan__organisation_id", flat=True).first()
 
 
 def can(actor: Actor, action: str, item: SupervisionItem | None = None, *, part_id=None) -> bool:
@@ -132,7 +149,11 @@ def may_act(actor: Actor, item: SupervisionItem) -> bool:
 
 def visible_items(actor: Actor) -> QuerySet[SupervisionItem]:
     """Every item ``actor`` may read."""
-    items = SupervisionItem.objects.select_related("lead_unit", "part", "task__section")
+    items = scoped(
+        SupervisionItem.objects.select_related("lead_unit", "part", "task__section"),
+        actor,
+        "lead_unit__organisation",
+    )
     if actor.reads_all:
         return items
     if actor.role not in (Role.OFFICE, Role.REPORTER, Role.HEAD) or not actor.unit_id:

@@ -157,7 +157,10 @@ def run_reminders(
             users += _users(offices, (Role.OFFICE,))
             if item.level == Level.LISTED:
                 users += [
-                    p.user for p in Profile.objects.filter(role=Role.COORDINATOR).select_related("user")
+                    p.user
+                    for p in Profile.objects.filter(
+                        role=Role.COORDINATOR, organisation_id=unit.organisation_id
+                    ).select_related("user")
                 ]
         else:
             users = _users([unit.pk], (Role.REPORTER, Role.HEAD))

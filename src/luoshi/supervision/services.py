@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from luoshi.accounts.choices import Role
 from luoshi.accounts.models import Profile
-from luoshi.accounts.permissions import Actor, unit_of, users_of
+from luoshi.accounts.permissions import Actor, check_acts_in, unit_of, users_of
 from luoshi.audit.services import record_change
 from luoshi.core import clock, evidence
 from luoshi.core.evidence import EvidenceFile
@@ -89,7 +89,10 @@ def _locked(item: SupervisionItem) -> SupervisionItem:
 
 
 def _verifiers(item: SupervisionItem):
-    roles = Profile.objects.filter(role__in=(Role.VERIFIER, Role.COORDINATOR))
+    # the verifiers and the coordinator of the item's own organisation
+    roles = Profile.objects.filter(
+        role__in=(Role.VERIFIER, Role.COORDINATOR), organisation_id=item.lead_unit.organisation_id
+    )
     if item.part_id:
         office_units = item.part.task_forces.exclude(office=None).values_list("office_id", flat=True)
         roles = roles | Profile.objects.filter(role=Role.OFFICE, unit_id__in=list(office_units))
@@ -134,6 +137,15 @@ def _new_item(
     content = _text(content, "content", "督办内容")
     if lead_unit is None:
         raise SupervisionError("请指定牵头单位", "lead_unit")
+    # an item lives in its lead unit's organisation, where the actor must act; its task
+    # and cooperating units are of that organisation too
+    check_acts_in(actor, lead_unit.organisation_id)
+    if task is not None and task.plan.organisation_id != lead_unit.organisation_id:
+        raise SupervisionError(f"牵头单位“{lead_unit.name}”不是该任务所在组织的单位", "lead_unit")
+    cooperating_units = list(cooperating_units)
+    for unit in cooperating_units:
+        if unit.organisation_id != lead_unit.organisation_id:
+            raise SupervisionError(f"配合单位“{unit.name}”与牵头单位不属于同一组织", "cooperating_units")
     if not isinstance(deadline, dt.date):
         raise SupervisionError("请指定办理时限", "deadline")
     if source not in Source.values:

@@ -15,9 +15,12 @@ def current_plan(request) -> Plan | None:
     wanted = request.GET.get("plan") or request.session.get(SESSION_KEY)
     chosen = None
     if wanted and str(wanted).isdigit():
-        plan = Plan.objects.filter(pk=int(wanted)).only("series").first()
-        if plan is not None:
-            chosen = next((p for p in choices if p.series == plan.series), None)
+        plan = Plan.objects.filter(pk=int(wanted)).only("series", "organisation_id").first()
+        if plan is not None:  # only among the plans the user reads
+            chosen = next(
+                (p for p in choices if (p.organisation_id, p.series) == (plan.organisation_id, plan.series)),
+                None,
+            )
     chosen = chosen or choices[0]
     if request.GET.get("plan") and request.session.get(SESSION_KEY) != chosen.pk:
         request.session[SESSION_KEY] = chosen.pk

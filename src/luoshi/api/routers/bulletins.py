@@ -269,7 +269,7 @@ def dispatch_file(
     request, period: PeriodKey, format: Format = "xlsx", campaign: Name | None = None, plan: Id | None = None
 ):
     act = actor(request)
-    chosen = plan_of(plan)
+    chosen = plan_of(plan, actor(request))
     make = documents.dispatch_xlsx if format == "xlsx" else documents.dispatch_docx
     content = _document(make, act, chosen, period, campaign or None)
     return download(content, f"旬调度表-{period}.{format}", XLSX if format == "xlsx" else DOCX)
@@ -283,7 +283,7 @@ def dispatch_file(
 )
 def review_file(request, quarter: Quarter, format: Format = "docx", plan: Id | None = None):
     act = actor(request)
-    chosen = plan_of(plan)
+    chosen = plan_of(plan, actor(request))
     make = documents.review_docx if format == "docx" else documents.review_xlsx
     content = _document(make, act, chosen, quarter)
     return download(content, f"季讲评-{quarter}.{format}", DOCX if format == "docx" else XLSX)
@@ -293,7 +293,7 @@ def review_file(request, quarter: Quarter, format: Format = "docx", plan: Id | N
 def get_weights(request, plan: Id | None = None):
     act = actor(request)
     _readers_only(act)
-    chosen = plan_of(plan)
+    chosen = plan_of(plan, actor(request))
     weights = review_weights(chosen)
     return _weights_json(act, chosen, weights)
 
@@ -316,7 +316,7 @@ def _weights_json(act, plan, weights) -> dict:
 )
 def set_weights(request, payload: ReviewWeightsIn, plan: Id | None = None):
     act = actor(request)
-    chosen = plan_of(plan)
+    chosen = plan_of(plan, actor(request))
     weights = services.set_review_weights(act, chosen, **payload.model_dump())
     return _weights_json(act, chosen, weights)
 
@@ -334,7 +334,7 @@ def verify(request, file: File[UploadedFile]):
 @router.post("/reviews", response={201: BulletinDetailOut, **ERRORS}, summary="生成季讲评草稿（全方案）")
 def create_review(request, payload: ReviewCreateIn, response: HttpResponse):
     act = actor(request)
-    bulletin = services.create_review_bulletin(act, plan_of(payload.plan), payload.quarter)
+    bulletin = services.create_review_bulletin(act, plan_of(payload.plan, actor(request)), payload.quarter)
     return Status(201, tagged(response, detail_json(act, bulletin)))
 
 
@@ -367,7 +367,7 @@ def bulletin_file(request, bulletin_id: Id):
 @router.post("", response={201: BulletinDetailOut, **ERRORS}, summary="生成月通报草稿（全方案或一个攻坚）")
 def create_bulletin(request, payload: BulletinCreateIn, response: HttpResponse):
     act = actor(request)
-    chosen = plan_of(payload.plan)
+    chosen = plan_of(payload.plan, actor(request))
     bulletin = services.create_bulletin(act, chosen, payload.month, payload.campaign or None)
     return Status(201, tagged(response, detail_json(act, bulletin)))
 

@@ -15,17 +15,21 @@ def actor(request):
     return actor_for(request.auth if request.auth is not None else request.user)
 
 
-def plan_of(plan_id: int | None) -> Plan:
-    """The newest version of the plan series named by id, else the newest plan."""
-    choices = plan_choices()
+def plan_of(plan_id: int | None, act=None) -> Plan:
+    """The newest version of the plan series named by id, else the newest plan: among the
+    plans the actor reads (of its organisation and those below; ``act`` None: every plan)."""
+    choices = plan_choices(actor=act)
     if not choices:
         raise Http404("还没有导入方案")
     if plan_id is None:
         return choices[0]
-    plan = Plan.objects.filter(pk=plan_id).only("series").first()
-    if plan is None:
-        raise Http404(f"没有编号为 {plan_id} 的方案")
-    return next(p for p in choices if p.series == plan.series)
+    plan = Plan.objects.filter(pk=plan_id).only("series", "organisation_id").first()
+    chosen = plan and next(
+        (p for p in choices if (p.organisation_id, p.series) == (plan.organisation_id, plan.series)), None
+    )
+    if chosen is None:
+        raise Http404(f"没有编号为 {plan_id} 的方案，或无权查看")
+    return chosen
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100

@@ -5,7 +5,6 @@ shows what importing would do without keeping anything. Only who may import plan
 (plans.permissions.check_import_plan): the coordinator."""
 
 from django.db import transaction
-from django.http import Http404
 from ninja import Field, File, Form, Router, UploadedFile
 
 from luoshi.plans.choices import ImportState
@@ -23,8 +22,9 @@ from luoshi.plans.imports import (
     stage_import,
 )
 from luoshi.plans.models import PendingImport
-from luoshi.plans.permissions import check_import_plan
+from luoshi.plans.permissions import check_import_plan, get_import_for, visible_imports
 from luoshi.plans.reading import plan_from_bytes
+from luoshi.plans.services import import_org_id
 from luoshi.plans.validation import PlanError
 
 from ..paging import CursorPage, Listing, paginate
@@ -47,12 +47,13 @@ def review_json(act, plan_data: dict, groups: dict, pending: PendingImport | Non
     """What the review page shows: counts, unit names to settle, group phrases, doubtful
     targets, what was not found, and the dry run against the current version."""
     error, result = "", None
+    org_id = pending.organisation_id if pending else import_org_id(act)
     try:
-        result = dry_run(act, plan_data, groups=groups)
+        result = dry_run(act, plan_data, groups=groups, organisation=org_id)
     except PlanError as exc:
         error = str(exc)
-    previous = previous_version(plan_data)
-    units = unit_names(plan_data, plan_data.get("warnings") or [])
+    previous = previous_version(plan_data, org_id)
+    units = unit_names(plan_data, plan_data.get("warnings") or [], org_id)
     gone = missing(plan_data)
     return {
         "id": pending.pk if pending else None,
@@ -72,7 +73,7 @@ def review_json(act, plan_data: dict, groups: dict, pending: PendingImport | Non
         ],
         "groups": [
             {"name": g.name, "tasks": g.tasks, "units": g.units, "how": g.how}
-            for g in group_names(plan_data, groups)
+            for g in group_names(plan_data, groups, org_id)
         ],
         "doubtful_targets": [
             {"index": r.index, "target": r.target, "reasons": r.reasons}
@@ -93,10 +94,7 @@ def review_json(act, plan_data: dict, groups: dict, pending: PendingImport | Non
 
 def _pending(act, import_id: int) -> PendingImport:
     check_import_plan(act)
-    pending = PendingImport.objects.filter(pk=import_id).first()
-    if pending is None:
-        raise Http404("没有这次导入")
-    return pending
+    return get_import_for(act, import_id)
 
 
 def _open(act, import_id: int) -> PendingImport:
@@ -119,8 +117,9 @@ def _review(act, pending: PendingImport) -> dict:
 @router.get("", response={200: list[ImportListOut], **ERRORS}, summary="最近的方案导入（新的在前；分页）")
 @paginate(CursorPage)
 def list_imports(request):
-    check_import_plan(actor(request))
-    imports = PendingImport.objects.select_related("plan")
+    act = actor(request)
+    check_import_plan(act)
+    imports = visible_imports(act).select_related("plan")
     return Listing(
         imports,
         ("-created_at",),

@@ -41,7 +41,7 @@ class PeriodQuery(Schema):
 @paginate(CursorPage)
 def list_periods(request, query: Query[PeriodQuery]):
     actor(request)
-    schedule = Schedule.of(plan_of(query.plan))
+    schedule = Schedule.of(plan_of(query.plan, actor(request)))
     spans = schedule.spans(query.cadence or schedule.policy.cadence)
     return Listing(spans, lambda s: (s.start, s.key), lambda s: span_json(s, schedule))
 
@@ -53,7 +53,7 @@ def list_periods(request, query: Query[PeriodQuery]):
 )
 def current_period(request, plan: int | None = None, date: dt.date | None = None):
     actor(request)
-    chosen = plan_of(plan)
+    chosen = plan_of(plan, actor(request))
     day = as_of_or_today(date)
     schedule = Schedule.of(chosen)
     open_span = span_containing(schedule.policy.cadence, day)
@@ -97,9 +97,9 @@ class DueQuery(Schema):
 @paginate(CursorPage)
 def due_list(request, query: Query[DueQuery]):
     act = actor(request)
-    chosen = plan_of(query.plan)
+    chosen = plan_of(query.plan, actor(request))
     if query.unit:
-        unit = find_unit(query.unit)
+        unit = find_unit(query.unit, chosen.organisation_id)
         if unit is None or (unit.pk != act.unit_id and not act.reads_all):
             raise Http404("没有这个单位，或无权查看它的待报清单")
         act = dataclasses.replace(act, unit_id=unit.pk)

@@ -7,7 +7,13 @@ from luoshi.plans import versions
 from luoshi.plans.choices import TaskRole
 from luoshi.plans.imports import labelled_diff
 from luoshi.plans.models import Plan, PlanDocument, Target, TaskUnit
-from luoshi.plans.permissions import can_export_lists, check_import_plan, visible_parts, visible_tasks
+from luoshi.plans.permissions import (
+    can_export_lists,
+    check_import_plan,
+    visible_parts,
+    visible_plans,
+    visible_tasks,
+)
 from luoshi.plans.validation import PlanError
 
 from ..paging import CursorPage, Listing, paginate
@@ -41,7 +47,7 @@ def _plan_json(plan, act) -> dict:
 @paginate(CursorPage)
 def list_plans(request):
     act = actor(request)
-    plans = versions.plan_choices()  # through the module: a test breaks it there
+    plans = versions.plan_choices(actor=act)  # through the module: a test breaks it there
     return Listing(
         plans,
         lambda p: (-p.created_at.timestamp(), -p.pk),
@@ -52,7 +58,7 @@ def list_plans(request):
 @router.get("/{plan_id}", response={200: PlanDetailOut, **ERRORS}, summary="方案详情与三张清单（最新版本）")
 def plan_detail(request, plan_id: int):
     act = actor(request)
-    plan = plan_of(plan_id)
+    plan = plan_of(plan_id, actor(request))
     tasks = visible_tasks(act).filter(plan=plan).select_related("section", "part").order_by("section__order")
     task_ids = set(tasks.values_list("pk", flat=True))
     roles: dict[int, dict] = {}
@@ -104,10 +110,10 @@ def plan_detail(request, plan_id: int):
 # ---------------------------------------------------------------- versions
 
 
-def _version(plan_id: int) -> Plan:
-    plan = Plan.objects.filter(pk=plan_id).first()
+def _version(act, plan_id: int) -> Plan:
+    plan = visible_plans(act).filter(pk=plan_id).first()
     if plan is None:
-        raise Http404(f"没有编号为 {plan_id} 的方案版本")
+        raise Http404(f"没有编号为 {plan_id} 的方案版本，或无权查看")
     return plan
 
 
@@ -138,9 +144,8 @@ DIFF_KEYS = ("tasks_added", "tasks_removed", "tasks_changed", "units_added")
 )
 @paginate(CursorPage)
 def list_versions(request, plan_id: int):
-    actor(request)
-    series = _version(plan_id).series
-    rows = Plan.objects.filter(series=series)
+    version = _version(actor(request), plan_id)
+    rows = Plan.objects.filter(organisation_id=version.organisation_id, series=version.series)
     newest = rows.order_by("-version").values_list("version", flat=True).first() or 0
     return Listing(rows, ("-version",), lambda p: version_json(p, newest))
 
@@ -151,7 +156,7 @@ def _scoped_document(act, plan: Plan) -> dict:
     data = PlanDocument.objects.filter(plan=plan).values_list("data", flat=True).first() or {}
     if can_export_lists(act):
         return data
-    newest = plan_of(plan.pk)
+    newest = plan_of(plan.pk, act)
     keys = set(visible_parts(act, newest).values_list("key", flat=True))
 
     def part_of(sid: str) -> str:
@@ -174,8 +179,12 @@ def _scoped_document(act, plan: Plan) -> dict:
 )
 def version_content(request, version_id: int):
     act = actor(request)
-    plan = _version(version_id)
-    newest = Plan.objects.filter(series=plan.series).order_by("-version").values_list("version", flat=True)[0]
+    plan = _version(act, version_id)
+    newest = (
+        Plan.objects.filter(organisation_id=plan.organisation_id, series=plan.series)
+        .order_by("-version")
+        .values_list("version", flat=True)[0]
+    )
     return {**version_json(plan, newest), "document": _scoped_document(act, plan)}
 
 
@@ -187,17 +196,18 @@ def version_content(request, version_id: int):
 def version_diff(request, plan_id: int, since: int | None = None):
     """From version ``since`` (default: the one before) to version ``plan_id``: each
     import's diff in between, as the import result page shows it (fields named in Chinese)."""
-    check_import_plan(actor(request))
-    to = _version(plan_id)
-    start = _version(since) if since is not None else None
-    if start is not None and start.series != to.series:
+    act = actor(request)
+    check_import_plan(act)
+    to = _version(act, plan_id)
+    start = _version(act, since) if since is not None else None
+    if start is not None and (start.organisation_id, start.series) != (to.organisation_id, to.series):
         raise PlanError("两个版本不属于同一方案")
     if start is not None and start.version >= to.version:
         raise PlanError("since 应为更早的版本")
     first = start.version + 1 if start is not None else to.version
-    steps = Plan.objects.filter(series=to.series, version__gte=first, version__lte=to.version).order_by(
-        "version"
-    )
+    steps = Plan.objects.filter(
+        organisation_id=to.organisation_id, series=to.series, version__gte=first, version__lte=to.version
+    ).order_by("version")
     return {
         "from_version": first - 1 if first > 1 else None,
         "to_version": to.version,

@@ -208,7 +208,7 @@ def project_detail_json(act, project) -> dict:
     return {
         **project_json(project),
         "can_update": can_update(act, project),
-        "can_reconcile": can_manage(act),
+        "can_reconcile": can_manage(act, project),
         "history": [
             {
                 "action": change.action,

@@ -87,7 +87,9 @@ class ReportFilters(FilterSchema):
 @paginate(CursorPage)
 def list_reports(request, filters: Query[ReportFilters], plan: int | None = None):
     act = actor(request)
-    reports = filters.filter(visible_reports(act).filter(task__plan=plan_of(plan), is_current=True))
+    reports = filters.filter(
+        visible_reports(act).filter(task__plan=plan_of(plan, actor(request)), is_current=True)
+    )
     reports = reports.select_related("task__section", "unit", "period").prefetch_related(
         "target_values", "evidence"
     )

@@ -32,7 +32,7 @@ class StatusQuery(Schema):
 
 def _board(request, query: StatusQuery):
     act = actor(request)
-    chosen = plan_of(query.plan)
+    chosen = plan_of(query.plan, actor(request))
     day = as_of_or_today(query.date or query.as_of)
     return boards.board_for(
         chosen, day, task_ids=visible_task_ids(act, chosen), campaign=query.campaign or None

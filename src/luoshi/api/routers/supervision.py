@@ -230,10 +230,18 @@ def _matching(request, act, item_id: int, *, write: bool = False):
     )
 
 
-def _unit(name: str | None, field: str, label: str):
+def _org_of(target) -> int:
+    """The organisation of what a 批示 is about: its task's plan's, else the item's."""
+    task = getattr(target, "task", None) if not hasattr(target, "plan_id") else target
+    return task.plan.organisation_id if task is not None else target.lead_unit.organisation_id
+
+
+def _unit(name: str | None, field: str, label: str, org_id: int | None = None):
+    """The unit named, in the registry of ``org_id`` (the task's organisation; default the
+    install's first)."""
     if name is None or not name.strip():
         return None
-    unit = find_unit(name)
+    unit = find_unit(name, org_id)
     if unit is None:
         raise SupervisionError(f"{label}：找不到单位“{name.strip()}”（请用单位名录中的名称或别名）", field)
     return unit
@@ -265,7 +273,7 @@ def list_items(request, filters: Query[ItemFilters]):
     if filters.overdue:
         items = items.filter(state__in=OPEN_STATES, deadline__lt=clock.today())
     if filters.lead_unit:
-        unit = _unit(filters.lead_unit, "lead_unit", "lead_unit")
+        unit = _unit(filters.lead_unit, "lead_unit", "lead_unit", act.org_id)
         items = items.filter(lead_unit=unit)
     if filters.task:
         items = items.filter(task_id=filters.task)
@@ -295,7 +303,7 @@ def instruct(request, payload: InstructionIn, response: HttpResponse):
         act,
         target,
         payload.text,
-        lead_unit=_unit(payload.lead_unit, "lead_unit", "lead_unit"),
+        lead_unit=_unit(payload.lead_unit, "lead_unit", "lead_unit", _org_of(target)),
         deadline=payload.deadline,
         level=payload.level,
     )
@@ -344,15 +352,16 @@ def create_item(request, payload: ItemCreateIn, response: HttpResponse):
     task = get_task_for(act, payload.task) if payload.task else None
     part = None
     if payload.campaign:
-        plan = task.plan if task else plan_of(payload.plan)
+        plan = task.plan if task else plan_of(payload.plan, actor(request))
         part = Part.objects.filter(plan=plan, key=payload.campaign.strip()).first()
         if part is None:
             raise SupervisionError(f"campaign：方案中没有攻坚“{payload.campaign.strip()}”", "campaign")
-    lead = _unit(payload.lead_unit, "lead_unit", "lead_unit")
+    org_id = task.plan.organisation_id if task else (part.plan.organisation_id if part else act.org_id)
+    lead = _unit(payload.lead_unit, "lead_unit", "lead_unit", org_id)
     if lead is None:
         raise SupervisionError("lead_unit：请指定牵头单位", "lead_unit")
     cooperating = [
-        _unit(name, "cooperating_units", "cooperating_units") for name in payload.cooperating_units
+        _unit(name, "cooperating_units", "cooperating_units", org_id) for name in payload.cooperating_units
     ]
     item = services.create_item(
         act,

@@ -37,7 +37,7 @@ def _part_keys(act, plan) -> set[str] | None:
 @paginate(CursorPage)
 def list_targets(request, query: Query[TargetQuery]):
     act = actor(request)
-    plan = plan_of(query.plan)
+    plan = plan_of(query.plan, actor(request))
     keys = _part_keys(act, plan)
     order = dict(Target.objects.filter(plan=plan).values_list("pk", "order"))
     rows = [
@@ -75,7 +75,7 @@ def value_json(v) -> dict:
 def target_values(request, target_id: int):
     act = actor(request)
     target = Target.objects.select_related("plan").filter(pk=target_id).first()
-    keys = _part_keys(act, plan_of(target.plan_id)) if target else None
+    keys = _part_keys(act, plan_of(target.plan_id, actor(request))) if target else None
     if target is None or (keys is not None and target.part.key not in keys):
         raise Http404("没有这个指标，或无权查看")
     values = TargetValue.objects.filter(

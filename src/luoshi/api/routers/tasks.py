@@ -69,10 +69,10 @@ def list_tasks(
     light: Query[TaskLight],
 ):
     act = actor(request)
-    chosen = plan_of(light.plan)
+    chosen = plan_of(light.plan, actor(request))
     tasks = filters.filter(visible_tasks(act).filter(plan=chosen))
     if light.unit:
-        found = find_unit(light.unit)
+        found = find_unit(light.unit, chosen.organisation_id)
         tasks = tasks.filter(task_units__unit=found) if found else tasks.none()
     rows, order = task_rows(act, chosen, tasks.distinct(), as_of_or_today(light.date or light.as_of))
     if light.status:

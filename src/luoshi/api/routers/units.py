@@ -11,7 +11,7 @@ from luoshi.plans.choices import UnitKind
 from luoshi.plans.lookups import units_with_counts
 from luoshi.plans.merge import merge_units
 from luoshi.plans.models import Unit, UnitAlias
-from luoshi.plans.permissions import can_see_units
+from luoshi.plans.permissions import can_see_units, visible_units
 from luoshi.plans.units import normalize_name
 
 from ..paging import CursorPage, Listing, paginate
@@ -37,16 +37,17 @@ def unit_json(unit) -> dict:
 
 
 def _visible(request):
-    """The registry as the user may read it (plans.permissions.can_see_units)."""
-    units = units_with_counts()
-    return units if can_see_units(actor(request)) else units.none()
+    """The registry as the user may read it (plans.permissions.can_see_units): its
+    organisation's units and those below it."""
+    act = actor(request)
+    units = units_with_counts(units=visible_units(act))
+    return units if can_see_units(act) else units.none()
 
 
-def _unit(unit_id: int, request=None) -> Unit:
-    units = _visible(request) if request is not None else units_with_counts()
-    unit = units.filter(pk=unit_id).first()
+def _unit(unit_id: int, request) -> Unit:
+    unit = _visible(request).filter(pk=unit_id).first()
     if unit is None:
-        raise Http404("没有这个单位")
+        raise Http404("没有这个单位，或无权查看")
     return unit
 
 
@@ -98,7 +99,7 @@ def create_unit(request, response: HttpResponse, payload: UnitIn):
     unit = registry.create_unit(
         actor(request), payload.name, kind=payload.kind, short_name=payload.short_name, order=payload.order
     )
-    return tagged(response, unit_json(_unit(unit.pk)))
+    return tagged(response, unit_json(_unit(unit.pk, request)))
 
 
 @router.patch(
@@ -109,9 +110,9 @@ def create_unit(request, response: HttpResponse, payload: UnitIn):
 )
 def change_unit(request, response: HttpResponse, unit_id: int, payload: UnitChangeIn):
     act = actor(request)
-    with matching(request, Unit, unit_id, load=lambda: _unit(unit_id), present=unit_json) as unit:
+    with matching(request, Unit, unit_id, load=lambda: _unit(unit_id, request), present=unit_json) as unit:
         registry.change_unit(act, unit, **payload.model_dump(exclude_unset=True))
-    return tagged(response, unit_json(_unit(unit_id)))
+    return tagged(response, unit_json(_unit(unit_id, request)))
 
 
 class AliasIn(Strict):
@@ -126,7 +127,7 @@ class AliasIn(Strict):
 )
 def add_alias(request, unit_id: int, payload: AliasIn):
     act = actor(request)
-    with matching(request, Unit, unit_id, load=lambda: _unit(unit_id), present=unit_json) as unit:
+    with matching(request, Unit, unit_id, load=lambda: _unit(unit_id, request), present=unit_json) as unit:
         alias = registry.add_alias(act, unit, payload.name)
     return {"id": alias.pk, "name": alias.name, "unit": unit_id}
 
@@ -139,12 +140,12 @@ def add_alias(request, unit_id: int, payload: AliasIn):
 )
 def remove_alias(request, response: HttpResponse, unit_id: int, alias_id: int):
     act = actor(request)
-    with matching(request, Unit, unit_id, load=lambda: _unit(unit_id), present=unit_json):
+    with matching(request, Unit, unit_id, load=lambda: _unit(unit_id, request), present=unit_json):
         alias = UnitAlias.objects.filter(pk=alias_id, unit_id=unit_id).first()
         if alias is None:
             raise Http404("这个单位没有这个别名")
         registry.remove_alias(act, alias)
-    return tagged(response, unit_json(_unit(unit_id)))
+    return tagged(response, unit_json(_unit(unit_id, request)))
 
 
 class MergeIn(Strict):
@@ -161,10 +162,10 @@ class MergeIn(Strict):
 )
 def merge(request, response: HttpResponse, unit_id: int, payload: MergeIn):
     act = actor(request)
-    with matching(request, Unit, unit_id, load=lambda: _unit(unit_id), present=unit_json) as keep:
-        result = merge_units(keep, _unit(payload.other), actor=act)
+    with matching(request, Unit, unit_id, load=lambda: _unit(unit_id, request), present=unit_json) as keep:
+        result = merge_units(keep, _unit(payload.other, request), actor=act)
     return {
-        "unit": tagged(response, unit_json(_unit(unit_id))),
+        "unit": tagged(response, unit_json(_unit(unit_id, request))),
         "message": result.message(),
         "moved": result.moved,
     }

@@ -76,7 +76,7 @@ def _page(request, actor, plan, *, error: str = "", status: int = 200):
             "quarter": quarter,
             "weights": weights,
             "can_draft": can_draft(actor),
-            "can_draft_plan_wide": can_write(actor, None),
+            "can_draft_plan_wide": can_write(actor, None, plan),
             "can_set_weights": can_set_weights(actor),
             "error": error,
         },

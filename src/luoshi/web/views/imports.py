@@ -3,7 +3,7 @@ result shows what changed against the previous version."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from luoshi.audit.services import note
@@ -30,8 +30,8 @@ from luoshi.plans.imports import (
     set_target_fix,
     stage_import,
 )
-from luoshi.plans.models import PendingImport, Unit
-from luoshi.plans.permissions import check_import_plan
+from luoshi.plans.models import Unit
+from luoshi.plans.permissions import check_import_plan, get_import_for, visible_imports
 from luoshi.plans.reading import check_source_size
 from luoshi.plans.validation import PlanError
 
@@ -58,7 +58,7 @@ def upload(request):
         else:
             note(request, "parse_plan", pending, file=upload.name)
             return redirect("web:import_review", pk=pending.pk)
-    recent = PendingImport.objects.select_related("plan", "created_by")[:10]
+    recent = visible_imports(actor_of(request)).select_related("plan", "created_by")[:10]
     # a refused file keeps the page, with its message, under a 4xx status
     status = 400 if form.errors else 200
     return render(request, "web/import_upload.html", {"form": form, "recent": recent}, status=status)
@@ -67,7 +67,7 @@ def upload(request):
 @login_required
 def review(request, pk: int):
     _check(request)
-    pending = get_object_or_404(PendingImport, pk=pk)
+    pending = get_import_for(actor_of(request), pk)
     if pending.state == ImportState.CONFIRMED:
         return redirect("web:import_result", pk=pk)
     if request.method == "POST":
@@ -103,10 +103,12 @@ def _review_page(request, pending, row_errors=None, status=200):
     error = ""
     result = None
     try:
-        result = dry_run(actor_of(request), fixed, groups=pending.groups)
+        result = dry_run(
+            actor_of(request), fixed, groups=pending.groups, organisation=pending.organisation_id
+        )
     except PlanError as exc:
         error = str(exc)
-    units = unit_names(pending.plan_data, pending.plan_data.get("warnings") or [])
+    units = unit_names(pending.plan_data, pending.plan_data.get("warnings") or [], pending.organisation_id)
     rows = target_rows(fixed)
     if row_errors:
         for row in rows:
@@ -121,8 +123,9 @@ def _review_page(request, pending, row_errors=None, status=200):
             "nodes": tree(fixed),
             "units_ask": [u for u in units if not u.settled],
             "units_known": [u for u in units if u.settled],
-            "groups": group_names(fixed, pending.groups or {}),
-            "registry": Unit.objects.exclude(kind=UnitKind.GROUP)
+            "groups": group_names(fixed, pending.groups or {}, pending.organisation_id),
+            "registry": Unit.objects.filter(organisation_id=pending.organisation_id)
+            .exclude(kind=UnitKind.GROUP)
             .order_by("order", "name")
             .values_list("name", flat=True),
             "renames": pending.renames,
@@ -134,7 +137,7 @@ def _review_page(request, pending, row_errors=None, status=200):
             "result": result,
             "diff": labelled_diff(result.diff()) if result else None,
             "error": error,
-            "previous": previous_version(fixed),
+            "previous": previous_version(fixed, pending.organisation_id),
             "counts": {
                 "parts": len(fixed.get("parts") or []),
                 "tasks": len(fixed.get("tasks") or []),
@@ -153,7 +156,7 @@ def target(request, pk: int, index: int):
     """Correct one target of the parse in place (subject, op, value, unit): the row comes
     back corrected, or with its errors in Chinese (HTTP 422, nothing kept)."""
     _check(request)
-    pending = get_object_or_404(PendingImport, pk=pk, state=ImportState.PENDING)
+    pending = get_import_for(actor_of(request), pk, state=ImportState.PENDING)
     if request.method != "POST":
         return redirect("web:import_review", pk=pk)
     raw = {name: request.POST.get(name, "") for name in ("subject", "op", "value", "unit")}
@@ -203,7 +206,7 @@ def _confirm(request, pending):
 @login_required
 def result(request, pk: int):
     _check(request)
-    pending = get_object_or_404(PendingImport, pk=pk, state=ImportState.CONFIRMED)
+    pending = get_import_for(actor_of(request), pk, state=ImportState.CONFIRMED)
     return render(
         request, "web/import_result.html", {"pending": pending, "diff": labelled_diff(pending.result)}
     )

@@ -42,15 +42,15 @@ def _as_of(request) -> dt.date:
         return clock.today()
 
 
-def _units_named(text: str):
+def _units_named(text: str, org_id: int):
     """The units a filter means: the one unit the name, an alias or a short name names;
     else every unit whose name, short name or alias contains the text (``人社`` finds
     区人力资源和社会保障局 by its alias 区人社局)."""
-    unit = find_unit(text)
+    unit = find_unit(text, org_id)
     if unit is not None:
         return Unit.objects.filter(pk=unit.pk)
     part = normalize_name(text)
-    return Unit.objects.filter(
+    return Unit.objects.filter(organisation_id=org_id).filter(
         Q(name__icontains=part) | Q(short_name__icontains=part) | Q(aliases__name__icontains=part)
     )
 
@@ -70,7 +70,7 @@ def task_list(request):
     if f["campaign"]:
         tasks = tasks.filter(part__key=f["campaign"])
     if f["unit"]:
-        tasks = tasks.filter(task_units__unit__in=_units_named(f["unit"])).distinct()
+        tasks = tasks.filter(task_units__unit__in=_units_named(f["unit"], plan.organisation_id)).distinct()
     if f["q"]:
         tasks = tasks.filter(Q(title__icontains=f["q"]) | Q(text__icontains=f["q"]) | Q(section__sid=f["q"]))
     ids = set(tasks.values_list("pk", flat=True))
@@ -106,7 +106,11 @@ def task_list(request):
         context["targets"] = targets
     elif tab == "units":
         units: dict[str, dict] = {}
-        groups = set(Unit.objects.filter(kind=UnitKind.GROUP).values_list("name", flat=True))
+        groups = set(
+            Unit.objects.filter(organisation_id=plan.organisation_id, kind=UnitKind.GROUP).values_list(
+                "name", flat=True
+            )
+        )
         for row in rows:
             for name in row.leads:
                 units.setdefault(name, {"lead": 0, "coop": 0, "lagging": 0})["lead"] += 1
