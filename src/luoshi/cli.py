@@ -23,7 +23,9 @@ USAGE = """\
   demo [--no-serve]            建立演示环境（示例方案、演示用户、往期报告）并启动服务
   serve [--port N]             启动服务（生产用 WSGI 服务器）
   parse FILE [--json]          解析方案文件（txt/docx/html/pdf），显示条目树或输出 JSON
-  import FILE                  导入方案（方案 JSON 或 txt/docx/html/pdf 文件）
+  import FILE [--org ORG]      导入方案（方案 JSON 或 txt/docx/html/pdf 文件），到本级或指定组织
+  org add NAME --level L [--parent P] | list [--json] | move ORG --parent P | user USER ORG
+                               组织树（省、市、县区、乡镇）与用户所属组织
   plans                        列出已导入的方案及其版本
   units                        列出单位及其任务数
   export three-lists [PLAN] -o FILE.xlsx   导出“三张清单”

@@ -45,7 +45,7 @@ def _user(name, role, org, unit=None, *, manages_below=False):
 
 
 @pytest.fixture
-def tree(world):
+def tree(world):  # noqa: F811 (the fixture of test_permission_matrix)
     """(city, district, sibling, the sibling's users, the sibling's objects by kind)."""
     import datetime as dt
 
@@ -187,7 +187,7 @@ SEARCHES = [
 ]
 
 
-def test_a_district_user_sees_nothing_of_a_sibling_district_through_any_page_or_endpoint(world, tree):
+def test_a_district_user_sees_nothing_of_a_sibling_district_through_any_page_or_endpoint(world, tree):  # noqa: F811
     users, _ = world
     city, district, sibling, _, theirs = tree
     # the sibling's plan, by its id, as the page's and the endpoints' plan choice
@@ -241,3 +241,89 @@ def _names_an_object(what: str) -> bool:
             "POST /api/v1/reports`",
         )
     )
+
+
+def _api(client, method, url, body=None):
+    return client.generic(method, url, json.dumps(body or {}), content_type="application/json")
+
+
+def test_a_city_coordinator_reads_both_districts_and_writes_in_neither_unless_granted(world, tree):  # noqa: F811
+    from django.db import transaction
+
+    users, ours = world
+    city, district, sibling, _, theirs = tree
+    chief = _user("city_coordinator", "coordinator", city)
+    client = _client(chief)
+    for objects in (ours, theirs):
+        report, item, bulletin = objects["report"][0], objects["item"][0], objects["bulletin"][0]
+        for url in (
+            f"/reports/{report.pk}/",
+            f"/api/v1/reports/{report.pk}",
+            f"/tasks/{objects['task'][0].pk}/",
+            f"/supervision/{item.pk}/",
+            f"/bulletins/{bulletin.pk}/",
+            f"/api/v1/projects/{objects['project'][0].pk}",
+            f"/api/v1/units/{objects['unit'][0].pk}",
+            f"/api/v1/plans/{objects['plan'][0].pk}",
+        ):
+            assert client.get(url).status_code == 200, url
+    titles = [p["title"] for p in client.get("/api/v1/plans").json()["items"]]
+    assert any("邻县" in t for t in titles) and any("邻县" not in t for t in titles)
+    page = client.get("/tasks/", {"plan": theirs["plan"][0].pk}).content.decode()
+    assert "邻县工信局" in page and "示范市" in page  # the header names the user's organisation
+
+    def writes(objects):
+        """Each write the coordinator makes in its own organisation, on a district's objects."""
+        return {
+            "accept": ("POST", f"/api/v1/reports/{objects['approved_report'][0].pk}/accept", {}),
+            "return": (
+                "POST",
+                f"/api/v1/reports/{objects['approved_report'][1].pk}/return",
+                {"reason": "请补充"},
+            ),
+            "milestone": (
+                "POST",
+                f"/api/v1/tasks/{objects['task'][0].pk}/milestones",
+                {"title": "完成调研", "due_date": "2025-09-01"},
+            ),
+            "issue": ("POST", f"/api/v1/bulletins/{objects['bulletin'][0].pk}/issue", {}),
+            "escalate": ("POST", f"/api/v1/supervision/{objects['item'][0].pk}/escalate", {"reason": "逾期"}),
+            "unit": ("PATCH", f"/api/v1/units/{objects['unit'][0].pk}", {"short_name": "简称"}),
+        }
+
+    def outcomes(objects):
+        result = {}
+        for name, (method, url, body) in writes(objects).items():
+            point = transaction.savepoint()
+            response = _api(client, method, url, body)
+            transaction.savepoint_rollback(point)
+            result[name] = response.status_code
+        return result
+
+    for objects in (ours, theirs):
+        refused = outcomes(objects)
+        assert set(refused.values()) == {403}, refused
+    response = _api(client, "POST", f"/api/v1/reports/{theirs['approved_report'][0].pk}/accept")
+    assert "只能查看" in response.json()["error"]
+
+    Profile.objects.filter(user=chief).update(manages_below=True)
+    client = _client(get_user_model().objects.get(pk=chief.pk))
+    for objects in (ours, theirs):
+        granted = outcomes(objects)
+        assert all(status in (200, 201) for status in granted.values()), granted
+
+
+def test_the_rules_agree_with_the_pages_for_a_city_coordinator_on_a_district(world, tree):  # noqa: F811
+    users, _ = world
+    city, _, _, _, theirs = tree
+    users = {**users, "coordinator": _user("city_coordinator", "coordinator", city)}
+    clients = {name: _client(users[name]) for _, name in ROLES if name}
+    clients[None] = Client()
+    rows, unknown = build_matrix(users, theirs, clients)
+    wrong = [
+        f"{what}（{rule}）{name}：应 {expected[name]}，实为 {actual[name]}"
+        for _, what, rule, expected, actual in rows
+        for _, name in ROLES
+        if expected[name] != actual[name]
+    ]
+    assert not unknown and not wrong, "\n".join(unknown + wrong)

@@ -33,7 +33,7 @@ def test_plans_with_the_three_lists(personas, plan, today, client_for):
     assert len(detail["task_list"]) == 3 and len(detail["targets"]) == 3
     lead = next(u for u in detail["responsibilities"] if u["unit"] == "县工信局")
     assert len(lead["lead"]) == 1
-    assert client.get("/api/v1/plans/999999").json() == {"error": "没有编号为 999999 的方案"}
+    assert client.get("/api/v1/plans/999999").json() == {"error": "没有编号为 999999 的方案，或无权查看"}
 
 
 def test_tasks_are_scoped_and_filterable(personas, today, client_for):

@@ -13,8 +13,8 @@ from .models import Profile
 @admin.register(Profile)
 class ProfileAdmin(AuditedModelAdmin):
     list_display = ["user", "role", "organisation", "unit", "manages_below"]
-    list_filter = ["role", "organisation"]
-    search_fields = ["user__username", "unit__name"]
+    list_filter = ["role", "organisation", "manages_below"]
+    search_fields = ["user__username", "unit__name", "organisation__name"]
     autocomplete_fields = ["unit"]
 
 

@@ -243,3 +243,19 @@ def get_import_for(actor: Actor, pk, **filters) -> PendingImport:
     if pending is None:
         raise Http404("没有这次导入，或无权查看")
     return pending
+
+
+def can_manage_orgs(actor: Actor, org: Organisation | None) -> bool:
+    """Add organisations under ``org``, move it, put users in it: the system anywhere (a
+    top-level one, ``org`` None, only the system); a coordinator in its own organisation
+    and those below it (``org`` its own or below)."""
+    if actor.is_system:
+        return True
+    if actor.role != Role.COORDINATOR or org is None:
+        return False
+    return actor.sees_org(org.path)
+
+
+def check_manage_orgs(actor: Actor, org: Organisation | None) -> None:
+    if not can_manage_orgs(actor, org):
+        raise PermissionDenied("只有本级或上级组织的综合协调组办公室可以维护组织及其用户")

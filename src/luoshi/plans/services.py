@@ -420,8 +420,18 @@ def _import_task_forces(plan, parts, entries, resolver) -> None:
         TaskForceSeat.objects.bulk_create(seats)
 
 
-def import_file(actor: Actor, path: str | Path, *, series: str | None = None) -> ImportResult:
-    """Import a plan file (Plan JSON or a document the parser reads), keeping the file."""
+def import_file(
+    actor: Actor, path: str | Path, *, series: str | None = None, organisation: Organisation | None = None
+) -> ImportResult:
+    """Import a plan file (Plan JSON or a document the parser reads), keeping the file,
+    into ``organisation`` (default the importer's own)."""
     check_import_plan(actor)
     plan_data, data = read_plan_file(path)
-    return import_plan(actor, plan_data, source_name=Path(path).name, source_bytes=data, series=series)
+    return import_plan(
+        actor,
+        plan_data,
+        source_name=Path(path).name,
+        source_bytes=data,
+        series=series,
+        organisation=organisation,
+    )

@@ -42,7 +42,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from luoshi.accounts.choices import Role
-from luoshi.accounts.permissions import Actor, scoped
+from luoshi.accounts.permissions import BELOW_READ_ONLY, Actor, scoped
 from luoshi.plans.choices import TaskRole
 from luoshi.plans.models import Plan, Task, TaskUnit
 
@@ -156,12 +156,20 @@ def check_reporter(actor: Actor, unit_id: int | None) -> None:
         raise PermissionDenied("只能填报本单位的任务")
 
 
+def _below(actor: Actor, org_id: int) -> None:
+    """A coordinator refused only because the object is below its organisation hears so."""
+    if actor.role == Role.COORDINATOR and not actor.acts_in(org_id):
+        raise PermissionDenied(BELOW_READ_ONLY)
+
+
 def check_head(actor: Actor, report: Report) -> None:
+    _below(actor, report.task.plan.organisation_id)
     if not is_head_of(actor, report):
         raise PermissionDenied("只有本单位负责人可以审核本单位的报告")
 
 
 def check_office(actor: Actor, report: Report) -> None:
+    _below(actor, report.task.plan.organisation_id)
     if not is_office_of(actor, report):
         raise PermissionDenied("只有该攻坚的工作专班办公室可以审定报告")
 
@@ -252,6 +260,7 @@ def can_plan_task(actor: Actor, task: Task) -> bool:
 
 
 def check_plan_task(actor: Actor, task: Task) -> None:
+    _below(actor, task.plan.organisation_id)
     if not can_plan_task(actor, task):
         raise PermissionDenied("只有牵头单位、专班办公室或综合协调组可以安排任务节点")
 

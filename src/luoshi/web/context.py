@@ -51,16 +51,22 @@ def luoshi_context(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"today": clock.today()}
     actor = actor_for(user)
-    from luoshi.plans.models import Unit
+    from luoshi.plans.models import Organisation, Unit
     from luoshi.reporting.models import Message
 
     unit = (
         Unit.objects.filter(pk=actor.unit_id).values_list("name", flat=True).first() if actor.unit_id else ""
     )
+    org = (
+        Organisation.objects.filter(pk=actor.org_id).values_list("name", flat=True).first()
+        if actor.org_id
+        else ""
+    )
     return {
         "actor": actor,
         "role_label": Role(actor.role).label if actor.role else "未分配角色",
         "unit_name": unit or "",
+        "org_name": org or "",
         "nav": nav_for(actor, request.path),
         "today": clock.today(),
         "unread_count": Message.objects.filter(user=user, read_at=None).count(),

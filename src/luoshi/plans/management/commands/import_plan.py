@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from luoshi.accounts.permissions import SYSTEM
+from luoshi.plans.organisations import find_organisation
 from luoshi.plans.services import import_file
 from luoshi.plans.validation import PlanError
 
@@ -18,10 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("file", help="方案文件")
         parser.add_argument("--series", help="指定方案系列（默认按标题识别同一方案的各版本）")
         parser.add_argument("--json", action="store_true", dest="as_json", help="以 JSON 输出导入结果")
+        parser.add_argument("--org", help="导入到的组织（编号或名称；默认为本级，即第一个顶级组织）")
 
-    def handle(self, *args, file, series=None, as_json=False, **options):
+    def handle(self, *args, file, series=None, as_json=False, org=None, **options):
         try:
-            result = import_file(SYSTEM, file, series=series)  # the command line acts as the system
+            organisation = find_organisation(org) if org else None
+            # the command line acts as the system
+            result = import_file(SYSTEM, file, series=series, organisation=organisation)
         except PlanError as exc:
             details = "\n".join(f"  - {p}" for p in exc.problems[:50]) if len(exc.problems) > 1 else ""
             more = f"\n  ……另有 {len(exc.problems) - 50} 处" if len(exc.problems) > 50 else ""
