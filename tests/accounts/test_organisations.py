@@ -327,3 +327,26 @@ def test_the_rules_agree_with_the_pages_for_a_city_coordinator_on_a_district(wor
         if expected[name] != actual[name]
     ]
     assert not unknown and not wrong, "\n".join(unknown + wrong)
+
+
+def test_an_auditor_reads_the_audit_rows_of_its_organisation_and_those_below(world, tree):  # noqa: F811
+    from django.contrib.auth.models import Permission
+
+    users, _ = world
+    city, district, sibling, theirs_users, _ = tree
+    view = Permission.objects.get(codename="view_auditlog")
+
+    def auditor(name, org):
+        user = _user(name, "verifier", org)
+        user.is_staff = True
+        user.save()
+        user.user_permissions.add(view)
+        return _client(get_user_model().objects.get(pk=user.pk))
+
+    def seen(client) -> int:
+        return client.get("/api/v1/audit", {"username": "lx_coordinator"}).json()["count"]
+
+    # the sibling's coordinator staged an import there: its district and the city see it
+    assert seen(auditor("audit_a", district)) == 0
+    assert seen(auditor("audit_lx", sibling)) >= 1
+    assert seen(auditor("audit_city", city)) == seen(auditor("audit_lx2", sibling))

@@ -34,7 +34,12 @@ def test_pending_imports_keep_their_rows_when_they_move_to_the_plans_app():
         MigrationExecutor(connection).migrate(leaves)
 
 
-BEFORE_ORGS = [("plans", "0005_import_review_groups_and_targets"), ("accounts", "0002_api_tokens")]
+BEFORE_ORGS = [
+    ("plans", "0005_import_review_groups_and_targets"),
+    ("accounts", "0002_api_tokens"),
+    ("audit", "0003_api_call_action"),
+    ("web", "0002_pending_import_to_plans"),
+]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -56,6 +61,12 @@ def test_an_install_from_before_organisations_moves_into_one_organisation_unchan
         Profile = old.get_model("accounts", "Profile")
         Profile.objects.create(user=user, role="reporter", unit=finance)
         Profile.objects.create(user=chief, role="coordinator")
+        # the rows with no path of their own to a plan or a unit
+        old.get_model("plans", "PendingImport").objects.create(source_name="方案.docx", plan_data={})
+        old.get_model("web", "Publication").objects.create(series="七大攻坚", published=True)
+        Audit = old.get_model("audit", "AuditLog")
+        Audit.objects.create(sequence=1, user=user, username="cw", operation="保存草稿", hash="x" * 64)
+        Audit.objects.create(sequence=2, username="系统", operation="导入方案", hash="y" * 64)
 
         executor = MigrationExecutor(connection)
         executor.migrate(leaves)
@@ -72,5 +83,13 @@ def test_an_install_from_before_organisations_moves_into_one_organisation_unchan
             ("coordinator", org.pk, False),
         ]
         assert new.get_model("plans", "Unit").objects.get(name="区财政局").aliases.get().name == "财政局"
+        assert new.get_model("plans", "PendingImport").objects.get().organisation_id == org.pk
+        assert new.get_model("web", "Publication").objects.get().organisation_id == org.pk
+        rows = new.get_model("audit", "AuditLog").objects.order_by("sequence")
+        # the user's row in its organisation, the system's in none; nothing else of a row changes
+        assert [(r.operation, r.organisation_id, r.hash) for r in rows] == [
+            ("保存草稿", org.pk, "x" * 64),
+            ("导入方案", None, "y" * 64),
+        ]
     finally:
         MigrationExecutor(connection).migrate(leaves)

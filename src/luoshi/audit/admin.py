@@ -101,6 +101,14 @@ class AuditLogAdmin(ReadOnlyModelAdmin):
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditLog._meta.fields]
 
+    def get_queryset(self, request):
+        # an auditor of a district reads its own organisation's rows and those below it
+        from luoshi.accounts.permissions import actor_for
+
+        from .permissions import visible_audit
+
+        return visible_audit(actor_for(request.user)) & super().get_queryset(request)
+
 
 # ---------------------------------------------------------------- background jobs
 # django-tasks-db's job table, shown read-only in Chinese (the queue changes only through

@@ -36,6 +36,15 @@ class AuditLog(models.Model):
         verbose_name="用户",
     )
     username = models.CharField("用户名", max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "plans.Organisation",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="所属组织",
+        help_text="操作者所属的组织（系统与无角色的管理员为空）；审计人员只看本级及下级组织的记录",
+    )
     address = models.CharField(
         "来源地址", max_length=200, blank=True, help_text="IP 地址；命令行为 cli:系统用户"
     )

@@ -25,6 +25,23 @@ def can_read_audit(actor: Actor) -> bool:
     )
 
 
+def visible_audit(actor: Actor):
+    """The rows a reader sees: a reader with an organisation its own and those below it
+    (on a top-level organisation also the rows of no organisation: the system's, the
+    administrator's); the system and an administrator with no role every row."""
+    from django.db.models import Q
+
+    from .models import AuditLog
+
+    rows = AuditLog.objects.all()
+    if actor.is_system or not actor.org_id:
+        return rows
+    mine = Q(organisation__in=actor.visible_org_ids())
+    if actor.org_path.count("/") == 2:  # a top-level organisation: /n/
+        mine |= Q(organisation__isnull=True)
+    return rows.filter(mine)
+
+
 def check_read_audit(actor: Actor) -> None:
     if not can_read_audit(actor):
         raise PermissionDenied("审计日志仅供系统管理员和审计人员查看")

@@ -140,6 +140,18 @@ def _lock_head() -> ChainHead:
     return head
 
 
+def _organisation_of(user) -> int | None:
+    """The organisation of the user who acted (read with the user where it was)."""
+    if user is None:
+        return None
+    profile = getattr(user, "_luoshi_profile", None)
+    if profile is None:
+        from luoshi.accounts.models import Profile
+
+        return Profile.objects.filter(user=user).values_list("organisation_id", flat=True).first()
+    return profile.organisation_id if profile else None
+
+
 def _row(
     *,
     action: str,
@@ -168,6 +180,7 @@ def _row(
     return AuditLog(
         at=timezone.now(),
         user=user,
+        organisation_id=_organisation_of(user),
         username=(username or (user.get_username() if user else ""))[:150],
         address=origin.address[:200],
         ip=ip,

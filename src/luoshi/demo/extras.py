@@ -58,8 +58,9 @@ def create_extras(plan: Plan, users: dict) -> ExtrasResult:
         result.projects = _projects(plan)
     if not Milestone.objects.filter(task__plan=plan).exists():
         result.milestones = _milestones(plan)
-    if not Publication.objects.filter(series=plan.series).exists():
+    if not Publication.objects.filter(organisation_id=plan.organisation_id, series=plan.series).exists():
         publication = Publication.objects.create(
+            organisation_id=plan.organisation_id,
             series=plan.series,
             published=True,
             intro="按照“七大攻坚”总体方案，现将各攻坚推进情况公开如下，接受社会监督。",

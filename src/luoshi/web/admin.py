@@ -14,6 +14,6 @@ class PublishedCampaignInline(admin.TabularInline):
 
 @admin.register(Publication)
 class PublicationAdmin(AuditedModelAdmin):
-    list_display = ["series", "heading", "published", "updated_at"]
-    list_filter = ["published"]
+    list_display = ["series", "organisation", "heading", "published", "updated_at"]
+    list_filter = ["published", "organisation"]
     inlines = [PublishedCampaignInline]

@@ -52,11 +52,12 @@ class PublicPlan:
 
 def published_plans(today: dt.date) -> list[PublicPlan]:
     publications = {
-        p.series: p for p in Publication.objects.filter(published=True).prefetch_related("campaigns")
+        (p.organisation_id, p.series): p
+        for p in Publication.objects.filter(published=True).prefetch_related("campaigns")
     }
     out = []
     for plan in latest_plans():
-        publication = publications.get(plan.series)
+        publication = publications.get((plan.organisation_id, plan.series))
         if publication is not None:
             out.append(_public_plan(plan, publication, today))
     return out

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from luoshi.audit.choices import AuditAction
 from luoshi.audit.models import AuditLog
-from luoshi.audit.permissions import check_read_audit
+from luoshi.audit.permissions import check_read_audit, visible_audit
 from luoshi.audit.services import verify_chain
 
 from ..paging import CursorPage, Listing, paginate
@@ -98,8 +98,9 @@ def _day_start(day: dt.date) -> dt.datetime:
 @router.get("", response={200: list[AuditRowOut], **ERRORS}, summary="审计日志（最新在前，可筛选）")
 @paginate(CursorPage)
 def list_rows(request, filters: Query[AuditFilters]):
-    check_read_audit(actor(request))
-    rows = AuditLog.objects.all()
+    act = actor(request)
+    check_read_audit(act)
+    rows = visible_audit(act)
     for name in ("action", "username", "object_type", "object_id", "address"):
         value = getattr(filters, name)
         if value:
@@ -132,8 +133,9 @@ def verify(request):
 
 @router.get("/{sequence}", response={200: AuditRowOut, **ERRORS}, summary="一条审计记录（按序号）")
 def get_row(request, sequence: Id):
-    check_read_audit(actor(request))
-    row = AuditLog.objects.filter(sequence=sequence).first()
+    act = actor(request)
+    check_read_audit(act)
+    row = visible_audit(act).filter(sequence=sequence).first()
     if row is None:
         raise Http404(f"没有第 {sequence} 条审计记录")
     return row_json(row)
