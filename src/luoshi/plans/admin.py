@@ -42,6 +42,11 @@ class OrganisationAdmin(AuditedModelAdmin):
     search_fields = ["name", "code"]
     readonly_fields = ["path", "created_at", "updated_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # moving an organisation (with everything below it) is ``luoshi org move``
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "parent"] if obj is not None else fields
+
 
 class UnitAliasInline(admin.TabularInline):
     model = UnitAlias
