@@ -350,3 +350,25 @@ def test_an_auditor_reads_the_audit_rows_of_its_organisation_and_those_below(wor
     assert seen(auditor("audit_a", district)) == 0
     assert seen(auditor("audit_lx", sibling)) >= 1
     assert seen(auditor("audit_city", city)) == seen(auditor("audit_lx2", sibling))
+
+
+def test_account_security_stays_within_the_organisation(world, tree):  # noqa: F811
+    """The district's coordinator neither sees nor lifts a sibling user's lock-out, nor
+    sees or resets its second factor."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    users, _ = world
+    _, _, _, theirs_users, _ = tree
+    target = theirs_users["reporter_a"]
+    TOTPDevice.objects.create(user=target, name="手机", confirmed=True)
+    for _ in range(5):
+        Client().post("/login/", {"username": target.username, "password": "wrong"}, REMOTE_ADDR="10.9.9.9")
+    mine = _client(users["coordinator"])
+    page = mine.get("/security/").content.decode()
+    assert target.username not in page
+    assert mine.post(reverse("web:otp_reset", kwargs={"user_id": target.pk})).status_code == 404
+    assert TOTPDevice.objects.filter(user=target).exists()
+    response = mine.post(reverse("web:unlock"), {"username": target.username, "address": "10.9.9.9"})
+    assert response.status_code == 403
+    theirs = _client(theirs_users["coordinator"])
+    assert target.username in theirs.get("/security/").content.decode()

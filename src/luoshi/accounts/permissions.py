@@ -225,3 +225,24 @@ def can_manage_security(actor: Actor) -> bool:
     """Who sees the login lock-outs and second-factor devices and lifts or resets them: the
     coordinator (the role that administers users), or the system (``luoshi unlock``)."""
     return actor.is_system or actor.role == Role.COORDINATOR
+
+
+def visible_users(actor: Actor):
+    """The users of the organisations the actor reads (the system: every user)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.all()
+    if actor.is_system:
+        return users
+    return users.filter(pk__in=scoped(Profile.objects.all(), actor).values("user_id"))
+
+
+def can_manage_security_of(actor: Actor, user) -> bool:
+    """Lift a user's lock-out or reset its second factor: ``can_manage_security`` where
+    the actor acts (the user's organisation: its own, below it with ``manages_below``)."""
+    if not can_manage_security(actor):
+        return False
+    if actor.is_system:
+        return True
+    org_id = Profile.objects.filter(user=user).values_list("organisation_id", flat=True).first()
+    return org_id is not None and actor.acts_in(org_id)

@@ -142,6 +142,13 @@ def unlock(actor: Actor, *, username: str = "", address: str = "") -> int:
     username, address = (username or "").strip(), (address or "").strip()
     if not username and not address:
         raise UnlockError("请指明要解除锁定的账号或地址")
+    from django.contrib.auth import get_user_model
+
+    from .permissions import can_manage_security_of
+
+    named = get_user_model().objects.filter(username=username).first() if username else None
+    if named is not None and not can_manage_security_of(actor, named):
+        raise PermissionDenied("只能解除本组织（或可办理的下级组织）用户的登录锁定")
     attempts = AccessAttempt.objects.all()
     if username:
         attempts = attempts.filter(username=username)
@@ -224,12 +231,11 @@ def reset_second_factor(actor: Actor, user) -> int:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from .otp import role_requires
-    from .permissions import can_manage_security
+    from .permissions import can_manage_security_of
 
-    if not can_manage_security(actor):
-        own = actor.user is not None and actor.user.pk == user.pk
-        if not own or role_requires(user):
-            raise PermissionDenied("只有综合协调组办公室可以重置他人或必须使用的两步验证")
+    own = actor.user is not None and actor.user.pk == user.pk
+    if not can_manage_security_of(actor, user) and (not own or role_requires(user)):
+        raise PermissionDenied("只有本组织的综合协调组办公室可以重置他人或必须使用的两步验证")
     count, _ = TOTPDevice.objects.filter(user=user).delete()
     record_change(actor, "重置两步验证", user, {"两步验证": ["已绑定", "已重置"]}, devices=count)
     return count

@@ -3,7 +3,6 @@ removing one's own device, and the coordinator's reset for a user who lost the p
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -18,6 +17,7 @@ from luoshi.accounts.otp import (
     role_requires,
     secret_text,
 )
+from luoshi.accounts.permissions import visible_users
 from luoshi.accounts.services import (
     SecondFactorError,
     check_second_factor,
@@ -125,7 +125,8 @@ def remove_own(request):
 @require_POST
 def reset(request, user_id: int):
     """The coordinator removes a user's devices (a lost phone)."""
-    user = get_object_or_404(get_user_model(), pk=user_id)
-    reset_second_factor(actor_of(request), user)  # PermissionDenied: 403
+    actor = actor_of(request)
+    user = get_object_or_404(visible_users(actor), pk=user_id)  # another organisation's: 404
+    reset_second_factor(actor, user)  # PermissionDenied: 403
     messages.success(request, f"已重置 {user.get_username()} 的两步验证，其下次登录时重新绑定。")
     return redirect("web:security")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from luoshi.accounts.lockout import current_locks, lockout_minutes
-from luoshi.accounts.permissions import can_manage_security
+from luoshi.accounts.permissions import can_manage_security, visible_users
 from luoshi.accounts.services import UnlockError, unlock
 
 from .common import actor_of, render_page
@@ -23,11 +23,14 @@ def _manager(request):
 
 @login_required
 def security(request):
-    _manager(request)
+    actor = _manager(request)
+    # an account's lock and devices only of the users of the organisations it reads
+    names = set(visible_users(actor).values_list("username", flat=True))
+    locks = [lock for lock in current_locks() if not lock.username or lock.username in names]
     return render_page(
         request,
         "web/security.html",
-        {"locks": current_locks(), "lockout_minutes": lockout_minutes(), **_devices_context()},
+        {"locks": locks, "lockout_minutes": lockout_minutes(), **_devices_context(actor)},
     )
 
 
@@ -46,10 +49,14 @@ def unlock_view(request):
     return redirect("web:security")
 
 
-def _devices_context() -> dict:
+def _devices_context(actor) -> dict:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from luoshi.accounts.otp import required_role_labels
 
-    devices = TOTPDevice.objects.filter(confirmed=True).select_related("user").order_by("user__username")
+    devices = (
+        TOTPDevice.objects.filter(confirmed=True, user__in=visible_users(actor))
+        .select_related("user")
+        .order_by("user__username")
+    )
     return {"devices": devices, "required_roles": required_role_labels()}
