@@ -78,3 +78,21 @@ def test_a_coordinator_grows_the_tree_below_its_own_organisation_only(personas):
     with pytest.raises(PermissionDenied):
         add_organisation(actor_for(personas["leader"]), "东街道", level="town", parent=district)
     assert not Organisation.objects.filter(name__in=["邻县", "东街道"]).exists()
+
+
+def test_two_districts_with_plans_of_one_title_keep_their_own_settings(plan):
+    from luoshi.bulletins.lookups import review_weights
+    from luoshi.bulletins.services import set_review_weights
+    from luoshi.plans.services import import_plan
+    from luoshi.reporting.policy import policy_for
+
+    city = add_organisation(SYSTEM, "示范市", level="city")
+    sibling = add_organisation(SYSTEM, "邻县", level="district", parent=city)
+    theirs = import_plan(SYSTEM, make_plan(), organisation=sibling).plan
+    assert theirs.series == plan.series and theirs.version == 1
+    policy = policy_for(theirs)
+    policy.head_approval = False
+    policy.save()
+    assert policy_for(plan).head_approval is True
+    set_review_weights(SYSTEM, theirs, timeliness=40, progress=30, targets=20, supervision=10)
+    assert review_weights(plan).timeliness != 40 and review_weights(theirs).timeliness == 40

@@ -54,8 +54,9 @@ def to_month(month) -> dt.date:
 
 def review_weights(plan: Plan) -> ReviewWeights:
     """The plan series' review weights (the defaults until the coordinator sets them)."""
-    weights = ReviewWeights.objects.filter(series=plan.series).first()
-    return weights or ReviewWeights(series=plan.series)
+    mine = {"organisation_id": plan.organisation_id, "series": plan.series}
+    weights = ReviewWeights.objects.filter(**mine).first()
+    return weights or ReviewWeights(**mine)
 
 
 def _weights(record: ReviewWeights) -> Weights:
@@ -64,7 +65,8 @@ def _weights(record: ReviewWeights) -> Weights:
 
 def bulletin_setup(plan: Plan) -> BulletinSetup:
     """The plan series' 主送, 抄送, 印发机关 and rules (the defaults until someone sets them)."""
-    return BulletinSetup.objects.filter(series=plan.series).first() or BulletinSetup(series=plan.series)
+    mine = {"organisation_id": plan.organisation_id, "series": plan.series}
+    return BulletinSetup.objects.filter(**mine).first() or BulletinSetup(**mine)
 
 
 SETUP_FIELDS = (

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.db.models.lookups import Exact
 
 from luoshi.core.models import TimeStamped, Transition
-from luoshi.plans.models import Part, Plan
+from luoshi.plans.models import Organisation, Part, Plan, default_organisation_id
 
 from .choices import Action, Kind, State
 
@@ -142,7 +142,14 @@ class ReviewWeights(TimeStamped):
     """How the quarterly review (季讲评) scores a unit: four weights summing to 100, set by
     the coordinator for a plan series."""
 
-    series = models.CharField("方案系列", max_length=300, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        default=default_organisation_id,
+        related_name="+",
+        verbose_name="所属组织",
+    )
+    series = models.CharField("方案系列", max_length=300)
     timeliness = models.PositiveSmallIntegerField("报送及时性权重", default=30)
     progress = models.PositiveSmallIntegerField("序时进度权重", default=40)
     targets = models.PositiveSmallIntegerField("指标完成权重", default=20)
@@ -153,11 +160,16 @@ class ReviewWeights(TimeStamped):
         verbose_name_plural = "讲评权重"
         ordering = ["series"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "series"],
+                name="review_weights_org_series_unique",
+                violation_error_message="该方案已设置讲评权重",
+            ),
             models.CheckConstraint(
                 condition=Exact(F("timeliness") + F("progress") + F("targets") + F("supervision"), 100),
                 name="review_weights_sum_100",
                 violation_error_message="四项权重之和应为 100",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,7 +183,14 @@ class BulletinSetup(TimeStamped):
     """How a plan series' monthly bulletins are addressed and judged: 主送, 抄送, 印发机关,
     the office that signs them, and the rules for 表扬 and 通报批评 (stated in the text)."""
 
-    series = models.CharField("方案系列", max_length=300, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        default=default_organisation_id,
+        related_name="+",
+        verbose_name="所属组织",
+    )
+    series = models.CharField("方案系列", max_length=300)
     recipients = models.CharField("主送", max_length=300, default="各攻坚专班、各责任单位")
     office = models.CharField("发文机关署名", max_length=100, blank=True, help_text="空白时用方案的发文机关")
     copy_to = models.CharField("抄送", max_length=300, default="各攻坚牵头领导")
@@ -188,11 +207,16 @@ class BulletinSetup(TimeStamped):
         verbose_name_plural = "通报设置"
         ordering = ["series"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "series"],
+                name="bulletin_setup_org_series_unique",
+                violation_error_message="该方案已有通报设置",
+            ),
             models.CheckConstraint(
                 condition=~Q(recipients=""),
                 name="bulletin_setup_recipients",
                 violation_error_message="主送不能为空",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -206,7 +206,8 @@ def supervision_counts(plan: Plan, start: dt.date, end: dt.date) -> dict[str, tu
 
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     items = SupervisionItem.objects.filter(
-        Q(part__plan__series=plan.series) | Q(task__plan__series=plan.series)
+        Q(part__plan__series=plan.series) | Q(task__plan__series=plan.series),
+        lead_unit__organisation_id=plan.organisation_id,
     )
     for unit, deadline, state, closed_at in (
         items.filter(deadline__gte=start, deadline__lte=end)

@@ -133,7 +133,9 @@ def set_review_weights(
             + "）",
             "weights",
         )
-    weights, _created = ReviewWeights.objects.update_or_create(series=plan.series, defaults=clean)
+    weights, _created = ReviewWeights.objects.update_or_create(
+        organisation_id=plan.organisation_id, series=plan.series, defaults=clean
+    )
     return weights
 
 
@@ -271,7 +273,11 @@ def _next_number(bulletin: Bulletin) -> int:
     """The next 期号 of the plan's (or the campaign's) sequence of this kind in the year,
     across the versions of the plan."""
     issued = Bulletin.objects.filter(
-        plan__series=bulletin.plan.series, kind=bulletin.kind, year=bulletin.year, number__isnull=False
+        plan__organisation_id=bulletin.plan.organisation_id,
+        plan__series=bulletin.plan.series,
+        kind=bulletin.kind,
+        year=bulletin.year,
+        number__isnull=False,
     )
     if bulletin.campaign_id:
         issued = issued.filter(campaign__key=bulletin.campaign.key)
@@ -284,6 +290,7 @@ def issued_for_period(bulletin: Bulletin) -> Bulletin | None:
     """The bulletin of the same plan series, campaign, kind and period already issued, the
     latest correction if it was corrected."""
     issued = Bulletin.objects.filter(
+        plan__organisation_id=bulletin.plan.organisation_id,
         plan__series=bulletin.plan.series,
         kind=bulletin.kind,
         period_key=bulletin.period_key,

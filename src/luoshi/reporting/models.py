@@ -8,16 +8,23 @@ from django.urls import reverse
 
 from luoshi.core.models import TimeStamped, Transition
 from luoshi.plans.choices import Cadence, TaskRole
-from luoshi.plans.models import Target, Task, Unit
+from luoshi.plans.models import Organisation, Target, Task, Unit, default_organisation_id
 
 from .choices import Channel, DeliveryState, ReminderKind, ReportState
 
 
 class ReportingPolicy(TimeStamped):
     """How a plan is reported on: cadence, due date, approval and thresholds. Kept per plan
-    series, so every revision of the plan keeps its policy."""
+    series, so every revision of the plan keeps its policy (a series is an organisation's own)."""
 
-    series = models.CharField("方案系列", max_length=300, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        default=default_organisation_id,
+        related_name="+",
+        verbose_name="所属组织",
+    )
+    series = models.CharField("方案系列", max_length=300)
     cadence = models.CharField("调度周期", max_length=20, choices=Cadence.choices, default=Cadence.DEKAD)
     due_workdays = models.PositiveSmallIntegerField("报送期限（周期结束后第几个工作日）", default=1)
     head_approval = models.BooleanField("需单位负责人审核", default=True)
@@ -37,11 +44,16 @@ class ReportingPolicy(TimeStamped):
         verbose_name_plural = "调度规则"
         ordering = ["series"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "series"],
+                name="reporting_policy_org_series_unique",
+                violation_error_message="该方案已有报送规则",
+            ),
             models.CheckConstraint(
                 condition=Q(lagging_threshold__lte=models.F("serious_threshold")),
                 name="policy_thresholds_ordered",
                 violation_error_message="滞后阈值不能大于严重滞后阈值",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -51,6 +63,13 @@ class ReportingPolicy(TimeStamped):
 class CampaignCadence(TimeStamped):
     """A campaign (附件N) reported on another cadence than its plan."""
 
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        default=default_organisation_id,
+        related_name="+",
+        verbose_name="所属组织",
+    )
     series = models.CharField("方案系列", max_length=300)
     part_key = models.CharField("攻坚编号", max_length=20)
     cadence = models.CharField("调度周期", max_length=20, choices=Cadence.choices)
@@ -61,8 +80,8 @@ class CampaignCadence(TimeStamped):
         ordering = ["series", "part_key"]
         constraints = [
             models.UniqueConstraint(
-                fields=["series", "part_key"],
-                name="campaign_cadence_unique",
+                fields=["organisation", "series", "part_key"],
+                name="campaign_cadence_org_unique",
                 violation_error_message="该攻坚已设置调度周期",
             )
         ]

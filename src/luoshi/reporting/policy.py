@@ -24,13 +24,14 @@ RULE = (
 
 def policy_for(plan: Plan) -> ReportingPolicy:
     """The plan's reporting policy, created with the defaults on first use."""
-    policy = ReportingPolicy.objects.filter(series=plan.series).first()
+    mine = {"organisation_id": plan.organisation_id, "series": plan.series}
+    policy = ReportingPolicy.objects.filter(**mine).first()
     if policy is None:
         try:
             with transaction.atomic():
-                policy = ReportingPolicy.objects.create(series=plan.series)
+                policy = ReportingPolicy.objects.create(**mine)
         except IntegrityError:  # created by a concurrent request
-            policy = ReportingPolicy.objects.get(series=plan.series)
+            policy = ReportingPolicy.objects.get(**mine)
     return policy
 
 
@@ -80,7 +81,9 @@ class Schedule:
     @cached_property
     def campaign_cadences(self) -> dict[str, str]:
         return dict(
-            CampaignCadence.objects.filter(series=self.plan.series).values_list("part_key", "cadence")
+            CampaignCadence.objects.filter(
+                organisation_id=self.plan.organisation_id, series=self.plan.series
+            ).values_list("part_key", "cadence")
         )
 
     @property
@@ -174,8 +177,14 @@ class Schedule:
 
 
 def _schedule_annotations() -> dict:
-    policy = ReportingPolicy.objects.filter(series=OuterRef("plan__series")).order_by()
-    campaign = CampaignCadence.objects.filter(series=OuterRef("plan__series"), part_key=OuterRef("part__key"))
+    policy = ReportingPolicy.objects.filter(
+        organisation_id=OuterRef("plan__organisation_id"), series=OuterRef("plan__series")
+    ).order_by()
+    campaign = CampaignCadence.objects.filter(
+        organisation_id=OuterRef("plan__organisation_id"),
+        series=OuterRef("plan__series"),
+        part_key=OuterRef("part__key"),
+    )
     return {
         "policy_cadence": Subquery(policy.values("cadence")[:1]),
         "policy_due_workdays": Subquery(policy.values("due_workdays")[:1]),

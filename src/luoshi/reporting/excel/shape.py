@@ -123,7 +123,9 @@ def added_task_row(sheet: Grid, row: int, unit: Unit, plan: Plan) -> Problem:
     except ValueError:
         task_id = None
     task = (
-        Task.objects.filter(pk=task_id, plan__series=plan.series).select_related("section").first()
+        Task.objects.filter(pk=task_id, plan__organisation_id=plan.organisation_id, plan__series=plan.series)
+        .select_related("section")
+        .first()
         if task_id
         else None
     )

@@ -136,13 +136,17 @@ class _Upload:
 
     @classmethod
     def of(cls, book, meta: Meta, plan: Plan, unit: Unit, span: PeriodSpan, submit: bool) -> "_Upload":
-        latest = Plan.objects.filter(series=plan.series).order_by("-version").first()
+        latest = (
+            Plan.objects.filter(organisation_id=plan.organisation_id, series=plan.series)
+            .order_by("-version")
+            .first()
+        )
         task_ids = {task_id for task_id, _ in meta.task_rows.values()}
         tasks = {
             t.pk: t
-            for t in Task.objects.filter(pk__in=task_ids, plan__series=plan.series).select_related(
-                "section", "part", "plan"
-            )
+            for t in Task.objects.filter(
+                pk__in=task_ids, plan__organisation_id=plan.organisation_id, plan__series=plan.series
+            ).select_related("section", "part", "plan")
         }
         target_ids = {target_id for target_id, _ in meta.target_rows.values()}
         return cls(

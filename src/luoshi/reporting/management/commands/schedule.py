@@ -55,7 +55,10 @@ class Command(BaseCommand):
                     f"方案中没有攻坚 {campaign}（可用：{'、'.join(chosen.parts.values_list('key', flat=True))}）"
                 )
             CampaignCadence.objects.update_or_create(
-                series=chosen.series, part_key=campaign, defaults={"cadence": cadence}
+                organisation_id=chosen.organisation_id,
+                series=chosen.series,
+                part_key=campaign,
+                defaults={"cadence": cadence},
             )
         elif cadence:
             policy.cadence = cadence
@@ -78,9 +81,9 @@ class Command(BaseCommand):
             store_plan_periods(chosen)  # the periods of the cadence set, stored up front
         overrides = "；".join(
             f"{k}：{Cadence(v).label}"
-            for k, v in CampaignCadence.objects.filter(series=chosen.series).values_list(
-                "part_key", "cadence"
-            )
+            for k, v in CampaignCadence.objects.filter(
+                organisation_id=chosen.organisation_id, series=chosen.series
+            ).values_list("part_key", "cadence")
         )
         tasks = chosen.tasks.exclude(cadence="").count()
         self.stdout.write(
