@@ -317,13 +317,16 @@ def _copy_schedule(upper: Plan, lower: Plan) -> None:
     thresholds and campaign cadences (the lower organisation may change them after)."""
     from luoshi.reporting.models import CampaignCadence, ReportingPolicy
 
-    policy = ReportingPolicy.objects.filter(series=upper.series).first()
-    if policy is not None and not ReportingPolicy.objects.filter(series=lower.series).exists():
-        policy.pk, policy.series, policy.webhook_url = None, lower.series, ""
+    upper_of = {"organisation_id": upper.organisation_id, "series": upper.series}
+    lower_of = {"organisation_id": lower.organisation_id, "series": lower.series}
+    policy = ReportingPolicy.objects.filter(**upper_of).first()
+    if policy is not None and not ReportingPolicy.objects.filter(**lower_of).exists():
+        policy.pk, policy.webhook_url = None, ""
+        policy.organisation_id, policy.series = lower.organisation_id, lower.series
         policy.save()
-    for cadence in CampaignCadence.objects.filter(series=upper.series):
+    for cadence in CampaignCadence.objects.filter(**upper_of):
         CampaignCadence.objects.get_or_create(
-            series=lower.series, part_key=cadence.part_key, defaults={"cadence": cadence.cadence}
+            **lower_of, part_key=cadence.part_key, defaults={"cadence": cadence.cadence}
         )
 
 
