@@ -3,8 +3,8 @@ any page or endpoint; a city's coordinator reads both districts and writes in ne
 unless granted ``manages_below``.
 
 The world of test_permission_matrix (the personas, the test plan and every object kind)
-is one district, 示范县; a city (示范市) is put above it and a sibling district (邻县)
-beside it, with the same plan imported there under its own names (every name of the
+is one district, 示范县, under a city (示范市, tests/conftest.py city_plan); a sibling
+district (邻县) is put beside it, with the same plan imported there under its own names (every name of the
 sibling holds 邻县 or 邻城镇, so a page that shows anything of it is caught by that word),
 its own users and one object of every kind, made through the services."""
 
@@ -45,7 +45,7 @@ def _user(name, role, org, unit=None, *, manages_below=False):
 
 
 @pytest.fixture
-def tree(world):  # noqa: F811 (the fixture of test_permission_matrix)
+def tree(world, city_plan):  # noqa: F811 (the fixture of test_permission_matrix)
     """(city, district, sibling, the sibling's users, the sibling's objects by kind)."""
     import datetime as dt
 
@@ -61,9 +61,10 @@ def tree(world):  # noqa: F811 (the fixture of test_permission_matrix)
     from luoshi.supervision.services import EvidenceFile, accept_item, create_item, feed_back, start_check
 
     travel_to(JULY_15)
-    district = Organisation.objects.get()
-    city = Organisation.objects.create(name="示范市", level="city")
-    district.name, district.parent = "示范县", city
+    users_, ours = world
+    district = ours["plan"][0].organisation  # under 示范市 (tests/conftest.py city_plan)
+    city = district.parent
+    district.name = "示范县"
     district.save()
     sibling = Organisation.objects.create(name="邻县", level="district", parent=city)
 
@@ -128,6 +129,10 @@ def tree(world):  # noqa: F811 (the fixture of test_permission_matrix)
             made.append(item)
         return tuple(made)
 
+    from luoshi.plans.alignment_services import alignment_rows, suggest_alignment
+
+    suggest_alignment(SYSTEM, plan, city_plan)  # the sibling's plan under the city's too (对标)
+    links = {r.task.pk: r.suggestions[0] for r in alignment_rows(plan, city_plan)}
     projects = tuple(
         register_project(SYSTEM, code=f"LX-{n}", name=f"{u.name}的项目", owner_unit=u)
         for n, u in enumerate(units, 1)
@@ -154,6 +159,7 @@ def tree(world):  # noqa: F811 (the fixture of test_permission_matrix)
         "unit": units,
         "import": (stage_import(actor["coordinator"], "plan.json", json.dumps(sibling_plan()).encode()),),
         "project": projects,
+        "link": tuple(links[t.pk] for t in tasks),
     }
     return city, district, sibling, users, objects
 
@@ -252,7 +258,7 @@ def test_a_city_coordinator_reads_both_districts_and_writes_in_neither_unless_gr
 
     users, ours = world
     city, district, sibling, _, theirs = tree
-    chief = _user("city_coordinator", "coordinator", city)
+    chief = users["city_coordinator"]  # read-only below (tests/conftest.py city_plan)
     client = _client(chief)
     for objects in (ours, theirs):
         report, item, bulletin = objects["report"][0], objects["item"][0], objects["bulletin"][0]
@@ -316,7 +322,7 @@ def test_a_city_coordinator_reads_both_districts_and_writes_in_neither_unless_gr
 def test_the_rules_agree_with_the_pages_for_a_city_coordinator_on_a_district(world, tree):  # noqa: F811
     users, _ = world
     city, _, _, _, theirs = tree
-    users = {**users, "coordinator": _user("city_coordinator", "coordinator", city)}
+    users = {**users, "coordinator": users["city_coordinator"]}
     clients = {name: _client(users[name]) for _, name in ROLES if name}
     clients[None] = Client()
     rows, unknown = build_matrix(users, theirs, clients)

@@ -296,7 +296,9 @@ def world(personas, plan, city_plan):
 
     suggest_alignment(SYSTEM, plan, city_plan)  # the county's plan under the city's (对标)
     links = {r.task.pk: r.suggestions[0] for r in alignment_rows(plan, city_plan)}
-    create_unit(SYSTEM, "县数据局")  # merged into unit A or B by POST /units/{unit_id}/merge
+    create_unit(
+        SYSTEM, "县数据局", organisation=plan.organisation_id
+    )  # merged into unit A or B by POST /units/{unit_id}/merge
     projects = tuple(
         register_project(SYSTEM, code=f"XM-{n}", name=f"{unit.name}的项目", owner_unit=unit)
         for n, unit in enumerate(units, 1)
@@ -337,7 +339,9 @@ def world(personas, plan, city_plan):
         "target": (Target.objects.filter(plan=plan).order_by("pk").first(),),
         "plan": (plan,),
         "unit": units,
-        "import": (stage_import(SYSTEM, "plan.json", json.dumps(make_plan()).encode()),),
+        "import": (
+            stage_import(SYSTEM, "plan.json", json.dumps(make_plan()).encode(), plan.organisation_id),
+        ),
         "project": projects,
         "link": tuple(links[t.pk] for t in tasks),
     }

@@ -34,7 +34,9 @@ def keys(spans) -> list[str]:
 
 
 def schedule(date=APRIL_27) -> Schedule:
-    return Schedule(Plan(title="方案", year=2025, date=date), ReportingPolicy(cadence="dekad"))
+    return Schedule(
+        Plan(title="方案", year=2025, date=date), ReportingPolicy(organisation_id=0, cadence="dekad")
+    )
 
 
 def test_a_plan_issued_on_27_april_reports_from_the_first_dekad_of_may():

@@ -103,10 +103,10 @@ def previous_version(plan_data: dict, org_id: int | None = None) -> Plan | None:
 # ---------------------------------------------------------------- the writes
 
 
-def stage_import(actor: Actor, name: str, data: bytes) -> PendingImport:
+def stage_import(actor: Actor, name: str, data: bytes, organisation: int | None = None) -> PendingImport:
     """Parse an uploaded plan file and keep it, with the parse, for review (nothing of the
     plan is written yet); a file that cannot be read raises ``PlanError``."""
-    org_id = import_org_id(actor)
+    org_id = import_org_id(actor, organisation)
     check_import_plan(actor, org_id)
     check_source_size(len(data), name)
     plan_data = plan_from_bytes(data, name)

@@ -68,6 +68,7 @@ class Schedule:
         if getattr(task, "policy_cadence", None) is None:  # not read with it, or no policy yet
             return cls.of(task.plan)
         policy = ReportingPolicy(
+            organisation_id=task.plan.organisation_id,
             series=task.plan.series,
             cadence=task.policy_cadence,
             due_workdays=task.policy_due_workdays,
