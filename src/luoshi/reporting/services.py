@@ -537,9 +537,13 @@ def report_for_submission(actor: Actor, pk) -> Report:
     handing it in needs: the role of its unit on the task, whether any unit leads it,
     and the plan's policy with the campaign's cadence (``Schedule.of_task``)."""
     units = TaskUnit.objects.filter(task=OuterRef("task_id")).order_by()
-    policy = ReportingPolicy.objects.filter(series=OuterRef("task__plan__series")).order_by()
+    policy = ReportingPolicy.objects.filter(
+        organisation_id=OuterRef("task__plan__organisation_id"), series=OuterRef("task__plan__series")
+    ).order_by()
     campaign = CampaignCadence.objects.filter(
-        series=OuterRef("task__plan__series"), part_key=OuterRef("task__part__key")
+        organisation_id=OuterRef("task__plan__organisation_id"),
+        series=OuterRef("task__plan__series"),
+        part_key=OuterRef("task__part__key"),
     ).order_by()
     report = (
         permissions.visible_reports(actor)

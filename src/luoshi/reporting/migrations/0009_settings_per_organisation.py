@@ -46,7 +46,7 @@ def _field(**extra):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reporting", "0006_due_first_working_day"),
+        ("reporting", "0008_delivery_retries"),
         ("plans", "0006_organisations_and_task_links"),
     ]
 
