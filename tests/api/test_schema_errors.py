@@ -64,7 +64,7 @@ def test_an_unknown_address_under_api_is_404_in_chinese(personas, today, client_
 
 def test_a_fault_in_the_code_is_500_in_chinese_and_logged(personas, today, client_for, monkeypatch, caplog):
     # a fault injected where no real input can make one: the plans list cannot be read
-    def broken():
+    def broken(*args, **kwargs):
         raise RuntimeError("数据库里的方案读不出来")
 
     monkeypatch.setattr("luoshi.plans.versions.plan_choices", broken)
