@@ -94,11 +94,7 @@ class OrgLine:
 
     @property
     def total(self) -> Rollup:
-        total = Rollup()
-        for plan in self.plans:
-            _merge(total, plan.total)
-        total.counts = total.counts or dict.fromkeys(Status, 0)
-        return total
+        return _sum(plan.total for plan in self.plans)
 
     @property
     def campaigns(self) -> list[CampaignLine]:
@@ -136,7 +132,8 @@ class OrgLine:
         if not tasks:
             return Decimal(0)
         units = sum(plan.units for plan in self.plans)
-        on_time = self.on_time_rate if self.on_time_rate is not None else HUNDRED
+        rate = self.on_time_rate
+        on_time = rate if rate is not None else HUNDRED
         not_lagging = (1 - Decimal(self.lagging_count) / tasks) * HUNDRED
         units_ok = (1 - Decimal(len(self.late_units)) / units) * HUNDRED if units else HUNDRED
         a, b, c = WEIGHTS
@@ -156,11 +153,7 @@ class CityBoard:
 
     @property
     def total(self) -> Rollup:
-        total = Rollup()
-        for line in self.lines:
-            _merge(total, line.total)
-        total.counts = total.counts or dict.fromkeys(Status, 0)
-        return total
+        return _sum(line.total for line in self.lines)
 
     @property
     def lagging_count(self) -> int:
@@ -175,14 +168,17 @@ class CityBoard:
         return sorted(self.lines, key=lambda line: line.rank)
 
 
-def _merge(total: Rollup, other: Rollup) -> None:
-    if total.counts is None:
-        total.counts = dict.fromkeys(Status, 0)
-    total.total += other.total
-    for status, n in (other.counts or {}).items():
-        total.counts[status] += n
-    total.progress_sum += other.progress_sum
-    total.expected_sum += other.expected_sum
+def _sum(rollups) -> Rollup:
+    """The rollups taken together (counts of every status, zero where none)."""
+    total = Rollup()
+    total.counts = dict.fromkeys(Status, 0)
+    for other in rollups:
+        total.total += other.total
+        for status, n in (other.counts or {}).items():
+            total.counts[status] += n
+        total.progress_sum += other.progress_sum
+        total.expected_sum += other.expected_sum
+    return total
 
 
 # ---------------------------------------------------------------- the plans' figures
@@ -216,10 +212,7 @@ def summarise(plan: Plan, as_of: dt.date) -> PlanSummary:
         for entry in completeness(plan, span.key, as_of)[2]:
             due += entry.due
             on_time += entry.on_time
-    total = Rollup()
-    for key in groups:
-        _merge(total, groups[key])
-    total.counts = total.counts or dict.fromkeys(Status, 0)
+    total = _sum(groups.values())
     return PlanSummary(
         plan.pk,
         plan.title,
