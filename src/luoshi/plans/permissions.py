@@ -161,7 +161,7 @@ def can_break_down(actor: Actor, plan: Plan) -> bool:
     organisation, the system (the import that runs it, the command line)."""
     if actor.is_system:
         return True
-    return actor.role == Role.COORDINATOR and actor.acts_in_org(plan.organisation_id, plan.organisation.path)
+    return actor.role == Role.COORDINATOR and actor.acts_in(plan.organisation_id)
 
 
 def check_break_down(actor: Actor, plan: Plan) -> None:
@@ -205,8 +205,7 @@ def can_suggest_alignment(actor: Actor, plan: Plan) -> bool:
     (an upper one's only where it manages those below), the system (``luoshi align``)."""
     if actor.is_system:
         return True
-    org = plan.organisation
-    return actor.role == Role.COORDINATOR and actor.acts_in_org(org.pk, org.path)
+    return actor.role == Role.COORDINATOR and actor.acts_in(plan.organisation_id)
 
 
 def can_align(actor: Actor, task: Task) -> bool:
@@ -215,8 +214,7 @@ def can_align(actor: Actor, task: Task) -> bool:
     (an upper organisation's only where it manages those below), the system."""
     if actor.is_system:
         return True
-    org = task.plan.organisation
-    if not actor.acts_in_org(org.pk, org.path):
+    if not actor.acts_in(task.plan.organisation_id):  # (the organisation's path only when needed)
         return False
     if actor.role == Role.COORDINATOR:
         return True
