@@ -21,7 +21,7 @@ from luoshi.core.jobs import worker_id
 
 
 class Command(BaseCommand):
-    help = "运行后台任务（提醒发送、通报生成、状态重建、大文件导入）；可在多台服务器上同时运行"
+    help = "运行后台任务（提醒发送、状态重建）；可在多台服务器上同时运行"
 
     def add_arguments(self, parser):
         parser.add_argument(
