@@ -461,18 +461,17 @@ def _tell(org: Organisation, lower_plan: Plan, subject: str, body: str) -> None:
 
 
 def _units_of(org_id: int, names: list[str], label: str) -> list[Unit]:
+    from .services import UnitResolver
     from .units import normalize_name
 
+    registry = UnitResolver(None, org_id)  # the organisation's names and aliases, read once
     out: list[Unit] = []
     problems = []
     for raw in names:
         name = normalize_name(raw)
         if not name:
             continue
-        unit = (
-            Unit.objects.filter(organisation_id=org_id, name=name).first()
-            or Unit.objects.filter(organisation_id=org_id, aliases__name=name).first()
-        )
+        unit = registry.find(name)
         if unit is None:
             problems.append(f"{label}“{name}”不是本级单位名录中的单位")
         elif unit.kind == UnitKind.GROUP:

@@ -83,7 +83,7 @@ class UnitResolver:
     as an alias of the existing unit.
     """
 
-    def __init__(self, result: ImportResult, org_id: int):
+    def __init__(self, result: ImportResult | None, org_id: int):
         self.result = result
         self.org_id = org_id
         units = Unit.objects.filter(organisation_id=org_id)
@@ -114,6 +114,12 @@ class UnitResolver:
             for name in sorted(spellings, key=lambda n: not n.endswith(")")):
                 self.get(name)
 
+    def find(self, raw: str) -> Unit | None:
+        """The registry unit a name stands for (its name, an alias, or the alias key), or
+        None; nothing is recorded."""
+        name = normalize_name(raw)
+        return self.by_name.get(name) or self.by_alias.get(name) or self.by_key.get(alias_key(name))
+
     def get(self, raw: str) -> Unit:
         name = normalize_name(raw)
         unit = self.by_name.get(name) or self.by_alias.get(name)
@@ -121,6 +127,7 @@ class UnitResolver:
             return unit
         unit = self.by_key.get(alias_key(name))
         if unit:
+            assert self.result is not None, "a resolver that records needs an import result"
             UnitAlias.objects.create(unit=unit, name=name)
             self.by_alias[name] = unit
             self.result.aliases_added.append((name, unit.name))
