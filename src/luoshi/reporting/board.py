@@ -4,9 +4,11 @@ Everything comes from the status engine (``reporting.engine``): task lights from
 ``plan_status``, reporting from ``completeness``, targets from ``target_statuses``; this
 module only groups, ranks and filters them for people. Results are kept in memory per
 process, keyed by plan, date and a *data version* read from the database in one query
-(the latest change and the row count of every table the engine reads), so a page after
-any change — from a page, the API, the Excel upload or the command line — is fresh,
-and repeated views cost one small query.
+(the latest change and the row count of every table the engine reads, over the rows of
+the plan's organisation and those below it), so a page after any change — from a page,
+the API, the Excel upload or the command line — is fresh, repeated views cost one small
+query, and another district's writes neither move a district's version nor make it
+dearer to read.
 """
 
 import datetime as dt
@@ -18,7 +20,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Max
 
-from luoshi.plans.models import Plan, Task, TaskLink, TaskUnit
+from luoshi.plans.models import Organisation, Plan, Target, Task, TaskLink, TaskUnit, Unit
 from luoshi.reporting.engine import PlanStatus, TaskRow, completeness, plan_status, target_statuses
 from luoshi.reporting.engine import plan as engine_plan
 from luoshi.reporting.models import CampaignCadence, Milestone, ReportingPolicy, Standing, TargetValue
@@ -39,27 +41,107 @@ _memo: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
-def data_version() -> tuple:
-    """A fingerprint of everything the status engine reads, in one query."""
+# What the status engine reads, table by table, with the column that leads from a row to
+# its organisation and what that column points at: the version of an organisation reads
+# only the rows of it and of those below it. The order is the layout of the version
+# (``cityboard`` reads parts of it by place): each table's latest change, then its row
+# count where rows are deleted.
+VERSIONED = (
+    (Standing, "task_id", "tasks", True),  # every write of reports keeps these (``reporting.kept``)
+    (TargetValue, "target_id", "targets", True),
+    (Milestone, "task_id", "tasks", True),
+    (ReportingPolicy, "organisation_id", "organisations", False),
+    (CampaignCadence, "organisation_id", "organisations", True),
+    (Plan, "organisation_id", "organisations", True),  # a revision is a new plan row
+    (Task, "plan_id", "plans", True),
+    (TaskUnit, "task_id", "tasks", True),
+    (Unit, "organisation_id", "organisations", True),  # the names on the rows
+    (TaskLink, "upper_id", "tasks", True),  # the lower parts weighed into an upper task's light
+)
+
+
+def data_version(organisation_id: int | None = None) -> tuple:
+    """A fingerprint of everything the status engine reads, in one query: each table's
+    latest change and row count, over the whole installation or, given an organisation,
+    over the rows of that organisation and every one below it (its tree path a prefix of
+    theirs): what its plans' lights are made of, an upper task weighing the linked tasks
+    below it. A write in a district moves the district's version, its city's and its
+    province's, never a sibling's, and reading it costs the district's rows, not the
+    installation's.
+
+    An organisation with none outside it (the only one of a single-district install, the
+    province of a province's) reads the whole tables, which is cheaper and gives the same
+    figures; that is found out by its first version read in the process and kept (should
+    an organisation be added beside it later, its version moves with that one's writes
+    too: never stale, only refreshed more often than needed)."""
+    quote = connection.ops.quote_name
+    scoped = organisation_id is not None and not _whole.get(organisation_id, False)
     parts = []
-    for model, counted in (
-        (Standing, True),  # every write of reports keeps these rows (``reporting.kept``)
-        (TargetValue, True),
-        (Milestone, True),
-        (ReportingPolicy, False),
-        (CampaignCadence, True),
-        (Plan, True),
-        (Task, True),
-        (TaskUnit, True),
-        (TaskLink, True),  # the lower parts weighed into an upper task's light
-    ):
-        table = connection.ops.quote_name(model._meta.db_table)
-        parts.append(f"(SELECT MAX(updated_at) FROM {table})")
-        if counted:
-            parts.append(f"(SELECT COUNT(*) FROM {table})")
+    for model, column, scope, counted in VERSIONED:
+        table = quote(model._meta.db_table)
+        measure = "MAX(updated_at)"
+        if counted:  # one subquery per table: the latest change and the count, as text
+            measure = "COALESCE(CAST(MAX(updated_at) AS TEXT), '') || '|' || CAST(COUNT(*) AS TEXT)"
+        if not scoped:
+            parts.append(f"(SELECT {measure} FROM {table})")
+            continue
+        where = _among(column, scope)
+        if model is TaskLink:  # a link belongs to the organisations of both its tasks
+            where = f"({where} OR {_among('lower_id', scope)})"
+        parts.append(f"(SELECT {measure} FROM {table} WHERE {where})")
+    sql = "SELECT " + ", ".join(parts)
+    if scoped:
+        sql = _subtree() + sql + ", (SELECT outside FROM v_outside)"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        return tuple(str(value) for value in cursor.fetchone())
+        cursor.execute(sql, [organisation_id, organisation_id] if scoped else [])
+        values = cursor.fetchone()
+    if scoped:
+        *values, outside = values
+        _whole[organisation_id] = outside == 0
+    version: list[str] = []
+    for (_model, _column, _scope, counted), value in zip(VERSIONED, values, strict=True):
+        version += str(value).split("|") if counted else [str(value)]
+    return tuple(version)
+
+
+def _subtree() -> str:
+    """The ids of the organisation asked for (the first parameter) and those below it (its
+    tree path a prefix of theirs), of their plans and of their plans' tasks and targets,
+    each gathered once; and the number of organisations outside (the second parameter).
+    On PostgreSQL as arrays, so that each table's rows are found through the index of
+    the column that leads to them (``= ANY(…)``), whatever the planner would guess of
+    the size of the subtree."""
+    quote = connection.ops.quote_name
+    org, plan, task, target = (quote(model._meta.db_table) for model in (Organisation, Plan, Task, Target))
+    path = f"(SELECT path FROM {org} WHERE id = %s) || '%%'"
+    if connection.vendor == "postgresql":
+        return (
+            "WITH v_scope AS (SELECT o.ids AS organisations, p.ids AS plans, "
+            f"ARRAY(SELECT id FROM {task} WHERE plan_id = ANY(p.ids)) AS tasks, "
+            f"ARRAY(SELECT id FROM {target} WHERE plan_id = ANY(p.ids)) AS targets "
+            f"FROM (SELECT ARRAY(SELECT id FROM {org} WHERE path LIKE {path}) AS ids) o, "
+            f"LATERAL (SELECT ARRAY(SELECT id FROM {plan} WHERE organisation_id = ANY(o.ids)) AS ids) p), "
+            f"v_outside AS (SELECT COUNT(*) AS outside FROM {org} WHERE NOT path LIKE {path}) "
+        )
+    return (
+        f"WITH v_organisations AS (SELECT id FROM {org} WHERE path LIKE {path}), "
+        f"v_plans AS (SELECT id FROM {plan} WHERE organisation_id IN (SELECT id FROM v_organisations)), "
+        f"v_tasks AS (SELECT id FROM {task} WHERE plan_id IN (SELECT id FROM v_plans)), "
+        f"v_targets AS (SELECT id FROM {target} WHERE plan_id IN (SELECT id FROM v_plans)), "
+        f"v_outside AS (SELECT COUNT(*) AS outside FROM {org} WHERE NOT path LIKE {path}) "
+    )
+
+
+def _among(column: str, scope: str) -> str:
+    """``column`` among the ids of ``scope`` (organisations, plans, tasks, targets) of
+    the subtree (``_subtree``)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(CAST((SELECT {scope} FROM v_scope) AS bigint[]))"
+    return f"{column} IN (SELECT id FROM v_{scope})"
+
+
+# organisation id → whether no organisation lay outside it when its version was first read
+_whole: dict[int, bool] = {}
 
 
 def memo(key: tuple, compute):
@@ -85,7 +167,7 @@ def clear_memo() -> None:
 
 
 def status_of(plan: Plan, as_of: dt.date, version: tuple | None = None) -> PlanStatus:
-    version = version or data_version()
+    version = version or data_version(plan.organisation_id)
     return memo(("status", plan.pk, as_of, version), lambda: _status(plan, as_of, version))
 
 
@@ -160,7 +242,7 @@ def _uppers_of_changed(plan: Plan, since: dt.datetime) -> set[int]:
 
 
 def targets_of(plan: Plan, as_of: dt.date, version: tuple | None = None):
-    version = version or data_version()
+    version = version or data_version(plan.organisation_id)
     return memo(("targets", plan.pk, as_of, version), lambda: target_statuses(plan, as_of))
 
 
@@ -319,7 +401,7 @@ def build_board(
 def board_for(plan: Plan, as_of: dt.date, *, task_ids: set[int] | None = None, campaign: str | None = None):
     """The board of a plan as of a date: all tasks, or only ``task_ids`` (what a scoped
     user may see), optionally one campaign."""
-    version = data_version()
+    version = data_version(plan.organisation_id)
     rows = status_of(plan, as_of, version).rows
     if task_ids is None:
         return memo(
@@ -346,7 +428,7 @@ class TrendPoint:
 def trend_of(plan: Plan, as_of: dt.date, *, task_ids: set[int] | None = None, campaign=None, points=6):
     """Progress against expectation and the status mix at the end of each of the last
     months up to ``as_of`` (the status engine asked as of each date)."""
-    version = data_version()
+    version = data_version(plan.organisation_id)
     ends = []
     day = as_of
     for _ in range(points):
