@@ -89,7 +89,9 @@ def task_list(request):
         "statuses": [(s.value, s.label) for s in Status],
         "cadences": Cadence.choices,
         "count": len(rows),
-        "unit_names": Unit.objects.filter(task_roles__task__plan=plan)
+        # the plan's units are its organisation's: found through that (an index) rather
+        # than through every task unit of the installation
+        "unit_names": Unit.objects.filter(organisation_id=plan.organisation_id, task_roles__task__plan=plan)
         .exclude(kind=UnitKind.GROUP)  # 县直有关单位 is no unit one can pick
         .distinct()
         .values_list("name", flat=True),
