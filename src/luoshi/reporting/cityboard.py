@@ -13,23 +13,32 @@ per process. What a view costs after the first:
    by plan — ``fingerprints``), and only the plans whose fingerprint moved are worked out
    again: a report written in one district costs that district's plan, not the city's.
 
+After a write of reports alone, a moved plan is not worked out whole: the tasks whose
+kept rows changed are judged again by the status engine (``plan_status(tasks=…)``) and put
+in place of their kept rows, the plan's figures are summed again from its rows and its
+报送率 counted again (as ``board`` patches a district's own board). The kept rows answer
+for any date; what depends on the date (序时进度, the lights, the period due) is judged
+for the date asked, and a new day works every plan out again.
+
 A change of a reporting policy or campaign cadence (kept per plan series, rare) works
 every plan out again.
 """
 
 import datetime as dt
 import threading
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Count, Max
 
+from luoshi.plans.lookups import latest_plans
 from luoshi.plans.models import Organisation, Plan, Task, TaskLink, TaskUnit
-from luoshi.plans.versions import plan_choices
 
 from . import board as boards
-from .engine import completeness, plan_status
+from .engine import PlanStatus, completeness, plan_status
 from .models import Milestone, Standing
 from .status import Rollup, Status
 
@@ -184,15 +193,60 @@ def _sum(rollups) -> Rollup:
 # ---------------------------------------------------------------- the plans' figures
 
 
-def summarise(plan: Plan, as_of: dt.date) -> PlanSummary:
-    """The board's figures of one plan, from the status engine."""
-    rows = plan_status(plan, as_of).rows
-    parts = dict(plan.parts.order_by("order").values_list("key", "title"))
+def summarise(plan: Plan, as_of: dt.date, *, full: bool = False) -> PlanSummary:
+    """The board's figures of one plan, from the status engine; ``full`` reads the
+    reports themselves, not the kept rows (the recomputation the board is checked against)."""
+    if full:
+        return _figures(plan, as_of, plan_status(plan, as_of, full=True), _frame(plan, as_of), full=True)
+    return _worked_out(plan, as_of)[0]
+
+
+@dataclass
+class _Frame:
+    """What a plan's figures are summed in that only a change of the plan or its policy
+    moves: its campaigns in order and the period whose 报送率 is counted."""
+
+    parts: dict[str, str]
+    span: object  # PeriodSpan | None
+
+
+def _frame(plan: Plan, as_of: dt.date) -> _Frame:
+    span, _due_date = boards.reporting_period(plan, as_of)
+    return _Frame(dict(plan.parts.order_by("order").values_list("key", "title")), span)
+
+
+def _worked_out(plan: Plan, as_of: dt.date) -> tuple[PlanSummary, PlanStatus, _Frame]:
+    """A plan worked out whole: its figures, its rows and their frame."""
+    status = plan_status(plan, as_of)
+    frame = _frame(plan, as_of)
+    return _figures(plan, as_of, status, frame), status, frame
+
+
+def _patched(
+    plan: Plan, as_of: dt.date, last: PlanStatus, frame: _Frame, task_ids: set[int]
+) -> tuple[PlanSummary, PlanStatus]:
+    """A plan's figures with only ``task_ids`` judged again (their kept rows changed;
+    nothing else of the plan did): the other tasks' rows are kept."""
+    fresh = {
+        row.task_id: row
+        for row in plan_status(plan, as_of, tasks=task_ids, window_start=last.window_start).rows
+    }
+    status = PlanStatus(
+        last.plan, as_of, [fresh.get(row.task_id, row) for row in last.rows], last.window_start
+    )
+    return _figures(plan, as_of, status, frame), status
+
+
+def _figures(
+    plan: Plan, as_of: dt.date, status: PlanStatus, frame: _Frame, *, full: bool = False
+) -> PlanSummary:
+    """The board's figures of one plan summed from its rows, with its 报送率 counted."""
+    rows = status.rows
     groups: dict[str, Rollup] = {}
     for row in rows:
         groups.setdefault(row.part_key, Rollup()).add(row.status, row.progress, row.expected)
     campaigns = [
-        CampaignLine(key, title, groups[key], plan.pk) for key, title in parts.items() if key in groups
+        CampaignLine(key, title, groups[key], plan.pk) for key, title in frame.parts.items() if key in groups
     ]
     lagging = [
         LaggingTask(r.task_id, r.sid, r.title, r.part_key, r.status, r.progress, r.expected, r.responsible)
@@ -207,9 +261,9 @@ def summarise(plan: Plan, as_of: dt.date) -> PlanSummary:
         missing += len(row.missing_units)
         units.update(row.responsible)
     due = on_time = 0
-    span, _due_date = boards.reporting_period(plan, as_of)
+    span = frame.span
     if span:
-        for entry in completeness(plan, span.key, as_of)[2]:
+        for entry in completeness(plan, span.key, as_of, full=full)[2]:  # type: ignore[attr-defined]
             due += entry.due
             on_time += entry.on_time
     total = _sum(groups.values())
@@ -225,7 +279,7 @@ def summarise(plan: Plan, as_of: dt.date) -> PlanSummary:
         len(units),
         due,
         on_time,
-        span.label if span else "",
+        span.label if span else "",  # type: ignore[attr-defined]
     )
 
 
@@ -291,8 +345,21 @@ def fingerprints(plan_ids: list[int]) -> dict[int, tuple]:
     return {pk: (raw[pk], tuple(raw[x] for x in sorted(below.get(pk, ())))) for pk in plan_ids}
 
 
-# plan id → (as of, fingerprint, data version it was last checked at, summary)
-_kept: dict[int, tuple[dt.date, tuple, tuple, PlanSummary]] = {}
+@dataclass
+class _Kept:
+    """What is kept of a plan: its figures as of a date, the fingerprint they were
+    checked against (None: fingerprinted again when next unsure), the data version they
+    were last checked at, and the rows and frame they were summed from."""
+
+    as_of: dt.date
+    mark: tuple | None
+    version: tuple
+    summary: PlanSummary
+    status: PlanStatus
+    frame: _Frame
+
+
+_kept: dict[int, _Kept] = {}
 # the data version last checked, with the latest change of the kept rows then
 _checked: dict[str, tuple] = {}
 _lock = threading.Lock()
@@ -304,44 +371,56 @@ KEPT_PARTS = slice(0, 2)  # the kept rows' latest change and count
 # kept rows changed this long before the latest change seen are read again too (a
 # transaction that wrote earlier but committed later is not missed), as in ``board``
 SETTLE = boards.SETTLE
+PATCH_LIMIT = 50  # more tasks of a plan changed than this: the plan is worked out whole
 
 
 def clear_memo() -> None:
     with _lock:
         _kept.clear()
         _checked.clear()
+        _pages.clear()
 
 
-def _moved_plans(
+def _moved_tasks(
     since: dt.datetime | None, count_delta: int, seen: dict[int, dt.datetime]
-) -> tuple[set[int] | None, dict[int, dt.datetime]]:
-    """The plans whose kept rows were written since ``since`` (one indexed query; the rows
-    of the settling window already ``seen`` as they are now left out), when that accounts
-    for every change: the count moved by exactly the rows made since (so none was deleted);
-    else None (the fingerprints decide). Also the window's rows, to be ``seen`` next time."""
+) -> tuple[dict[int, set[int]] | None, dict[int, dt.datetime]]:
+    """Plan id → its tasks whose kept rows were written since ``since`` (one indexed
+    query; the rows of the settling window already ``seen`` as they are now left out),
+    when that accounts for every change: the count moved by exactly the rows made since
+    (so none was deleted); else None (the fingerprints decide). Also the window's rows,
+    to be ``seen`` next time."""
     if since is None:
         return None, {}
     rows = list(
         Standing.objects.filter(updated_at__gte=since - SETTLE)
         .order_by()
-        .values_list("pk", "task__plan_id", "updated_at", "created_at")
+        .values_list("pk", "task_id", "task__plan_id", "updated_at", "created_at")
     )
-    window = {pk: updated for pk, _plan, updated, _created in rows}
-    fresh = [(pk, plan, created) for pk, plan, updated, created in rows if seen.get(pk) != updated]
-    made = sum(1 for pk, _plan, created in fresh if pk not in seen and created >= since - SETTLE)
+    window = {pk: updated for pk, _task, _plan, updated, _created in rows}
+    fresh = [
+        (pk, task, plan, created) for pk, task, plan, updated, created in rows if seen.get(pk) != updated
+    ]
+    made = sum(1 for pk, _task, _plan, created in fresh if pk not in seen and created >= since - SETTLE)
     if made != count_delta:
         return None, window
-    return {plan for _pk, plan, _created in fresh}, window
+    moved: dict[int, set[int]] = {}
+    for _pk, task, plan, _created in fresh:
+        moved.setdefault(plan, set()).add(task)
+    return moved, window
 
 
-def summaries(plans: list[Plan], as_of: dt.date) -> tuple[dict[int, PlanSummary], int]:
+def summaries(
+    plans: list[Plan], as_of: dt.date, version: tuple | None = None
+) -> tuple[dict[int, PlanSummary], int]:
     """Each plan's summary as of a date, and how many were worked out (not kept).
 
     Kept summaries answer while the data version has not moved. When only the kept rows
-    moved (reports written), the plans they belong to are found by one indexed query and
-    only those are worked out again; after any other change, or a kept row deleted, one
-    query fingerprints the plans and those whose fingerprint moved are worked out again."""
-    version = boards.data_version()
+    moved (reports written), the tasks they belong to are found by one indexed query and
+    only those are judged again (their plans summed again); a plan with tasks linked
+    above changed ones is worked out whole. After any other change, or a kept row
+    deleted, one query fingerprints the plans and those whose fingerprint moved are
+    worked out again. ``version``: the data version just read, if it was."""
+    version = version or boards.data_version()
     with _lock:
         kept = {plan.pk: _kept.get(plan.pk) for plan in plans}
         last = _checked.get("last")
@@ -349,18 +428,20 @@ def summaries(plans: list[Plan], as_of: dt.date) -> tuple[dict[int, PlanSummary]
     unsure = []
     for plan in plans:
         entry = kept[plan.pk]
-        if entry is not None and entry[0] == as_of and entry[2] == version:
-            result[plan.pk] = entry[3]
+        if entry is not None and entry.as_of == as_of and entry.version == version:
+            result[plan.pk] = entry.summary
         else:
             unsure.append(plan)
     worked = 0
     if not unsure:
         return result, worked
-    moved, window = None, {}
+    moved: dict[int, set[int]] | None = None
+    window: dict = {}
+    uppers: set[int] = set()
     if last is not None and last[0][KEPT_PARTS.stop :] == version[KEPT_PARTS.stop :]:
-        moved, window = _moved_plans(last[1], int(version[1]) - int(last[0][1]), last[2])
+        moved, window = _moved_tasks(last[1], int(version[1]) - int(last[0][1]), last[2])
         if moved:
-            moved |= _uppers(moved, _links())
+            uppers = _uppers(set(moved), _links())
     watermark = Standing.objects.aggregate(latest=Max("updated_at"))["latest"]
     if not window and watermark is not None:
         window = dict(
@@ -371,16 +452,21 @@ def summaries(plans: list[Plan], as_of: dt.date) -> tuple[dict[int, PlanSummary]
     fingerprinted = []
     for plan in unsure:
         entry = kept[plan.pk]
-        if moved is not None and entry is not None and entry[0] == as_of and entry[2] == last[0]:
-            if plan.pk in moved:
-                summary = summarise(plan, as_of)
+        if moved is not None and entry is not None and entry.as_of == as_of and entry.version == last[0]:
+            changed = moved.get(plan.pk)
+            if plan.pk in uppers or (changed and len(changed) > PATCH_LIMIT):
+                summary, status, frame = _worked_out(plan, as_of)
+                entry = _Kept(as_of, None, version, summary, status, frame)
                 worked += 1
-                mark = None  # fingerprinted again when next unsure
+            elif changed:
+                summary, status = _patched(plan, as_of, entry.status, entry.frame, changed)
+                entry = _Kept(as_of, None, version, summary, status, entry.frame)
+                worked += 1
             else:
-                summary, mark = entry[3], entry[1]
-            result[plan.pk] = summary
+                entry = _Kept(as_of, entry.mark, version, entry.summary, entry.status, entry.frame)
+            result[plan.pk] = entry.summary
             with _lock:
-                _kept[plan.pk] = (as_of, mark, version, summary)  # type: ignore[arg-type]
+                _kept[plan.pk] = entry
         else:
             fingerprinted.append(plan)
     if fingerprinted:
@@ -388,14 +474,15 @@ def summaries(plans: list[Plan], as_of: dt.date) -> tuple[dict[int, PlanSummary]
         for plan in fingerprinted:
             entry = kept[plan.pk]
             mark = (prints[plan.pk], version[GLOBAL_PARTS], version[LINK_PARTS])
-            if entry is not None and entry[0] == as_of and entry[1] == mark:
-                summary = entry[3]
+            if entry is not None and entry.as_of == as_of and entry.mark == mark:
+                entry = _Kept(as_of, mark, version, entry.summary, entry.status, entry.frame)
             else:
-                summary = summarise(plan, as_of)
+                summary, status, frame = _worked_out(plan, as_of)
+                entry = _Kept(as_of, mark, version, summary, status, frame)
                 worked += 1
-            result[plan.pk] = summary
+            result[plan.pk] = entry.summary
             with _lock:
-                _kept[plan.pk] = (as_of, mark, version, summary)
+                _kept[plan.pk] = entry
     with _lock:
         _checked["last"] = (version, watermark, window)
     return result, worked
@@ -410,10 +497,10 @@ def has_below(org: Organisation) -> bool:
 
 def current_plans(org_ids: set[int]) -> list[Plan]:
     """The newest version of each plan series of these organisations."""
-    return [plan for plan in plan_choices() if plan.organisation_id in org_ids]
+    return latest_plans(Plan.objects.filter(organisation_id__in=org_ids))
 
 
-def city_board(org: Organisation, as_of: dt.date) -> CityBoard:
+def city_board(org: Organisation, as_of: dt.date, version: tuple | None = None) -> CityBoard:
     """The board of the organisations right below ``org``, each with the plans of its own
     and of every organisation below it (a province's line of a city covers its districts)."""
     below = list(Organisation.objects.filter(path__startswith=org.path).exclude(pk=org.pk).order_by())
@@ -426,7 +513,7 @@ def city_board(org: Organisation, as_of: dt.date) -> CityBoard:
         if child is not None:
             line_of[other.pk] = lines[child.pk]
     plans = current_plans(set(line_of))
-    kept, worked = summaries(plans, as_of)
+    kept, worked = summaries(plans, as_of, version)
     for plan in sorted(
         plans, key=lambda p: (len(line_of[p.organisation_id].organisation.path), p.year, p.series)
     ):
@@ -450,3 +537,39 @@ def org_line(org: Organisation, as_of: dt.date) -> tuple[OrgLine, list[CampaignL
     own = [kept[plan.pk] for plan in plans if plan.organisation_id == org.pk]
     line.plans = own + [kept[plan.pk] for plan in plans if plan.organisation_id != org.pk]
     return line, [c for summary in own for c in summary.campaigns]
+
+
+# ---------------------------------------------------------------- the page
+
+PAGES = 64  # boards kept with their rendered page part (organisations × dates × versions)
+_pages: OrderedDict[tuple, tuple[CityBoard, str]] = OrderedDict()
+
+
+def _tree_version(org: Organisation) -> tuple:
+    """The organisations below ``org``: how many and their latest change (a name, an
+    order, a district added or moved), which the board's lines follow."""
+    below = Organisation.objects.filter(path__startswith=org.path).order_by()
+    return tuple(below.aggregate(n=Count("pk"), latest=Max("updated_at")).values())
+
+
+def board_page(
+    org: Organisation, as_of: dt.date, render: Callable[[CityBoard], str]
+) -> tuple[CityBoard, str]:
+    """The board of ``org`` and ``render(board)`` (its part of the page, the same for
+    whoever may see it), worked out and rendered once per organisation, date, data version
+    and organisation tree; a board taken as kept says it worked out nothing."""
+    version = boards.data_version()
+    key = (org.pk, as_of, version, _tree_version(org))
+    with _lock:
+        found = _pages.get(key)
+        if found is not None:
+            _pages.move_to_end(key)
+    if found is not None:
+        return replace(found[0], recomputed=0), found[1]
+    board = city_board(org, as_of, version)
+    html = render(board) if board.lines else ""
+    with _lock:
+        _pages[key] = (board, html)
+        while len(_pages) > PAGES:
+            _pages.popitem(last=False)
+    return board, html

@@ -1,8 +1,15 @@
 """各地挂图: the city board (every organisation below, ranked) and one organisation's
-figures, drilling down to its battle map, its campaigns and its tasks. Read-only."""
+figures, drilling down to its battle map, its campaigns and its tasks. Read-only.
+
+The board's part of the page (everything below the heading: figures, chart data, tables)
+is the same for everyone who may see it, so it is rendered once per organisation, date
+and data version and kept in this process (``cityboard.board_page``): a view while nothing
+moved costs the page frame and two small queries.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -39,8 +46,18 @@ def _organisation(request, org_id: int | None) -> Organisation:
     return org
 
 
-def _board_context(org: Organisation) -> dict:
-    board = cityboard.city_board(org, clock.today())
+def _body(org: Organisation) -> tuple[cityboard.CityBoard, str] | None:
+    """The board of the organisations below ``org`` and its part of the page (rendered
+    once per organisation, date and data version); None when nothing is below."""
+    board, html = cityboard.board_page(
+        org,
+        clock.today(),
+        lambda board: render_to_string("web/partials/city_board_body.html", _board_context(board)),
+    )
+    return (board, html) if board.lines else None
+
+
+def _board_context(board: cityboard.CityBoard) -> dict:
     lines = board.lines
     progress = charts.campaign_progress(
         [_ChartRow(line) for line in lines],
@@ -86,10 +103,11 @@ def _row(line: cityboard.OrgLine) -> dict:
 def city_board(request):
     """The board of the organisations right below the user's."""
     org = _organisation(request, None)
-    if not cityboard.has_below(org):
+    body = _body(org)
+    if body is None:
         raise Http404("本组织没有下级组织")
-    context = _board_context(org)
-    context.update({"org": org, "line": None, "parent": None})
+    board, html = body
+    context = {"org": org, "line": None, "parent": None, "board": board, "board_html": html}
     return render_page(request, "web/city_board.html", context)
 
 
@@ -113,6 +131,7 @@ def city_board_org(request, org_id: int):
     ]
     parent = org.parent
     context["parent"] = parent if parent is not None and can_see_city_board(actor, parent) else None
-    if line.has_children:
-        context.update(_board_context(org))
+    body = _body(org) if line.has_children else None
+    if body is not None:
+        context["board"], context["board_html"] = body
     return render_page(request, "web/city_board.html", context, partial="web/partials/org_figures.html")

@@ -1,0 +1,124 @@
+"""The city board's kept figures: after writes of reports it judges again only the tasks
+whose kept rows changed, and what it shows equals the full recomputation (the status
+engine over the reports themselves) — on SQLite and PostgreSQL alike."""
+
+import datetime as dt
+import random
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from luoshi.accounts.permissions import actor_for
+from luoshi.demo import province
+from luoshi.plans.models import Organisation, Plan, TaskUnit
+from luoshi.reporting import board, cityboard
+from luoshi.reporting.models import Report
+from luoshi.reporting.services import (
+    ReportData,
+    accept_report,
+    approve_report,
+    return_report,
+    save_draft,
+    submit_report,
+)
+from tests.clock import travel_to
+
+TODAY = dt.date(2026, 1, 12)  # every 旬 of 2025 due; 12月下旬's reports handed in, not yet accepted
+LAST = "2025-12-3"
+
+
+@pytest.fixture
+def city(db):
+    travel_to(TODAY)
+    board.clear_memo()
+    cityboard.clear_memo()
+    province.build([1, 1, 3], 12, 2025, log=lambda *_: None)
+    yield Organisation.objects.get(level="city")
+    cityboard.clear_memo()
+
+
+def users(org):
+    found = {}
+    for user in get_user_model().objects.filter(username__startswith=f"b{org.pk}-").select_related("profile"):
+        found[user.username.split("-", 1)[1]] = user
+    return found
+
+
+def random_write(rng: random.Random, districts) -> str:
+    """One write of a district's reports through the services: a missing report of 12月下旬
+    handed in (sometimes at 100 %), or one handed in approved and accepted, or returned."""
+    district = rng.choice(districts)
+    people = users(district)
+    i = rng.choice((1, 2, 3))
+    reporter, head, coordinator = people[f"reporter{i}"], people[f"head{i}"], people["coordinator"]
+    unit = reporter.profile.unit
+    mine = TaskUnit.objects.filter(task__plan__organisation=district, unit=unit).order_by("task_id")
+    reports = Report.objects.filter(
+        unit=unit, task__plan__organisation=district, period__key=LAST, is_current=True
+    )
+    handed = {r.task_id: r for r in reports}
+    kind = rng.choice(("submit", "accept", "return"))
+    if kind == "submit":
+        open_tasks = [tu.task for tu in mine if tu.task_id not in handed]
+        if open_tasks:
+            task = rng.choice(open_tasks)
+            progress = rng.choice(("35", "80", "100"))
+            report = save_draft(
+                actor_for(reporter), task, unit, LAST, ReportData(progress=progress, progress_text="推进中")
+            )
+            submit_report(actor_for(reporter), report)
+            return f"submit {task.pk} {progress}"
+    waiting = [r for r in handed.values() if r.state == "submitted"]
+    if not waiting:
+        return "nothing"
+    report = rng.choice(waiting)
+    if kind == "accept":
+        accept_report(actor_for(coordinator), approve_report(actor_for(head), report))
+        return f"accept {report.task_id}"
+    return_report(actor_for(head), report, "请补充佐证材料")
+    return f"return {report.task_id}"
+
+
+def assert_equals_full_path(result: cityboard.CityBoard) -> None:
+    for line in result.lines:
+        for summary in line.plans:
+            plan = Plan.objects.get(pk=summary.plan_id)
+            assert summary == cityboard.summarise(plan, TODAY, full=True), plan.organisation.name
+
+
+def test_after_random_writes_the_board_equals_the_full_recomputation(city):
+    districts = list(Organisation.objects.filter(parent=city).order_by("path"))
+    first = cityboard.city_board(city, TODAY)
+    assert first.recomputed == len(districts)
+    assert_equals_full_path(first)
+    rng = random.Random(16)
+    patched = 0
+    for _round in range(8):
+        done = [random_write(rng, districts) for _ in range(rng.choice((1, 2, 3)))]
+        result = cityboard.city_board(city, TODAY)
+        assert result.recomputed <= len(districts), done
+        patched += result.recomputed
+        assert_equals_full_path(result)
+    assert patched  # the writes moved the figures the board keeps
+
+
+def test_the_page_follows_a_write(city, client):
+    coordinator = users(city)["coordinator"]
+    client.force_login(coordinator)
+    districts = list(Organisation.objects.filter(parent=city).order_by("path"))
+
+    def lagging_on_page() -> int:
+        html = client.get("/board/orgs/").content.decode()
+        return int(re.search(r'id="kpi-lagging">(\d+)<', html).group(1))
+
+    assert lagging_on_page() == cityboard.city_board(city, TODAY).lagging_count
+    rng = random.Random(7)
+    for _ in range(6):
+        random_write(rng, districts)
+        shown = lagging_on_page()
+        full = sum(
+            len(cityboard.summarise(plan, TODAY, full=True).lagging)
+            for plan in Plan.objects.filter(organisation__in=districts)
+        )
+        assert shown == full
