@@ -330,6 +330,18 @@ def _links() -> dict[int, set[int]]:
     return below
 
 
+def _kept_links(version: tuple) -> dict[int, set[int]]:
+    """``_links()``, read again only when the task links of the data version moved."""
+    with _lock:
+        found = _checked.get("links")
+    if found is not None and found[0] == version[LINK_PARTS]:
+        return found[1]
+    below = _links()
+    with _lock:
+        _checked["links"] = (version[LINK_PARTS], below)
+    return below
+
+
 def _uppers(plan_ids: set[int], below: dict[int, set[int]]) -> set[int]:
     """The plans with tasks linked above the tasks of ``plan_ids`` (at any depth)."""
     return {upper for upper, lower in below.items() if lower & plan_ids}
@@ -441,8 +453,11 @@ def summaries(
     if last is not None and last[0][KEPT_PARTS.stop :] == version[KEPT_PARTS.stop :]:
         moved, window = _moved_tasks(last[1], int(version[1]) - int(last[0][1]), last[2])
         if moved:
-            uppers = _uppers(set(moved), _links())
-    watermark = Standing.objects.aggregate(latest=Max("updated_at"))["latest"]
+            uppers = _uppers(set(moved), _kept_links(version))
+    # the window holds every row changed since the last check: its latest is the latest
+    watermark = (
+        max(window.values()) if window else Standing.objects.aggregate(latest=Max("updated_at"))["latest"]
+    )
     if not window and watermark is not None:
         window = dict(
             Standing.objects.filter(updated_at__gte=watermark - SETTLE)
