@@ -39,6 +39,7 @@ from luoshi.plans.models import Organisation, Plan, Task, TaskLink, TaskUnit
 
 from . import board as boards
 from .engine import PlanStatus, completeness, plan_status
+from .engine.plan import Basis, basis_of, judge_again
 from .models import Milestone, Standing
 from .status import Rollup, Status
 
@@ -204,10 +205,13 @@ def summarise(plan: Plan, as_of: dt.date, *, full: bool = False) -> PlanSummary:
 @dataclass
 class _Frame:
     """What a plan's figures are summed in that only a change of the plan or its policy
-    moves: its campaigns in order and the period whose 报送率 is counted."""
+    moves: its campaigns in order, the period whose 报送率 is counted, and what its rows
+    were judged with besides the reports (None for a plan with tasks linked below: their
+    lights weigh other plans, the status engine judges them again)."""
 
     parts: dict[str, str]
     span: object  # PeriodSpan | None
+    basis: Basis | None = None
 
 
 def _frame(plan: Plan, as_of: dt.date) -> _Frame:
@@ -215,10 +219,13 @@ def _frame(plan: Plan, as_of: dt.date) -> _Frame:
     return _Frame(dict(plan.parts.order_by("order").values_list("key", "title")), span)
 
 
-def _worked_out(plan: Plan, as_of: dt.date) -> tuple[PlanSummary, PlanStatus, _Frame]:
-    """A plan worked out whole: its figures, its rows and their frame."""
+def _worked_out(plan: Plan, as_of: dt.date, *, upper: bool = True) -> tuple[PlanSummary, PlanStatus, _Frame]:
+    """A plan worked out whole: its figures, its rows and their frame (with the basis of
+    its rows unless it has ``upper`` tasks, linked above others)."""
     status = plan_status(plan, as_of)
     frame = _frame(plan, as_of)
+    if not upper:
+        frame.basis = basis_of(plan, as_of)
     return _figures(plan, as_of, status, frame), status, frame
 
 
@@ -226,7 +233,13 @@ def _patched(
     plan: Plan, as_of: dt.date, last: PlanStatus, frame: _Frame, task_ids: set[int]
 ) -> tuple[PlanSummary, PlanStatus]:
     """A plan's figures with only ``task_ids`` judged again (their kept rows changed;
-    nothing else of the plan did): the other tasks' rows are kept."""
+    nothing else of the plan did): the other tasks' rows are kept. Judged from the kept
+    basis where there is one (the kept rows of those tasks read, nothing else), else by
+    the status engine."""
+    if frame.basis is not None:
+        status = judge_again(plan, last, frame.basis, task_ids)
+        if status is not None:
+            return _figures(plan, as_of, status, frame), status
     fresh = {
         row.task_id: row
         for row in plan_status(plan, as_of, tasks=task_ids, window_start=last.window_start).rows
@@ -450,10 +463,11 @@ def summaries(
     moved: dict[int, set[int]] | None = None
     window: dict = {}
     uppers: set[int] = set()
+    links = _kept_links(version)
     if last is not None and last[0][KEPT_PARTS.stop :] == version[KEPT_PARTS.stop :]:
         moved, window = _moved_tasks(last[1], int(version[1]) - int(last[0][1]), last[2])
         if moved:
-            uppers = _uppers(set(moved), _kept_links(version))
+            uppers = _uppers(set(moved), links)
     # the window holds every row changed since the last check: its latest is the latest
     watermark = (
         max(window.values()) if window else Standing.objects.aggregate(latest=Max("updated_at"))["latest"]
@@ -470,7 +484,7 @@ def summaries(
         if moved is not None and entry is not None and entry.as_of == as_of and entry.version == last[0]:
             changed = moved.get(plan.pk)
             if plan.pk in uppers or (changed and len(changed) > PATCH_LIMIT):
-                summary, status, frame = _worked_out(plan, as_of)
+                summary, status, frame = _worked_out(plan, as_of, upper=plan.pk in links)
                 entry = _Kept(as_of, None, version, summary, status, frame)
                 worked += 1
             elif changed:
@@ -492,7 +506,7 @@ def summaries(
             if entry is not None and entry.as_of == as_of and entry.mark == mark:
                 entry = _Kept(as_of, mark, version, entry.summary, entry.status, entry.frame)
             else:
-                summary, status, frame = _worked_out(plan, as_of)
+                summary, status, frame = _worked_out(plan, as_of, upper=plan.pk in links)
                 entry = _Kept(as_of, mark, version, summary, status, frame)
                 worked += 1
             result[plan.pk] = entry.summary

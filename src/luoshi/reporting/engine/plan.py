@@ -30,7 +30,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 
 from luoshi.plans.choices import TaskRole, UnitKind
 from luoshi.plans.models import Part, Plan, Section, Task, TaskUnit, Unit
@@ -143,6 +143,71 @@ def plan_status(
             responsible,
         )
     return PlanStatus(plan, as_of, rows, window_start)
+
+
+@dataclass
+class Basis:
+    """What a whole plan's rows as of a date were judged with besides the reports: its
+    structure, schedule and overdue milestones, and the stored periods then (a period
+    stored since moves the tasks' due periods). Kept by a caller that judges again the
+    tasks whose reports alone changed (``judge_again``)."""
+
+    structure: "Structure"
+    schedule: Schedule
+    overdue: dict[int, tuple[int, tuple[str, dt.date]]]
+    periods: tuple
+    index: dict[int, int]  # task id → its place among the plan's tasks
+
+
+def _periods_stored() -> tuple:
+    found = Period.objects.order_by().aggregate(n=Count("pk"), latest=Max("pk"))
+    return (found["n"], found["latest"])
+
+
+def basis_of(plan: Plan, as_of: dt.date) -> Basis:
+    """The basis of ``plan_status(plan, as_of)`` (read again: the structure is the one
+    it kept)."""
+    structure = structure_of(plan)
+    return Basis(
+        structure,
+        Schedule.of(plan),
+        _overdue_milestones(plan, as_of),
+        _periods_stored(),
+        {pk: index for index, pk in enumerate(structure.all.ids)},
+    )
+
+
+def judge_again(plan: Plan, last: PlanStatus, basis: Basis, tasks: Collection[int]) -> PlanStatus | None:
+    """``last`` (the whole plan's status) with ``tasks`` judged again from their kept rows,
+    everything else as ``basis`` holds it: for a caller that knows only kept rows changed
+    since (nothing of the plan, its policy or milestones), and that none of the plan's
+    tasks has lower parts linked (their lights weigh other plans). None when it cannot
+    answer: a period stored since, or kept rows that do not answer for the date."""
+    as_of = last.as_of
+    if _periods_stored() != basis.periods:
+        return None
+    structure, schedule = basis.structure, basis.schedule
+    loaded = structure.loaded(None, None, tasks)
+    every, _distinct, every_due = structure.timings(schedule, structure.all, as_of)
+    timings = [every[basis.index[pk]] for pk in loaded.ids]
+    due = {pk: every_due[pk] for pk in loaded.ids if pk in every_due}
+    with no_collection():
+        reports = kept_handed_in(plan, loaded.task_ids, due, last.window_start, as_of)
+        if reports is None:
+            return None
+        rows = _judge(
+            structure,
+            loaded,
+            timings,
+            structure.responsible,
+            structure.singles,
+            reports,
+            basis.overdue,
+            as_of,
+            schedule.thresholds,
+        )
+    fresh = {row.task_id: row for row in rows}
+    return PlanStatus(last.plan, as_of, [fresh.get(row.task_id, row) for row in last.rows], last.window_start)
 
 
 @contextmanager
