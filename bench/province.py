@@ -19,7 +19,9 @@ process, the figures in milliseconds:
 3. the same board's first view after a write: before each request one report of a district
    (round robin) is approved by its unit's head and accepted by the district's coordinator
    through the services;
-4. a city's board the same two ways, beside the raw roll-up of that city's subtree;
+4. a city's board the same two ways, beside the raw roll-up of that city's subtree (in the
+   warm turns of both boards also what no board goes below: the page frame alone,
+   ``/messages/`` as the same user, and the data version every view reads first);
 5. a district reporter's /board/, task list and report form, here and on the single-district
    install (run in a child process), and their ratio.
 
@@ -273,6 +275,7 @@ def main() -> int:
     from django.test.utils import setup_test_environment
 
     from luoshi.plans.models import Organisation, Plan, Task
+    from luoshi.reporting import board as boards
     from luoshi.reporting.models import Period, Report
 
     setup_test_environment()  # responses carry their context (how many plans were worked out)
@@ -294,12 +297,20 @@ def main() -> int:
         get_ok(client, "/board/orgs/")()
         cold = (time.perf_counter() - start) * 1000
         rollup = rollup_sql(org, period_id)
-        warm = interleaved(args.runs, board=get_ok(client, "/board/orgs/"), raw=rollup)
+        warm = interleaved(
+            args.runs,
+            board=get_ok(client, "/board/orgs/"),
+            raw=rollup,
+            frame=get_ok(client, "/messages/"),  # the page frame alone: no board, no figures
+            version=boards.data_version,  # the check every view of the board makes first
+        )
         written = after_writes(client, "/board/orgs/", args.runs, Writer(org), rollup)
         results[name] = (warm, written)
         print(f"{org.name} board (/board/orgs/ as its coordinator), first view of the process {cold:.0f} ms")
         print(line("raw SQL roll-up (warm turn)", warm["raw"]))
         print(line("board, warm", warm["board"]))
+        print(line("  of which could not be less: the page frame (/messages/, same user)", warm["frame"]))
+        print(line("  and the data version read first (board.data_version)", warm["version"]))
         print(line("raw SQL roll-up (after-write turn)", written["raw"]))
         print(line("board, first view after a write", written["board"]))
         print(f"  plans worked out per view after a write: {written['recomputed']}")
