@@ -6,17 +6,21 @@ The lights are the status engine's (``engine.plan_status``, ``engine.completenes
 the same a district sees on its own battle map — worked out per plan and kept in memory
 per process. What a view costs after the first:
 
-1. the data version of the existing board (``board.data_version``, one small query):
-   unchanged since the plans were last checked, everything kept answers;
+1. the data version of the board's organisation and those below it
+   (``board.data_version(org)``, one query over their rows; what is kept is kept per
+   such scope): unchanged since the plans were last checked, everything kept answers;
 2. else one query fingerprints every plan of the board at once (for each plan, the
    latest change and the count of its kept rows, tasks, task units and milestones, grouped
    by plan — ``fingerprints``), and only the plans whose fingerprint moved are worked out
    again: a report written in one district costs that district's plan, not the city's.
 
 After a write of reports alone, a moved plan is not worked out whole: the tasks whose
-kept rows changed are judged again by the status engine (``plan_status(tasks=…)``) and put
-in place of their kept rows, the plan's figures are summed again from its rows and its
-报送率 counted again (as ``board`` patches a district's own board). The kept rows answer
+kept rows changed are judged again from those rows on the basis the plan was judged with
+(``engine.plan.judge_again``; a plan with tasks linked below others by the status engine,
+``plan_status(tasks=…)``) and put in place of their kept rows, the plan's figures are
+summed again from its rows and its 报送率 counted again (as ``board`` patches a
+district's own board). The board's part of the page is kept rendered under the same
+version (``board_page``). The kept rows answer
 for any date; what depends on the date (序时进度, the lights, the period due) is judged
 for the date asked, and a new day works every plan out again.
 
@@ -343,15 +347,15 @@ def _links() -> dict[int, set[int]]:
     return below
 
 
-def _kept_links(version: tuple) -> dict[int, set[int]]:
-    """``_links()``, read again only when the task links of the data version moved."""
+def _kept_links(scope: int | None, version: tuple) -> dict[int, set[int]]:
+    """``_links()``, read again only when the task links of the scope's data version moved."""
     with _lock:
-        found = _checked.get("links")
+        found = _checked.get(("links", scope))
     if found is not None and found[0] == version[LINK_PARTS]:
         return found[1]
     below = _links()
     with _lock:
-        _checked["links"] = (version[LINK_PARTS], below)
+        _checked[("links", scope)] = (version[LINK_PARTS], below)
     return below
 
 
@@ -384,9 +388,12 @@ class _Kept:
     frame: _Frame
 
 
-_kept: dict[int, _Kept] = {}
-# the data version last checked, with the latest change of the kept rows then
-_checked: dict[str, tuple] = {}
+# (scope, plan id) → what is kept of the plan for the boards of that scope: the data
+# version is read over the scope's organisation and those below it (``board.data_version``)
+_kept: dict[tuple[int | None, int], _Kept] = {}
+# per scope: the data version last checked, with the latest change of the kept rows then;
+# and the task links read at a version
+_checked: dict[tuple, tuple] = {}
 _lock = threading.Lock()
 # the parts of ``board.data_version`` kept per plan series, not per plan (reporting
 # policies, campaign cadences): when they move, every plan is worked out again
@@ -435,7 +442,7 @@ def _moved_tasks(
 
 
 def summaries(
-    plans: list[Plan], as_of: dt.date, version: tuple | None = None
+    plans: list[Plan], as_of: dt.date, version: tuple | None = None, *, scope: int | None = None
 ) -> tuple[dict[int, PlanSummary], int]:
     """Each plan's summary as of a date, and how many were worked out (not kept).
 
@@ -444,11 +451,14 @@ def summaries(
     only those are judged again (their plans summed again); a plan with tasks linked
     above changed ones is worked out whole. After any other change, or a kept row
     deleted, one query fingerprints the plans and those whose fingerprint moved are
-    worked out again. ``version``: the data version just read, if it was."""
-    version = version or boards.data_version()
+    worked out again.
+
+    ``scope``: the organisation whose data version is read (the plans are of it and those
+    below it; None: the installation's); ``version``: that version just read, if it was."""
+    version = version or boards.data_version(scope)
     with _lock:
-        kept = {plan.pk: _kept.get(plan.pk) for plan in plans}
-        last = _checked.get("last")
+        kept = {plan.pk: _kept.get((scope, plan.pk)) for plan in plans}
+        last = _checked.get(("last", scope))
     result: dict[int, PlanSummary] = {}
     unsure = []
     for plan in plans:
@@ -463,7 +473,7 @@ def summaries(
     moved: dict[int, set[int]] | None = None
     window: dict = {}
     uppers: set[int] = set()
-    links = _kept_links(version)
+    links = _kept_links(scope, version)
     if last is not None and last[0][KEPT_PARTS.stop :] == version[KEPT_PARTS.stop :]:
         moved, window = _moved_tasks(last[1], int(version[1]) - int(last[0][1]), last[2])
         if moved:
@@ -495,7 +505,7 @@ def summaries(
                 entry = _Kept(as_of, entry.mark, version, entry.summary, entry.status, entry.frame)
             result[plan.pk] = entry.summary
             with _lock:
-                _kept[plan.pk] = entry
+                _kept[(scope, plan.pk)] = entry
         else:
             fingerprinted.append(plan)
     if fingerprinted:
@@ -511,9 +521,9 @@ def summaries(
                 worked += 1
             result[plan.pk] = entry.summary
             with _lock:
-                _kept[plan.pk] = entry
+                _kept[(scope, plan.pk)] = entry
     with _lock:
-        _checked["last"] = (version, watermark, window)
+        _checked[("last", scope)] = (version, watermark, window)
     return result, worked
 
 
@@ -542,7 +552,7 @@ def city_board(org: Organisation, as_of: dt.date, version: tuple | None = None) 
         if child is not None:
             line_of[other.pk] = lines[child.pk]
     plans = current_plans(set(line_of))
-    kept, worked = summaries(plans, as_of, version)
+    kept, worked = summaries(plans, as_of, version, scope=org.pk)
     for plan in sorted(
         plans, key=lambda p: (len(line_of[p.organisation_id].organisation.path), p.year, p.series)
     ):
@@ -562,7 +572,7 @@ def org_line(org: Organisation, as_of: dt.date) -> tuple[OrgLine, list[CampaignL
     below = dict(Organisation.objects.filter(path__startswith=org.path).values_list("pk", "parent_id"))
     line = OrgLine(org, any(parent == org.pk for parent in below.values()))
     plans = current_plans(set(below))
-    kept, _ = summaries(plans, as_of)
+    kept, _ = summaries(plans, as_of, scope=org.pk)
     own = [kept[plan.pk] for plan in plans if plan.organisation_id == org.pk]
     line.plans = own + [kept[plan.pk] for plan in plans if plan.organisation_id != org.pk]
     return line, [c for summary in own for c in summary.campaigns]
@@ -587,7 +597,7 @@ def board_page(
     """The board of ``org`` and ``render(board)`` (its part of the page, the same for
     whoever may see it), worked out and rendered once per organisation, date, data version
     and organisation tree; a board taken as kept says it worked out nothing."""
-    version = boards.data_version()
+    version = boards.data_version(org.pk)
     key = (org.pk, as_of, version, _tree_version(org))
     with _lock:
         found = _pages.get(key)
