@@ -10,7 +10,17 @@ import pytest
 import luoshi
 
 PACKAGE = Path(luoshi.__file__).parent
-DOMAINS = ["accounts", "audit", "bulletins", "docparse", "plans", "projects", "reporting", "supervision"]
+DOMAINS = [
+    "accounts",
+    "audit",
+    "bulletins",
+    "docparse",
+    "jobs",
+    "plans",
+    "projects",
+    "reporting",
+    "supervision",
+]
 
 
 def imported_modules(path: Path) -> set[str]:

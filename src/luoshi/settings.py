@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "luoshi.supervision",
     "luoshi.projects",
     "luoshi.bulletins",
+    "luoshi.jobs",
     "luoshi.audit",
     "luoshi.web",
     "luoshi.api",
@@ -235,6 +236,11 @@ TASKS = {
 LUOSHI_DELIVERY_RETRY_SECONDS = env_int("LUOSHI_DELIVERY_RETRY_SECONDS", 60)
 LUOSHI_DELIVERY_MAX_ATTEMPTS = env_int("LUOSHI_DELIVERY_MAX_ATTEMPTS", 8)
 LUOSHI_DELIVERY_CLAIM_SECONDS = env_int("LUOSHI_DELIVERY_CLAIM_SECONDS", 300)
+# a document job (bulletin, 旬调度, 季讲评, a large plan import) running longer than this
+# shows 超时 and may be queued again (its worker was killed); a plan file larger than
+# IMPORT_INLINE_BYTES is parsed as a job, a smaller one in the request
+LUOSHI_JOB_CLAIM_SECONDS = env_int("LUOSHI_JOB_CLAIM_SECONDS", 300)
+LUOSHI_IMPORT_INLINE_BYTES = env_int("LUOSHI_IMPORT_INLINE_BYTES", 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 

@@ -322,6 +322,7 @@ PAGES = {
     "web:import": (None, "", IMPORT),
     "web:security": (None, "", SECURITY),
     "web:bulletins": (None, "", BULLETINS),
+    "web:jobs": (None, "", SIGNED_IN),
     "web:report": ("report", "", SEES_REPORT),
     "web:task": ("task", "", SEES_TASK),
     "web:new_report": ("task", "", FILLS_TASK),
@@ -353,6 +354,7 @@ POST_ONLY = {
     "web:align_set",
     "web:align_confirm",
     "web:align_reject",
+    "web:job_retry",
 }
 
 # pages left out of the matrix, and why
@@ -366,6 +368,9 @@ NOT_IN_MATRIX = {
     "web:breakdown": "下级组织的分解方案页：只有上级分解下达的方案才有，能看到其中任务者可看（visible_tasks），见 tests/web/test_breakdown_pages.py",
     "web:city_board_org": "一个下级组织的挂图：本组织或下级组织的读全部者（can_see_city_board），"
     "见 tests/web/test_city_board.py（含兄弟区县、下级用户一律 404）",
+    "web:job": "后台任务页：提交人本人，及其所在组织（或上级组织）的综合协调组（visible_jobs），"
+    "见 tests/web/test_jobs_pages.py（其他组织、其他角色一律 404）",
+    "web:job_file": "后台任务生成的文件：规则同 web:job（visible_jobs），见 tests/web/test_jobs_pages.py",
     "web:otp_verify": "登录第二步：已绑定两步验证者输入验证码，未绑定者转去绑定（tests/accounts/test_second_factor.py）",
 }
 

@@ -103,13 +103,17 @@ def previous_version(plan_data: dict, org_id: int | None = None) -> Plan | None:
 # ---------------------------------------------------------------- the writes
 
 
-def stage_import(actor: Actor, name: str, data: bytes, organisation: int | None = None) -> PendingImport:
+def stage_import(
+    actor: Actor, name: str, data: bytes, organisation: int | None = None, *, plan_data: dict | None = None
+) -> PendingImport:
     """Parse an uploaded plan file and keep it, with the parse, for review (nothing of the
-    plan is written yet); a file that cannot be read raises ``PlanError``."""
+    plan is written yet); a file that cannot be read raises ``PlanError``. ``plan_data``:
+    the parse already made (a job parses before its short write transaction)."""
     org_id = import_org_id(actor, organisation)
     check_import_plan(actor, org_id)
     check_source_size(len(data), name)
-    plan_data = plan_from_bytes(data, name)
+    if plan_data is None:
+        plan_data = plan_from_bytes(data, name)
     pending = PendingImport(
         organisation_id=org_id, created_by=actor.user, source_name=name, plan_data=plan_data
     )

@@ -14,6 +14,7 @@ from .views import (
     excel,
     health,
     imports,
+    jobs,
     messages,
     otp,
     projects,
@@ -94,5 +95,9 @@ urlpatterns = [
     path("import/<int:pk>/", imports.review, name="import_review"),
     path("import/<int:pk>/result/", imports.result, name="import_result"),
     path("import/<int:pk>/targets/<int:index>/", imports.target, name="import_target"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<int:pk>/", jobs.job_detail, name="job"),
+    path("jobs/<int:pk>/file/", jobs.job_file, name="job_file"),
+    path("jobs/<int:pk>/retry/", jobs.job_retry, name="job_retry"),
     path("public/", public.public, name="public"),
 ]

@@ -90,18 +90,34 @@ def _download(data: bytes, name: str, kind: str) -> HttpResponse:
     return response
 
 
+def _queued(request, job):
+    """After 生成: the job's page, which turns into the download when the job is done."""
+    note(request, "queue_document", job)
+    return redirect("web:job", pk=job.pk)
+
+
 @login_required
 def dispatch_file(request):
-    """旬调度: the sheet (xlsx) or the one-page summary (docx) of a period."""
+    """旬调度: the sheet (xlsx) or the one-page summary (docx) of a period; a POST (the
+    page's 生成) queues it as a job, a GET (a script's link) answers with the file."""
     from luoshi.bulletins.documents import dispatch_docx, dispatch_xlsx
     from luoshi.bulletins.services import BulletinError
 
     actor = actor_of(request)
     plan = current_plan(request)
-    period, kind = request.GET.get("period", ""), request.GET.get("format", "xlsx")
-    campaign = request.GET.get("campaign") or None
+    asked = request.POST if request.method == "POST" else request.GET
+    period, kind = asked.get("period", ""), asked.get("format", "xlsx")
+    campaign = asked.get("campaign") or None
     if plan is None or kind not in ("xlsx", "docx"):
         return _page(request, actor, plan, error="请选择方案、周期和文件格式（Excel 或 Word）", status=400)
+    if request.method == "POST":
+        from luoshi.jobs.services import queue_dispatch
+
+        try:
+            job = queue_dispatch(actor, plan, period, campaign, kind)
+        except (BulletinError, ValueError) as exc:
+            return _page(request, actor, plan, error=f"旬调度表：{exc}", status=400)
+        return _queued(request, job)
     try:
         data = (dispatch_xlsx if kind == "xlsx" else dispatch_docx)(actor, plan, period, campaign)
     except (BulletinError, ValueError) as exc:
@@ -112,7 +128,8 @@ def dispatch_file(request):
 
 @login_required
 def review_file(request):
-    """季讲评: the Word document or the workbook of a quarter; the coordinator sets the weights."""
+    """季讲评: the Word document or the workbook of a quarter (a POST with ``format`` queues
+    it as a job, a GET answers with the file); the coordinator POSTs the weights."""
     from luoshi.bulletins.documents import review_docx, review_xlsx
     from luoshi.bulletins.services import BulletinError, set_review_weights
 
@@ -120,6 +137,14 @@ def review_file(request):
     plan = current_plan(request)
     if plan is None:
         return _page(request, actor, plan, error="还没有导入方案", status=400)
+    if request.method == "POST" and "format" in request.POST:
+        from luoshi.jobs.services import queue_review
+
+        try:
+            job = queue_review(actor, plan, request.POST.get("quarter", ""), request.POST["format"])
+        except (BulletinError, ValueError) as exc:
+            return _page(request, actor, plan, error=f"季讲评：{exc}", status=400)
+        return _queued(request, job)
     if request.method == "POST":
         try:
             values = {
@@ -196,11 +221,17 @@ def bulletin_detail(request, pk: int):
 
 @login_required
 def bulletin_file(request, pk: int):
+    """A bulletin's Word file: the stored one once issued; a draft's preview is rendered
+    by a job (POST, the page's 生成 Word), or here for a GET."""
     from luoshi.bulletins.documents import bulletin_file as file_of
     from luoshi.bulletins.permissions import get_bulletin_for
 
     actor = actor_of(request)
     bulletin = get_bulletin_for(actor, pk)
+    if request.method == "POST":
+        from luoshi.jobs.services import queue_bulletin_file
+
+        return _queued(request, queue_bulletin_file(actor, bulletin))
     response = HttpResponse(file_of(actor, bulletin), content_type=DOCX)
     response["Content-Disposition"] = (
         f"attachment; filename*=UTF-8''{escape_uri_path(bulletin.title + '.docx')}"

@@ -1,12 +1,14 @@
 """方案导入: upload a plan document, review the parse, fix unit names, confirm; the
 result shows what changed against the previous version."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from luoshi.audit.services import note
+from luoshi.jobs.services import queue_plan_import
 from luoshi.plans.choices import ImportState, TargetOp, UnitKind
 from luoshi.plans.findings import (
     TargetRow,
@@ -52,6 +54,11 @@ def upload(request):
         upload = form.cleaned_data["file"]
         try:
             check_source_size(upload.size, upload.name)
+            if upload.size > settings.LUOSHI_IMPORT_INLINE_BYTES:
+                # a large document is parsed by a job; the page follows it to the review
+                job = queue_plan_import(actor_of(request), upload.name, upload.read())
+                note(request, "queue_parse_plan", job, file=upload.name)
+                return redirect("web:job", pk=job.pk)
             pending = stage_import(actor_of(request), upload.name, upload.read())
         except PlanError as exc:
             form.add_error("file", str(exc))
