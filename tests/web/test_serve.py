@@ -75,7 +75,7 @@ def test_serve_answers_with_the_chinese_admin(tmp_path, fresh_database_url):
 
 
 def test_serve_with_two_workers_answers_from_both_and_stops_cleanly(tmp_path, fresh_database_url):
-    server, port = _start(tmp_path, fresh_database_url, "--workers", "2", "--threads", "1")
+    server, port = _start(tmp_path, fresh_database_url, "--workers", "2", "--threads", "1", "--no-jobs")
     try:
         workers = _children(server.pid, expected=2)
         if Path("/proc").exists():
@@ -105,4 +105,58 @@ def test_serve_with_two_workers_answers_from_both_and_stops_cleanly(tmp_path, fr
         code = server.wait(timeout=40)
     assert code == 0, server.stderr.read().decode()[-2000:]
     for pid in workers:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+QUEUE_A_REVIEW = """
+import json
+from django.contrib.auth import get_user_model
+from luoshi.accounts.models import Profile
+from luoshi.accounts.permissions import SYSTEM, actor_for
+from luoshi.jobs.services import queue_review
+from luoshi.plans.services import import_plan
+plan = import_plan(SYSTEM, json.load(open("plan.json", encoding="utf-8"))).plan
+user = get_user_model().objects.create_user("office", password="Luoshi@2025x")
+Profile.objects.create(user=user, role="coordinator", organisation=plan.organisation)
+print(queue_review(actor_for(user), plan, "2025Q2", "docx").pk)
+"""
+
+
+def _job_state(env, pk) -> str:
+    code = f"from luoshi.jobs.models import Job; j = Job.objects.get(pk={pk}); print(j.state, j.file.name, j.error)"
+    done = subprocess.run([LUOSHI, "shell", "-c", code], env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_serve_runs_the_jobs_the_pages_queue_in_a_runner_beside_the_web_workers(tmp_path, fresh_database_url):
+    import json
+
+    from tests.plans.factories import make_plan
+
+    server, _port = _start(tmp_path, fresh_database_url, "--workers", "1", "--threads", "1")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LUOSHI_")}
+    env.update(LUOSHI_DATA_DIR=str(tmp_path / "data"), LUOSHI_DATABASE_URL=fresh_database_url)
+    try:
+        children = _children(server.pid, expected=2)
+        if Path("/proc").exists():
+            commands = {pid: Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in children}
+            runners = [pid for pid, argv in commands.items() if b"worker" in argv and b"--parent" in argv]
+            assert len(runners) == 1, commands
+        (tmp_path / "plan.json").write_text(json.dumps(make_plan(), ensure_ascii=False), encoding="utf-8")
+        queued = subprocess.run(
+            [LUOSHI, "shell", "-c", QUEUE_A_REVIEW], env=env, capture_output=True, text=True, cwd=tmp_path
+        )
+        assert queued.returncode == 0, queued.stderr[-2000:]
+        pk = int(queued.stdout.strip().splitlines()[-1])
+        for _ in range(60):
+            state = _job_state(env, pk)
+            if not state.startswith(("queued", "running")):
+                break
+            time.sleep(0.5)
+        assert state.startswith("done") and state.endswith(".docx"), state
+    finally:
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=60)
+    assert code == 0, server.stderr.read().decode()[-2000:]
+    for pid in runners if Path("/proc").exists() else []:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()

@@ -6,12 +6,20 @@ It is django-tasks-db's ``db_worker`` on every queue, plus the reminder schedule
 deployment with workers needs no cron line (several workers scheduling at once record each
 reminder once). SIGTERM or Ctrl+C finishes the job in hand and exits; a worker killed
 outright (kill -9, a power cut) loses nothing: what it had claimed is taken up again by
-another worker once the claim is stale (``LUOSHI_DELIVERY_CLAIM_SECONDS``).
+another worker once the claim is stale (``LUOSHI_DELIVERY_CLAIM_SECONDS``; a document job
+shows 超时 after ``LUOSHI_JOB_CLAIM_SECONDS`` and can be queued again from its page).
+
+``luoshi serve`` starts one as its job runner with ``--parent`` (its own process id): the
+worker then ends when that process is gone, even if it was killed outright. A worker that
+loses the database (a restart of PostgreSQL) waits and starts again instead of exiting.
 """
 
 import io
+import os
 import random
+import signal
 import threading
+import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -21,7 +29,7 @@ from luoshi.core.jobs import worker_id
 
 
 class Command(BaseCommand):
-    help = "运行后台任务（提醒发送、状态重建）；可在多台服务器上同时运行"
+    help = "运行后台任务（通报、调度表和讲评文件的生成，大文件解析，提醒发送，状态重建）；可在多台服务器上同时运行"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -38,6 +46,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-schedule", action="store_true", help="不登记到期提醒，只执行队列中的任务")
         parser.add_argument("--batch", action="store_true", help="执行完队列中已到时的任务后退出")
+        parser.add_argument(
+            "--parent", type=int, default=None, help="该进程结束时随之退出（luoshi serve 启动的后台任务进程）"
+        )
 
     def handle(
         self,
@@ -47,6 +58,7 @@ class Command(BaseCommand):
         schedule_interval=60.0,
         no_schedule=False,
         batch=False,
+        parent=None,
         verbosity=1,
         **options,
     ):
@@ -71,20 +83,35 @@ class Command(BaseCommand):
                 target=self.schedule, args=(stop, schedule_interval), name="luoshi-scheduler", daemon=True
             )
             scheduler.start()
+        if parent:
+            threading.Thread(
+                target=watch_parent, args=(parent, stop), name="luoshi-parent", daemon=True
+            ).start()
         if verbosity:
             self.stdout.write(f"后台任务进程 {name} 已启动（队列：{'、'.join(queues)}）")
             self.stdout.flush()
         try:
-            call_command(
-                "db_worker",
-                queue_name=",".join(queues),
-                interval=interval,
-                batch=batch,
-                reload=False,
-                startup_delay=not batch,
-                worker_id=name,
-                verbosity=max(verbosity - 1, 0),
-            )
+            while True:
+                try:
+                    call_command(
+                        "db_worker",
+                        queue_name=",".join(queues),
+                        interval=interval,
+                        batch=batch,
+                        reload=False,
+                        startup_delay=not batch,
+                        worker_id=name,
+                        verbosity=max(verbosity - 1, 0),
+                    )
+                    return
+                except (DatabaseError, InterfaceError) as exc:
+                    if batch:
+                        raise
+                    first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+                    self.stderr.write(f"后台任务进程与数据库的连接中断，5 秒后重试：{first}")
+                    close_old_connections()
+                    connections.close_all()
+                    time.sleep(5)
         finally:
             stop.set()
 
@@ -104,3 +131,12 @@ class Command(BaseCommand):
                 connections.close_all()
             if stop.wait(every * random.uniform(0.9, 1.1)):  # noqa: S311 (jitter, not a secret)
                 break
+
+
+def watch_parent(parent: int, stop: threading.Event) -> None:
+    """End this worker as SIGTERM would (the job in hand finishes) once ``parent`` is gone:
+    this process was handed to another parent, or that process id no longer exists."""
+    while not stop.wait(2):
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+            return

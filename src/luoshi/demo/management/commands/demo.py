@@ -18,12 +18,17 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
         parser.add_argument("--port", type=int, default=8000, help="服务端口（默认 8000）")
         parser.add_argument(
+            "--no-jobs",
+            action="store_true",
+            help="不随服务启动后台任务进程（由另行运行的 luoshi worker 执行）",
+        )
+        parser.add_argument(
             "--today",
             default=play.DEMO_TODAY.isoformat(),
             help=f"演示环境的“今天”：往期报告生成到此日（默认 {play.DEMO_TODAY.isoformat()}，须在 2025 年 5 月 15 日至年底之间）",
         )
 
-    def handle(self, *args, no_serve=False, port=8000, today=None, **options):
+    def handle(self, *args, no_serve=False, port=8000, today=None, no_jobs=False, **options):
         try:
             day = dt.date.fromisoformat(today or play.DEMO_TODAY.isoformat())
         except ValueError:
@@ -82,4 +87,6 @@ class Command(BaseCommand):
         if no_serve:
             self.stdout.write(self.style.SUCCESS("演示数据已就绪。运行 luoshi serve 启动服务。"))
             return
-        call_command("serve", port=port)
+        # the job runner makes the files the pages queue; the demo's reminders stay with
+        # `luoshi tick`, as they were, so nothing is sent behind the visitor's back
+        call_command("serve", port=port, no_jobs=no_jobs, no_schedule=True)

@@ -5,9 +5,18 @@ core), each with ``--threads`` threads, so every core serves requests; on Window
 gunicorn does not run, waitress serves from one process with threads. SIGTERM (or Ctrl+C
 once) stops taking new connections and lets the requests in hand finish (up to
 ``GRACEFUL_SECONDS``) before the workers exit.
+
+Beside the web workers it starts one job runner (``luoshi worker --parent``, a process of
+its own, started before gunicorn and before any thread), which makes the documents the
+pages queue (bulletins, 旬调度, 季讲评, large plan imports), sends the reminders and runs
+the reminder scheduler every minute, so one machine needs nothing more. ``--no-jobs``
+leaves the jobs to ``luoshi worker``s run elsewhere; the runner stops with the server
+(and on its own if the server is killed outright).
 """
 
 import os
+import signal
+import subprocess
 import sys
 
 from django.core.management import call_command
@@ -50,8 +59,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads", type=int, default=None, help="每个进程的线程数（默认 4；Windows 上 8）"
         )
+        parser.add_argument(
+            "--no-jobs",
+            action="store_true",
+            help="不在本机启动后台任务进程（通报、调度表、讲评文件的生成，大文件解析，提醒发送），"
+            "由其他服务器上的 luoshi worker 执行",
+        )
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="本机的后台任务进程不登记到期提醒（由 cron 中的 luoshi tick 登记）",
+        )
 
-    def handle(self, *args, host="127.0.0.1", port=8000, workers=None, threads=None, **options):
+    def handle(
+        self,
+        *args,
+        host="127.0.0.1",
+        port=8000,
+        workers=None,
+        threads=None,
+        no_jobs=False,
+        no_schedule=False,
+        **options,
+    ):
         if workers is not None and workers < 1:
             raise CommandError(f"--workers 应为正整数，收到 {workers}")
         if threads is not None and threads < 1:
@@ -60,16 +90,24 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         connections.close_all()  # no connection of this process is handed to the workers
         address = f"http://{host}:{port}/"
+        runner = None if no_jobs else start_runner(schedule=not no_schedule)
+        try:
+            self.serve(host, port, workers, threads, address, runner)
+        finally:
+            stop_runner(runner)
+
+    def serve(self, host, port, workers, threads, address, runner) -> None:
+        jobs = "；后台任务进程 1 个" if runner else "；后台任务由 luoshi worker 执行"
         if gunicorn_available():
             workers = workers or cores()
             threads = threads or 4
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"落实 Luoshi 已启动：{address}  （{workers} 个进程 × {threads} 个线程；Ctrl+C 停止）"
+                    f"落实 Luoshi 已启动：{address}  （{workers} 个进程 × {threads} 个线程{jobs}；Ctrl+C 停止）"
                 )
             )
             self.stdout.flush()
-            _gunicorn(host, port, workers, threads)
+            _gunicorn(host, port, workers, threads, runner)
             return
         if workers not in (None, 1):
             self.stderr.write(
@@ -79,11 +117,32 @@ class Command(BaseCommand):
 
         from luoshi.wsgi import application
 
-        self.stdout.write(self.style.SUCCESS(f"落实 Luoshi 已启动：{address}  （Ctrl+C 停止）"))
+        self.stdout.write(self.style.SUCCESS(f"落实 Luoshi 已启动：{address}  （Ctrl+C 停止{jobs}）"))
         serve(application, host=host, port=port, threads=threads or 8, ident="luoshi")
 
 
-def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+def start_runner(*, schedule: bool = True) -> subprocess.Popen:
+    """The job runner beside the web workers: ``luoshi worker`` in a process of its own,
+    told to end when this one does. Started before gunicorn forks and before any thread."""
+    command = [sys.executable, "-m", "luoshi.cli", "worker", "--parent", str(os.getpid())]
+    if not schedule:
+        command.append("--no-schedule")
+    return subprocess.Popen(command, stdin=subprocess.DEVNULL)  # noqa: S603 (our own command)
+
+
+def stop_runner(runner: subprocess.Popen | None) -> None:
+    """SIGTERM: the runner finishes the job in hand (up to ``GRACEFUL_SECONDS``) and exits."""
+    if runner is None or runner.poll() is not None:
+        return
+    runner.send_signal(signal.SIGTERM)
+    try:
+        runner.wait(timeout=GRACEFUL_SECONDS)
+    except subprocess.TimeoutExpired:
+        runner.kill()
+        runner.wait()
+
+
+def _gunicorn(host: str, port: int, workers: int, threads: int, runner=None) -> None:
     """Run gunicorn in this process as its master, through its documented custom
     application API, with the options ``luoshi serve`` takes and nothing read from the
     command line or a gunicorn.conf.py."""
@@ -119,5 +178,7 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
             "loglevel": "warning",
             # behind nginx on the same host: X-Forwarded-Proto from 127.0.0.1 is trusted
             "forwarded_allow_ips": "127.0.0.1,::1",
+            # the master stops the job runner as it exits (gunicorn reaps it if it ends first)
+            "on_exit": lambda server: stop_runner(runner),
         }
     ).run()
