@@ -21,7 +21,7 @@ USAGE = """\
 
 常用命令：
   demo [--no-serve]            建立演示环境（示例方案、演示用户、往期报告）并启动服务
-  serve [--port N]             启动服务（生产用 WSGI 服务器）
+  serve [--port N] [--no-jobs] 启动服务（生产用 WSGI 服务器，并在本机启动一个后台任务进程）
   parse FILE [--json]          解析方案文件（txt/docx/html/pdf），显示条目树或输出 JSON
   import FILE [--org ORG]      导入方案（方案 JSON 或 txt/docx/html/pdf 文件），到本级或指定组织
   org add NAME --level L [--parent P] | list [--json] | move ORG --parent P | user USER ORG
@@ -42,7 +42,7 @@ USAGE = """\
   template --unit 单位 --period 2025-05-1 -o FILE.xlsx   下载本单位本期填报模板
   upload FILE.xlsx [--draft] [--json]            上传填好的模板（全部无误才导入）
   tick [--loop] [--enqueue-only]                 登记并发送到期的催报提醒（可每分钟由 cron 运行）
-  worker [--queue Q] [--no-schedule]             运行后台任务（提醒发送等），可在多台服务器上同时运行
+  worker [--queue Q] [--no-schedule]             运行后台任务（页面上生成的文件、大文件解析、提醒发送等），可在多台服务器上同时运行
 
 通报与讲评：
   bulletin --month 2025-05 [--campaign C] -o F.docx [--issue]   月通报（Word，公文格式）
