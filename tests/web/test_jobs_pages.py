@@ -200,7 +200,7 @@ def test_a_large_plan_file_is_parsed_by_a_job_that_leads_to_the_review(personas,
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     assert not PendingImport.objects.exists()
-    assert "正在生成……" in coordinator.get(f"/jobs/{job.pk}/").content.decode()
+    assert "正在解析……" in coordinator.get(f"/jobs/{job.pk}/").content.decode()
     run_queued()
     pending = PendingImport.objects.get()
     page = coordinator.get(f"/jobs/{job.pk}/").content.decode()
@@ -219,3 +219,25 @@ def test_a_small_plan_file_is_still_parsed_in_the_request(personas, today, clien
         "/import/", {"file": SimpleUploadedFile("小方案.txt", text.encode())}
     )
     assert re.match(r"^/import/\d+/$", response["Location"]) and not Job.objects.exists()
+
+
+def test_the_three_lists_and_the_project_ledger_are_made_by_jobs(personas, today, client_for, plan):
+    from openpyxl import load_workbook
+
+    coordinator = client_for(personas["coordinator"])
+    assert 'action="/tasks/three-lists.xlsx' in coordinator.get("/tasks/").content.decode()
+    lists = coordinator.post(f"/tasks/three-lists.xlsx?plan={plan.pk}")
+    ledger = coordinator.post("/projects/ledger.xlsx")
+    assert lists.status_code == ledger.status_code == 302
+    assert run_queued() == 2
+    names = []
+    for response in (lists, ledger):
+        page = coordinator.get(response["Location"]).content.decode()
+        assert "已完成" in page
+        download = coordinator.get(response["Location"] + "file/")
+        assert "spreadsheetml" in download["Content-Type"]
+        names.append([sheet.title for sheet in load_workbook(io.BytesIO(download.content)).worksheets])
+    assert "任务清单" in names[0] and "项目台账" in names[1]
+    assert (
+        client_for(personas["reporter_a"]).post(f"/tasks/three-lists.xlsx?plan={plan.pk}").status_code == 403
+    )

@@ -6,6 +6,8 @@ class JobKind(models.TextChoices):
     DISPATCH = "dispatch", "旬调度"
     REVIEW = "review", "季讲评"
     PLAN_IMPORT = "plan_import", "方案解析"
+    THREE_LISTS = "three_lists", "三张清单"
+    PROJECT_LEDGER = "project_ledger", "重大项目台账"
 
 
 class JobState(models.TextChoices):

@@ -133,6 +133,28 @@ def queue_bulletin_file(actor: Actor, bulletin: Bulletin) -> Job:
 
 
 @transaction.atomic
+def queue_three_lists(actor: Actor, plan: Plan) -> Job:
+    """The plan's 目标、任务、责任清单 as one workbook, as a job."""
+    from luoshi.plans.permissions import can_export_lists
+
+    if not can_export_lists(actor):
+        raise PermissionDenied("三张清单导出供综合协调组、专班办公室和领导使用")
+    if not actor.sees(plan.organisation_id):
+        raise Http404("没有这个方案，或无权查看")
+    return _queue(
+        actor, JobKind.THREE_LISTS, plan.organisation_id, f"{plan.title} 三张清单（Excel）", {"plan": plan.pk}
+    )
+
+
+@transaction.atomic
+def queue_project_ledger(actor: Actor) -> Job:
+    """The ledger of the projects the actor sees (项目台账, 四比四提高, 对账差异), as a job."""
+    if not actor.org_id:
+        raise PermissionDenied("没有所属组织的用户不能导出项目台账")
+    return _queue(actor, JobKind.PROJECT_LEDGER, actor.org_id, "重大项目台账（Excel）", {})
+
+
+@transaction.atomic
 def queue_plan_import(actor: Actor, name: str, data: bytes, organisation: int | None = None) -> Job:
     """Parse a plan file in the background: the file is stored with the job (every
     machine reads it from the shared storage) and staged for review when the job runs."""
@@ -218,10 +240,40 @@ def _make_bulletin(actor: Actor, job: Job) -> tuple[str, bytes]:
     return f"{bulletin.title}.docx", bulletin_file(actor, bulletin)
 
 
+def _make_three_lists(actor: Actor, job: Job) -> tuple[str, bytes]:
+    import tempfile
+    from pathlib import Path
+
+    from luoshi.plans.exports import write_three_lists
+    from luoshi.plans.permissions import can_export_lists
+
+    plan = _plan(job)
+    if not can_export_lists(actor) or not actor.sees(plan.organisation_id):
+        raise PermissionDenied("三张清单导出供综合协调组、专班办公室和领导使用")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "three-lists.xlsx"
+        write_three_lists(plan, path)
+        return f"{plan.title}-三张清单.xlsx", path.read_bytes()
+
+
+def _make_project_ledger(actor: Actor, job: Job) -> tuple[str, bytes]:
+    from io import BytesIO
+
+    from luoshi.core import clock
+    from luoshi.projects import figures
+
+    today = clock.today()
+    buffer = BytesIO()
+    figures.project_ledger(actor, today).save(buffer)
+    return f"重大项目台账-{today:%Y%m%d}.xlsx", buffer.getvalue()
+
+
 MAKERS: dict[str, Callable[[Actor, Job], tuple[str, bytes]]] = {
     JobKind.DISPATCH: _make_dispatch,
     JobKind.REVIEW: _make_review,
     JobKind.BULLETIN: _make_bulletin,
+    JobKind.THREE_LISTS: _make_three_lists,
+    JobKind.PROJECT_LEDGER: _make_project_ledger,
 }
 
 

@@ -50,7 +50,15 @@ def project_list(request):
 
 @login_required
 def project_ledger(request):
+    """The ledger workbook: a POST (the page's button) queues it as a job, a GET answers
+    with the file."""
     actor = actor_of(request)
+    if request.method == "POST":
+        from django.shortcuts import redirect
+
+        from luoshi.jobs.services import queue_project_ledger
+
+        return redirect("web:job", pk=queue_project_ledger(actor).pk)
     today = clock.today()
     book = figures.project_ledger(actor, today)
     buffer = BytesIO()

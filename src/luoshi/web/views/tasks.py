@@ -5,8 +5,8 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 
 from luoshi.core import clock
 from luoshi.plans.alignment_services import upper_plans_for
@@ -138,7 +138,8 @@ def task_list(request):
 
 @login_required
 def three_lists(request):
-    """The three lists as one Excel workbook (目标、任务、责任清单)."""
+    """The three lists as one Excel workbook (目标、任务、责任清单): a POST (the page's
+    button) queues it as a job, a GET (a script's link) answers with the file."""
     import tempfile
     from pathlib import Path
 
@@ -150,6 +151,12 @@ def three_lists(request):
     if not can_export_lists(actor):
         raise PermissionDenied("三张清单导出供综合协调组、专班办公室和领导使用")
     plan = current_plan(request)
+    if request.method == "POST":  # the page's 导出: made by a job, followed on its page
+        from luoshi.jobs.services import queue_three_lists
+
+        if plan is None:
+            raise Http404("还没有导入方案")
+        return redirect("web:job", pk=queue_three_lists(actor, plan).pk)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "three-lists.xlsx"
         write_three_lists(plan, path)
