@@ -28,6 +28,19 @@ LABEL = re.compile(
     rf"\[?(?P<label>{_LEAD_LABELS}|{_DUTY_LABELS}|{_COOP_LABELS}|{_LEADER_LABELS}|{_SPLIT_LABELS}|{_TIME_LABELS})"
     r"(?:\]\s*:?|\s*:)"
 )
+# ``LABEL`` without its optional ``[``, every label word written out, so that each word starts
+# with a literal and the regex engine skips to their first characters in C: it matches where
+# LABEL does, starting one character later where LABEL takes a ``[``.
+_LEADER_WORDS = "|".join(
+    who + level + title
+    for who in ("分管", "责任", "牵头", "联系", "包联", "督办")
+    for level in ("", "省", "市", "区", "县", "州", "镇", "乡")
+    for title in ("领导", "负责同志")
+)
+LABEL_WORD = re.compile(
+    rf"(?P<label>{_LEAD_LABELS}|{_DUTY_LABELS}|{_COOP_LABELS}|{_LEADER_WORDS}|{_SPLIT_LABELS}|{_TIME_LABELS})"
+    r"(?:\]\s*:?|\s*:)"
+)
 _ROLE_OF = [
     ("lead", re.compile(rf"^(?:{_LEAD_LABELS})$")),
     ("duty", re.compile(rf"^(?:{_DUTY_LABELS})$")),
@@ -317,7 +330,7 @@ def _read_clause(folded: str) -> Clause | None:
     clause = Clause()
     if not folded or EXPLANATION.match(folded):
         return None
-    if (":" in folded or "]" in folded) and LABEL.search(folded):
+    if (":" in folded or "]" in folded) and LABEL_WORD.search(folded):
         _parse_labelled(_normalise_labels(folded), clause)
     elif not _parse_free(folded, clause):
         return None
@@ -361,7 +374,7 @@ def _may_hold_clause(folded: str) -> bool:
     ``:`` or a closing ``]``)."""
     if "(" in folded or "[" in folded or "{" in folded:
         return True
-    return (":" in folded or "]" in folded) and bool(LABEL.search(folded))
+    return (":" in folded or "]" in folded) and LABEL_WORD.search(folded) is not None
 
 
 def find_clauses(paragraph: str, folded: str | None = None) -> tuple[list[Found], bool]:
@@ -431,18 +444,19 @@ def _open_bracket(folded: str) -> int:
 
 def _top_level_label(folded: str, found: list[Found]) -> int | None:
     """Where a labelled clause starts outside brackets: at the line start or after a 。."""
-    for match in LABEL.finditer(folded):
-        index = match.start("label")
+    for match in LABEL_WORD.finditer(folded):
+        index = match.start()
         if any(item.start <= index < item.end for item in found):
             continue
+        begin = index - 1 if index and folded[index - 1] == "[" else index  # where LABEL's match starts
         # ``【牵头单位】X``: the label's own closed bracket is no open bracket (``[牵头单位:X`` is)
-        start = match.start() if "]" in match.group(0) else index
+        start = begin if "]" in match.group(0) else index
         if _open_bracket(folded[:start]) >= 0:
             continue
-        before = folded[: match.start()].rstrip()
+        before = folded[:begin].rstrip()
         if not before or before.endswith(("。", ".", ";", ")", "]")):
-            return match.start()
+            return begin
         # ``…，责任单位：X（牵头）、Y。``: a labelled list closing the item after a comma
         if before.endswith(",") and _LIST_LABEL.match(match["label"]):
-            return match.start()
+            return begin
     return None
