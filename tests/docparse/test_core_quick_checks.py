@@ -13,7 +13,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 import pytest
 
 import luoshi
-from luoshi.docparse import clauses, subjects, targets
+from luoshi.docparse import clauses, subjects, targets, taskforces
 from luoshi.docparse.textutil import fold
 
 SEED = Path(luoshi.__file__).parent / "demo" / "plan" / "xidongting-qidagongjian-2025.txt"
@@ -128,3 +128,48 @@ def test_a_clause_read_again_in_a_document_is_the_same_and_changing_one_leaves_t
     clauses.apply_first_lead(first)
     assert first.leads == ["区发改局"]
     assert second.leads == [] and second.cooperators == ["区发改局", "区财政局", "区科工局"]
+
+
+def test_the_label_words_are_found_where_the_label_pattern_finds_them():
+    samples = [
+        *_lines(),
+        "[牵头单位]区发改局",
+        "【牵头单位】区发改局",
+        "[[责任单位:区财政局",
+        "。分管区领导:张三;责任单位 :区教育局",
+        "联系市负责同志:李四",
+    ]
+    for line in samples:
+        folded = fold(line)
+        expected = [(m.start(), m.end(), m["label"]) for m in clauses.LABEL.finditer(folded)]
+        found = []
+        for m in clauses.LABEL_WORD.finditer(folded):
+            start = m.start() - 1 if m.start() and folded[m.start() - 1] == "[" else m.start()
+            found.append((start, m.end(), m["label"]))
+        assert found == expected, line
+
+
+def _holds_one_of(items, words: tuple[str, ...]) -> bool:
+    """Whether every match of the parsed ``items`` holds one of ``words`` (looked for in runs
+    of literals, in groups, in branches whose every alternative holds one, and in repeats
+    taken at least once)."""
+    run = ""
+    for op, av in [*items, (None, None)]:
+        if op is sre.LITERAL:
+            run += chr(av)
+            continue
+        if any(word in run for word in words):
+            return True
+        run = ""
+        if op is sre.SUBPATTERN and _holds_one_of(av[-1].data, words):
+            return True
+        if op is sre.BRANCH and all(_holds_one_of(branch.data, words) for branch in av[1]):
+            return True
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1 and _holds_one_of(av[2].data, words):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("pattern", list(taskforces._NEEDS), ids=lambda p: p.pattern[:20])
+def test_a_task_force_role_pattern_is_tried_whenever_a_word_it_needs_occurs(pattern):
+    assert _holds_one_of(sre_parse.parse(pattern.pattern).data, taskforces._NEEDS[pattern])

@@ -59,6 +59,16 @@ _MEMBERS = [
         r"(?:的)?(?:主要负责人|主要负责同志|分管负责人|分管负责同志|有关负责同志|负责同志|负责人|分管领导)?组成$"
     ),
 ]
+# A word each member pattern needs (a clause without it is not searched).
+_MEMBER_NEEDS = list(zip(("成员", "为成员", "组成"), _MEMBERS, strict=True))
+# Words the role patterns need, for the test that holds the quick checks to them.
+_NEEDS = {
+    _ROLE_THEN_BY: ("召集人", "组长"),
+    _ROLE_BY: ("由",),
+    _DEPUTY_AS: ("副",),
+    _CONVENOR_BY: ("由",),
+    **{pattern: (word,) for word, pattern in _MEMBER_NEEDS},
+}
 _OFFICE = re.compile(r"办公室(?:设在|设于)(?P<who>[^,;。]+)")
 _ROLE_NOUN = re.compile(
     r"(?:主要负责同志|主要负责人|分管负责同志|分管负责人|有关负责同志|负责同志|负责人|主要领导|分管领导|"
@@ -113,7 +123,9 @@ class _Force:
         if match := _ROLE_LABEL.match(clause):
             self._read_role_label(match["role"].replace(" ", ""), match["who"].strip())
             return
-        if match := _ROLE_THEN_BY.search(clause):
+        # (each pattern is tried only where a word it needs occurs: ``_NEEDS``)
+        role_word = "召集人" in clause or "组长" in clause
+        if role_word and (match := _ROLE_THEN_BY.search(clause)):
             self.pending_role = match["role"]
             return
         if self.pending_role and (match := _BY_SERVES.match(clause)):
@@ -121,15 +133,16 @@ class _Force:
             self.pending_role = None
             return
         self.pending_role = None
-        if match := _ROLE_BY.search(clause):
+        by = "由" in clause
+        if by and (match := _ROLE_BY.search(clause)):
             self._role(match["role"]).extend(_people(match["who"]))
-        elif match := _DEPUTY_AS.match(clause):
+        elif "副" in clause and (match := _DEPUTY_AS.match(clause)):
             self.deputy_convenors += _people(match["who"])
-        elif match := _CONVENOR_BY.search(clause) or _CONVENOR_AS.match(clause):
+        elif match := (by and _CONVENOR_BY.search(clause)) or _CONVENOR_AS.match(clause):
             self.convenors += _people(match["who"])
         else:
-            for pattern in _MEMBERS:
-                match = pattern.search(clause)
+            for word, pattern in _MEMBER_NEEDS:
+                match = pattern.search(clause) if word in clause else None
                 names = split_folded_units(match["list"]) if match else []
                 if len(names) > 2 and len(names[-1]) <= 4 and not looks_like_unit(names[-1]):
                     names = names[:-1]  # a list cut off inside its last name (``…、区教``)
