@@ -84,19 +84,24 @@ def split_folded_units(folded: str, *, commas: bool = False) -> list[str]:
 def _split_units(folded: str, commas: bool) -> tuple[str, ...]:
     separators = "、,;，；" if commas else "、"
     pieces: list[str] = []
-    for piece in split_top(folded, separators):
-        piece = squeeze(piece)
-        if not piece:
-            continue
-        if (
-            pieces
-            and pieces[-1].startswith("各")  # (what ``_EACH_LEVEL`` starts with)
-            and _EACH_LEVEL.match(pieces[-1])
-            and _LEVEL_TAIL.match(_ETC.sub("", piece))
-        ):
-            pieces[-1] = pieces[-1] + "、" + piece
-            continue
-        pieces.append(piece)
+    if "各" not in folded:  # (what ``_EACH_LEVEL`` starts with: no piece joins the one before)
+        pieces = [piece for piece in map(squeeze, split_top(folded, separators)) if piece]
+    else:
+        for piece in split_top(folded, separators):
+            piece = squeeze(piece)
+            if not piece:
+                continue
+            if (
+                pieces
+                and pieces[-1].startswith("各")
+                and _EACH_LEVEL.match(pieces[-1])
+                and _LEVEL_TAIL.match(_ETC.sub("", piece))
+            ):
+                pieces[-1] = pieces[-1] + "、" + piece
+                continue
+            pieces.append(piece)
+    if "和" not in folded and "等" not in folded:  # (no piece to split at 和, no 等 group)
+        return tuple(name for name in dict.fromkeys(map(clean_name, pieces)) if name)
     names: list[str] = []
     for piece in pieces:
         for part in _split_and(piece) if "和" in piece else (piece,):
