@@ -297,6 +297,10 @@ class _Parser:
         if not mapping:
             return
         for task in tasks:
+            if not any(n in mapping for n in task["leads"]) and not any(
+                n in mapping for n in task["cooperators"]
+            ):
+                continue  # (its lists are deduplicated and apart already: ``_task``)
             task["leads"] = dedupe([mapping.get(n, n) for n in task["leads"]])
             task["cooperators"] = [
                 n for n in dedupe([mapping.get(n, n) for n in task["cooperators"]]) if n not in task["leads"]
