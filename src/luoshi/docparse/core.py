@@ -68,9 +68,10 @@ def _strip_spans(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _split_title(
-    rest: str, has_children: bool, clause_spans: list[tuple[int, int]]
+    rest: str, has_children: bool, clause_spans: list[tuple[int, int]], folded: str | None = None
 ) -> tuple[str | None, str]:
-    """Title and own text of an item line (``1.推动增收减负。线下……`` → title, text)."""
+    """Title and own text of an item line (``1.推动增收减负。线下……`` → title, text);
+    ``folded``: ``fold(rest)`` when the caller has it."""
     stop = rest.find("。")
     if stop >= 0:
         head, tail = rest[:stop], rest[stop + 1 :]
@@ -79,7 +80,8 @@ def _split_title(
         if (real_tail and len(head) <= _TITLE_MAX) or (has_children and not tail.strip()):
             return head.strip(), tail.strip()
         return None, rest
-    folded = fold(rest)
+    if folded is None:
+        folded = fold(rest)
     if len(rest) <= _BARE_HEADING_MAX and not _HEADING_PUNCTUATION.search(folded) and not clause_spans:
         return rest.strip(), ""
     return None, rest
@@ -89,7 +91,7 @@ def _read_section(section: Section, first_line_clauses: list[Found]) -> _Section
     """Title and text of a section (clauses on the item line do not make a title)."""
     reading = _SectionReading(section)
     item_spans = [(found.start, found.end) for found in first_line_clauses]
-    reading.title, own = _split_title(section.rest, section.children > 0, item_spans)
+    reading.title, own = _split_title(section.rest, section.children > 0, item_spans, section.folded_rest)
     texts = [paragraph.text for paragraph in section.paragraphs]
     if own and texts:
         reading.text = "\n".join([own, *texts])
@@ -159,10 +161,12 @@ class _Parser:
 
     def _clauses_of(
         self, section: Section
-    ) -> tuple[list[Found], list[tuple[int, Clause]], str, list[tuple[str, bool]]]:
-        """Clauses of a section, the text left for targets, and deadline texts."""
+    ) -> tuple[list[Found], list[tuple[int, Clause]], str, str, list[tuple[str, bool]]]:
+        """Clauses of a section, the text left for targets (as written and folded), and
+        deadline texts (folded)."""
         clauses: list[tuple[int, Clause]] = []
         target_parts: list[str] = []
+        folded_parts: list[str] = []
         deadline_texts: list[tuple[str, bool]] = []
         labelled: list[Paragraph] = []
         first_found: list[Found] = []
@@ -176,7 +180,8 @@ class _Parser:
             if index > 0 and _LABEL_LINE.match(_folded(paragraph)):
                 labelled.append(paragraph)
                 continue
-            found, cut = find_clauses(paragraph.text, paragraph.folded)
+            folded = _folded(paragraph)
+            found, cut = find_clauses(paragraph.text, folded)
             if index == 0:
                 first_found = found
             if cut:
@@ -185,13 +190,15 @@ class _Parser:
                 clauses.append((paragraph.line, item.clause))
                 if item.clause.deadline_text:
                     deadline_texts.insert(0, (item.clause.deadline_text, True))
-                deadline_texts.append((paragraph.text[item.start : item.end], False))
+                deadline_texts.append((folded[item.start : item.end], False))
             if not paragraph.in_table:
-                target_parts.append(_strip_spans(paragraph.text, [(f.start, f.end) for f in found]))
-            deadline_texts.append((paragraph.text, False))
+                spans = [(f.start, f.end) for f in found]
+                target_parts.append(_strip_spans(paragraph.text, spans))
+                folded_parts.append(_strip_spans(folded, spans))
+            deadline_texts.append((folded, False))
         if labelled:
             self._read_labelled(labelled, clauses, deadline_texts)
-        return first_found, clauses, "\n".join(target_parts), deadline_texts
+        return first_found, clauses, "\n".join(target_parts), "\n".join(folded_parts), deadline_texts
 
     def _read_labelled(
         self,
@@ -241,7 +248,7 @@ class _Parser:
 
     def _deadline(self, reading: _SectionReading) -> str | None:
         for text, labelled in reading.deadline_texts:
-            found = find_deadline(text, self.meta.year, labelled=labelled)
+            found = find_deadline(text, self.meta.year, labelled=labelled, folded=True)
             if found or labelled:
                 return found
         return None
@@ -251,7 +258,7 @@ class _Parser:
         tasks: list[Task] = []
         targets: list[PlacedTarget] = []
         for section in self.layout.sections:
-            first_found, clauses, target_text, deadline_texts = self._clauses_of(section)
+            first_found, clauses, target_text, folded_target, deadline_texts = self._clauses_of(section)
             reading = _read_section(section, first_found)
             reading.clauses, reading.deadline_texts = clauses, deadline_texts
             sections.append(
@@ -267,7 +274,7 @@ class _Parser:
             task = self._task(reading)
             if task:
                 tasks.append(task)
-            for target in find_targets(target_text):
+            for target in find_targets(target_text, folded_target):
                 targets.append(PlacedTarget(section=section.id, **target))
         forces = find_task_forces(
             [(p.part, p.text) for p in self.layout.paragraphs],

@@ -84,24 +84,26 @@ def _resolve(kind: str, match: re.Match[str], year: int | None, *, labelled: boo
     return None
 
 
-def find_deadline(text: str, year: int | None, *, labelled: bool = False) -> str | None:
+def find_deadline(text: str, year: int | None, *, labelled: bool = False, folded: bool = False) -> str | None:
     """The first deadline stated in ``text`` as an ISO date, else None.
 
     ``labelled`` is for the content of a ``完成时限`` line, where a bare month or year is a
     deadline; in running text only a date marked as a limit (``前``, ``底``, ``完成``) counts.
+    ``folded``: ``text`` has been through ``textutil.fold`` already.
     """
     # (``_DATE_WORD`` as substring tests, quicker on Chinese text; folding leaves these words)
     if not ("月" in text or "年" in text or "底" in text or "末" in text or "季" in text):
         return None
-    folded = fold(text)
-    if labelled and NO_DEADLINE.match(folded.strip()):
+    if not folded:
+        text = fold(text)
+    if labelled and NO_DEADLINE.match(text.strip()):
         return None
     found: list[tuple[int, str]] = []
     for kind, pattern, needs in _DEADLINES:
-        if not any(word in folded for word in needs):
+        if not any(word in text for word in needs):
             continue
-        for match in pattern.finditer(folded):
-            if match.start() > 0 and folded[match.start() - 1].isdigit():
+        for match in pattern.finditer(text):
+            if match.start() > 0 and text[match.start() - 1].isdigit():
                 continue
             iso = _resolve(kind, match, year, labelled=labelled)
             if iso:
@@ -109,6 +111,6 @@ def find_deadline(text: str, year: int | None, *, labelled: bool = False) -> str
                 break
     if found:
         return min(found)[1]
-    if labelled and (written := _YEAR_WRITTEN.search(folded)):
+    if labelled and (written := _YEAR_WRITTEN.search(text)):
         return f"{written.group(1)}-12-31"
     return None

@@ -457,11 +457,13 @@ def _special_targets(raw_clause: str, last_unit: str) -> list[Target]:
     return found
 
 
-def find_targets(text: str) -> list[Target]:
-    """All targets in ``text`` (a section's own text, clauses removed), in order."""
+def find_targets(text: str, folded: str | None = None) -> list[Target]:
+    """All targets in ``text`` (a section's own text, clauses removed), in order;
+    ``folded``: ``fold(text)`` when the caller has it."""
     if not _ANY_FIGURE.search(text):  # (folding leaves figures as they are)
         return []
-    folded = fold(text)
+    if folded is None:
+        folded = fold(text)
     blanked = folded
     if "“" in folded or "《" in folded or '"' in folded or "「" in folded:  # (what ``_QUOTED`` opens with)
         blanked = _QUOTED.sub(lambda m: m.group(0) if _keep_quoted(m.group(0)) else _blank(m), folded)
