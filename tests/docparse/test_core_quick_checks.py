@@ -13,7 +13,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 import pytest
 
 import luoshi
-from luoshi.docparse import clauses, subjects, targets, taskforces
+from luoshi.docparse import clauses, structure, subjects, targets, taskforces
 from luoshi.docparse.textutil import fold
 
 SEED = Path(luoshi.__file__).parent / "demo" / "plan" / "xidongting-qidagongjian-2025.txt"
@@ -173,3 +173,84 @@ def _holds_one_of(items, words: tuple[str, ...]) -> bool:
 @pytest.mark.parametrize("pattern", list(taskforces._NEEDS), ids=lambda p: p.pattern[:20])
 def test_a_task_force_role_pattern_is_tried_whenever_a_word_it_needs_occurs(pattern):
     assert _holds_one_of(sre_parse.parse(pattern.pattern).data, taskforces._NEEDS[pattern])
+
+
+def _first_chars(items: list) -> tuple[set[str], bool]:
+    """The characters a sequence of parsed items can start with (spaces, anchors and
+    lookarounds aside; ``\\d`` as the mark ``DIGIT``), and whether it can be empty."""
+    found: set[str] = set()
+    for op, av in items:
+        chars, empty = _item_first_chars(op, av)
+        found |= chars
+        if not empty:
+            return found, False
+    return found, True
+
+
+def _item_first_chars(op, av) -> tuple[set[str], bool]:
+    if op is sre.LITERAL:
+        return {chr(av)}, False
+    if op is sre.IN:
+        chars: set[str] = set()
+        for kind, value in av:
+            if kind is sre.LITERAL:
+                chars.add(chr(value))
+            elif kind is sre.RANGE:
+                chars |= {chr(code) for code in range(value[0], value[1] + 1)}
+            elif kind is sre.CATEGORY and value is sre.CATEGORY_DIGIT:
+                chars.add("DIGIT")
+            else:
+                raise AssertionError(f"no finite set of first characters: {kind}")
+        return chars, False
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return set(), True
+    if op is sre.BRANCH:
+        chars, empty = set(), False
+        for branch in av[1]:
+            more, can_be_empty = _first_chars(branch.data)
+            chars |= more
+            empty = empty or can_be_empty
+        return chars, empty
+    if op is sre.SUBPATTERN:
+        return _first_chars(av[-1].data)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        low, _, sub = av
+        if low == 0 and sub.data == [(sre.IN, [(sre.CATEGORY, sre.CATEGORY_SPACE)])]:
+            return set(), True  # ``\s*``: spaces aside
+        chars, empty = _first_chars(sub.data)
+        return chars, low == 0 or empty
+    raise AssertionError(f"no finite set of first characters: {op}")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        (targets._GRANTED_AFTER, targets._GRANTED_FIRST),
+        (targets._GIFT_AFTER, targets._GIFT_FIRST),
+        (clauses._TIME_SEG, clauses._TIME_FIRST + "DIGIT"),
+        (clauses.EXPLANATION, clauses._EXPLANATION_FIRST),
+        (structure._FOOTER_AT_START, structure._FOOTER_FIRST),
+        (taskforces._BODY_SUBJECT, taskforces._BODY_FIRST),
+    ],
+    ids=lambda p: p.pattern[:20] if isinstance(p, re.Pattern) else "",
+)
+def test_a_pattern_is_tried_whenever_the_text_starts_with_a_character_it_can_start_with(pattern, starts):
+    chars, empty = _first_chars(sre_parse.parse(pattern.pattern).data)
+    assert not empty
+    assert chars - {"DIGIT"} <= set(starts) and ("DIGIT" not in chars or "DIGIT" in starts)
+
+
+def test_the_count_units_are_those_the_pattern_matches():
+    samples = ["个", "家", "万家", "万户", "间", "万", "家\n", "户\n\n", "人", "万万家", ""]
+    samples += [chr(code) for code in range(0x4E00, 0x9FA6)] + [
+        "万" + chr(code) for code in range(0x4E00, 0x9FA6)
+    ]
+    for unit in samples:
+        assert subjects.is_count_unit(unit) == bool(subjects.COUNT_UNITS.match(unit)), unit
+
+
+def test_a_section_number_with_a_decimal_point_is_tried_whenever_it_can_be_one():
+    pattern = dict(structure.NUMBERING)["dec"]
+    for line in [*_lines(), "1.1 总则", "12.3、目标", "1.2.3 任务", "1.5万亩", "1a.1 x", "1234.1 x", ".1 x"]:
+        if pattern.match(line):
+            assert structure._may_be_decimal(line), line

@@ -114,6 +114,7 @@ _TIME_SEG = re.compile(
     r"^(?:\d{4}年|\d{1,2}月|年底|年末|上半年|下半年|[一二三四]季度|长期|持续|常态化|年内|每年|每季度|每月)"
     r"[^、]{0,14}$"
 )
+_TIME_FIRST = "年上下一二三四长持常每"  # (the characters it can start with besides ``\d``)
 # The declaration that the first unit listed leads.
 DECLARATION = re.compile(
     r"(?:(?:列|排|排列|排名)(?:在)?(?:第一|首)(?:位|个)?|(?:第一|首)个)(?:者|的|单位|的单位|部门|的部门)?"
@@ -128,6 +129,7 @@ def declares_first_lead(text: str) -> bool:
 
 # A bracket that explains a name (``(原区农业局)``, ``(以下简称区农业农村局)``): no clause.
 EXPLANATION = re.compile(r"^(?:原(?![则有])|以下简称|以下称|简称|下称|即)")
+_EXPLANATION_FIRST = "原以简下即"  # (the characters it can start with)
 _PERSON_SEP = re.compile(r"[、,;，；\s]+")
 
 
@@ -255,7 +257,7 @@ def _parse_free(text: str, clause: Clause) -> bool:
             continue
         if _NOTE_SEG.search(segment) and not _LEAD_SEG.match(segment):
             continue
-        if _TIME_SEG.match(segment):
+        if (segment[:1] in _TIME_FIRST or segment[:1].isdecimal()) and _TIME_SEG.match(segment):
             clause.deadline_text = clause.deadline_text or segment
             continue
         if (units := _LEAD.units(segment)) is not None:
@@ -265,7 +267,10 @@ def _parse_free(text: str, clause: Clause) -> bool:
         elif (units := _COOP.units(segment)) is not None:
             clause.cooperators += split_folded_units(units)
             has_role_word = True
-            supported = supported or bool(_SUPPORT_END.search(segment))
+            supported = supported or (
+                ("配合" in segment or "协" in segment or "参与" in segment)
+                and _SUPPORT_END.search(segment) is not None
+            )
         elif (units := _DUTY.units(segment)) is not None:
             duty += split_folded_units(units)
             has_role_word = True
@@ -328,7 +333,7 @@ def parse_folded_clause(folded: str) -> Clause | None:
 def _read_clause(folded: str) -> Clause | None:
     folded = folded.strip()
     clause = Clause()
-    if not folded or EXPLANATION.match(folded):
+    if not folded or (folded[:1] in _EXPLANATION_FIRST and EXPLANATION.match(folded)):
         return None
     if (":" in folded or "]" in folded) and LABEL_WORD.search(folded):
         _parse_labelled(_normalise_labels(folded), clause)

@@ -62,10 +62,14 @@ _FOOTER_AT_START = re.compile(_FOOTER_START)
 _FOOTER_INSIDE = re.compile(_FOOTER_ANYWHERE)
 
 
+# The characters ``_FOOTER_AT_START`` can start with.
+_FOOTER_FIRST = "归已阅浏字【打关分扫责相抄(（[-—–－"
+
+
 def is_footer(folded: str) -> bool:
     """A web-page or notice footer line (``FOOTER`` in two quick steps)."""
     return bool(
-        _FOOTER_AT_START.match(folded)
+        (folded[:1] in _FOOTER_FIRST and _FOOTER_AT_START.match(folded))
         # (``_FOOTER_INSIDE`` as substring tests, quicker on Chinese text)
         or "网站标识码" in folded
         or "ICP备" in folded
@@ -143,6 +147,8 @@ def numbering(text: str) -> tuple[str, str, str] | None:
     else:
         styles = NUMBERING
     for style, pattern in styles:
+        if style == "dec" and not _may_be_decimal(folded):
+            continue
         match = pattern.match(folded)
         if match:
             n = match["n"]
@@ -156,6 +162,13 @@ def numbering(text: str) -> tuple[str, str, str] | None:
         rest = text[match.start("rest") :] if match["rest"] else ""
         return "article-" + match["kind"], match["n"].replace(" ", ""), rest
     return None
+
+
+def _may_be_decimal(folded: str) -> bool:
+    """Quick test for the ``dec`` style (``1.1``): the first ``.`` stands 1 to 3 characters in,
+    before a digit."""
+    dot = folded.find(".", 1, 4)
+    return dot > 0 and folded[dot + 1 : dot + 2].isdecimal()
 
 
 class _Builder:
@@ -206,7 +219,7 @@ class _Builder:
         self.in_table = False
 
     def add_paragraph(self, text: str, line: int, folded: str) -> None:
-        if _TABLE_HEAD.match(text):
+        if text.startswith("序") and _TABLE_HEAD.match(text):
             self.in_table = True
         section = self.stack[-1][1] if self.stack else None
         paragraph = Paragraph(line, text, self.part, section.id if section else None, self.in_table, folded)

@@ -48,12 +48,21 @@ _TRIM = " \t\n,，。;；:：、(（"
 _CHANGE_ONLY = re.compile(r"^(?:同比|年均|平均)?(?:增长|增加|提高|提升|下降|降低|减少)(?:率|幅度)?$")
 _THRESHOLD_HEAD = re.compile(r"^(?:超过|过)\d")
 _THRESHOLD_IN = re.compile(r"(?:超过|过)\d")
-_NEW = re.compile(r"^新增")
 # Verbs that open a name on their own (``实施市重点建设项目``): an item under a shared 新增 that
 # starts with one of them is not given the 新增.
 _OWN_VERB = re.compile(r"^(?:新|实施|建设|建成|完成|开展|引进|培育|培训|发放|改造|创建|打造|推广|安装)")
 # Units that count things, and units of amount and share.
 COUNT_UNITS = re.compile(r"^(?:万)?(?:个|家|项|所|座|处|条|台|套|辆|件|户|批|宗|块|栋|幢|间)$")
+_COUNTS = "个家项所座处条台套辆件户批宗块栋幢间"
+_COUNT_UNIT_SET = frozenset([*_COUNTS, *("万" + unit for unit in _COUNTS)])
+
+
+def is_count_unit(unit: str) -> bool:
+    """Whether ``COUNT_UNITS`` matches ``unit`` (a set lookup; ``$`` also matches before a last
+    line end)."""
+    return (unit[:-1] if unit.endswith("\n") else unit) in _COUNT_UNIT_SET
+
+
 _AMOUNT_UNITS = re.compile(r"元|%|‰|百分点")
 MONEY = re.compile(r"元$")
 # A place that only frames where a figure stands (``全区1家…``).
@@ -102,7 +111,8 @@ def clean(words: str) -> str:
     for _ in range(4):
         before = subject
         subject = _LEAD_WORDS.sub("", subject).strip(_TRIM)
-        subject = _TIME_FRAME.sub("", subject).strip(_TRIM)
+        if subject[:1].isdecimal():  # (what ``_TIME_FRAME`` starts with: ``\d``)
+            subject = _TIME_FRAME.sub("", subject).strip(_TRIM)
         if subject[-1:] in _TAIL_FINALS:  # ('' is in every string: an empty subject is searched)
             subject = _cut_tail(subject, _TAIL_WORDS)
         if "由" in subject or "从" in subject:
@@ -165,7 +175,8 @@ def _head_of(last: str, item: str) -> str:
 def aim_of(clauses: list[str]) -> str:
     """The aim a sentence closes on (``…，确保按期保质销号``), when it has no figure."""
     if clauses:
-        found = _AIM.match(clauses[-1].strip(_TRIM))
+        last = clauses[-1].strip(_TRIM)
+        found = _AIM.match(last) if last.startswith(("确保", "力争", "实现", "务必")) else None
         if found and not _DIGIT.search(clauses[-1]):
             return found["aim"]
     return ""
@@ -222,24 +233,26 @@ def carried(subject: str, unit: str, separator: str, state: SubjectState) -> str
     previous = state.previous
     if not previous:
         return subject
-    if not subject or _CHANGE_ONLY.match(subject):
+    if not subject or (
+        len(subject) <= 7 and _CHANGE_ONLY.match(subject)
+    ):  # (at most 6 characters and a line end)
         base = _CHANGE_END.sub("", previous)
         return base + subject if base else subject
-    if _THRESHOLD_HEAD.match(subject):
+    if subject.startswith(("超过", "过")) and _THRESHOLD_HEAD.match(subject):
         found = _THRESHOLD_IN.search(previous)
         if found and found.start() > 0:
             return previous[: found.start()] + subject
         return subject
     if (
-        _NEW.match(previous)
+        previous.startswith("新增")
         and unit == state.previous_unit
         and not _OWN_VERB.match(subject)
-        and not _NEW.match(subject)
+        and not subject.startswith("新增")
     ):
         return "新增" + subject
     if (
         separator == "、"
-        and COUNT_UNITS.match(state.previous_unit)
+        and is_count_unit(state.previous_unit)
         and _AMOUNT_UNITS.search(unit)
         and not _OWN_VERB.match(subject)
     ):

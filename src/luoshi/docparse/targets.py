@@ -33,17 +33,22 @@ _NUMBER = r"(?P<num>\d+(?:\.\d+)?)"
 # A figure: optional range start, the number, the unit.
 _FIGURE = re.compile(rf"(?:(?P<low>\d+(?:\.\d+)?)\s*(?:-|—|–|~|至|到)\s*)?{_NUMBER}\s*{_UNIT}")
 # Units of time, grades and the like: a figure in these is never a target.
-_TIME_AFTER = re.compile(
-    r"^(?:年|个月|月|日|天|周|小时|分钟|季度|工作日|岁|周岁|千伏|伏|级|强|届|号|期|批次|版|代)"
-)
+_TIME_WORDS = (
+    "年", "个月", "月", "日", "天", "周", "小时", "分钟", "季度", "工作日", "岁", "周岁", "千伏", "伏",
+    "级", "强", "届", "号", "期", "批次", "版", "代",
+)  # fmt: skip
 # An age is a target only as a level to reach (``人均预期寿命达到79岁``), never as a condition.
 _AGE_AIM = re.compile(r"(?:寿命|年龄)\S{0,4}(?:达到|达|提高到|提高至|提升到|超过|保持在)\s*$")
-_BLOCK_AFTER = re.compile(r"^(?:级|强|类|型|号|届|后|多年|余年|年一遇|大|项目?制|G|[A-Za-z])")
+_BLOCK_WORDS = (
+    "级", "强", "类", "型", "号", "届", "后", "多年", "余年", "年一遇", "大", "项制", "项目制", "G",
+    *"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+)  # fmt: skip
 
 # Words around the figure that give the operator.
-_GE_AFTER = re.compile(r"^(?:以上|及以上|或以上|多)")
-_LE_AFTER = re.compile(r"^(?:以下|以内|及以下|或以下)")
-_EQ_AFTER = re.compile(r"^左右")
+# (words a figure is followed by, tried with ``str.startswith``: quicker than a pattern)
+_GE_AFTER = ("以上", "及以上", "或以上", "多")
+_LE_AFTER = ("以下", "以内", "及以下", "或以下")
+_EQ_AFTER = "左右"
 _GT_BEFORE = re.compile(r"(?<!不)(?:超过|超|过|高于|大于|多于)\s*$")
 _LE_BEFORE = re.compile(
     r"(?:不超过|不高于|不多于|不大于|(?<!不)低于|(?<!不)少于|控制在|最高|最多|下降至|下降到|降至|降到|降低至|降低到|压降至|压减至|压减到|小于)\s*$"
@@ -59,9 +64,11 @@ _FAR_BOUND = re.compile(r"不低于|不少于|不高于|不超过|达到|完成|
 _GRANTED_BEFORE = re.compile(r"(?:标准|补贴|补助|奖励|奖补|资助|补偿)(?:为|是)\s*$")
 _PER_BEFORE = re.compile(r"按(?:每[\u4e00-\u9fff]{0,3})?\s*$")
 _GRANTED_AFTER = re.compile(r"^\s*(?:的标准)?(?:给予|予以|补贴|补助|奖励|奖补|发放|的补贴|的奖励)")
+_GRANTED_FIRST = "的给予补奖发"  # (the characters it can start with, spaces aside)
 # ``给予50万元奖励``, ``一次性给予每千瓦时0.03元补贴``, ``减按25%计算``: an amount granted.
 _GIVE_BEFORE = re.compile(r"(?:给予|予以|奖励|补助|补贴|资助)(?:一次性|每[\u4e00-\u9fff]{1,4})?\s*$")
 _GIFT_AFTER = re.compile(r"^\s*(?:的)?(?:一次性)?(?:补贴|补助|奖励|奖补|资助|贴息|扶持|支持)")
+_GIFT_FIRST = "的一补奖资贴扶支"
 _REDUCED_TO = re.compile(r"减按\s*$")
 # ``对年用电量超过500万千瓦时的企业``: figures between a leading 对/凡 and the 的 that closes the
 # condition only say who is eligible.
@@ -134,13 +141,13 @@ _EXISTS_BEFORE = re.compile(
 )
 # How far back from a figure the words that qualify it are looked for.
 _NEAR = 24
-_AT_LEAST = re.compile(r"不低于|不少于|至少")
 _DIGIT = re.compile(r"\d")
 _BRACKETED = re.compile(r"\([^()]*\)")
 _LIST_JOIN = re.compile(r"、|和|及(?!以)")
 _BOUND_OF = re.compile(r"^以[上下]的[\u4e00-\u9fff]")
 _BOUND_WORD = re.compile(r"^(?:以上|以下)")
 _THRESHOLD_BEFORE = re.compile(r"(?:超过|过|超|以上)\s*$")
+_THRESHOLD_ENDS = "过超上"
 
 
 # The characters each pattern anchored at ``\s*$`` can end on, spaces aside: a text whose
@@ -171,6 +178,7 @@ ENDINGS = {  # (for the test that each set holds every character its pattern can
     _ORDINAL_BEFORE: _ORDINAL_ENDS,
     _EXISTS_BEFORE: _EXISTS_ENDS,
     _FROM_BEFORE: _FROM_ENDS,
+    _THRESHOLD_BEFORE: _THRESHOLD_ENDS,
 }
 
 
@@ -198,25 +206,27 @@ def _op_for(before: str, after: str, unit: str, value: float, last: str) -> str:
     """The operator that the words around a figure give (``last``: the last character of
     ``before``, spaces aside)."""
     if (
-        _LE_AFTER.match(after)
+        after.startswith(_LE_AFTER)
         or (last in _LE_ENDS and _ends(before, _LE_BEFORE))
         or (last in _CAP_ENDS and _ends(before, _CAP_BEFORE))
     ):
         return "<="
-    if _EQ_AFTER.match(after) or (last in _EQ_ENDS and _ends(before, _EQ_BEFORE)):
+    if after.startswith(_EQ_AFTER) or (last in _EQ_ENDS and _ends(before, _EQ_BEFORE)):
         return "="
-    if _GE_AFTER.match(after):
+    if after.startswith(_GE_AFTER):
         return ">="
-    if _AT_LEAST.search(before[-8:]):
+    near = before[-8:]
+    if "不低于" in near or "不少于" in near or "至少" in near:  # at least
         return ">="
     level = last in _LEVEL_ENDS and _ends(before, _LEVEL_BEFORE)
     if level and (bound := _FAR_BOUND.findall(_DIGIT.split(before)[-1])):
         return "<=" if bound[-1] in ("不高于", "不超过") else ">="
+    first = after.lstrip()[:1]
     if (last in _GRANTED_ENDS and _ends(before, _GRANTED_BEFORE)) or (
-        _GRANTED_AFTER.match(after) and _ends(before, _PER_BEFORE)
+        first in _GRANTED_FIRST and _GRANTED_AFTER.match(after) and _ends(before, _PER_BEFORE)
     ):
         return "="
-    if (_GIFT_AFTER.match(after) and _ends(before, _GIVE_BEFORE)) or (
+    if (first in _GIFT_FIRST and _GIFT_AFTER.match(after) and _ends(before, _GIVE_BEFORE)) or (
         last in _REDUCED_ENDS and _ends(before, _REDUCED_TO)
     ):
         return "="
@@ -240,15 +250,22 @@ def _subject_count(clause: str, at: int) -> int:
     return len(_LIST_JOIN.findall(subject)) + 1
 
 
-def _qualifies(clause: str, match: re.Match[str], before: str, after: str) -> bool:
-    """Whether the figure only restricts what is counted (``过5000万企业1家``, ``10千伏及以下``)."""
+def _qualifies(clause: str, match: re.Match[str], before: str, after: str, last: str) -> bool:
+    """Whether the figure only restricts what is counted (``过5000万企业1家``, ``10千伏及以下``);
+    ``last``: the last character of ``before``, spaces aside."""
     tail = after
     if tail.startswith(("及以上", "及以下")) and _QUALIFIER_TAIL.match(tail[3:4] or "。"):
         return True
     # ``5万吨标准煤以上的项目``: an amount (not a share) that bounds what is counted
-    if _BOUND_OF.match(tail) and match["unit"] not in ("%", "‰", "个百分点"):
+    if (
+        tail.startswith(("以上的", "以下的"))
+        and _BOUND_OF.match(tail)
+        and match["unit"] not in ("%", "‰", "个百分点")
+    ):
         return True
-    threshold = bool(_THRESHOLD_BEFORE.search(before[-8:])) or after.startswith(("以上", "以下"))
+    threshold = (
+        last in _THRESHOLD_ENDS and _THRESHOLD_BEFORE.search(before[-8:]) is not None
+    ) or after.startswith(("以上", "以下"))
     if not threshold:
         return False
     tail = _BOUND_WORD.sub("", tail)
@@ -267,8 +284,8 @@ def _targets_in_clause(
         return []
     if _makes_no_target(clause):
         return []
-    distributed = _DISTRIBUTE.search(clause)
-    eligible = _ELIGIBLE.match(clause)
+    distributed = _DISTRIBUTE.search(clause) if "分别" in clause or "均" in clause else None
+    eligible = _ELIGIBLE.match(clause) if ("对" in clause or "凡" in clause) and "的" in clause else None
     condition_end = eligible.end() if eligible else 0
     subject_from = 0
     range_high: set[int] = set()
@@ -280,11 +297,13 @@ def _targets_in_clause(
             continue
         last = _last(before)
         if (
-            _TIME_AFTER.match(clause[match.start("unit") :])
+            clause.startswith(_TIME_WORDS, match.start("unit"))
             and not (unit == "岁" and last in _AGE_ENDS and _ends(before, _AGE_AIM))
-        ) or _BLOCK_AFTER.match(after):
+        ) or after.startswith(_BLOCK_WORDS):
             continue
-        if (unit in _PER_TIME_UNITS and _TIME_AFTER.match(after)) or (unit == "次" and _EVERY.search(before)):
+        if (unit in _PER_TIME_UNITS and after.startswith(_TIME_WORDS)) or (
+            unit == "次" and _EVERY.search(before)
+        ):
             continue
         if (last in _ORDINAL_ENDS and _ends(before, _ORDINAL_BEFORE)) or (
             before and before[-1:].isascii() and before[-1:].isalnum()
@@ -298,7 +317,7 @@ def _targets_in_clause(
             and not after.startswith(("以上", "以下", "左右"))
         ):
             continue
-        if _qualifies(clause, match, before, after):
+        if _qualifies(clause, match, before, after, last):
             continue
         if last in _FROM_ENDS and _ends(before, _FROM_BEFORE) and _TO_AFTER.match(after):
             continue
@@ -306,12 +325,11 @@ def _targets_in_clause(
         text = raw_clause.strip()
         following = figures[index + 1] if index + 1 < len(figures) else None
         subject, subject_from = _subject_at(raw_clause, clause, match, subject_from, state)
-        range_sign = _RANGE_SIGN.match(after)
         if (
             following
             and not match["low"]
             and following["unit"] == unit
-            and range_sign
+            and (range_sign := _RANGE_SIGN.match(after))
             and match.end() + range_sign.end() == following.start()
         ):
             per_figure.append([_target(text, ">=", value, unit, subjects.range_end(subject, "下限"))])
@@ -378,7 +396,7 @@ def _hanzi_targets(clause: str, raw_clause: str) -> list[Target]:
             continue  # ``一批``: a batch, no count
         head = raw_clause[: match.start("num")]
         subject = subjects.clean(subjects.last_item(head))
-        noun = subjects.noun_after(clause[match.end() :]) if subjects.COUNT_UNITS.match(match["unit"]) else ""
+        noun = subjects.noun_after(clause[match.end() :]) if subjects.is_count_unit(match["unit"]) else ""
         found.append(_target(raw_clause.strip(), ">=", value, match["unit"], subject + noun))
     return found
 
@@ -414,7 +432,7 @@ def _subject_at(
             subject = subjects.amount_of(noun, unit)
             state.previous, state.previous_unit = subject, unit
             return subject, match.end() + 1 + len(noun)
-    noun = subjects.noun_after(after) if subjects.COUNT_UNITS.match(unit) else ""
+    noun = subjects.noun_after(after) if subjects.is_count_unit(unit) else ""
     if noun:
         rest = raw_clause[match.end() + len(noun) :]
         subject = subjects.postposed(head, noun, rest, state)
@@ -460,22 +478,25 @@ def _special_targets(raw_clause: str, last_unit: str) -> list[Target]:
 def find_targets(text: str, folded: str | None = None) -> list[Target]:
     """All targets in ``text`` (a section's own text, clauses removed), in order;
     ``folded``: ``fold(text)`` when the caller has it."""
-    if not _ANY_FIGURE.search(text):  # (folding leaves figures as they are)
+    first = _ANY_FIGURE.search(text)  # (folding leaves figures as they are)
+    if not first:
         return []
     if folded is None:
         folded = fold(text)
     blanked = folded
     if "“" in folded or "《" in folded or '"' in folded or "「" in folded:  # (what ``_QUOTED`` opens with)
         blanked = _QUOTED.sub(lambda m: m.group(0) if _keep_quoted(m.group(0)) else _blank(m), folded)
-    blanked = _PAREN_ONLY.sub(_blank, blanked)
+    if "(" in blanked:  # (what ``_PAREN_ONLY`` opens with)
+        blanked = _PAREN_ONLY.sub(_blank, blanked)
     targets: list[Target] = []
     last_unit = ""
-    for sentence in _sentences(text, blanked):
+    for sentence in _sentences(text, blanked, first.start()):
         state = SubjectState(outcome=subjects.aim_of([raw for _, raw, _ in sentence]))
         for piece, raw, has_figure in sentence:
             if not has_figure:
                 continue
-            figures = list(_FIGURE.finditer(piece))
+            digit = _DIGIT.search(piece)  # (a ``_FIGURE`` starts with a digit)
+            figures = list(_FIGURE.finditer(piece, digit.start())) if digit else []
             found = _targets_in_clause(piece, raw, state, figures)
             special = _special_targets(raw, last_unit)
             for match in figures:
@@ -490,13 +511,14 @@ def find_targets(text: str, folded: str | None = None) -> list[Target]:
     return targets
 
 
-def _sentences(text: str, blanked: str) -> list[list[tuple[str, str, bool]]]:
+def _sentences(text: str, blanked: str, first: int = 0) -> list[list[tuple[str, str, bool]]]:
     """Clauses ``(blanked, raw, has_figure)`` grouped by sentence (a sentence ends at 。!? or a
     line end); sentences without a figure are left out.
 
     The figures are looked for once in the whole text: none spans a sentence or clause end
-    (no ``_ANY_FIGURE`` match holds 。!?,; or a line end)."""
-    figures = [found.start() for found in _ANY_FIGURE.finditer(blanked)]
+    (no ``_ANY_FIGURE`` match holds 。!?,; or a line end). ``first``: where the first figure
+    of ``text`` starts (blanking figures out moves none: there is none before it in ``blanked``)."""
+    figures = [found.start() for found in _ANY_FIGURE.finditer(blanked, first)]
     if not figures:
         return []
     figures.append(len(blanked))  # a stop: no figure starts at the end

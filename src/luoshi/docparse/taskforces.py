@@ -176,6 +176,7 @@ class _Force:
 _BODY_SUBJECT = re.compile(
     r"^(?:本)?(?P<body>部际联席会议|联席会议|工作领导小组|领导小组|工作专班|专班|指挥部)(?:由|成员|设|办公室设)"
 )
+_BODY_FIRST = "本部联工领专指"  # (the characters ``_BODY_SUBJECT`` can start with)
 _TITLE_TAIL = re.compile(r"(?:制度|工作规则|议事规则|组成人员名单|成员名单|工作方案)$")
 
 
@@ -212,7 +213,7 @@ def find_task_forces(
             _close(current, forces)
             current = None
         # (``_BODY_SUBJECT`` holds no character that folding changes: the text need not be folded)
-        if current is None and (subject := _BODY_SUBJECT.match(text)):
+        if current is None and text[:1] in _BODY_FIRST and (subject := _BODY_SUBJECT.match(text)):
             # only in a part about that body (``…联席会议制度``): elsewhere it names a body
             # set up before, which is no task force of this plan
             title = _TITLE_TAIL.sub("", (part_titles or {}).get(part) or "")

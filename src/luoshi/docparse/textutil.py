@@ -76,6 +76,11 @@ _SPLIT_MARKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 def split_top(text: str, separators: str) -> list[str]:
     """Split ``text`` at any of ``separators`` that stand outside brackets and quotes."""
+    for separator in separators:  # (substring tests: quicker than a pattern on short texts)
+        if separator in text:
+            break
+    else:
+        return [text]
     patterns = _SPLIT_MARKS.get(separators)
     if patterns is None:
         patterns = (
@@ -83,10 +88,8 @@ def split_top(text: str, separators: str) -> list[str]:
             re.compile("[" + re.escape(separators + OPENERS + CLOSERS) + "“”]"),
         )
         _SPLIT_MARKS[separators] = patterns
-    if not patterns[0].search(text):
-        return [text]
     if not _NESTING.search(text):  # no brackets nor quotes: every separator splits
-        return patterns[0].split(text)
+        return text.split(separators) if len(separators) == 1 else patterns[0].split(text)
     pieces: list[str] = []
     depth, start = 0, 0
     quote = False
