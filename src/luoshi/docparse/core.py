@@ -30,7 +30,7 @@ from .schema import ParseWarning, PlacedTarget, Plan, SectionItem, Task, TaskFor
 from .structure import Paragraph, Section, build_layout
 from .targets import find_targets
 from .taskforces import find_task_forces
-from .textutil import clean_line, fold
+from .textutil import clean_line, fold, fold_lines
 from .units import alias_map, dedupe
 
 SCHEMA = "luoshi.plan/1"
@@ -105,9 +105,17 @@ def _join_wrapped(paragraphs: list[Paragraph]) -> list[Paragraph]:
     joined: list[Paragraph] = []
     for paragraph in paragraphs:
         previous = joined[-1] if joined else None
-        if previous and _continues(previous.text) and not _LABEL_LINE.match(_folded(paragraph)):
+        if (
+            previous
+            and _continues(previous.text, _folded(previous))
+            and not _LABEL_LINE.match(_folded(paragraph))
+        ):
             joined[-1] = Paragraph(
-                previous.line, previous.text + paragraph.text, previous.part, previous.section
+                previous.line,
+                previous.text + paragraph.text,
+                previous.part,
+                previous.section,
+                folded=_folded(previous) + _folded(paragraph),  # (folding goes character by character)
             )
         else:
             joined.append(paragraph)
@@ -118,12 +126,13 @@ def _folded(paragraph: Paragraph) -> str:
     return fold(paragraph.text) if paragraph.folded is None else paragraph.folded
 
 
-def _continues(text: str) -> bool:
+def _continues(text: str, folded: str) -> bool:
     """Whether a paragraph runs on into the next line: a bracket left open, or a labelled
-    list of units that ends on a separator (``责任单位：市邮政分公司、市商务局、``)."""
+    list of units that ends on a separator (``责任单位：市邮政分公司、市商务局、``);
+    ``folded``: ``fold(text)``."""
     if _open_at_end(text):
         return True
-    folded = fold(text).rstrip()
+    folded = folded.rstrip()
     return folded.endswith("、") or (folded.endswith(",") and bool(_LABEL_LINE.match(folded)))
 
 
@@ -145,7 +154,9 @@ class _Parser:
         self.warnings: list[ParseWarning] = []
         texts = [clean_line(line) for line in lines]
         self.meta, body_start = read_metadata(texts, cleaned=True)
-        self.layout = build_layout(texts, body_start, self.meta.title or "", cleaned=True)
+        self.layout = build_layout(
+            texts, body_start, self.meta.title or "", cleaned=True, folded=fold_lines(texts)
+        )
         self.declared_at = self._find_declaration()
 
     def warn(self, line: int, message: str) -> None:
@@ -155,7 +166,7 @@ class _Parser:
         for paragraph in self.layout.paragraphs:
             text = paragraph.text
             # (``第一``/``首`` are needed, and folding leaves them as they are)
-            if ("第一" in text or "首" in text) and declares_first_lead(fold(text)):
+            if ("第一" in text or "首" in text) and declares_first_lead(_folded(paragraph)):
                 return paragraph.line
         return None
 
@@ -221,6 +232,8 @@ class _Parser:
                 deadline_texts.insert(0, (clause.deadline_text, True))
 
     def _task(self, reading: _SectionReading) -> Task | None:
+        if not reading.clauses:
+            return None
         leads: list[str] = []
         cooperators: list[str] = []
         leaders: list[str] = []
@@ -232,8 +245,9 @@ class _Parser:
             leaders += clause.leaders
             for name in clause.unsure:
                 self.warn(line, f"“{name}”不像单位名称，请核对")
-        leads = dedupe(leads)
-        cooperators = [name for name in dedupe(cooperators) if name not in leads]
+        if len(reading.clauses) > 1:  # (one clause's lists are deduplicated and apart already)
+            leads = dedupe(leads)
+            cooperators = [name for name in dedupe(cooperators) if name not in leads]
         if not leads and not cooperators:
             return None
         task: Task = {

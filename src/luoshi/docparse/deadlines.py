@@ -100,7 +100,10 @@ def find_deadline(text: str, year: int | None, *, labelled: bool = False, folded
         return None
     found: list[tuple[int, str]] = []
     for kind, pattern, needs in _DEADLINES:
-        if not any(word in text for word in needs):
+        for word in needs:
+            if word in text:
+                break
+        else:
             continue
         for match in pattern.finditer(text):
             if match.start() > 0 and text[match.start() - 1].isdigit():

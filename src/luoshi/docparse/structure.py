@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .schema import Part
-from .textutil import clean_line, fold
+from .textutil import clean_line, fold, fold_lines
 
 # Numbering styles, outermost first as they usually nest. Each gives the number as written
 # (ASCII parentheses, no trailing punctuation) and the rest of the line.
@@ -123,8 +123,9 @@ class Layout:
     paragraphs: list[Paragraph] = field(default_factory=list)
 
 
-def numbering(text: str) -> tuple[str, str, str] | None:
-    """``(style, number, rest)`` when ``text`` starts with a section number, else None."""
+def numbering(text: str, folded: str | None = None) -> tuple[str, str, str] | None:
+    """``(style, number, rest)`` when ``text`` starts with a section number, else None;
+    ``folded``: ``fold(text)`` when the caller has it."""
     first = text[:1]  # (of the folded characters only ``（`` can start a number: ``(``)
     if not first or not (
         first in _NUMBER_START
@@ -134,7 +135,8 @@ def numbering(text: str) -> tuple[str, str, str] | None:
         or "\u3251" <= first <= "\u325f"
     ):
         return None
-    folded = fold(text)
+    if folded is None:
+        folded = fold(text)
     first = folded[:1]
     if first in _CN:
         styles = _CN_STYLES
@@ -197,9 +199,11 @@ class _Builder:
         self.want_title = None if title else part
 
     def add_section(self, style: str, number: str, rest: str, line: int, folded_rest: str) -> None:
-        if any(kind == style for kind, _ in self.stack):  # close up to its last open one
-            while self.stack.pop()[0] != style:
-                pass
+        for kind, _ in self.stack:
+            if kind == style:  # close up to its last open one
+                while self.stack.pop()[0] != style:
+                    pass
+                break
         parent = self.stack[-1][1] if self.stack else None
         base = f"{parent.id}/{number}" if parent else f"{self.part}/{number}"
         # a number repeated under one parent gets #2, #3 …; remember the next suffix per
@@ -227,8 +231,7 @@ class _Builder:
         if section:
             section.paragraphs.append(paragraph)
 
-    def feed(self, text: str, line: int, found: tuple[str, str, str] | None) -> None:
-        folded = fold(text)
+    def feed(self, text: str, line: int, found: tuple[str, str, str] | None, folded: str) -> None:
         if is_footer(folded):
             return
         attachment = folded.startswith("附")
@@ -262,7 +265,14 @@ class _Builder:
         self.add_paragraph(text, line, folded)
 
 
-def build_layout(lines: list[str], body_start: int, main_title: str, *, cleaned: bool = False) -> Layout:
+def build_layout(
+    lines: list[str],
+    body_start: int,
+    main_title: str,
+    *,
+    cleaned: bool = False,
+    folded: list[str] | None = None,
+) -> Layout:
     """Place the lines from ``body_start`` on into parts and sections.
 
     The main text (``正文``) runs until the list of attachments (``附件：…``); each attachment
@@ -270,14 +280,16 @@ def build_layout(lines: list[str], body_start: int, main_title: str, *, cleaned:
     """
     builder = _Builder()
     builder.start_part("正文", main_title)
-    texts = [
-        (index + 1, lines[index] if cleaned else clean_line(lines[index]))
-        for index in range(body_start, len(lines))
+    texts = lines[body_start:] if cleaned else [clean_line(line) for line in lines[body_start:]]
+    folds = folded[body_start:] if cleaned and folded is not None else fold_lines(texts)
+    numbered = [
+        (line, text, folded_text, numbering(text, folded_text))
+        for line, text, folded_text in zip(range(body_start + 1, len(lines) + 1), texts, folds, strict=True)
+        if text
     ]
-    numbered = [(line, text, numbering(text)) for line, text in texts if text]
-    builder.chapters = _has_items(found for _, _, found in numbered)
-    for line, text, found in numbered:
-        builder.feed(text, line, found)
+    builder.chapters = _has_items(found for _, _, _, found in numbered)
+    for line, text, folded_text, found in numbered:
+        builder.feed(text, line, found, folded_text)
     return builder.layout
 
 

@@ -46,15 +46,26 @@ _FOLD_PAIRS = tuple((chr(code), str(ascii_char)) for code, ascii_char in _FOLD.i
 _NEEDS_FOLD = re.compile("[" + "".join(re.escape(char) for char, _ in _FOLD_PAIRS) + "]")
 
 
-@lru_cache(maxsize=8192)
-def fold(text: str) -> str:
-    """Fold full-width punctuation and odd spaces to ASCII, keeping the length (indexes match)."""
+def _fold(text: str) -> str:
     if not _NEEDS_FOLD.search(text):
         return text
     for wide, narrow in _FOLD_PAIRS:
         if wide in text:
             text = text.replace(wide, narrow)
     return text
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """Fold full-width punctuation and odd spaces to ASCII, keeping the length (indexes match)."""
+    return _fold(text)
+
+
+def fold_lines(texts: list[str]) -> list[str]:
+    """``fold`` of each text, the document folded in one go (folding neither makes nor takes
+    a line end, so the lines part again where they were joined)."""
+    folded = _fold("\n".join(texts)).split("\n")
+    return folded if len(folded) == len(texts) else [fold(text) for text in texts]
 
 
 def clean_line(line: str) -> str:
