@@ -341,7 +341,7 @@ def _read_clause(folded: str) -> Clause | None:
         return None
     clause.leads = dedupe(clause.leads)
     clause.cooperators = [name for name in dedupe(clause.cooperators) if name not in clause.leads]
-    units = clause.units
+    units = clause.leads + clause.cooperators  # (``clause.units``: the two are deduplicated and apart)
     clause.unsure = [name for name in units if not looks_like_unit(name)]
     if not units and not clause.declares_first_lead:
         return None

@@ -90,9 +90,9 @@ def _split_title(
 def _read_section(section: Section, first_line_clauses: list[Found]) -> _SectionReading:
     """Title and text of a section (clauses on the item line do not make a title)."""
     reading = _SectionReading(section)
-    item_spans = [(found.start, found.end) for found in first_line_clauses]
+    item_spans = [(found.start, found.end) for found in first_line_clauses] if first_line_clauses else []
     reading.title, own = _split_title(section.rest, section.children > 0, item_spans, section.folded_rest)
-    texts = [paragraph.text for paragraph in section.paragraphs]
+    texts = [paragraph.text for paragraph in section.paragraphs] if section.paragraphs else []
     if own and texts:
         reading.text = "\n".join([own, *texts])
     else:
@@ -203,7 +203,7 @@ class _Parser:
                     deadline_texts.insert(0, (item.clause.deadline_text, True))
                 deadline_texts.append((folded[item.start : item.end], False))
             if not paragraph.in_table:
-                spans = [(f.start, f.end) for f in found]
+                spans = [(f.start, f.end) for f in found] if found else []
                 target_parts.append(_strip_spans(paragraph.text, spans))
                 folded_parts.append(_strip_spans(folded, spans))
             deadline_texts.append((folded, False))
@@ -293,6 +293,7 @@ class _Parser:
         forces = find_task_forces(
             [(p.part, p.text) for p in self.layout.paragraphs],
             {part["key"]: part["title"] for part in self.layout.parts},
+            [_folded(p) for p in self.layout.paragraphs],
         )
         self._canonicalise(tasks, forces)
         self._document_warnings(sections, tasks)

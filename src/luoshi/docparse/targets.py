@@ -485,13 +485,13 @@ def find_targets(text: str, folded: str | None = None) -> list[Target]:
         folded = fold(text)
     blanked = folded
     if "“" in folded or "《" in folded or '"' in folded or "「" in folded:  # (what ``_QUOTED`` opens with)
-        blanked = _QUOTED.sub(lambda m: m.group(0) if _keep_quoted(m.group(0)) else _blank(m), folded)
+        blanked = _QUOTED.sub(_blank_name, folded)
     if "(" in blanked:  # (what ``_PAREN_ONLY`` opens with)
         blanked = _PAREN_ONLY.sub(_blank, blanked)
     targets: list[Target] = []
     last_unit = ""
     for sentence in _sentences(text, blanked, first.start()):
-        state = SubjectState(outcome=subjects.aim_of([raw for _, raw, _ in sentence]))
+        state = SubjectState(outcome=subjects.aim_of([sentence[-1][1]]))  # (it reads the last clause)
         for piece, raw, has_figure in sentence:
             if not has_figure:
                 continue
@@ -543,6 +543,8 @@ def _sentences(text: str, blanked: str, first: int = 0) -> list[list[tuple[str, 
     return sentences
 
 
-def _keep_quoted(quoted: str) -> bool:
-    """Quoted text that is a phrase of the sentence, not a name: keep 全覆盖/破零 visible."""
-    return "破零" in quoted or "全覆盖" in quoted
+def _blank_name(match: re.Match[str]) -> str:
+    """Quoted text blanked out, unless it is a phrase of the sentence, not a name: 全覆盖/破零
+    stay visible."""
+    quoted = match.group(0)
+    return quoted if "破零" in quoted or "全覆盖" in quoted else " " * len(quoted)

@@ -108,9 +108,11 @@ class _Force:
         """The list a role word fills: 副… for the deputies, else the convenors."""
         return self.deputy_convenors if role.startswith("副") else self.convenors
 
-    def read(self, paragraph: str) -> None:
-        """Take the roles from one paragraph, clause by clause."""
-        folded = fold(paragraph)
+    def read(self, paragraph: str, folded: str | None = None) -> None:
+        """Take the roles from one paragraph, clause by clause (``folded``: ``fold(paragraph)``
+        when the caller has it)."""
+        if folded is None:
+            folded = fold(paragraph)
         for match in _OFFICE.finditer(folded):
             if not self.office:
                 self.office = clean_name(_AFTER_COMMA.sub("", match["who"]))
@@ -181,21 +183,26 @@ _TITLE_TAIL = re.compile(r"(?:制度|工作规则|议事规则|组成人员名�
 
 
 def find_task_forces(
-    paragraphs: list[tuple[str | None, str]], part_titles: dict[str, str] | None = None
+    paragraphs: list[tuple[str | None, str]],
+    part_titles: dict[str, str] | None = None,
+    folded_texts: list[str] | None = None,
 ) -> list[TaskForce]:
     """Task forces from ``(part, paragraph)`` pairs in document order.
 
     ``part_titles`` names a body set up by a part without a 成立/建立 sentence (the part
-    ``国务院XX部际联席会议制度`` whose paragraphs begin ``联席会议由……``).
+    ``国务院XX部际联席会议制度`` whose paragraphs begin ``联席会议由……``); ``folded_texts``:
+    the paragraphs folded, when the caller has them.
     """
     forces: list[TaskForce] = []
     current: _Force | None = None
-    for part, text in paragraphs:
+    for index, (part, text) in enumerate(paragraphs):
         if part is None:
             continue
         # both definitions start with one of these words (folding leaves them as they are)
         defines = "成立" in text or "建立" in text or "组建" in text or "设立" in text
-        folded = fold(text) if defines else text
+        folded = text
+        if defines:
+            folded = fold(text) if folded_texts is None else folded_texts[index]
         match = _DEFINE_ROLES_FIRST.search(folded) if defines and ("以" in folded or "由" in folded) else None
         if match:
             _close(current, forces)
@@ -207,7 +214,7 @@ def find_task_forces(
         if match:
             _close(current, forces)
             current = _Force(part, _clean_force_name(match["name"]))
-            current.read(text[match.start() :])
+            current.read(text[match.start() :], folded[match.start() :])
             continue
         if current and current.part != part:
             _close(current, forces)

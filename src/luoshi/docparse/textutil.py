@@ -70,7 +70,9 @@ def fold_lines(texts: list[str]) -> list[str]:
 
 def clean_line(line: str) -> str:
     """A line as written, with odd spaces made plain and the ends stripped."""
-    return line.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "").strip(" \t\r\n\u3000")
+    if "\u00a0" in line or "\u200b" in line or "\ufeff" in line:
+        line = line.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
+    return line.strip(" \t\r\n\u3000")
 
 
 def squeeze(text: str) -> str:
