@@ -133,7 +133,7 @@ _EXPLANATION_FIRST = "原以简下即"  # (the characters it can start with)
 _PERSON_SEP = re.compile(r"[、,;，；\s]+")
 
 
-@dataclass
+@dataclass(slots=True)
 class Clause:
     """What one clause says."""
 
@@ -356,7 +356,7 @@ def apply_first_lead(clause: Clause) -> None:
     clause.cooperators = clause.cooperators[1:]
 
 
-@dataclass
+@dataclass(slots=True)
 class Found:
     """A clause found in a paragraph: where it stands and what it says."""
 

@@ -42,7 +42,7 @@ _SQUARE_OR_ROUND = re.compile(r"[()\[\]（）［］【】〔〕]")
 _HEADING_PUNCTUATION = re.compile(r"[,;:。]")
 
 
-@dataclass
+@dataclass(slots=True)
 class _SectionReading:
     """What the parser reads from one section before it becomes JSON."""
 
@@ -181,12 +181,8 @@ class _Parser:
         deadline_texts: list[tuple[str, bool]] = []
         labelled: list[Paragraph] = []
         first_found: list[Found] = []
-        units = _join_wrapped(
-            [
-                Paragraph(section.line, section.rest, section.part, section.id, folded=section.folded_rest),
-                *section.paragraphs,
-            ]
-        )
+        head = Paragraph(section.line, section.rest, section.part, section.id, folded=section.folded_rest)
+        units = _join_wrapped([head, *section.paragraphs]) if section.paragraphs else [head]
         for index, paragraph in enumerate(units):
             if index > 0 and _LABEL_LINE.match(_folded(paragraph)):
                 labelled.append(paragraph)

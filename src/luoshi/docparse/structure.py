@@ -87,7 +87,7 @@ _META = re.compile(
 _TABLE_HEAD = re.compile(r"^序\s*号$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     """One non-empty line of the document, placed in a part and a section."""
 
@@ -99,7 +99,7 @@ class Paragraph:
     folded: str | None = None  # ``fold(text)`` when known
 
 
-@dataclass
+@dataclass(slots=True)
 class Section:
     """A numbered heading or item and the paragraphs that follow it."""
 

@@ -93,7 +93,7 @@ _MAKING = re.compile(r"^(?:实施|建设|新建|新增|引进|培育|完成|开�
 _SETTING_UP = re.compile(r"^(?:实施|建立|建设|推行)")
 
 
-@dataclass
+@dataclass(slots=True)
 class SubjectState:
     """What one sentence has said so far, for subjects it leaves out."""
 
@@ -150,7 +150,10 @@ def balance_quotes(subject: str) -> str:
 
 def last_item(words: str) -> str:
     """The last item of a list written before a figure (``、`` outside quotes and brackets)."""
-    pieces = [piece for piece in split_top(words.replace("，", ","), "、") if piece.strip(_TRIM)]
+    text = words.replace("，", ",")
+    if "、" not in text:  # (one piece: ``split_top`` would give it whole)
+        return text if text.strip(_TRIM) else words
+    pieces = [piece for piece in split_top(text, "、") if piece.strip(_TRIM)]
     return pieces[-1] if pieces else words
 
 

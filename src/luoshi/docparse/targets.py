@@ -439,8 +439,10 @@ def _subject_at(
         state.previous, state.previous_unit = subject, unit
         return subject, match.end() + len(noun)
     folded_head = clause[subject_from : match.start()]
-    items = [piece for piece in split_top(folded_head, "、") if piece.strip(" ,;")]
-    listed = len(items) > 1 or (subject_from > 0 and folded_head.lstrip().startswith("、"))
+    listed = (
+        "、" in folded_head
+        and len([piece for piece in split_top(folded_head, "、") if piece.strip(" ,;")]) > 1
+    ) or (subject_from > 0 and folded_head.lstrip().startswith("、"))
     subject = subjects.clean(subjects.last_item(head))
     subject = subjects.carried(subject, unit, "、" if listed else ",", state)
     state.previous, state.previous_unit = subject, unit
