@@ -13,8 +13,8 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 import pytest
 
 import luoshi
-from luoshi.docparse import clauses, structure, subjects, targets, taskforces
-from luoshi.docparse.textutil import fold
+from luoshi.docparse import clauses, structure, subjects, targets, taskforces, units
+from luoshi.docparse.textutil import fold, squeeze
 
 SEED = Path(luoshi.__file__).parent / "demo" / "plan" / "xidongting-qidagongjian-2025.txt"
 CORPUS = Path(__file__).parent / "corpus"
@@ -254,3 +254,41 @@ def test_a_section_number_with_a_decimal_point_is_tried_whenever_it_can_be_one()
     for line in [*_lines(), "1.1 总则", "12.3、目标", "1.2.3 任务", "1.5万亩", "1a.1 x", "1234.1 x", ".1 x"]:
         if pattern.match(line):
             assert structure._may_be_decimal(line), line
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [(subjects._LEAD_WORDS, subjects._LEAD_FIRST), (units._LEAD_IN, units._LEAD_IN_FIRST)],
+    ids=["lead words", "lead in"],
+)
+def test_leading_words_are_dropped_whenever_the_text_starts_with_a_character_they_can_start_with(
+    pattern, starts
+):
+    chars, empty = _first_chars(sre_parse.parse(pattern.pattern).data)
+    assert not empty and chars <= set(starts)
+
+
+def test_a_unit_name_is_cleaned_as_by_every_pattern_in_turn():
+    def plain(raw: str) -> str:
+        name = squeeze(fold(raw)).strip("、,;.。:“”\"'")
+        for pattern in (units._NOTE, units._LEAD_IN, units._ETC, units._ROLE_TAIL):
+            name = pattern.sub("", name)
+        return name.strip("、,;.。:")
+
+    samples = [
+        "由区发改局牵头",
+        "区财政局等部门",
+        "市教育局(牵头)",
+        "区科工局负责\n。",
+        "会同区住建局",
+        "并由区农业局落实",
+    ]
+    for line in _lines():
+        samples += re.split("[、,;。]", line)
+    for raw in samples:
+        assert units.clean_name(raw) == plain(raw), raw
+
+
+def test_a_clause_about_a_body_is_looked_at_whenever_a_word_its_pattern_needs_occurs():
+    words = ("组", "召集", "成员", "委员", "联", "信息员")
+    assert _holds_one_of(sre_parse.parse(targets._BODY_MAKEUP.pattern).data, words)

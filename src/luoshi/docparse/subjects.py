@@ -35,6 +35,8 @@ _LEAD_WORDS = re.compile(
     r"及(?![时格])|与|同时|另外|此外|"
     r"(?:到|至)?20\d\d年(?:底|末|内)?(?:前)?|今年|明年|年内|年底前|全年内)+"
 )
+# The characters ``_LEAD_WORDS`` can start with ('' is in every string: an empty subject is tried).
+_LEAD_FIRST = "力确实争推完其尤特继持将努进聚鼓支开全加着督使让含包以并且和及与同另此到至2今明年"
 # Verbs and operator words that close the words before a figure.
 _TAIL_WORDS = re.compile(
     r"(?:达到|达|不低于|不少于|不小于|不超过|不高于|不多于|超过|突破|提高到|提升到|提高至|提升至|"
@@ -110,7 +112,8 @@ def clean(words: str) -> str:
     subject = words.strip(_TRIM)
     for _ in range(4):
         before = subject
-        subject = _LEAD_WORDS.sub("", subject).strip(_TRIM)
+        if subject[:1] in _LEAD_FIRST:  # (the subject is stripped already)
+            subject = _LEAD_WORDS.sub("", subject).strip(_TRIM)
         if subject[:1].isdecimal():  # (what ``_TIME_FRAME`` starts with: ``\d``)
             subject = _TIME_FRAME.sub("", subject).strip(_TRIM)
         if subject[-1:] in _TAIL_FINALS:  # ('' is in every string: an empty subject is searched)

@@ -84,8 +84,7 @@ _EVERY = re.compile(r"每(?:年|季|季度|月|周|半年|两年|旬)")
 _BODY_MAKEUP = re.compile(
     r"组成|召集人|副召集人|组长|副组长|成员\d|委员\d|\d+\s*(?:名|人)\s*(?:专职|兼职)?(?:联络员|信息员|联系人)"
 )
-# the characters without which _BODY_MAKEUP cannot match
-_MAKEUP_CHARS = re.compile(r"组|召集|成员|委员|联络员|信息员|联系人")
+# (without 组, 召集, 成员, 委员, 联 or 信息员 ``_BODY_MAKEUP`` cannot match)
 # A definition (``本办法所称重大项目，是指总投资5亿元以上的…``) sets a scope, not a target.
 _DEFINITION = re.compile(r"所称|是指|系指|指的是")
 _CADENCE = re.compile(r"每(?:年|季|季度|月|周|半年|两年)[^,;。]*?(?:召开|举行|举办)")
@@ -368,7 +367,17 @@ def _makes_no_target(clause: str) -> bool:
     """A clause that says who makes up a body, how often it meets, or defines a term (each
     pattern looked for only where a character it needs occurs)."""
     return (
-        (_MAKEUP_CHARS.search(clause) is not None and _BODY_MAKEUP.search(clause) is not None)
+        (
+            (
+                "组" in clause
+                or "召集" in clause
+                or "成员" in clause
+                or "委员" in clause
+                or "联" in clause
+                or "信息员" in clause
+            )
+            and _BODY_MAKEUP.search(clause) is not None
+        )
         or ("每" in clause and _CADENCE.search(clause) is not None)
         or (("指" in clause or "所称" in clause) and _DEFINITION.search(clause) is not None)
     )

@@ -49,8 +49,10 @@ _NOTE = re.compile(
 )
 # Leading words that are not part of a name.
 _LEAD_IN = re.compile(r"^(?:由|请|其中|以及|及|和|与|会同|并由|分别由)")
+_LEAD_IN_FIRST = "由请其以及和与会并分"
 # Role verbs that no name ends with (``地方各级人民政府负责落实``).
 _ROLE_TAIL = re.compile(r"(?:分别|共同|具体)?(?:负责|牵头|配合|参与|协助|落实)+$")
+_ROLE_ENDS = ("负责", "牵头", "配合", "参与", "协助", "落实")
 _PAREN_PART = re.compile(r"^(?P<head>[^()]+)\((?P<inner>[^()]+)\)(?P<tail>[^()]+)$")
 _BRACKETED = re.compile(r"\([^()]*\)")
 
@@ -59,10 +61,15 @@ _BRACKETED = re.compile(r"\([^()]*\)")
 def clean_name(raw: str) -> str:
     """A unit name cleaned: ASCII parentheses, no spaces, no 等 or lead-in words."""
     name = squeeze(fold(raw)).strip("、,;.。:“”\"'")
-    name = _NOTE.sub("", name)
-    name = _LEAD_IN.sub("", name)
-    name = _ETC.sub("", name)
-    name = _ROLE_TAIL.sub("", name)
+    # (each pattern tried only where it can match: a bracket, a first character, 等, an ending)
+    if "(" in name:
+        name = _NOTE.sub("", name)
+    if name[:1] in _LEAD_IN_FIRST:
+        name = _LEAD_IN.sub("", name)
+    if "等" in name:
+        name = _ETC.sub("", name)
+    if name.endswith(_ROLE_ENDS) or name.endswith("\n"):  # (``$`` also matches before a last line end)
+        name = _ROLE_TAIL.sub("", name)
     return name.strip("、,;.。:")
 
 
