@@ -159,10 +159,12 @@ def memo(key: tuple, compute):
 
 
 def clear_memo() -> None:
-    """Forget every figure and plan structure kept in this process."""
+    """Forget every figure and plan structure kept in this process, and which
+    organisations had none outside them."""
     with _lock:
         _memo.clear()
         _last.clear()
+        _whole.clear()
     engine_plan.forget()
 
 
