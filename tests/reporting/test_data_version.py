@@ -13,7 +13,7 @@ from django.core.management import call_command
 from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.demo import province
 from luoshi.plans.models import Organisation, Plan, Task, TaskLink, TaskUnit, Unit
-from luoshi.plans.organisations import move_organisation
+from luoshi.plans.organisations import add_organisation, move_organisation
 from luoshi.plans.registry import change_unit
 from luoshi.reporting import board, cityboard
 from luoshi.reporting.milestones import add_milestone
@@ -148,6 +148,12 @@ def test_a_district_moved_to_another_city_moves_both_cities(tree):
     move_organisation(SYSTEM, tree["sibling"], tree["other_city"])
     assert moved(before, versions(tree)) >= {"city", "other_city"}
     assert "district" not in moved(before, versions(tree))
+
+
+def test_a_town_added_below_a_district_moves_the_district_and_its_uppers(tree):
+    before = versions(tree)
+    add_organisation(SYSTEM, "新镇", level="town", parent=tree["district"])
+    assert moved(before, versions(tree)) == {"district", "city", "province"}
 
 
 def test_a_lone_organisation_reads_the_same_version_as_the_whole_installation(tree):

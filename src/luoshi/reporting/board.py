@@ -56,6 +56,7 @@ VERSIONED = (
     (Task, "plan_id", "plans", True),
     (TaskUnit, "task_id", "tasks", True),
     (Unit, "organisation_id", "organisations", True),  # the names on the rows
+    (Organisation, "id", "organisations", True),  # the lower parts' names; a district moved
     (TaskLink, "upper_id", "tasks", True),  # the lower parts weighed into an upper task's light
 )
 
