@@ -145,3 +145,35 @@ def test_luoshi_unlock_lists_and_lifts_a_lock(personas, today):
     assert login("head_a", PASSWORD).status_code == 302
     with pytest.raises(CommandError, match="请指明要解除锁定的账号或地址"):
         call_command("unlock")
+
+
+def test_a_coordinator_sees_and_lifts_only_the_locks_of_its_organisation(orgs, today, client_for, settings):
+    """Locks of a user of 西洞庭 and of 鼎城区, and of an address where only 鼎城区's users
+    failed: the 鼎城区 coordinator sees its own two, not 西洞庭's; the city's sees all three
+    but, read-only below, lifts none of them; a lock of a name that is nobody's only the
+    top organisation's coordinator sees."""
+    for _ in range(5):
+        login("xd_reporter", "wrong")
+        login("dc_reporter", "wrong", address=ELSEWHERE)
+    settings.LUOSHI_ADDRESS_FAILURE_LIMIT = 10
+    for _ in range(4):  # 13 failures from ELSEWHERE in all: the address is locked too
+        for name in ("dc_agri", "dc_coord"):
+            login(name, "wrong", address=ELSEWHERE)
+    for _ in range(5):
+        login("nobody-at-all", "wrong", address="10.30.0.1")
+    district = client_for(orgs["dc_coordinator"])
+    page = district.get("/security/").content.decode()
+    assert "dc_reporter" in page and "地址（所有账号）" in page and ELSEWHERE in page
+    assert "xd_reporter" not in page and HOME not in page and "nobody-at-all" not in page
+    assert district.post("/security/unlock/", {"username": "xd_reporter", "address": HOME}).status_code == 403
+    assert login("xd_reporter", PASSWORD).status_code == 429  # still locked
+    assert district.post("/security/unlock/", {"address": HOME}).status_code == 403
+    city = client_for(orgs["city_coordinator"])
+    page = city.get("/security/").content.decode()
+    assert "xd_reporter" in page and "dc_reporter" in page and "nobody-at-all" in page
+    assert "下级组织，只能查看" in page
+    assert city.post("/security/unlock/", {"address": ELSEWHERE}).status_code == 403
+    assert district.post("/security/unlock/", {"address": ELSEWHERE}).status_code == 302
+    assert login("dc_agri", PASSWORD, address=ELSEWHERE).status_code == 302
+    row = AuditLog.objects.filter(operation="解除登录锁定").get()
+    assert row.user == orgs["dc_coordinator"] and row.summary["address"] == ELSEWHERE

@@ -11,7 +11,9 @@ table, on two counts:
 
 A successful login clears its own name's count from that address, not the address's count
 (else an attacker with one valid account could reset it between guesses). The coordinator
-sees the current locks on /security/ and lifts them there or with ``luoshi unlock``."""
+sees the current locks on /security/ and lifts them there or with ``luoshi unlock``: only
+the locks of the users of its organisation and those below it (an address's lock: when
+every name tried from it is such a user; ``accounts.permissions.sees_lock``)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -55,6 +57,8 @@ class Lock:
     username: str
     failures: int
     until: dt.datetime
+    # the account names it stops: its own; of an address, every name tried from it lately
+    names: tuple[str, ...] = ()
 
     @property
     def kind_label(self) -> str:
@@ -80,9 +84,25 @@ def current_locks() -> list[Lock]:
     span = dt.timedelta(minutes=lockout_minutes())
     recent = _recent()
     locks = []
-    for row in recent.values("ip_address").annotate(n=Sum("failures_since_start"), last=Max("attempt_time")):
-        if row["n"] >= address_failure_limit():
-            locks.append(Lock("address", row["ip_address"] or "", "", row["n"], row["last"] + span))
+    addresses = [
+        row
+        for row in recent.values("ip_address").annotate(
+            n=Sum("failures_since_start"), last=Max("attempt_time")
+        )
+        if row["n"] >= address_failure_limit()
+    ]
+    tried: dict[str, set[str]] = {}
+    if addresses:
+        for address, name in (
+            recent.filter(ip_address__in=[row["ip_address"] for row in addresses], username__isnull=False)
+            .values_list("ip_address", "username")
+            .distinct()
+        ):
+            tried.setdefault(address or "", set()).add(name)
+    for row in addresses:
+        address = row["ip_address"] or ""
+        names = tuple(sorted(tried.get(address, ())))
+        locks.append(Lock("address", address, "", row["n"], row["last"] + span, names))
     pairs = (
         recent.filter(username__isnull=False)
         .values("ip_address", "username")
@@ -90,8 +110,9 @@ def current_locks() -> list[Lock]:
     )
     for row in pairs:
         if row["n"] >= failure_limit():
+            name = row["username"] or ""
             locks.append(
-                Lock("account", row["ip_address"] or "", row["username"] or "", row["n"], row["last"] + span)
+                Lock("account", row["ip_address"] or "", name, row["n"], row["last"] + span, (name,))
             )
     return sorted(locks, key=lambda lock: lock.until, reverse=True)
 

@@ -246,3 +246,47 @@ def can_manage_security_of(actor: Actor, user) -> bool:
         return True
     org_id = Profile.objects.filter(user=user).values_list("organisation_id", flat=True).first()
     return org_id is not None and actor.acts_in(org_id)
+
+
+def _is_top(actor: Actor) -> bool:
+    """The actor's organisation is a top-level one (it reads every organisation of its tree)."""
+    return actor.org_path.count("/") == 2
+
+
+def lock_owners(names) -> dict[str, str]:
+    """The tree path of the organisation of each of these account names that is a user
+    with a role (a name that is no such user is left out)."""
+    return dict(
+        Profile.objects.filter(user__username__in=list(names)).values_list(
+            "user__username", "organisation__path"
+        )
+    )
+
+
+def sees_lock(actor: Actor, names, owners: dict[str, str]) -> bool:
+    """Whether the actor sees (on 账号安全) a login lock-out stopping these account names:
+    ``can_manage_security`` and every name a user of the organisations it reads; a name
+    that is no user's, or a lock of no name, is seen only where the whole tree is (the
+    coordinator of a top-level organisation, the system). ``owners`` is ``lock_owners``."""
+    if actor.is_system:
+        return True
+    if not can_manage_security(actor) or not actor.org_path:
+        return False
+    if not names or any(name not in owners for name in names):
+        return _is_top(actor)
+    return all(actor.sees_org(owners[name]) for name in names)
+
+
+def lifts_lock(actor: Actor, names, owners: dict[str, str]) -> bool:
+    """Whether the actor may lift a lock-out stopping these account names: ``sees_lock``,
+    and every user among them one whose security it manages (its own organisation; below
+    it with ``manages_below``)."""
+    if not sees_lock(actor, names, owners):
+        return False
+    if actor.is_system:
+        return True
+    return all(
+        owners[name] == actor.org_path or (actor.manages_below and actor.sees_org(owners[name]))
+        for name in names
+        if name in owners
+    )

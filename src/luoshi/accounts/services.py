@@ -142,13 +142,24 @@ def unlock(actor: Actor, *, username: str = "", address: str = "") -> int:
     username, address = (username or "").strip(), (address or "").strip()
     if not username and not address:
         raise UnlockError("请指明要解除锁定的账号或地址")
-    from django.contrib.auth import get_user_model
+    from .permissions import lifts_lock, lock_owners
 
-    from .permissions import can_manage_security_of
-
-    named = get_user_model().objects.filter(username=username).first() if username else None
-    if named is not None and not can_manage_security_of(actor, named):
-        raise PermissionDenied("只能解除本组织（或可办理的下级组织）用户的登录锁定")
+    if not actor.is_system:
+        # the names the lift would free: the one given, or every name tried from the address
+        names = (
+            {username}
+            if username
+            else set(
+                AccessAttempt.objects.filter(ip_address=address, username__isnull=False).values_list(
+                    "username", flat=True
+                )
+            )
+        )
+        if not lifts_lock(actor, sorted(names), lock_owners(names)):
+            raise PermissionDenied(
+                "只能解除本组织（或可办理的下级组织）用户的登录锁定；"
+                "地址的锁定须该地址尝试过的账号都属于这些组织"
+            )
     attempts = AccessAttempt.objects.all()
     if username:
         attempts = attempts.filter(username=username)

@@ -8,7 +8,13 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from luoshi.accounts.lockout import current_locks, lockout_minutes
-from luoshi.accounts.permissions import can_manage_security, visible_users
+from luoshi.accounts.permissions import (
+    can_manage_security,
+    lifts_lock,
+    lock_owners,
+    sees_lock,
+    visible_users,
+)
 from luoshi.accounts.services import UnlockError, unlock
 
 from .common import actor_of, render_page
@@ -24,13 +30,18 @@ def _manager(request):
 @login_required
 def security(request):
     actor = _manager(request)
-    # an account's lock and devices only of the users of the organisations it reads
-    names = set(visible_users(actor).values_list("username", flat=True))
-    locks = [lock for lock in current_locks() if not lock.username or lock.username in names]
+    # the locks and devices only of the users of the organisations it reads
+    locks = current_locks()
+    owners = lock_owners({name for lock in locks for name in lock.names})
+    shown = [
+        {"lock": lock, "can_lift": lifts_lock(actor, lock.names, owners)}
+        for lock in locks
+        if sees_lock(actor, lock.names, owners)
+    ]
     return render_page(
         request,
         "web/security.html",
-        {"locks": locks, "lockout_minutes": lockout_minutes(), **_devices_context(actor)},
+        {"locks": shown, "lockout_minutes": lockout_minutes(), **_devices_context(actor)},
     )
 
 
