@@ -502,7 +502,7 @@ API_WRITES = {
         {"timeliness": 40, "progress": 30, "targets": 20, "supervision": 10},
         WEIGHTS,
     ),
-    "POST /api/v1/bulletins/verify": (None, lambda o: Form({"file": _upload("通报.docx")}), SIGNED_IN),
+    "POST /api/v1/bulletins/verify": (None, lambda o: Form({"file": _upload("通报.docx")}), BULLETINS),
     "PATCH /api/v1/bulletins/{bulletin_id}": ("bulletin", {"title": "六月通报（修改）"}, EDIT_BULLETIN),
     "POST /api/v1/bulletins/{bulletin_id}/issue": ("bulletin", {}, ISSUE),
     "POST /api/v1/bulletins/{bulletin_id}/refresh": ("bulletin", {}, EDIT_BULLETIN),

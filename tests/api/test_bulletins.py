@@ -41,7 +41,7 @@ def test_a_bulletin_generated_and_issued_through_the_api_verifies(personas, toda
     assert issued["state"] == "issued" and issued["number"] == 1 and issued["can_edit"] is False
     assert issued["next_steps"] == "七月集中攻坚入规企业。"
     original = office.get(issued["file_url"]).content
-    result = verify(client_for(personas["reporter_b"]), original).json()
+    result = verify(client_for(personas["leader"]), original).json()
     assert result["genuine"] is True and "2025年第1期" in result["message"]
     assert "第1期" in client_for(personas["leader"]).get("/bulletins/").content.decode()  # the page shows it
     document = Document(io.BytesIO(original))
@@ -166,3 +166,18 @@ def test_pagination_walks_every_bulletin_once(personas, today, client_for):
     months = [b["month"] for b in coordinator.get(URL, {"limit": 100}).json()["items"]]
     assert months == sorted(months, reverse=True)
     assert len(coordinator.get(URL, {"campaign": "plan-wide"}).json()["items"]) == 6
+
+
+def test_verifying_follows_who_reads_the_bulletin(personas, today, client_for, orgs):
+    """A reporter reads no bulletin and may not verify one; a coordinator of another
+    district is told the file is none of the bulletins it may read, not which one it is."""
+    office = client_for(personas["office"])
+    draft = post(office, URL, {"month": "2025-06", "campaign": "附件1"}).json()
+    issued = post(office, f"{URL}/{draft['id']}/issue").json()
+    original = office.get(issued["file_url"]).content
+    response = verify(client_for(personas["reporter_b"]), original)
+    assert response.status_code == 403 and "核验" in response.json()["error"]
+    stranger = verify(client_for(orgs["xd_coordinator"]), original).json()
+    assert stranger["genuine"] is False and "第1期" not in stranger["message"]
+    assert "不在你的查看范围内" in stranger["message"]
+    assert verify(client_for(personas["coordinator"]), original).json()["genuine"] is True

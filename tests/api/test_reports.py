@@ -106,3 +106,32 @@ def test_a_stale_if_match_on_a_change_is_412_and_nothing_is_written(personas, to
     assert upload(reporter, report.pk, **{"If-Match": etag}).status_code == 412
     report.refresh_from_db()
     assert report.problems == "资金不足" and not Evidence.objects.exists()
+
+
+def test_a_user_of_no_unit_filing_a_report_is_403_in_chinese(personas, today, client_for):
+    for user in (_unitless_coordinator(), personas["leader"]):
+        response = post(client_for(user), "/api/v1/reports", {"task": task(TASK_A).pk, "period": PERIOD})
+        assert response.status_code == 403 and "不属于任何单位" in response.json()["error"]
+    assert not Report.objects.exists()
+
+
+def _unitless_coordinator():
+    from django.contrib.auth import get_user_model
+
+    from luoshi.accounts.models import Profile
+
+    user = get_user_model().objects.create_user("coordinator_without_unit", password="Luoshi@2025x")
+    Profile.objects.create(user=user, role="coordinator")
+    return user
+
+
+def test_an_evidence_file_over_the_limit_is_413_naming_the_limit_and_not_kept(
+    personas, today, client_for, settings
+):
+    settings.LUOSHI_LIMITS = {**settings.LUOSHI_LIMITS, "upload_max_bytes": 1024}
+    report = draft(personas["reporter_a"])
+    response = upload(client_for(personas["reporter_a"]), report.pk, content=b"%PDF-1.4 " + b"x" * 4096)
+    assert response.status_code == 413
+    assert response.json()["error"] == "文件“名单.pdf”有 4 KB，超过上传上限 1 KB"
+    assert not Evidence.objects.exists()
+    assert upload(client_for(personas["reporter_a"]), report.pk, content=b"%PDF-1.4 small").status_code == 200

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from luoshi.core.limits import LimitError
 from luoshi.plans.validation import PlanError
 from luoshi.reporting.services import ReportingError
 from luoshi.reporting.workdays import CalendarYearUnknown
@@ -151,6 +152,12 @@ def calendar_unknown(request, exc):
 @api.exception_handler(PlanError)
 def plan_error(request, exc):
     return _error(request, str(exc), 400)
+
+
+@api.exception_handler(LimitError)
+def too_large(request, exc):
+    # an uploaded file over ``upload_max_bytes``, refused before it is read
+    return _error(request, str(exc), 413)
 
 
 @api.exception_handler(Exception)

@@ -142,12 +142,15 @@ def review_xlsx(actor: Actor, plan: Plan, quarter: str) -> bytes:
 # ---------------------------------------------------------------- verification
 
 
-def verify_file(content: bytes) -> tuple[bool, str]:
+def verify_file(content: bytes, readable=None) -> tuple[bool, str]:
     """Whether a Word file is a bulletin as issued, and which 期 it is: (genuine, message).
     The file's SHA-256 names the issued original; the content hash in its properties names
-    the bulletin a changed copy claims to be."""
+    the bulletin a changed copy claims to be. ``readable`` (a queryset of bulletins, as
+    ``permissions.visible_bulletins`` gives) limits the answer to the bulletins a user
+    may read: another one is told apart from no bulletin at all by nobody but the system."""
+    issued = (Bulletin.objects if readable is None else readable).filter(state=State.ISSUED)
     digest = hashlib.sha256(content).hexdigest()
-    original = Bulletin.objects.filter(sha256=digest, state=State.ISSUED).select_related("plan").first()
+    original = issued.filter(sha256=digest).select_related("plan").first()
     if original is not None:
         when = arabic_date(timezone.localtime(original.issued_at).date())
         later = original.corrections.filter(state=State.ISSUED).first()
@@ -162,10 +165,12 @@ def verify_file(content: bytes) -> tuple[bool, str]:
         claimed = Document(io.BytesIO(content)).core_properties.identifier or ""
     except Exception:  # noqa: BLE001 - anything that is not a Word file
         return False, "不是 Word 文件（.docx），无法核验"
-    match = Bulletin.objects.filter(content_hash=claimed, state=State.ISSUED).first() if claimed else None
+    match = issued.filter(content_hash=claimed).first() if claimed else None
     if match is not None:
         return False, (
             f"文件属性指向{match.year}年第{match.number}期《{match.title}》，但文件与印发的原件不一致"
             f"（SHA-256 {digest}），可能已被改动"
         )
+    if readable is not None:
+        return False, f"不是你可查看的已印发通报（SHA-256 {digest}）：非本系统印发，或不在你的查看范围内"
     return False, f"不是本系统印发的通报（SHA-256 {digest}）"

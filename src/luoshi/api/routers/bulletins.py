@@ -24,6 +24,7 @@ from luoshi.bulletins.permissions import (
     get_bulletin_for,
     visible_bulletins,
 )
+from luoshi.core import limits
 
 from ..paging import CursorPage, Listing, paginate
 from ..schemas import ERRORS, WRITE_ERRORS, Strict
@@ -324,10 +325,13 @@ def set_weights(request, payload: ReviewWeightsIn, plan: Id | None = None):
 @router.post(
     "/verify",
     response={200: BulletinVerifyOut, **ERRORS},
-    summary="核验一份 Word 文件是否为印发的原件（同 luoshi bulletin verify）",
+    summary="核验一份 Word 文件是否为印发的原件（同 luoshi bulletin verify；只在本人可查看的通报中核验）",
 )
 def verify(request, file: File[UploadedFile]):
-    genuine, message = documents.verify_file(file.read())
+    act = actor(request)
+    if not can_read_bulletins(act):
+        raise PermissionDenied("只有综合协调组、领导和工作专班办公室可以核验通报")
+    genuine, message = documents.verify_file(limits.read_upload(file), visible_bulletins(act))
     return {"genuine": genuine, "message": message}
 
 

@@ -7,6 +7,7 @@ shows what importing would do without keeping anything. Only who may import plan
 from django.db import transaction
 from ninja import Field, File, Form, Router, UploadedFile
 
+from luoshi.core import limits
 from luoshi.plans.choices import ImportState
 from luoshi.plans.findings import group_names, missing, target_rows, unclear, unit_names
 from luoshi.plans.imports import (
@@ -143,7 +144,7 @@ def list_imports(request):
 def upload(request, file: File[UploadedFile], dry_run: Form[bool] = False):
     act = actor(request)
     check_import_plan(act)
-    name, data = file.name or "plan", file.read()
+    name, data = file.name or "plan", limits.read_upload(file)
     if dry_run:
         return review_json(act, plan_from_bytes(data, name), {})
     return _review(act, stage_import(act, name, data))

@@ -12,7 +12,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from luoshi.core import clock
+from luoshi.core import clock, limits
 from luoshi.core.evidence import EvidenceFile
 from luoshi.plans.lookups import find_unit
 from luoshi.plans.models import Part
@@ -394,7 +394,7 @@ def take_step(
 ):
     act = actor(request)
     get_item_for(act, item_id, write=True)
-    uploads = [EvidenceFile(f.name or "未命名", f.read()) for f in files or []]
+    uploads = [EvidenceFile(f.name or "未命名", limits.read_upload(f)) for f in files or []]
     with _matching(request, act, item_id, write=True) as item:
         services.take_step(act, item, form.action, form.comment, uploads)
     return tagged(response, item_detail_json(act, item))
