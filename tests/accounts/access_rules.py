@@ -27,6 +27,7 @@ from luoshi.plans.permissions import (
     can_break_down,
     can_export_lists,
     can_import_plan,
+    can_manage_below,
     can_manage_units,
     can_see_alignment,
     can_see_units,
@@ -89,6 +90,10 @@ EXPORT = Rule("读全部者与专班办公室（can_export_lists）", lambda a, 
 IMPORT = Rule("综合协调组（can_import_plan）", lambda a, o: signed_in(a) and can_import_plan(a))
 BULLETINS = Rule(
     "综合协调组、领导、专班办公室（can_read_bulletins）", lambda a, o: signed_in(a) and can_read_bulletins(a)
+)
+MANAGE_BELOW = Rule(
+    "获授“可办理下级组织事项”的综合协调组、系统管理员（can_manage_below）",
+    lambda a, o: signed_in(a) and can_manage_below(a),
 )
 SECURITY = Rule("综合协调组（can_manage_security）", lambda a, o: signed_in(a) and can_manage_security(a))
 SEES_UNITS = Rule("有角色的已登录用户（can_see_units）", lambda a, o: signed_in(a) and can_see_units(a))
@@ -321,6 +326,7 @@ PAGES = {
     "web:three_lists": (None, "", EXPORT),
     "web:import": (None, "", IMPORT),
     "web:security": (None, "", SECURITY),
+    "web:orgs": (None, "", MANAGE_BELOW),
     "web:bulletins": (None, "", BULLETINS),
     "web:jobs": (None, "", SIGNED_IN),
     "web:report": ("report", "", SEES_REPORT),
@@ -348,6 +354,7 @@ POST_ONLY = {
     "web:instruct",
     "web:revoke_token",
     "web:unlock",
+    "web:org_rename",
     "web:otp_reset",
     "web:otp_remove",
     "web:align_suggest",
@@ -393,6 +400,7 @@ API_OBJECTS = {
 # GET endpoints whose rule is not "signed in" (lists) or the rule of their object
 API_RULES: dict[str, Rule] = {
     "GET /api/v1/imports": IMPORT,
+    "GET /api/v1/orgs": MANAGE_BELOW,
     "GET /api/v1/plans/{plan_id}/diff": Rule(
         "综合协调组，能看到该方案（can_import_plan、visible_plans）",
         lambda a, o: IMPORT.allows(a, o) and SEES_PLAN.allows(a, o),
@@ -579,6 +587,8 @@ def _upload(name):
 
 
 API_NOT_IN_MATRIX = {
+    "POST /api/v1/orgs": "新增下级组织及其管理员：矩阵中的角色都未获授“可办理下级组织事项”，规则同 GET /api/v1/orgs（can_manage_below），允许与拒绝见 tests/api/test_orgs.py",
+    "PATCH /api/v1/orgs/{org_id}": "下级组织改名：与 GET /api/v1/orgs 相同（can_manage_below，且为本级以下的组织），见 tests/api/test_orgs.py",
     "GET /api/v1/reports/{report_id}/evidence/{evidence_id}": "佐证下载：与所属报告相同（SEES_REPORT）",
     "GET /api/v1/supervision/{item_id}/evidence/{evidence_id}": "督办佐证下载：与所属事项相同（SEES_ITEM），见 tests/api/test_supervision.py",
     "GET /api/v1/bulletins/dispatch": "旬调度表需先给周期，规则同 web:bulletins（check_read_documents），见 tests/api/test_bulletins.py",

@@ -13,6 +13,7 @@ from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.audit.models import AuditLog
 from luoshi.plans.models import Organisation, Plan, Unit
 from luoshi.plans.organisations import add_organisation, move_organisation
+from luoshi.plans.validation import PlanError
 from tests.plans.factories import make_plan
 
 pytestmark = pytest.mark.django_db
@@ -67,17 +68,24 @@ def test_org_add_list_move_and_a_user_put_in_one(capsys, personas, tmp_path):
 
 
 def test_a_coordinator_grows_the_tree_below_its_own_organisation_only(personas):
+    from luoshi.accounts.models import Profile
+
     city = add_organisation(SYSTEM, "示范市", level="city")
     district = Organisation.objects.get(name="本级")
     district = move_organisation(SYSTEM, district, city)
-    coordinator = actor_for(personas["coordinator"])
+    with pytest.raises(PermissionDenied, match="获授“可办理下级组织事项”的综合协调组办公室"):
+        add_organisation(actor_for(personas["coordinator"]), "城关镇", level="town", parent=district)
+    Profile.objects.filter(user=personas["coordinator"]).update(manages_below=True)
+    coordinator = actor_for(Profile.objects.get(user=personas["coordinator"]).user)
     town = add_organisation(coordinator, "城关镇", level="town", parent=district)
     assert town.path.startswith(district.path)
-    with pytest.raises(PermissionDenied, match="本级或上级组织的综合协调组办公室"):
+    with pytest.raises(PermissionDenied, match="获授“可办理下级组织事项”的综合协调组办公室"):
         add_organisation(coordinator, "邻县", level="district", parent=city)
     with pytest.raises(PermissionDenied):
         add_organisation(actor_for(personas["leader"]), "东街道", level="town", parent=district)
-    assert not Organisation.objects.filter(name__in=["邻县", "东街道"]).exists()
+    with pytest.raises(PlanError, match="“城关镇”是乡镇（街道），其下级组织不能是乡镇（街道）"):
+        add_organisation(SYSTEM, "东村", level="town", parent=town)
+    assert not Organisation.objects.filter(name__in=["邻县", "东街道", "东村"]).exists()
 
 
 def test_two_districts_with_plans_of_one_title_keep_their_own_settings(plan):

@@ -201,6 +201,7 @@ from .routers import (  # noqa: E402
     imports,
     kit,
     milestones,
+    orgs,
     periods,
     plans,
     projects,
@@ -217,6 +218,7 @@ kit.register_errors(api)
 api.add_router("/plans", plans.router)
 api.add_router("/imports", imports.router)
 api.add_router("/units", units.router)
+api.add_router("/orgs", orgs.router)
 api.add_router("/tasks", tasks.router)
 api.add_router("/tasks", milestones.task_router)
 api.add_router("/milestones", milestones.router)

@@ -243,17 +243,46 @@ def get_import_for(actor: Actor, pk, **filters) -> PendingImport:
     return pending
 
 
+def can_manage_below(actor: Actor) -> bool:
+    """Keep organisations below one's own (create them with their first administrator,
+    list, rename, move, put users in them): the system, a system administrator
+    (superuser), or a coordinator granted ``manages_below``."""
+    if actor.is_system or getattr(actor.user, "is_superuser", False):
+        return True
+    return actor.role == Role.COORDINATOR and actor.manages_below and bool(actor.org_path)
+
+
 def can_manage_orgs(actor: Actor, org: Organisation | None) -> bool:
     """Add organisations under ``org``, move it, put users in it: the system anywhere (a
-    top-level one, ``org`` None, only the system); a coordinator in its own organisation
-    and those below it (``org`` its own or below)."""
+    top-level one, ``org`` None, only the system); a superuser under any organisation; a
+    coordinator granted ``manages_below`` in its own organisation and those below it."""
     if actor.is_system:
         return True
-    if actor.role != Role.COORDINATOR or org is None:
+    if org is None or not can_manage_below(actor):
         return False
-    return actor.sees_org(org.path)
+    return getattr(actor.user, "is_superuser", False) or actor.sees_org(org.path)
+
+
+def managed_orgs(actor: Actor) -> QuerySet[Organisation]:
+    """The organisations under which the actor may add others: every one for the system
+    and a superuser; its own and those below it for a coordinator with ``manages_below``;
+    none for anyone else."""
+    if not can_manage_below(actor):
+        return Organisation.objects.none()
+    if actor.is_system or getattr(actor.user, "is_superuser", False):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(path__startswith=actor.org_path)
+
+
+def lower_orgs(actor: Actor) -> QuerySet[Organisation]:
+    """The organisations the actor keeps (lists and renames): those strictly below its own
+    (every one for the system and a superuser)."""
+    orgs = managed_orgs(actor)
+    return orgs.exclude(pk=actor.org_id) if actor.org_id else orgs
 
 
 def check_manage_orgs(actor: Actor, org: Organisation | None) -> None:
     if not can_manage_orgs(actor, org):
-        raise PermissionDenied("只有本级或上级组织的综合协调组办公室可以维护组织及其用户")
+        raise PermissionDenied(
+            "只有获授“可办理下级组织事项”的综合协调组办公室（或系统管理员）可以维护本级以下的组织及其用户"
+        )

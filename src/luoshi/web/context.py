@@ -5,7 +5,7 @@ from django.urls import reverse
 from luoshi.accounts.choices import Role
 from luoshi.accounts.permissions import Actor, actor_for, can_manage_security
 from luoshi.core import clock
-from luoshi.plans.permissions import can_import_plan
+from luoshi.plans.permissions import can_import_plan, can_manage_below
 from luoshi.reporting.permissions import can_fill, can_review
 
 
@@ -27,6 +27,7 @@ NAV = [
     ("web:projects", "重大项目", None),
     ("web:bulletins", "通报", _reads_bulletins),
     ("web:import", "方案导入", can_import_plan),
+    ("web:orgs", "下级组织", can_manage_below),
     ("web:security", "账号安全", can_manage_security),
 ]
 

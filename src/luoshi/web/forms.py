@@ -140,3 +140,28 @@ class TokenForm(forms.Form):
         choices=[(30, "30 天"), (90, "90 天"), (180, "180 天"), (365, "365 天")],
         initial=90,
     )
+
+
+class LowerOrgForm(forms.Form):
+    """A lower organisation and its first administrator (综合协调组办公室)."""
+
+    parent = forms.TypedChoiceField(label="上级组织", coerce=int)
+    name = forms.CharField(label="组织名称", max_length=200)
+    level = forms.ChoiceField(label="层级")
+    code = forms.CharField(label="行政区划代码（可不填）", max_length=12, required=False)
+    admin_username = forms.CharField(label="管理员用户名", max_length=150)
+    admin_name = forms.CharField(label="管理员姓名", max_length=150, required=False)
+    admin_password = forms.CharField(
+        label="管理员初始密码",
+        widget=forms.PasswordInput(render_value=False),
+        help_text="至少10位，同时包含大写字母、小写字母、数字和特殊符号；请告知管理员登录后自行修改",
+    )
+
+    def __init__(self, *args, parents=(), levels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = [(o.pk, f"{o.name}（{o.get_level_display()}）") for o in parents]
+        self.fields["level"].choices = list(levels)
+
+
+class OrgRenameForm(forms.Form):
+    name = forms.CharField(label="新名称", max_length=200)
