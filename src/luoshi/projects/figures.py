@@ -41,6 +41,7 @@ def figures_as_of(projects, as_of: dt.date) -> list[Figures]:
                 planned_start=project.planned_start,
                 actual_start=snapshot.actual_start,
                 physical_progress=snapshot.physical_progress,
+                project_id=project.pk,
             )
         )
     return result

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from luoshi.core.models import History, TimeStamped
-from luoshi.plans.models import Part, Task, Unit
+from luoshi.plans.models import OrganisationField, Part, Task, Unit
 
 from .choices import ProjectAction, ReconField, ReconState, UpdateSource, UpdateState
 
@@ -67,9 +67,12 @@ def figure_constraints(prefix: str) -> list:
 
 
 class Project(TimeStamped, Figures):
-    """A major project (重大项目) of an owner unit, optionally tied to a campaign or task."""
+    """A major project (重大项目) of an owner unit, optionally tied to a campaign or task.
+    It belongs to its owner unit's organisation (kept with the unit by the services), and
+    its code is unique there: two districts may each have a project 2025-001."""
 
-    code = models.CharField("项目编号", max_length=50, unique=True)
+    organisation = OrganisationField(related_name="projects", verbose_name="所属组织")
+    code = models.CharField("项目编号", max_length=50)
     name = models.CharField("项目名称", max_length=300)
     year = models.PositiveIntegerField("年度")
     owner_unit = models.ForeignKey(Unit, models.PROTECT, related_name="projects", verbose_name="责任单位")
@@ -89,6 +92,11 @@ class Project(TimeStamped, Figures):
         verbose_name_plural = "重大项目"
         ordering = ["code"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                name="project_organisation_code_unique",
+                violation_error_message="同一组织内项目编号不能重复",
+            ),
             *figure_constraints("project"),
             models.CheckConstraint(
                 condition=Q(total_investment__gte=0, annual_planned_investment__gte=0),

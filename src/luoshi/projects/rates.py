@@ -40,6 +40,7 @@ class Figures:
     planned_start: dt.date | None = None
     actual_start: dt.date | None = None
     physical_progress: Decimal = ZERO
+    project_id: int | None = None  # which project (codes repeat across organisations)
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,22 @@ def _apply(project: Project, values: dict) -> dict:
         if old != value:
             changes[name] = (old, value)
             setattr(project, name, value)
+    if project.owner_unit_id is not None:  # a project belongs to its owner unit's organisation
+        project.organisation_id = project.owner_unit.organisation_id
     return changes
+
+
+def org_for(actor: Actor, org_id: int | None = None) -> int:
+    """The organisation whose projects a code names: the one given, else the actor's (the
+    install's first for the system)."""
+    from luoshi.plans.models import default_organisation_id
+
+    return org_id or actor.org_id or default_organisation_id()
+
+
+def _by_code(projects, codes, org_id: int) -> dict[str, Project]:
+    """The projects of ``projects`` in that organisation named by these codes."""
+    return {p.code: p for p in projects.filter(organisation_id=org_id, code__in=list(codes))}
 
 
 def _validate(project: Project, where: str = "") -> None:
@@ -120,13 +135,13 @@ def register_project(actor: Actor, *, code: str, name: str, owner_unit, **values
         raise ProjectError("项目名称不能为空", "name")
     if owner_unit is None:
         raise ProjectError("请指定责任单位", "owner_unit")
-    if Project.objects.filter(code=code).exists():
-        raise ProjectError(f"项目编号 {code} 已存在", "code")
+    if Project.objects.filter(organisation_id=owner_unit.organisation_id, code=code).exists():
+        raise ProjectError(f"项目编号 {code} 在“{owner_unit.organisation.name}”已存在", "code")
     unknown = set(values) - set(ALL_FIELDS)
     if unknown:
         raise ProjectError(f"未知的项目字段：{'、'.join(sorted(unknown))}", sorted(unknown)[0])
     values.setdefault("year", clock.today().year)
-    project = Project(code=code, name=name, owner_unit=owner_unit)
+    project = Project(code=code, name=name, owner_unit=owner_unit, organisation_id=owner_unit.organisation_id)
     changes = _apply(project, values)
     _validate(project)
     project.save()
@@ -136,16 +151,15 @@ def register_project(actor: Actor, *, code: str, name: str, owner_unit, **values
 
 
 @transaction.atomic
-def import_projects(actor: Actor, data: bytes, name: str) -> ProjectImport:
-    """Import a project ledger: a row per project, matched by 项目编号 (new ones created,
-    known ones updated with the cells given). Any bad cell or broken rule refuses the whole
-    file, every problem listed by row and field."""
-    permissions.check_manage(actor)
-    rows = read_projects(data, name, actor.org_id)
-    existing = {
-        p.code: p
-        for p in Project.objects.select_for_update().filter(code__in=[r.values["code"] for r in rows])
-    }
+def import_projects(actor: Actor, data: bytes, name: str, org_id: int | None = None) -> ProjectImport:
+    """Import a project ledger into an organisation (default the actor's): a row per
+    project, matched by 项目编号 within that organisation (new ones created, known ones
+    updated with the cells given). Any bad cell or broken rule refuses the whole file,
+    every problem listed by row and field."""
+    org_id = org_for(actor, org_id)
+    permissions.check_manage(actor, org_id)
+    rows = read_projects(data, name, org_id)
+    existing = _by_code(Project.objects.select_for_update(), [r.values["code"] for r in rows], org_id)
     errors, created, updated, unchanged = [], [], [], 0
     for row in rows:
         values = dict(row.values)
@@ -156,7 +170,7 @@ def import_projects(actor: Actor, data: bytes, name: str) -> ProjectImport:
             errors.append(f"第{row.number}行：项目编号 {code} 属于其他组织的项目，不能修改")
             continue
         if is_new:
-            project = Project(code=code, year=clock.today().year)
+            project = Project(code=code, year=clock.today().year, organisation_id=org_id)
         changes = _apply(project, values)
         try:
             _validate(project, f"第{row.number}行（项目 {code}）：")
@@ -234,15 +248,15 @@ def submit_update(
 
 
 @transaction.atomic
-def import_updates(actor: Actor, data: bytes, name: str, week: str) -> list[ProjectUpdate]:
-    """A week's updates of many projects from one sheet (项目编号 + the figures); all or
-    nothing."""
+def import_updates(
+    actor: Actor, data: bytes, name: str, week: str, org_id: int | None = None
+) -> list[ProjectUpdate]:
+    """A week's updates of many projects of an organisation (default the actor's) from one
+    sheet (项目编号 + the figures); all or nothing."""
     rows = read_updates(data, name)
     _week(week)
-    projects = {
-        p.code: p
-        for p in permissions.visible_projects(actor).filter(code__in=[r.values["code"] for r in rows])
-    }
+    codes = [r.values["code"] for r in rows]
+    projects = _by_code(permissions.visible_projects(actor), codes, org_for(actor, org_id))
     errors, updates = [], []
     for row in rows:
         values = dict(row.values)
@@ -343,11 +357,16 @@ def reconcile(
 
 
 @transaction.atomic
-def import_reconciliation(actor: Actor, data: bytes, name: str, fortnight: str) -> list[Reconciliation]:
-    """The finance side's confirmed figures of many projects from one sheet; all or nothing."""
-    permissions.check_manage(actor)
+def import_reconciliation(
+    actor: Actor, data: bytes, name: str, fortnight: str, org_id: int | None = None
+) -> list[Reconciliation]:
+    """The finance side's confirmed figures of many projects of an organisation (default
+    the actor's) from one sheet; all or nothing."""
+    org_id = org_for(actor, org_id)
+    permissions.check_manage(actor, org_id)
     rows = read_confirmed(data, name)
-    projects = {p.code: p for p in Project.objects.filter(code__in=[r.values["code"] for r in rows])}
+    codes = [r.values["code"] for r in rows]
+    projects = _by_code(permissions.visible_projects(actor), codes, org_id)
     errors, result = [], []
     for row in rows:
         values = dict(row.values)
@@ -355,7 +374,7 @@ def import_reconciliation(actor: Actor, data: bytes, name: str, fortnight: str) 
         values.pop("name", None)
         project = projects.get(code)
         if project is None:
-            errors.append(f"第{row.number}行：项目编号 {code} 不存在")
+            errors.append(f"第{row.number}行：项目编号 {code} 不存在或无权查看")
             continue
         try:
             with transaction.atomic():
@@ -369,4 +388,4 @@ def import_reconciliation(actor: Actor, data: bytes, name: str, fortnight: str) 
 
 def move_unit_rows(keep, other) -> None:
     """Merge hook: projects of a merged unit move to the unit kept."""
-    Project.objects.filter(owner_unit=other).update(owner_unit=keep)
+    Project.objects.filter(owner_unit=other).update(owner_unit=keep, organisation_id=keep.organisation_id)

@@ -29,14 +29,14 @@ def project_list(request):
     actor = actor_of(request)
     today = clock.today()
     projects = list(visible_projects(actor).order_by("code"))
-    figures = {f.code: f for f in figures_as_of(visible_projects(actor), today)} if projects else {}
+    figures = {f.project_id: f for f in figures_as_of(visible_projects(actor), today)} if projects else {}
     overall = project_rates(actor, today)
     by_unit = project_rates(actor, today, "unit")
     return render(
         request,
         "web/projects.html",
         {
-            "projects": [(p, figures.get(p.code)) for p in projects],
+            "projects": [(p, figures.get(p.pk)) for p in projects],
             "overall": overall,
             "rates": [(label, formula, getattr(overall, key)) for key, label, formula in RATES],
             "by_unit": [
