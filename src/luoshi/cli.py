@@ -34,12 +34,12 @@ USAGE = """\
 
 调度与填报：
   periods [--cadence C] [--json]                 调度周期及报送期限（法定工作日，含调休）
-  schedule [--cadence C] [--campaign K|--task S] 查看或设置调度规则
+  schedule [--cadence C] [--campaign K|--task S] [--org ORG]   查看或设置调度规则（--org：该组织的方案）
   status [--campaign C] [--unit U] [--period P] [--as-of D] [--json]   序时进度与红黄绿灯
   status --rebuild [--plan P] [--queue]   按报告重建任务单位报送现状（--queue：交给 luoshi worker）
   completeness --period P [--as-of D] [--json]   报送情况：按时、逾期、未报
   milestones TASK [--add 名称 日期] [--reverse 节点…]   任务节点，倒排工期
-  template --unit 单位 --period 2025-05-1 -o FILE.xlsx   下载本单位本期填报模板
+  template --unit 单位 --period 2025-05-1 -o FILE.xlsx [--org ORG]   下载本单位本期填报模板
   upload FILE.xlsx [--draft] [--json]            上传填好的模板（全部无误才导入）
   tick [--loop] [--enqueue-only]                 登记并发送到期的催报提醒（可每分钟由 cron 运行）
   worker [--queue Q] [--no-schedule]             运行后台任务（页面上生成的文件、大文件解析、提醒发送等），可在多台服务器上同时运行
@@ -53,6 +53,7 @@ USAGE = """\
 督查督办与重大项目：
   supervise list|create|transition|instruct|import-ledger|export-ledger|remind   （luoshi supervise -h）
   projects import|update|reconcile|rates|ledger|list                            （luoshi projects -h）
+  （supervise import-ledger 与 projects import|update|reconcile 用 --org ORG 指明组织：单位名录、项目编号都在组织内）
   token create USER --scope read|write --days N   创建个人接口令牌（只显示一次）
   token list USER | token revoke ID              列出、吊销接口令牌
   unlock USER [--address IP] | --address IP | --list   解除登录锁定，列出当前锁定

@@ -60,11 +60,15 @@ def latest_plans(plans=None) -> list[Plan]:
     return list(newest.values())
 
 
-def get_plan(ref: str | None = None) -> Plan:
-    """The plan a command acts on: by id, 文号 or title words; default the latest imported."""
+def get_plan(ref: str | None = None, org_id: int | None = None) -> Plan:
+    """The plan a command acts on: by id, 文号 or title words; default the latest imported
+    (of the organisation ``org_id`` when given, and found only there)."""
+    plans = Plan.objects.all() if org_id is None else Plan.objects.filter(organisation_id=org_id)
     if not ref:
-        plan = Plan.objects.order_by("-created_at", "-pk").first()
+        plan = plans.order_by("-created_at", "-pk").first()
         if plan is None:
+            if org_id is not None:
+                raise PlanError("该组织还没有导入任何方案：请先运行 luoshi import 方案文件 --org 组织")
             raise PlanError("还没有导入任何方案：请先运行 luoshi import 方案文件")
         return (
             Plan.objects.filter(organisation_id=plan.organisation_id, series=plan.series)
@@ -72,15 +76,18 @@ def get_plan(ref: str | None = None) -> Plan:
             .first()
         )
     if ref.isdigit():
-        plan = Plan.objects.filter(pk=int(ref)).first()
+        plan = plans.filter(pk=int(ref)).first()
         if plan:
             return plan
-    matches = Plan.objects.filter(Q(doc_number=ref) | Q(title__contains=ref)).order_by("series", "-version")
+    matches = plans.filter(Q(doc_number=ref) | Q(title__contains=ref)).order_by("series", "-version")
     newest = {}
     for plan in matches:
         newest.setdefault((plan.organisation_id, plan.series), plan)
     if not newest:
-        raise PlanError(f"找不到方案 {ref!r}：请用方案编号、发文字号或标题中的词（luoshi plans 列出全部）")
+        where = "该组织中" if org_id is not None else ""
+        raise PlanError(
+            f"{where}找不到方案 {ref!r}：请用方案编号、发文字号或标题中的词（luoshi plans 列出全部）"
+        )
     if len(newest) > 1:
         names = "；".join(f"{p.pk}：{p.title}" for p in newest.values())
         raise PlanError(f"{ref!r} 对应多个方案，请用编号指明：{names}")

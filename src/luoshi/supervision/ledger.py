@@ -73,8 +73,10 @@ class LedgerRow:
     level: str = Level.NORMAL
 
 
-def read_ledger(data: bytes, name: str) -> list[LedgerRow]:
-    """The rows of a ledger file, every cell checked; SheetError lists every bad cell."""
+def read_ledger(data: bytes, name: str, org_id: int | None = None) -> list[LedgerRow]:
+    """The rows of a ledger file, every cell checked, its units found in the registry of
+    the organisation ``org_id`` (default the install's first); SheetError lists every bad
+    cell."""
     rows = read_rows(data, name, IMPORT_COLUMNS)
     errors, result = [], []
     for row in rows:
@@ -96,14 +98,14 @@ def read_ledger(data: bytes, name: str) -> list[LedgerRow]:
         if not content:
             bad("content", "问题描述不能为空")
         lead_name = text_of(values.get("lead"))
-        lead = find_unit(lead_name)
+        lead = find_unit(lead_name, org_id)
         if not lead_name:
             bad("lead", "责任单位不能为空")
         elif lead is None:
             bad("lead", f"找不到单位“{lead_name}”（请用单位名录中的名称或别名）")
         cooperating = []
         for unit_name in split_names(text_of(values.get("cooperating"))):
-            unit = find_unit(unit_name)
+            unit = find_unit(unit_name, org_id)
             if unit is None:
                 bad("cooperating", f"找不到单位“{unit_name}”")
             else:
@@ -299,12 +301,17 @@ def import_ledger(
     ledger: Ledger | None = None,
     title: str = "",
     part: Part | None = None,
+    org_id: int | None = None,
 ) -> LedgerImport:
     """Import a ledger sheet: each row becomes an item (source 整改问题 unless its 来源 says
     otherwise) or, with its 编号 or 序号, updates the item it came from. Any bad cell
-    refuses the whole file (SheetError lists them all); nothing is half-written."""
-    rows = read_ledger(data, name)
+    refuses the whole file (SheetError lists them all); nothing is half-written. Its units
+    are those of the organisation ``org_id``; by default the campaign's, else the actor's
+    (the install's first for the system)."""
     campaign = ledger.part if ledger else part
+    if org_id is None and campaign is not None:
+        org_id = Part.objects.filter(pk=campaign.pk).values_list("plan__organisation_id", flat=True).first()
+    rows = read_ledger(data, name, org_id or actor.org_id)
     permissions.check(actor, Action.CREATE, part_id=campaign.pk if campaign else None)
     ids = [row.item_id for row in rows if row.item_id]
     existing = {

@@ -52,11 +52,12 @@ class TemplateData:
         return f"{self.unit.name}-{self.span.label}-进度填报.xlsx"
 
 
-def find_unit(name: str) -> Unit:
-    """A unit by its name, an alias, a spelling with the bracket elsewhere, or its short name."""
+def find_unit(name: str, org_id: int | None = None) -> Unit:
+    """A unit by its name, an alias, a spelling with the bracket elsewhere, or its short
+    name, in an organisation's registry (default the install's first)."""
     if not normalize_name(name or ""):
         raise ReportingError("请指明单位", "unit")
-    unit = plan_lookups.find_unit(name)
+    unit = plan_lookups.find_unit(name, org_id)
     if unit is None:
         raise ReportingError(f"单位名录中没有“{name}”（luoshi units 列出全部单位）", "unit")
     return unit

@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from luoshi.accounts.permissions import SYSTEM
-from luoshi.plans.organisations import find_organisation
+from luoshi.plans.management.orgs import add_org_option, org_option
 from luoshi.plans.services import import_file
 from luoshi.plans.validation import PlanError
 
@@ -19,11 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("file", help="方案文件")
         parser.add_argument("--series", help="指定方案系列（默认按标题识别同一方案的各版本）")
         parser.add_argument("--json", action="store_true", dest="as_json", help="以 JSON 输出导入结果")
-        parser.add_argument("--org", help="导入到的组织（编号或名称；默认为本级，即第一个顶级组织）")
+        add_org_option(parser, "导入到的组织（编号或名称；默认为本级，即第一个顶级组织）")
 
     def handle(self, *args, file, series=None, as_json=False, org=None, **options):
+        organisation = org_option(org)
         try:
-            organisation = find_organisation(org) if org else None
             # the command line acts as the system
             result = import_file(SYSTEM, file, series=series, organisation=organisation)
         except PlanError as exc:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.core import clock, limits
 from luoshi.core.sheets import SheetError, parse_date, parse_decimal
+from luoshi.plans.management.orgs import add_org_option, org_option
 
 from ...figures import project_ledger, project_rates
 from ...permissions import visible_projects
@@ -22,6 +23,7 @@ from ...services import (
     import_projects,
     import_reconciliation,
     import_updates,
+    org_for,
     submit_update,
 )
 from ...validation import LABELS
@@ -49,6 +51,11 @@ def _rate(value) -> str:
     return "—" if value is None else f"{value}%"
 
 
+def _org_id(ref: str | None) -> int | None:
+    organisation = org_option(ref)
+    return organisation.pk if organisation else None
+
+
 class Command(BaseCommand):
     help = "重大项目：导入项目台账、每周调度、双周对账、四比四提高、导出台账"
 
@@ -60,14 +67,17 @@ class Command(BaseCommand):
             command.add_argument("--as", dest="username", help="以此用户的身份操作（默认系统）")
             return command
 
+        org_help = "项目所属的组织：项目编号在组织内唯一（编号或名称；默认为本级）"
         p = add("import", "导入项目台账（xlsx）：按项目编号新增或更新")
         p.add_argument("file", help="项目台账 .xlsx")
+        add_org_option(p, org_help)
         p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
         p = add("update", "每周调度：报送一个项目本周数据（命令行参数），或用 --file 报送多个项目")
         p.add_argument("code", nargs="?", help="项目编号（用 --file 时不填）")
         p.add_argument("--week", required=True, help="调度周，如 2025-W19")
         p.add_argument("--file", help="每周调度表 .xlsx（项目编号 + 各项数据）")
+        add_org_option(p, org_help)
         for option, (_field, label) in FIGURE_OPTIONS.items():
             p.add_argument(f"--{option}", help=label)
         p.add_argument("--text", default="", help="本周进展")
@@ -77,6 +87,7 @@ class Command(BaseCommand):
         p = add("reconcile", "双周对账：财政确认数与报送数比对，标出每一处差异")
         p.add_argument("file", help="财政确认数表 .xlsx（项目编号 + 争取/到位/支付资金、年度完成投资）")
         p.add_argument("--period", required=True, help="对账双周，如 2025-F10")
+        add_org_option(p, org_help)
         p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
         p = add("rates", "四比四提高：争资占比率、项目开工率、资金支付率、实物完成率")
@@ -119,8 +130,8 @@ class Command(BaseCommand):
         except PermissionDenied as exc:
             raise CommandError(str(exc) or "无权操作") from None
 
-    def do_import(self, actor, *, file, json=False, **_):
-        result = import_projects(actor, *self._read(file))
+    def do_import(self, actor, *, file, json=False, org=None, **_):
+        result = import_projects(actor, *self._read(file), org_id=_org_id(org))
         data = {"created": len(result.created), "updated": len(result.updated), "unchanged": result.unchanged}
         self._out(
             data,
@@ -128,15 +139,18 @@ class Command(BaseCommand):
             f"项目台账：新增 {data['created']} 个，更新 {data['updated']} 个，未变 {data['unchanged']} 个",
         )
 
-    def do_update(self, actor, *, code=None, week, file=None, text="", problems="", json=False, **options):
+    def do_update(
+        self, actor, *, code=None, week, file=None, text="", problems="", json=False, org=None, **options
+    ):
+        org_id = org_for(actor, _org_id(org))
         if file:
-            updates = import_updates(actor, *self._read(file), week)
+            updates = import_updates(actor, *self._read(file), week, org_id=org_id)
             data = {"week": week, "updated": [u.project.code for u in updates]}
             self._out(data, json, f"{week}每周调度：已报送 {len(updates)} 个项目")
             return
         if not code:
             raise CommandError("请给出项目编号，或用 --file 给出每周调度表")
-        project = visible_projects(actor).filter(Q(code=code)).first()
+        project = visible_projects(actor).filter(Q(code=code), organisation_id=org_id).first()
         if project is None:
             raise CommandError(f"项目编号 {code} 不存在或无权查看")
         figures = {}
@@ -155,8 +169,8 @@ class Command(BaseCommand):
         data = {"project": project.code, "week": update.period_key, "state": update.state}
         self._out(data, json, f"项目 {project.code} {week}每周调度已报送")
 
-    def do_reconcile(self, actor, *, file, period, json=False, **_):
-        recons = import_reconciliation(actor, *self._read(file), period)
+    def do_reconcile(self, actor, *, file, period, json=False, org=None, **_):
+        recons = import_reconciliation(actor, *self._read(file), period, org_id=_org_id(org))
         rows = []
         for recon in recons:
             for line in recon.lines.filter(flagged=True):

@@ -10,9 +10,9 @@ from luoshi.plans.models import Plan, Unit
 from luoshi.plans.validation import PlanError
 
 
-def plan_arg(ref: str | None) -> Plan:
+def plan_arg(ref: str | None, org_id: int | None = None) -> Plan:
     try:
-        return get_plan(ref)
+        return get_plan(ref, org_id)
     except PlanError as exc:
         raise CommandError(str(exc)) from None
 

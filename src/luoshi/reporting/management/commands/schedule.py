@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from luoshi.plans.choices import Cadence
+from luoshi.plans.management.orgs import add_org_option, org_option
 from luoshi.reporting.models import CampaignCadence
 from luoshi.reporting.policy import Schedule, store_plan_periods
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", help="方案（默认最新）")
+        add_org_option(parser, "方案所在的组织（编号或名称；默认在全部组织中找）")
         parser.add_argument("--cadence", choices=[c.value for c in Cadence], help="调度周期")
         parser.add_argument("--campaign", help="只设置此攻坚（编号，如 附件7）的调度周期")
         parser.add_argument("--task", help="只设置此任务（条目编号，如 附件7/二/(一)/1）的调度周期")
@@ -36,9 +38,11 @@ class Command(BaseCommand):
         due_workdays=None,
         head_approval=None,
         thresholds=None,
+        org=None,
         **options,
     ):
-        chosen = plan_arg(plan)
+        organisation = org_option(org)
+        chosen = plan_arg(plan, organisation.pk if organisation else None)
         schedule = Schedule.of(chosen)
         policy = schedule.policy
         if (campaign or task) and not cadence:

@@ -14,6 +14,7 @@ from luoshi.accounts.permissions import SYSTEM, actor_for
 from luoshi.core import clock, limits
 from luoshi.core.sheets import SheetError, split_names
 from luoshi.plans.lookups import find_unit, get_plan
+from luoshi.plans.management.orgs import add_org_option, org_option
 from luoshi.plans.models import Part, Task
 from luoshi.plans.validation import PlanError
 from luoshi.reporting.models import Report
@@ -90,6 +91,9 @@ class Command(BaseCommand):
 
         p = add("import-ledger", "导入整改台账（xlsx）：每行一个督办事项；带编号的行更新原事项")
         p.add_argument("file", help="台账文件 .xlsx")
+        add_org_option(
+            p, "台账所属的组织：在其单位名录中找责任单位，在其方案中找攻坚（编号或名称；默认为本级）"
+        )
         p.add_argument("--ledger", type=int, help="导入到已有台账（编号）")
         p.add_argument("--title", default="", help="新台账名称（默认取文件名）")
         p.add_argument("--campaign", help="所属攻坚，如 附件1")
@@ -120,9 +124,9 @@ class Command(BaseCommand):
             raise CommandError(f"{label}：找不到单位“{name}”（luoshi units 列出全部单位）")
         return unit
 
-    def _plan(self, ref):
+    def _plan(self, ref, org_id=None):
         try:
-            return get_plan(ref)
+            return get_plan(ref, org_id)
         except PlanError as exc:
             raise CommandError(str(exc)) from None
 
@@ -133,8 +137,8 @@ class Command(BaseCommand):
             raise CommandError(f"任务：方案“{plan.title}”中没有条目 {sid!r} 的任务")
         return task
 
-    def _campaign(self, key, plan_ref):
-        plan = self._plan(plan_ref)
+    def _campaign(self, key, plan_ref, org_id=None):
+        plan = self._plan(plan_ref, org_id)
         part = (
             Part.objects.filter(plan=plan, key=key).first()
             or Part.objects.filter(plan=plan, title=key).first()
@@ -265,7 +269,11 @@ class Command(BaseCommand):
             f"已生成督办事项 {item.pk}：{item.lead_unit.name}，{item.deadline}前办结",
         )
 
-    def do_import_ledger(self, actor, *, file, ledger=None, title="", campaign=None, json=False, **o):
+    def do_import_ledger(
+        self, actor, *, file, ledger=None, title="", campaign=None, json=False, org=None, **o
+    ):
+        organisation = org_option(org)
+        org_id = organisation.pk if organisation else None
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 {file}")
@@ -274,12 +282,12 @@ class Command(BaseCommand):
             target = Ledger.objects.filter(pk=ledger).first()
             if target is None:
                 raise CommandError(f"整改台账 {ledger} 不存在")
-        part = self._campaign(campaign, o.get("plan")) if campaign else None
+        part = self._campaign(campaign, o.get("plan"), org_id) if campaign else None
         try:
             data = limits.read_file(path)
         except limits.LimitError as exc:
             raise CommandError(str(exc)) from None
-        result = import_ledger(actor, data, path.name, ledger=target, title=title, part=part)
+        result = import_ledger(actor, data, path.name, ledger=target, title=title, part=part, org_id=org_id)
         data = {
             "ledger_id": result.ledger.pk,
             "ledger": result.ledger.title,
