@@ -37,11 +37,16 @@ class ProjectAdmin(AuditedModelAdmin):
         "funds_paid",
         "physical_progress",
     ]
-    list_filter = ["year", "part"]
+    list_filter = ["year", "organisation", "part"]
     search_fields = ["code", "name", "owner_unit__name"]
     autocomplete_fields = ["owner_unit"]
     raw_id_fields = ["part", "task"]
+    readonly_fields = ["organisation"]  # its owner unit's
     inlines = [ProjectUpdateInline, ProjectChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.organisation_id = obj.owner_unit.organisation_id  # as the services keep it
+        super().save_model(request, obj, form, change)
 
 
 class ReconciliationLineInline(ReadOnlyInline):
