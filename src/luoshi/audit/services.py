@@ -9,8 +9,10 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.utils import timezone
+
+from luoshi.core.together import Together
 
 from .chain import GENESIS, content_of, row_hash
 from .choices import AuditAction
@@ -199,26 +201,64 @@ def _row(
 
 
 @transaction.atomic(savepoint=False)  # in the caller's transaction: no savepoint of its own
-def _append(rows: list[AuditLog], origin: Origin) -> list[AuditLog]:
+def _append(rows: list[AuditLog], origin: Origin, together: Together | None = None) -> list[AuditLog]:
     """Number, hash and insert rows at the end of the chain, in the caller's transaction:
-    three queries however many rows (lock the head, insert, move the head)."""
-    head = _lock_head()
-    sequence, prev_hash = head.sequence, head.hash or GENESIS
+    three queries however many rows (lock the head, insert, move the head); with
+    ``together``, the head is locked here and the insert and the move are sent with the
+    caller's other writes (``core.together``: on PostgreSQL one statement for them all)."""
+    if together is None:
+        head = _lock_head()
+        sequence, prev_hash = head.sequence, head.hash or GENESIS
+    else:
+        sequence, prev_hash = _locked_head(together.using)
     for row in rows:
         sequence += 1
         row.sequence, row.prev_hash = sequence, prev_hash
         row.hash = prev_hash = row_hash(content_of(row), prev_hash)
-    AuditLog.objects.bulk_create(rows)
-    head.sequence, head.hash = sequence, prev_hash
-    head.save(update_fields=["sequence", "hash", "updated_at"])
-    ids = [row.pk for row in rows]
-    origin.recorded.extend(ids)
-    if len(origin.recorded) > 1000:  # a long-running command (tick --loop) keeps only the latest
-        del origin.recorded[:-100]
-        origin.committed.clear()
-    # known kept once the transaction commits (the middleware needs no query to ask)
-    transaction.on_commit(lambda: origin.committed.update(ids))
+
+    def recorded(ids: list) -> None:
+        origin.recorded.extend(ids)
+        if len(origin.recorded) > 1000:  # a long-running command (tick --loop) keeps only the latest
+            del origin.recorded[:-100]
+            origin.committed.clear()
+        # known kept once the transaction commits (the middleware needs no query to ask)
+        transaction.on_commit(lambda: origin.committed.update(ids))
+
+    if together is None:
+        AuditLog.objects.bulk_create(rows)
+        head.sequence, head.hash = sequence, prev_hash
+        head.save(update_fields=["sequence", "hash", "updated_at"])
+        recorded([row.pk for row in rows])
+    else:
+        together.insert(AuditLog, rows, then=recorded)
+        connection = connections[together.using]
+        quote = connection.ops.quote_name
+        moment = ChainHead._meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
+        together.add(
+            f"UPDATE {quote(ChainHead._meta.db_table)} SET {quote('sequence')} = %s, {quote('hash')} = %s, "
+            f"{quote('updated_at')} = %s WHERE {quote('id')} = %s",
+            [sequence, prev_hash, moment, 1],
+        )
     return rows
+
+
+def _locked_head(using: str) -> tuple[int, str]:
+    """The chain head's number and hash, its row locked (``_lock_head`` in one plain
+    statement: the ORM's building of it cost more than running it)."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite: BEGIN IMMEDIATE
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('sequence')}, {quote('hash')} FROM {quote(ChainHead._meta.db_table)} "
+            f"WHERE {quote('id')} = %s{lock}",
+            [1],
+        )
+        row = cursor.fetchone()
+    if row is None:  # the first row ever: the head made
+        head = _lock_head()
+        return head.sequence, head.hash or GENESIS
+    return row[0], row[1] or GENESIS
 
 
 def record(*, origin: Origin | None = None, **fields) -> AuditLog:
@@ -253,9 +293,10 @@ def record_change(
     )
 
 
-def record_changes(actor, entries) -> list[AuditLog]:
+def record_changes(actor, entries, together: Together | None = None) -> list[AuditLog]:
     """Several writes of one service call at once (``entries``: ``(operation, obj, changes,
-    action)``), one row each, in the same three queries as one row."""
+    action)``), one row each, in the same three queries as one row (with ``together``:
+    the head locked now, the rest sent with the caller's other writes)."""
     user = _actor_user(actor)
     origin = current_origin()
     rows = [
@@ -270,7 +311,7 @@ def record_changes(actor, entries) -> list[AuditLog]:
         )
         for operation, obj, changes, action in entries
     ]
-    return _append(rows, origin) if rows else []
+    return _append(rows, origin, together) if rows else []
 
 
 def note(request, action: str = "", obj=None, **summary) -> None:

@@ -95,9 +95,10 @@ def _counted(reports):
     return reports.filter(is_current=True, submitted_at__isnull=False).order_by()
 
 
-def refresh(task_id: int, unit_id: int) -> None:
+def refresh(task_id: int, unit_id: int, together=None) -> None:
     """Keep the row of one task and unit up to date after a write of its reports: one
-    query for its reports handed in, one upsert (or a delete when none is left)."""
+    query for its reports handed in, one upsert (or a delete when none is left); with
+    ``together`` (``core.together``) the upsert is sent with the caller's other writes."""
     from .models import Report, Standing
 
     rows = list(
@@ -107,17 +108,17 @@ def refresh(task_id: int, unit_id: int) -> None:
         Standing.objects.filter(task_id=task_id, unit_id=unit_id).delete()
         return
     values = facts(rows)
-    Standing.objects.bulk_create(
-        [Standing(task_id=task_id, unit_id=unit_id, **values)],
-        update_conflicts=True,
-        unique_fields=["task", "unit"],
-        update_fields=[*FIELDS, "updated_at"],
-    )
+    upsert = {"update_fields": [*FIELDS, "updated_at"], "unique_fields": ["task", "unit"]}
+    standing = Standing(task_id=task_id, unit_id=unit_id, **values)
+    if together is not None:
+        together.insert(Standing, [standing], **upsert)
+    else:
+        Standing.objects.bulk_create([standing], update_conflicts=True, **upsert)
 
 
-def report_written(report) -> None:
+def report_written(report, together=None) -> None:
     """The one call of the services after they write a report."""
-    refresh(report.task_id, report.unit_id)
+    refresh(report.task_id, report.unit_id, together)
 
 
 @transaction.atomic

@@ -395,16 +395,20 @@ class DeliveryError(Exception):
     """A channel refused the notice; the message says why, in Chinese where it can."""
 
 
-def notify(users, subject: str, obj, body: str = "") -> int:
+def notify(users, subject: str, obj, body: str = "", together=None) -> int | None:
     """An in-app message to each of ``users`` about ``obj`` (a report, a supervision item,
     a reminder), linked to its page by ``obj.get_absolute_url()``: one insert however many
     users, and for a queryset of users (``users_of``) no query to read them first (an
     ``INSERT … SELECT``). Returns how many were written. Every in-app message of Luoshi
-    is written here."""
+    is written here. With ``together`` (``core.together``) the insert is sent with the
+    caller's other writes (and None returned)."""
     url = (obj.get_absolute_url() if obj is not None else "")[:300]
     subject = subject[:300]
     if isinstance(users, QuerySet):
-        return _insert_for(users, subject, body, url)
+        return _insert_for(users, subject, body, url, together)
+    if together is not None:
+        together.insert(Message, [Message(user=user, subject=subject, body=body, url=url) for user in users])
+        return None
     return len(
         Message.objects.bulk_create(
             [Message(user=user, subject=subject, body=body, url=url) for user in users]
@@ -412,7 +416,7 @@ def notify(users, subject: str, obj, body: str = "") -> int:
     )
 
 
-def _insert_for(users: QuerySet, subject: str, body: str, url: str) -> int:
+def _insert_for(users: QuerySet, subject: str, body: str, url: str, together=None) -> int | None:
     """``INSERT INTO message (…) SELECT id, … FROM user WHERE id IN (users)``."""
     connection = connections[users.db]
     quote = connection.ops.quote_name
@@ -428,8 +432,12 @@ def _insert_for(users: QuerySet, subject: str, body: str, url: str) -> int:
         f"SELECT {quote(user_meta.pk.column)}, %s, %s, %s, %s FROM {quote(user_meta.db_table)} "
         f"WHERE {quote(user_meta.pk.column)} IN ({ids_sql})"
     )
+    params = [subject, body, url, created_at, *ids_params]
+    if together is not None:
+        together.add(sql, params)
+        return None
     with connection.cursor() as cursor:
-        cursor.execute(sql, [subject, body, url, created_at, *ids_params])
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 

@@ -16,6 +16,7 @@ from luoshi.audit.services import diff, plain, record_change, record_changes, sn
 from luoshi.core import clock, evidence, limits
 from luoshi.core.compiled import Compiled
 from luoshi.core.evidence import EvidenceFile
+from luoshi.core.together import Together
 from luoshi.plans.choices import Cadence, TaskRole
 from luoshi.plans.models import Target, Task, TaskUnit, Unit
 from luoshi.plans.permissions import visible_tasks
@@ -373,18 +374,23 @@ def _file(
         for target, value in values.items():
             TargetValue.objects.update_or_create(report=report, target=target, defaults={"value": value})
         report.filed_values = None
+    # what follows is written together (core.together: on PostgreSQL one statement): the
+    # transitions, the kept row, the audit rows with the chain head, the messages
+    together = Together()
     now = clock.now()
-    ReportTransition.objects.bulk_create(
+    together.insert(
+        ReportTransition,
         [
             ReportTransition(report=report, from_state=old, to_state=new, actor=actor.user, created_at=now)
             for old, new in history
-        ]
+        ],
     )
     if report.submitted_at is not None:  # handed in now, or a revision of one handed in
-        kept.report_written(report)
-    record_changes(actor, entries)
+        kept.report_written(report, together)  # reads the reports handed in (one query)
+    record_changes(actor, entries, together)  # locks the chain head (one query)
     if submit:
-        _notify_submitted(report, filing.schedule)
+        _notify_submitted(report, filing.schedule, together)
+    together.run()
     return report
 
 
@@ -687,19 +693,22 @@ def add_evidence(actor: Actor, report: Report, name: str, content: bytes) -> Evi
 # ---------------------------------------------------------------- messages
 
 
-def _notify_submitted(report: Report, schedule: Schedule) -> None:
+def _notify_submitted(report: Report, schedule: Schedule, together: Together | None = None) -> None:
     """A submitted report goes to the unit head, or straight to the office."""
     if schedule.policy.head_approval:
-        _notify_unit(report.unit, Role.HEAD, f"待审核：{report.unit.name}{report.period.label}报告", report)
+        subject = f"待审核：{report.unit.name}{report.period.label}报告"
+        _notify_unit(report.unit, Role.HEAD, subject, report, together=together)
     else:
-        _notify_office(report, f"待审定：{report.unit.name}{report.period.label}报告")
+        _notify_office(report, f"待审定：{report.unit.name}{report.period.label}报告", together)
 
 
-def _notify_unit(unit: Unit, role: str, subject: str, report: Report, body: str = "") -> None:
-    notify(users_of([unit.pk], [role]), subject, report, body)
+def _notify_unit(
+    unit: Unit, role: str, subject: str, report: Report, body: str = "", together: Together | None = None
+) -> None:
+    notify(users_of([unit.pk], [role]), subject, report, body, together)
 
 
-def _notify_office(report: Report, subject: str) -> None:
+def _notify_office(report: Report, subject: str, together: Together | None = None) -> None:
     """The offices of the report's campaign, in one query however many there are."""
     office_ids = report.task.part.task_forces.exclude(office=None).values_list("office_id", flat=True)
-    notify(users_of(office_ids, [Role.OFFICE]), subject, report)
+    notify(users_of(office_ids, [Role.OFFICE]), subject, report, together=together)
