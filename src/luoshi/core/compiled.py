@@ -60,7 +60,7 @@ class _Prepared:
 
 class Compiled:
     """``build(**values)`` returns a queryset; ``first(shape, **values)`` runs it with
-    ``values`` and returns the first instance or None. Every value that changes the
+    ``values`` and returns the first instance or None, ``all`` every one. Every value that changes the
     statement's form (not only its parameters) belongs in ``shape``: querysets built
     with different shapes are kept apart. Values are ints and strs."""
 
@@ -80,11 +80,19 @@ class Compiled:
         return prepared
 
     def first(self, shape: tuple = (), *, using: str = DEFAULT_DB_ALIAS, **values):
+        """The first row (an instance, or what the queryset's ``values``/``values_list``
+        make of it), or None."""
+        return next(iter(self._queryset(shape, using, values)), None)
+
+    def all(self, shape: tuple = (), *, using: str = DEFAULT_DB_ALIAS, **values) -> list:
+        return list(self._queryset(shape, using, values))
+
+    def _queryset(self, shape: tuple, using: str, values: dict) -> QuerySet:
         connection = connections[using]
         key = (using, connection.vendor, shape, tuple(sorted((n, type(v)) for n, v in values.items())))
         prepared = self._prepare(key, using, values)
         if not prepared.ok:
-            return next(iter(self.build(**values)), None)
+            return self.build(**values)
         params = list(prepared.params)
         for position, name, exact in prepared.slots:
             value = values[name]
@@ -100,4 +108,4 @@ class Compiled:
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         queryset = prepared.queryset.using(using)
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
-        return next(iter(queryset), None)
+        return queryset

@@ -23,6 +23,8 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from luoshi.core.compiled import Compiled
+
 from .choices import ReportState
 
 RECENT = 3  # periods kept per task and unit
@@ -99,11 +101,9 @@ def refresh(task_id: int, unit_id: int, together=None) -> None:
     """Keep the row of one task and unit up to date after a write of its reports: one
     query for its reports handed in, one upsert (or a delete when none is left); with
     ``together`` (``core.together``) the upsert is sent with the caller's other writes."""
-    from .models import Report, Standing
+    from .models import Standing
 
-    rows = list(
-        _counted(Report.objects.filter(task_id=task_id, unit_id=unit_id)).values_list(*REPORT_COLUMNS)
-    )
+    rows = _COUNTED.all(task_id=task_id, unit_id=unit_id)
     if not rows:
         Standing.objects.filter(task_id=task_id, unit_id=unit_id).delete()
         return
@@ -114,6 +114,15 @@ def refresh(task_id: int, unit_id: int, together=None) -> None:
         together.insert(Standing, [standing], **upsert)
     else:
         Standing.objects.bulk_create([standing], update_conflicts=True, **upsert)
+
+
+def _counted_of(*, task_id: int, unit_id: int):
+    from .models import Report
+
+    return _counted(Report.objects.filter(task_id=task_id, unit_id=unit_id)).values_list(*REPORT_COLUMNS)
+
+
+_COUNTED = Compiled(_counted_of)  # built once per process: every write of reports reads it
 
 
 def report_written(report, together=None) -> None:
