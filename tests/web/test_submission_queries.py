@@ -12,6 +12,7 @@ On PostgreSQL the writes after the report's own insert — its transitions, the 
 upsert, the audit rows with the chain head and the messages — go in one statement
 (``core.together``); SQLite sends them one by one (four more)."""
 
+import io
 import json
 
 import pytest
@@ -41,6 +42,10 @@ def bar_for(postgresql: int) -> int:
 FORM_QUERIES = 8  # on PostgreSQL; the form also reads the task's targets to check the posted fields
 API_QUERIES = 7  # on PostgreSQL
 DRAFT_SUBMIT_QUERIES = 8  # on PostgreSQL
+# the Excel upload: what the workbook refers to is read once for all its rows (16 queries,
+# the request's own included); then each row costs the report's insert, the kept row's
+# read, the chain head and the writes together (it took 10 a row before)
+UPLOAD_QUERIES = 24  # on PostgreSQL, for the upload of a unit's two rows: 12 per report
 
 
 @pytest.fixture
@@ -149,3 +154,35 @@ def test_submitting_a_saved_draft_through_the_api_takes_a_fixed_number_of_querie
     report = _submitted(TASK_B)
     told = Message.objects.filter(url=f"/reports/{report.pk}/").values_list("user__username", flat=True)
     assert sorted(told) == ["head_b", "head_b0", "head_b1", "head_b2"]
+
+
+def test_an_excel_upload_takes_a_fixed_number_of_queries_per_row(personas, heads, today, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    from luoshi.plans.models import Plan
+    from luoshi.reporting.excel import TASK_SHEET, build_template, find_unit
+
+    book = load_workbook(io.BytesIO(build_template(Plan.objects.get(), find_unit("县发改局"), PERIOD)))
+    sheet = book[TASK_SHEET]
+    rows = [row for row in range(4, sheet.max_row + 1) if sheet[f"A{row}"].value]
+    assert len(rows) == 2  # 县发改局 leads (二) and cooperates on (一)
+    for row in rows:
+        sheet[f"G{row}"], sheet[f"H{row}"] = 30, "按计划推进"
+    out = io.BytesIO()
+    book.save(out)
+    client = client_for(personas["reporter_b"])
+    client.get("/")
+    upload = SimpleUploadedFile("县发改局.xlsx", out.getvalue())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/fill/excel/upload/", {"file": upload, "submit": "1"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    counted = _counted(queries)
+    bar = UPLOAD_QUERIES + (0 if connection.vendor == "postgresql" else 2 * TOGETHER)
+    assert len(counted) <= bar, "\n".join(sql[:150] for sql in counted)
+    assert UPLOAD_QUERIES / len(rows) <= BAR
+    for sid in (TASK_A, TASK_B):
+        report = Report.objects.get(task=task(sid), unit__name="县发改局", is_current=True)
+        assert report.state == ReportState.SUBMITTED and report.progress == 30
+        assert list(report.transitions.values_list("to_state", flat=True)) == ["draft", "submitted"]
+    assert verify_chain().ok

@@ -18,11 +18,11 @@ from luoshi.plans.choices import TaskRole
 from luoshi.plans.models import Plan, Target, Task, TaskUnit, Unit
 
 from ..choices import REPORTED_STATES, ReportState
-from ..models import Period
+from ..models import Period, Report
 from ..periods import PeriodSpan, span_for_key
 from ..permissions import is_reporter_of
-from ..policy import Schedule
-from ..services import ReportData, ReportingError, current_report, file_report, filing_for, period_for
+from ..policy import Schedule, store_period
+from ..services import Filing, ReportData, ReportingError, file_report, period_for, reporting_role
 from ..values import parse_progress, parse_value
 from .gather import is_due
 from .layout import (
@@ -55,6 +55,7 @@ class _TaskEntry:
     task: Task
     role: str
     data: ReportData
+    targets: list  # the task's targets, as the template lists them
 
 
 def _check_actor(actor: Actor, unit: Unit) -> None:
@@ -93,7 +94,7 @@ def import_workbook(actor: Actor, data: bytes, *, submit: bool = True) -> Upload
         skipped_empty=upload.skipped_empty,
         skipped_reported=upload.skipped_reported,
     )
-    _write(actor, unit, span, entries, result, data)
+    _write(actor, unit, span, entries, result, data, upload.schedule)
     return result
 
 
@@ -131,6 +132,7 @@ class _Upload:
     targets: dict[int, Target]
     roles: dict[int, str]
     schedule: Schedule
+    current: dict[int, Report]  # task id → the unit's current report of the period
     skipped_empty: int = 0
     skipped_reported: int = 0
 
@@ -149,13 +151,19 @@ class _Upload:
             ).select_related("section", "part", "plan")
         }
         target_ids = {target_id for target_id, _ in meta.target_rows.values()}
+        period = Period.objects.filter(cadence=span.cadence, key=span.key).first()
+        current = (
+            Report.objects.filter(task_id__in=tasks, unit=unit, period=period, is_current=True)
+            if period is not None and tasks
+            else Report.objects.none()
+        )
         return cls(
             meta=meta,
             plan=plan,
             latest=latest,
             unit=unit,
             span=span,
-            period=Period.objects.filter(cadence=span.cadence, key=span.key).first(),
+            period=period,
             submit=submit,
             task_sheet=book[TASK_SHEET],
             target_sheet=book[TARGET_SHEET],
@@ -163,6 +171,7 @@ class _Upload:
             targets={t.pk: t for t in Target.objects.filter(pk__in=target_ids)},
             roles=dict(TaskUnit.objects.filter(unit=unit, task_id__in=tasks).values_list("task_id", "role")),
             schedule=Schedule.of(latest),
+            current={r.task_id: r for r in current},  # one query for every row
         )
 
     def added_rows(self) -> list[Problem]:
@@ -222,7 +231,12 @@ class _Upload:
                 continue
             task = self.tasks[task_id]
             data = self._data(cells, self.roles[task_id], values.get(task_id, {}), problems)
-            entries.append(_TaskEntry(row, task, self.roles[task_id], data))
+            targets = [
+                self.targets[target_id]
+                for _row, (target_id, of_task) in sorted(self.meta.target_rows.items())
+                if of_task == task_id and target_id in self.targets
+            ]
+            entries.append(_TaskEntry(row, task, self.roles[task_id], data, targets))
         return entries
 
     def _refusal(self, row: int, task_id: int) -> Problem | None:
@@ -242,7 +256,7 @@ class _Upload:
             except ReportingError as exc:
                 message = str(exc)
             return (TASK_SHEET, f"E{row}", f"{message}：请重新下载模板")
-        report = current_report(task, unit, self.period) if self.period else None
+        report = self.current.get(task_id)
         if report is not None and report.state in REPORTED_STATES:
             if report.state == ReportState.ACCEPTED:
                 why = "已审定，如需更改请先在系统中发起修订"
@@ -293,16 +307,42 @@ def _value_message(label: str, exc: ValueError) -> str:
 
 
 @transaction.atomic
-def _write(actor: Actor, unit: Unit, span: PeriodSpan, entries: list[_TaskEntry], result, data: bytes):
-    """Every row through the reporting services, all or nothing."""
+def _write(
+    actor: Actor,
+    unit: Unit,
+    span: PeriodSpan,
+    entries: list[_TaskEntry],
+    result,
+    data: bytes,
+    schedule: Schedule,
+):
+    """Every row through the reporting services, all or nothing. What every row's filing
+    needs is read once for them all, in this transaction: the stored period, the unit's
+    current reports in it, which tasks have a lead; the schedule and the targets come
+    with the upload."""
     problems: list[Problem] = []
+    tasks = [entry.task.pk for entry in entries]
+    period = Period.objects.filter(cadence=span.cadence, key=span.key).first() or store_period(span)
+    current = dict(
+        Report.objects.filter(task_id__in=tasks, unit=unit, period=period, is_current=True).values_list(
+            "task_id", "pk"
+        )
+    )
+    led = set(
+        TaskUnit.objects.filter(task_id__in=tasks, role=TaskRole.LEAD).values_list("task_id", flat=True)
+    )
     for entry in entries:
+        task = entry.task
+        # the unit's role as read with the task (services.reporting_role asks nothing more)
+        task.role_unit_id, task.unit_role, task.has_lead = unit.pk, entry.role, task.pk in led
         try:
-            filing = filing_for(entry.task, unit, span.key)
+            role = reporting_role(task, unit)
+            filing = Filing(task, unit, role, schedule, period, current.get(task.pk), entry.targets)
             report = file_report(actor, filing, entry.data, submit=result.submitted)
         except ReportingError as exc:
             problems.append((TASK_SHEET, f"A{entry.row}", f"任务 {entry.task.section.sid}：{exc}"))
             continue
+        values = report.filed_values
         result.rows.append(
             RowOutcome(
                 row=entry.row,
@@ -313,7 +353,7 @@ def _write(actor: Actor, unit: Unit, span: PeriodSpan, entries: list[_TaskEntry]
                 report_id=report.pk,
                 state=report.state,
                 progress=report.progress,
-                values=report.target_values.count(),
+                values=len(values) if values is not None else report.target_values.count(),
             )
         )
         result.period = report.period
