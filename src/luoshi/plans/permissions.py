@@ -252,6 +252,15 @@ def can_manage_below(actor: Actor) -> bool:
     return actor.role == Role.COORDINATOR and actor.manages_below and bool(actor.org_path)
 
 
+def check_manage_below(actor: Actor) -> None:
+    """403 with the reason for anyone who may not keep the organisations below their own
+    (the 下级组织 page and ``/api/v1/orgs``)."""
+    if not can_manage_below(actor):
+        raise PermissionDenied(
+            "只有获授“可办理下级组织事项”的综合协调组办公室（或系统管理员）可以维护下级组织"
+        )
+
+
 def can_manage_orgs(actor: Actor, org: Organisation | None) -> bool:
     """Add organisations under ``org``, move it, put users in it: the system anywhere (a
     top-level one, ``org`` None, only the system); a superuser under any organisation; a

@@ -2,13 +2,12 @@
 create one with its first administrator, rename one (plans.organisations; for a
 coordinator granted ``manages_below`` or a system administrator, 403 for anyone else)."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from luoshi.plans.choices import OrgLevel
 from luoshi.plans.organisations import FirstAdmin, add_lower_organisation, listed, rename_organisation
-from luoshi.plans.permissions import can_manage_below, lower_orgs, managed_orgs
+from luoshi.plans.permissions import check_manage_below, lower_orgs, managed_orgs
 
 from ..paging import CursorPage, Listing, paginate
 from ..schemas import ERRORS, WRITE_ERRORS, Strict
@@ -51,10 +50,7 @@ class OrgRenameIn(Strict):
 
 def _keeper(request):
     act = actor(request)
-    if not can_manage_below(act):
-        raise PermissionDenied(
-            "只有获授“可办理下级组织事项”的综合协调组办公室（或系统管理员）可以维护下级组织"
-        )
+    check_manage_below(act)
     return act
 
 

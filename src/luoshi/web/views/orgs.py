@@ -4,14 +4,13 @@ its first administrator, and lists and renames them (plans.organisations)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from luoshi.plans.choices import OrgLevel
 from luoshi.plans.organisations import FirstAdmin, add_lower_organisation, listed, rename_organisation
-from luoshi.plans.permissions import can_manage_below, lower_orgs, managed_orgs
+from luoshi.plans.permissions import check_manage_below, lower_orgs, managed_orgs
 from luoshi.plans.validation import PlanError
 
 from ..forms import LowerOrgForm, OrgRenameForm
@@ -20,10 +19,7 @@ from .common import actor_of, render_page
 
 def _keeper(request):
     actor = actor_of(request)
-    if not can_manage_below(actor):
-        raise PermissionDenied(
-            "只有获授“可办理下级组织事项”的综合协调组办公室（或系统管理员）可以维护下级组织"
-        )
+    check_manage_below(actor)
     return actor
 
 
