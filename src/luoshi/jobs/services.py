@@ -135,12 +135,9 @@ def queue_bulletin_file(actor: Actor, bulletin: Bulletin) -> Job:
 @transaction.atomic
 def queue_three_lists(actor: Actor, plan: Plan) -> Job:
     """The plan's 目标、任务、责任清单 as one workbook, as a job."""
-    from luoshi.plans.permissions import can_export_lists
+    from luoshi.plans.permissions import check_export_lists
 
-    if not can_export_lists(actor):
-        raise PermissionDenied("三张清单导出供综合协调组、专班办公室和领导使用")
-    if not actor.sees(plan.organisation_id):
-        raise Http404("没有这个方案，或无权查看")
+    check_export_lists(actor, plan)
     return _queue(
         actor, JobKind.THREE_LISTS, plan.organisation_id, f"{plan.title} 三张清单（Excel）", {"plan": plan.pk}
     )
@@ -245,11 +242,10 @@ def _make_three_lists(actor: Actor, job: Job) -> tuple[str, bytes]:
     from pathlib import Path
 
     from luoshi.plans.exports import write_three_lists
-    from luoshi.plans.permissions import can_export_lists
+    from luoshi.plans.permissions import check_export_lists
 
     plan = _plan(job)
-    if not can_export_lists(actor) or not actor.sees(plan.organisation_id):
-        raise PermissionDenied("三张清单导出供综合协调组、专班办公室和领导使用")
+    check_export_lists(actor, plan)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "three-lists.xlsx"
         write_three_lists(plan, path)

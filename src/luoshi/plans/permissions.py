@@ -133,6 +133,15 @@ def can_export_lists(actor: Actor) -> bool:
     return actor.reads_all or actor.role == Role.OFFICE
 
 
+def check_export_lists(actor: Actor, plan: Plan | None = None) -> None:
+    """403 for whoever may not export the three lists; 404 for a plan of an organisation
+    the actor does not see."""
+    if not can_export_lists(actor):
+        raise PermissionDenied("三张清单导出供综合协调组、专班办公室和领导使用")
+    if plan is not None and not actor.sees(plan.organisation_id):
+        raise Http404("没有这个方案，或无权查看")
+
+
 def can_see_units(actor: Actor) -> bool:
     """Read the unit registry: anyone with a role in the work (the task list offers every
     unit's name as a filter), the system."""

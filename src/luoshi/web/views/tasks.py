@@ -16,6 +16,7 @@ from luoshi.plans.models import Unit
 from luoshi.plans.permissions import (
     can_export_lists,
     can_see_alignment,
+    check_export_lists,
     get_task_for,
     visible_parts,
     visible_tasks,
@@ -143,13 +144,10 @@ def three_lists(request):
     import tempfile
     from pathlib import Path
 
-    from django.core.exceptions import PermissionDenied
-
     from luoshi.plans.exports import write_three_lists
 
     actor = actor_of(request)
-    if not can_export_lists(actor):
-        raise PermissionDenied("三张清单导出供综合协调组、专班办公室和领导使用")
+    check_export_lists(actor)
     plan = current_plan(request)
     if request.method == "POST":  # the page's 导出: made by a job, followed on its page
         from luoshi.jobs.services import queue_three_lists
