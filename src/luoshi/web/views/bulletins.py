@@ -8,16 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.encoding import escape_uri_path
 
 from luoshi.audit.services import note
 from luoshi.core import clock
 
 from ..plans import current_plan
-from .common import actor_of
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .common import actor_of, attachment
 
 
 @login_required
@@ -85,9 +81,7 @@ def _page(request, actor, plan, *, error: str = "", status: int = 200):
 
 
 def _download(data: bytes, name: str, kind: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=DOCX if kind == "docx" else XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(f'{name}.{kind}')}"
-    return response
+    return attachment(data, f"{name}.{kind}")
 
 
 def _queued(request, job):
@@ -232,8 +226,4 @@ def bulletin_file(request, pk: int):
         from luoshi.jobs.services import queue_bulletin_file
 
         return _queued(request, queue_bulletin_file(actor, bulletin))
-    response = HttpResponse(file_of(actor, bulletin), content_type=DOCX)
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{escape_uri_path(bulletin.title + '.docx')}"
-    )
-    return response
+    return attachment(file_of(actor, bulletin), f"{bulletin.title}.docx")

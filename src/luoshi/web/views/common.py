@@ -1,6 +1,8 @@
 """Small helpers shared by the page views."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.encoding import escape_uri_path
 
 from luoshi.accounts.permissions import Actor, actor_for
 
@@ -31,3 +33,17 @@ def safe_next(request, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
+
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def attachment(data: bytes, name: str) -> HttpResponse:
+    """A file to save under ``name`` (Chinese kept, RFC 5987), typed by its extension."""
+    kind = name.rsplit(".", 1)[-1]
+    response = HttpResponse(data, content_type=CONTENT_TYPES.get(kind, "application/octet-stream"))
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(name)}"
+    return response

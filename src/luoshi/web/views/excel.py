@@ -3,9 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_POST
 
 from luoshi.audit.services import note
@@ -16,9 +14,7 @@ from luoshi.reporting.services import ReportingError
 
 from ..forms import UploadForm
 from ..plans import current_plan
-from .common import actor_of
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .common import actor_of, attachment
 
 
 def _unit_actor(request):
@@ -40,10 +36,7 @@ def template(request):
     except (ReportingError, ValueError) as exc:
         messages.error(request, str(exc))
         return redirect("web:fill")
-    response = HttpResponse(data, content_type=XLSX)
-    name = f"{unit.name}-{period}-填报模板.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(name)}"
-    return response
+    return attachment(data, f"{unit.name}-{period}-填报模板.xlsx")
 
 
 @login_required

@@ -3,20 +3,15 @@ its file, the list of the user's jobs, and queuing a failed or timed-out job aga
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_POST
 
 from luoshi.audit.services import note
 
-from .common import actor_of, render_page
+from .common import actor_of, attachment, render_page
 
-TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 # a job still waiting after this many seconds: the page says that no runner may be running
 WAITING_LONG = 30
 
@@ -65,11 +60,8 @@ def job_file(request, pk: int):
         raise Http404("该任务还没有生成文件")
     with job.file.open("rb") as handle:
         data = handle.read()
-    kind = job.file_name.rsplit(".", 1)[-1]
     note(request, "download_job_file", job, file=job.file_name)
-    response = HttpResponse(data, content_type=TYPES.get(kind, "application/octet-stream"))
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(job.file_name)}"
-    return response
+    return attachment(data, job.file_name)
 
 
 @login_required

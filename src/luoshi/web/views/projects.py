@@ -4,18 +4,15 @@ today, and the ledger workbook. The projects domain computes; this page presents
 from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.encoding import escape_uri_path
 
 from luoshi.core import clock
 from luoshi.projects import figures
 from luoshi.projects.figures import figures_as_of, project_rates
 from luoshi.projects.permissions import visible_projects
 
-from .common import actor_of
+from .common import actor_of, attachment
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RATES = [
     ("funding_rate", "争资占比率", "争取资金 ÷ 申报资金"),
     ("start_rate", "项目开工率", "已开工 ÷ 计划已开工"),
@@ -63,7 +60,4 @@ def project_ledger(request):
     book = figures.project_ledger(actor, today)
     buffer = BytesIO()
     book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = f"重大项目台账-{today:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(name)}"
-    return response
+    return attachment(buffer.getvalue(), f"重大项目台账-{today:%Y%m%d}.xlsx")

@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from luoshi.core import clock
@@ -31,7 +31,7 @@ from luoshi.reporting.status import Status
 
 from ..features import enabled
 from ..plans import current_plan
-from .common import actor_of
+from .common import actor_of, attachment
 
 PAGE_SIZE = 100
 
@@ -159,14 +159,7 @@ def three_lists(request):
         path = Path(folder) / "three-lists.xlsx"
         write_three_lists(plan, path)
         data = path.read_bytes()
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    from django.utils.encoding import escape_uri_path
-
-    name = f"{plan.title}-三张清单.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(name)}"
-    return response
+    return attachment(data, f"{plan.title}-三张清单.xlsx")
 
 
 @login_required
