@@ -238,18 +238,12 @@ def _make_bulletin(actor: Actor, job: Job) -> tuple[str, bytes]:
 
 
 def _make_three_lists(actor: Actor, job: Job) -> tuple[str, bytes]:
-    import tempfile
-    from pathlib import Path
-
-    from luoshi.plans.exports import write_three_lists
+    from luoshi.plans.exports import three_lists_xlsx
     from luoshi.plans.permissions import check_export_lists
 
     plan = _plan(job)
     check_export_lists(actor, plan)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "three-lists.xlsx"
-        write_three_lists(plan, path)
-        return f"{plan.title}-三张清单.xlsx", path.read_bytes()
+    return f"{plan.title}-三张清单.xlsx", three_lists_xlsx(plan)
 
 
 def _make_project_ledger(actor: Actor, job: Job) -> tuple[str, bytes]:

@@ -54,6 +54,22 @@ def plan_tasks(plan: Plan):
 
 def write_three_lists(plan: Plan, path: str | Path) -> dict[str, int]:
     """Write 目标清单, 任务清单 and 责任清单 of ``plan`` to ``path``; return row counts."""
+    book, counts = _three_lists(plan)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    save(book, path, title=f"{plan.title} 三张清单")
+    return counts
+
+
+def three_lists_xlsx(plan: Plan) -> bytes:
+    """The three lists of ``plan`` as the bytes of one workbook (a page's download, a job)."""
+    book, _ = _three_lists(plan)
+    data = save(book, title=f"{plan.title} 三张清单")
+    assert data is not None
+    return data
+
+
+def _three_lists(plan: Plan):
+    """The workbook of the three lists, and the rows of each."""
     book = workbook()
     tasks = list(plan_tasks(plan))
 
@@ -121,6 +137,4 @@ def write_three_lists(plan: Plan, path: str | Path) -> dict[str, int]:
         above = duties.cell(row=cell.row - 1, column=1).value
         cell.font = Font(name=FONT, size=BODY_FONT.size, bold=cell.value != above)
 
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    save(book, path, title=f"{plan.title} 三张清单")
-    return {"targets": target_rows.count(), "tasks": len(tasks), "duties": duty_rows}
+    return book, {"targets": target_rows.count(), "tasks": len(tasks), "duties": duty_rows}

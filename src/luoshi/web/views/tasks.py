@@ -141,25 +141,18 @@ def task_list(request):
 def three_lists(request):
     """The three lists as one Excel workbook (目标、任务、责任清单): a POST (the page's
     button) queues it as a job, a GET (a script's link) answers with the file."""
-    import tempfile
-    from pathlib import Path
-
-    from luoshi.plans.exports import write_three_lists
+    from luoshi.plans.exports import three_lists_xlsx
 
     actor = actor_of(request)
     check_export_lists(actor)
     plan = current_plan(request)
+    if plan is None:
+        raise Http404("还没有导入方案")
     if request.method == "POST":  # the page's 导出: made by a job, followed on its page
         from luoshi.jobs.services import queue_three_lists
 
-        if plan is None:
-            raise Http404("还没有导入方案")
         return redirect("web:job", pk=queue_three_lists(actor, plan).pk)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "three-lists.xlsx"
-        write_three_lists(plan, path)
-        data = path.read_bytes()
-    return attachment(data, f"{plan.title}-三张清单.xlsx")
+    return attachment(three_lists_xlsx(plan), f"{plan.title}-三张清单.xlsx")
 
 
 @login_required
