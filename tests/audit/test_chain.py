@@ -157,3 +157,75 @@ def test_export_refuses_bad_dates_in_chinese(rows, capsys):
     assert "--from 应为日期" in capsys.readouterr().err
     assert luoshi(["audit", "export", "--from", "2025-07-01", "--to", "2025-01-01"]) == 1
     assert "晚于截止日期" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the organisation in the chain
+
+
+@pytest.fixture
+def org_rows(db):
+    """Three rows of a district's reporter: the first written before the organisation was
+    hashed (rule 1, as every row of an older install is), the other two by rule 2."""
+    from django.contrib.auth import get_user_model
+
+    from luoshi.accounts.models import Profile
+    from luoshi.audit.services import _append, _row, current_origin
+    from luoshi.plans.models import Organisation
+
+    district = Organisation.objects.create(name="武陵区", level="district")
+    Organisation.objects.create(name="鼎城区", level="district")
+    user = get_user_model().objects.create_user("wl_tb", password="Luoshi@2025x")
+    Profile.objects.create(user=user, role="reporter", organisation=district)
+    old = _row(
+        action=AuditAction.CHANGE,
+        user=user,
+        operation="填写报告",
+        object_repr="报告1",
+        origin=current_origin(),
+    )
+    old.hash_version = 1
+    _append([old], current_origin())
+    new = [
+        record(action=AuditAction.CHANGE, user=user, operation="提交报告", object_repr=f"报告{i}")
+        for i in (2, 3)
+    ]
+    return [old, *new]
+
+
+def test_rows_are_hashed_with_their_organisation_and_old_rows_by_the_old_rule(org_rows, capsys):
+    district = org_rows[0].organisation
+    assert [(r.hash_version, r.organisation_id) for r in org_rows] == [
+        (1, district.pk),
+        (2, district.pk),
+        (2, district.pk),
+    ]
+    code, text = verify(capsys)
+    assert code == 0 and "审计日志完整：共 3 条记录" in text, text
+
+
+def test_a_rows_organisation_changed_with_sql_is_named(org_rows, capsys):
+    from luoshi.plans.models import Organisation
+
+    other = Organisation.objects.get(name="鼎城区")
+    sql("UPDATE audit_auditlog SET organisation_id = ? WHERE id = ?", other.pk, org_rows[1].pk)
+    code, text = verify(capsys)
+    assert code == 1
+    assert f"第 2 条（记录编号 {org_rows[1].pk}" in text and "内容被修改过" in text, text
+
+
+def test_a_row_taken_back_to_the_old_rule_with_sql_is_named(org_rows, capsys):
+    """Rule 1 leaves the organisation out: a row moved to it to hide a changed organisation
+    no longer matches its hash."""
+    from luoshi.plans.models import Organisation
+
+    other = Organisation.objects.get(name="鼎城区")
+    sql(
+        "UPDATE audit_auditlog SET organisation_id = ?, hash_version = 1 WHERE id = ?",
+        other.pk,
+        org_rows[2].pk,
+    )
+    code, text = verify(capsys)
+    assert code == 1 and f"第 3 条（记录编号 {org_rows[2].pk}" in text, text
+    sql("UPDATE audit_auditlog SET hash_version = 7 WHERE id = ?", org_rows[2].pk)
+    code, text = verify(capsys)
+    assert code == 1 and "校验规则编号 7 无效" in text, text

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .chain import CURRENT_RULE
 from .choices import AuditAction
 
 
@@ -62,6 +63,11 @@ class AuditLog(models.Model):
     object_repr = models.CharField("对象", max_length=300, blank=True)
     changes = models.JSONField("变更内容", default=dict, blank=True, help_text="字段 → [原值, 新值]")
     summary = models.JSONField("内容摘要", default=dict, blank=True)
+    hash_version = models.PositiveSmallIntegerField(
+        "校验规则",
+        default=CURRENT_RULE,
+        help_text="1：不含所属组织（此前写入的记录）；2：含所属组织与本规则编号（docs/audit.md）",
+    )
     prev_hash = models.CharField("上一条校验值", max_length=64, blank=True)
     hash = models.CharField("校验值", max_length=64)
 

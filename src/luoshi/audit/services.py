@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from luoshi.core.together import Together
 
-from .chain import GENESIS, content_of, row_hash
+from .chain import GENESIS, HASH_RULES, content_of, row_hash
 from .choices import AuditAction
 from .models import AuditLog, ChainHead
 
@@ -425,6 +425,13 @@ def verify_chain() -> ChainReport:
             )
             return ChainReport(
                 checked, prev_hash, f"{missing}记录已被删除（其后的记录是{describe(row)}）", row
+            )
+        if row.hash_version not in HASH_RULES:
+            return ChainReport(
+                checked,
+                prev_hash,
+                f"{describe(row)}的校验规则编号 {row.hash_version} 无效（应为 1 或 2）",
+                row,
             )
         if row.hash != row_hash(content_of(row), row.prev_hash):
             return ChainReport(
