@@ -72,7 +72,9 @@ def _submitted(sid):
     assert [row.operation for row in operations] == ["填写报告", "提交报告"]
     # the rows written together (core.together: one statement on PostgreSQL) are hashed by
     # rule 2, their organisation inside the hash, as the ORM path hashes them
-    assert {(row.hash_version, row.organisation_id) for row in operations} == {(2, report.unit.organisation_id)}
+    assert {(row.hash_version, row.organisation_id) for row in operations} == {
+        (2, report.unit.organisation_id)
+    }
     assert verify_chain().ok
     return report
 
