@@ -54,3 +54,34 @@ def test_ledger_downloads_with_every_visible_project(projects, personas, client_
     book = load_workbook(BytesIO(response.content))
     codes = [row[0] for row in book["项目台账"].iter_rows(min_row=3, values_only=True)]
     assert "P-1" in codes and "P-2" in codes
+
+
+def _cells(data: bytes) -> dict:
+    book = load_workbook(BytesIO(data))
+    return {
+        sheet.title: [[(cell.value, cell.number_format) for cell in row] for row in sheet.iter_rows()]
+        for sheet in book.worksheets
+    }
+
+
+def test_the_page_the_api_and_the_job_hand_over_the_same_ledger(
+    projects, personas, client_for, settings, tmp_path
+):
+    from luoshi.core.jobs import run_queued
+
+    settings.MEDIA_ROOT = str(tmp_path / "files")
+    coordinator = client_for(personas["coordinator"])
+    page = coordinator.get("/projects/ledger.xlsx")
+    api = coordinator.get("/api/v1/projects/ledger.xlsx")
+    queued = coordinator.post("/projects/ledger.xlsx")
+    assert run_queued() == 1
+    job = coordinator.get(queued["Location"] + "file/")
+    assert page.status_code == api.status_code == job.status_code == 200
+    names = {response["Content-Disposition"] for response in (page, api, job)}
+    assert names == {
+        "attachment; filename*=UTF-8''%E9%87%8D%E5%A4%A7%E9%A1%B9%E7%9B%AE%E5%8F%B0%E8%B4%A6-20250715.xlsx"
+    }
+    page_cells = _cells(page.content)
+    assert page_cells == _cells(api.content) == _cells(job.getvalue())
+    assert list(page_cells) == ["项目台账", "四比四提高", "对账差异"]
+    assert any("P-1" in [value for value, _ in row] for row in page_cells["项目台账"])

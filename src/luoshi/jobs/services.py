@@ -247,15 +247,11 @@ def _make_three_lists(actor: Actor, job: Job) -> tuple[str, bytes]:
 
 
 def _make_project_ledger(actor: Actor, job: Job) -> tuple[str, bytes]:
-    from io import BytesIO
-
     from luoshi.core import clock
-    from luoshi.projects import figures
+    from luoshi.projects.figures import project_ledger_name, project_ledger_xlsx
 
     today = clock.today()
-    buffer = BytesIO()
-    figures.project_ledger(actor, today).save(buffer)
-    return f"重大项目台账-{today:%Y%m%d}.xlsx", buffer.getvalue()
+    return project_ledger_name(today), project_ledger_xlsx(actor, today)
 
 
 MAKERS: dict[str, Callable[[Actor, Job], tuple[str, bytes]]] = {

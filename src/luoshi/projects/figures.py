@@ -3,6 +3,7 @@
 对账差异)."""
 
 import datetime as dt
+from io import BytesIO
 
 from luoshi.accounts.permissions import Actor
 
@@ -69,3 +70,16 @@ def project_ledger(actor: Actor, as_of: dt.date, path=None):
         as_of,
         path,
     )
+
+
+def project_ledger_name(as_of: dt.date) -> str:
+    """The ledger's file name, as every download offers it."""
+    return f"重大项目台账-{as_of:%Y%m%d}.xlsx"
+
+
+def project_ledger_xlsx(actor: Actor, as_of: dt.date) -> bytes:
+    """The ledger workbook's bytes, as the page's download, the API and the page's job
+    hand it over (one workbook, written once)."""
+    buffer = BytesIO()
+    project_ledger(actor, as_of).save(buffer)
+    return buffer.getvalue()

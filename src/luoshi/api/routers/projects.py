@@ -5,7 +5,6 @@ the 四比四提高 rates and the ledger workbook — through the projects servi
 
 import datetime as dt
 from decimal import Decimal
-from io import BytesIO
 from typing import Annotated, Literal
 
 from django.db.models import Q
@@ -338,10 +337,9 @@ def project_rates(request, as_of: dt.date | None = None, by: Literal["unit", "ca
 )
 def project_ledger(request):
     today = clock.today()
-    book = figures.project_ledger(actor(request), today)
-    buffer = BytesIO()
-    book.save(buffer)
-    return download(buffer.getvalue(), f"重大项目台账-{today:%Y%m%d}.xlsx", XLSX)
+    return download(
+        figures.project_ledger_xlsx(actor(request), today), figures.project_ledger_name(today), XLSX
+    )
 
 
 @router.get("/{project_id}", response={200: ProjectDetailOut, **ERRORS}, summary="一个项目：数字与变动记录")

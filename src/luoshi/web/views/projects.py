@@ -1,8 +1,6 @@
 """重大项目: the projects a user may see with their figures and the 四比四提高 rates as of
 today, and the ledger workbook. The projects domain computes; this page presents."""
 
-from io import BytesIO
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -57,7 +55,4 @@ def project_ledger(request):
 
         return redirect("web:job", pk=queue_project_ledger(actor).pk)
     today = clock.today()
-    book = figures.project_ledger(actor, today)
-    buffer = BytesIO()
-    book.save(buffer)
-    return attachment(buffer.getvalue(), f"重大项目台账-{today:%Y%m%d}.xlsx")
+    return attachment(figures.project_ledger_xlsx(actor, today), figures.project_ledger_name(today))
