@@ -240,6 +240,8 @@ LUOSHI_DELIVERY_CLAIM_SECONDS = env_int("LUOSHI_DELIVERY_CLAIM_SECONDS", 300)
 # shows 超时 and may be queued again (its worker was killed); a plan file larger than
 # IMPORT_INLINE_BYTES is parsed as a job, a smaller one in the request
 LUOSHI_JOB_CLAIM_SECONDS = env_int("LUOSHI_JOB_CLAIM_SECONDS", 300)
+# finished and failed jobs (and their files) are pruned after this many days
+LUOSHI_JOB_KEEP_DAYS = env_int("LUOSHI_JOB_KEEP_DAYS", 30)
 LUOSHI_IMPORT_INLINE_BYTES = env_int("LUOSHI_IMPORT_INLINE_BYTES", 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024

@@ -55,8 +55,8 @@ def test_generate_queues_a_job_and_the_page_turns_into_a_word_download(personas,
 
     download = coordinator.get(f"/jobs/{job.pk}/file/")
     assert download.status_code == 200 and "wordprocessingml" in download["Content-Type"]
-    assert "attachment" in download["Content-Disposition"]
-    text = "\n".join(p.text for p in Document(io.BytesIO(download.content)).paragraphs)
+    assert "attachment" in download["Content-Disposition"] and download.streaming  # not read into memory
+    text = "\n".join(p.text for p in Document(io.BytesIO(download.getvalue())).paragraphs)
     assert "权重" in text
     listing = coordinator.get("/jobs/").content.decode()
     assert "季讲评 2025Q2（Word）" in listing and "已完成" in listing
@@ -75,11 +75,11 @@ def test_the_dispatch_sheet_and_a_draft_bulletin_are_made_by_jobs(personas, toda
     assert queued.status_code == sheet.status_code == 302
     assert run_queued() == 2
     word, book = (office.get(response["Location"] + "file/") for response in (queued, sheet))
-    paragraphs = [p.text for p in Document(io.BytesIO(word.content)).paragraphs]
+    paragraphs = [p.text for p in Document(io.BytesIO(word.getvalue())).paragraphs]
     assert any(bulletin.title.replace(" ", "") in p.replace(" ", "") for p in paragraphs) or any(
         "通报" in p for p in paragraphs
     )
-    sheet_rows = load_workbook(io.BytesIO(book.content)).worksheets[0].iter_rows()
+    sheet_rows = load_workbook(io.BytesIO(book.getvalue())).worksheets[0].iter_rows()
     assert any("附件1/一/(一)" in str(cell.value) for row in sheet_rows for cell in row)
 
 
@@ -167,7 +167,7 @@ def test_a_job_left_running_by_a_killed_worker_times_out_and_runs_again_to_one_f
     job.refresh_from_db()
     assert job.state == JobState.DONE and job.attempt == 2
     assert _files_of(job) == ["result.docx"]
-    assert coordinator.get(f"/jobs/{job.pk}/file/").content[:2] == b"PK"
+    assert coordinator.get(f"/jobs/{job.pk}/file/").getvalue()[:2] == b"PK"
 
 
 def test_a_run_overtaken_by_a_later_one_writes_nothing(personas, today, client_for):
@@ -236,8 +236,17 @@ def test_the_three_lists_and_the_project_ledger_are_made_by_jobs(personas, today
         assert "已完成" in page
         download = coordinator.get(response["Location"] + "file/")
         assert "spreadsheetml" in download["Content-Type"]
-        names.append([sheet.title for sheet in load_workbook(io.BytesIO(download.content)).worksheets])
+        names.append([sheet.title for sheet in load_workbook(io.BytesIO(download.getvalue())).worksheets])
     assert "任务清单" in names[0] and "项目台账" in names[1]
     assert (
         client_for(personas["reporter_a"]).post(f"/tasks/three-lists.xlsx?plan={plan.pk}").status_code == 403
     )
+
+
+def test_a_job_queued_for_more_than_half_a_minute_says_the_runner_may_be_missing(personas, today, client_for):
+    coordinator = client_for(personas["coordinator"])
+    _response, job = _queue_review(coordinator)
+    assert "排队已超过半分钟" not in coordinator.get(f"/jobs/{job.pk}/").content.decode()
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(seconds=31))
+    page = coordinator.get(f"/jobs/{job.pk}/").content.decode()
+    assert "排队已超过半分钟" in page and 'hx-trigger="every 2s"' in page and "重新排队" not in page

@@ -19,6 +19,9 @@ from luoshi.plans.models import Organisation, PendingImport
 
 from .choices import TIMED_OUT, JobKind, JobState
 
+# a job still waiting after this many seconds: its page says that no runner may be running
+WAITING_LONG_SECONDS = 30
+
 
 def result_path(job: "Job", filename: str) -> str:
     """One place per job for its file, whatever the name asked: a second run of the same
@@ -101,3 +104,35 @@ class Job(TimeStamped):
     @property
     def finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def done(self) -> bool:
+        return self.state == JobState.DONE
+
+    @property
+    def failed(self) -> bool:
+        return self.state == JobState.FAILED
+
+    def file_kept(self) -> bool:
+        """Its file is still in the storage (not removed by other means than the prune)."""
+        return bool(self.file) and self.file.storage.exists(self.file.name)
+
+    @property
+    def is_import(self) -> bool:
+        """A plan file parsed (it leads to the review), not a document to download."""
+        return self.kind == JobKind.PLAN_IMPORT
+
+    def polling(self, now: dt.datetime | None = None) -> bool:
+        """Its page asks again every 2 s: neither finished nor past its time."""
+        return not self.finished and not self.timed_out(now)
+
+    def waiting_long(self, now: dt.datetime | None = None) -> bool:
+        """Still queued after ``WAITING_LONG_SECONDS``: perhaps no runner is running."""
+        if self.state != JobState.QUEUED:
+            return False
+        return ((now or timezone.now()) - self.created_at).total_seconds() > WAITING_LONG_SECONDS
+
+    def requeueable(self, now: dt.datetime | None = None) -> bool:
+        """Failed, or left running by a killed worker: it may be queued again (by whom is
+        ``permissions.can_requeue``)."""
+        return self.state == JobState.FAILED or self.timed_out(now)

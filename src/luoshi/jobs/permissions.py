@@ -52,3 +52,31 @@ def can_requeue(actor: Actor, job: Job) -> bool:
 def check_requeue(actor: Actor, job: Job) -> None:
     if not can_requeue(actor, job):
         raise PermissionDenied("只有提交人或本组织的综合协调组办公室可以重新排队")
+
+
+def pruned_job_for(actor: Actor, pk) -> int | None:
+    """A job pruned after its days (``services.prune_jobs``) that the actor could see:
+    the days it was kept, read from the prune's audit row; None otherwise (its page is
+    then a 404 like any job that never was the actor's)."""
+    from luoshi.audit.models import AuditLog
+
+    from .services import PRUNE_OPERATION
+
+    row = (
+        AuditLog.objects.filter(
+            object_type=Job._meta.label_lower, object_id=str(pk), operation=PRUNE_OPERATION
+        )
+        .only("changes", "summary")
+        .first()
+    )
+    if row is None:
+        return None
+    organisation = (row.changes.get("organisation") or [None])[0]
+    creator = (row.changes.get("created_by") or [None])[0]
+    if not actor.is_system:
+        if not actor.sees(organisation):
+            return None
+        mine = actor.user is not None and creator is not None and creator == actor.user.pk
+        if not mine and actor.role != Role.COORDINATOR:
+            return None
+    return int(row.summary.get("days") or 0) or None

@@ -9,11 +9,14 @@ its attempt: a job runs to one file (``jobs/<org>/<id>/result.<ext>``, written o
 later run) or one plan import, however many times it is run.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -362,3 +365,114 @@ def _fail(job: Job, message: str) -> None:
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
+
+
+# ---------------------------------------------------------------- pruning
+
+PRUNE_OPERATION = "清理后台任务"
+
+
+@dataclass
+class Pruned:
+    """What a prune removed (or, on a dry run, would remove)."""
+
+    days: int
+    dry_run: bool = False
+    jobs: int = 0
+    files: int = 0
+    bytes: int = 0
+    titles: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "days": self.days,
+            "dry_run": self.dry_run,
+            "jobs": self.jobs,
+            "files": self.files,
+            "bytes": self.bytes,
+        }
+
+
+def _stored_files(job: Job) -> list[tuple[str, int]]:
+    """The files kept for a job (its folder, plus its file and source wherever they are),
+    each with its size, through the storage API (shared folder or S3 alike)."""
+    storage = job.file.storage
+    folder = f"jobs/{job.organisation_id}/{job.pk}"
+    names = {name for name in (job.file.name, job.source.name) if name}
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        names |= {f"{folder}/{name}" for name in storage.listdir(folder)[1]}
+    files = []
+    for name in sorted(names):
+        try:
+            files.append((name, storage.size(name)))
+        except (FileNotFoundError, OSError):
+            continue  # already gone
+    return files
+
+
+def old_jobs(days: int, now: dt.datetime | None = None):
+    """Done and failed jobs finished more than ``days`` days ago (never a queued or
+    running one), oldest first."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    finished = (JobState.DONE, JobState.FAILED)
+    return (
+        Job.objects.filter(state__in=finished)
+        .filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, updated_at__lt=cutoff))
+        .order_by("finished_at", "pk")
+    )
+
+
+def prune_jobs(actor: Actor, days: int | None = None, *, dry_run: bool = False) -> Pruned:
+    """Delete the done and failed jobs older than ``days`` (``LUOSHI_JOB_KEEP_DAYS`` by
+    default) with their files, one job at a time: its row locked and still finished (a
+    job queued again meanwhile is left alone), its files deleted, its row deleted and
+    recorded (``清理后台任务``, which the job's page reads to say 已清理). Run daily by
+    every ``luoshi worker`` and by ``luoshi jobs prune``."""
+    if not actor.is_system:
+        raise PermissionDenied("只有系统（luoshi jobs prune 或后台任务进程）可以清理后台任务")
+    days = settings.LUOSHI_JOB_KEEP_DAYS if days is None else days
+    if days < 1:
+        raise JobError(f"保留天数应为正整数，收到 {days}")
+    result = Pruned(days=days, dry_run=dry_run)
+    now = timezone.now()
+    for pk in list(old_jobs(days, now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            job = old_jobs(days, now).select_for_update().filter(pk=pk).first()
+            if job is None:
+                continue
+            files = _stored_files(job)
+            result.jobs += 1
+            result.files += len(files)
+            result.bytes += sum(size for _name, size in files)
+            result.titles.append(job.title)
+            if dry_run:
+                continue
+            record_change(
+                actor,
+                PRUNE_OPERATION,
+                job,
+                {
+                    "organisation": [job.organisation_id, None],
+                    "created_by": [job.created_by_id, None],
+                    "file": [job.file_name or None, None],
+                },
+                action=AuditAction.DELETE,
+                days=days,
+            )
+            folder = f"jobs/{job.organisation_id}/{job.pk}"
+            job.delete()
+            storage = job.file.storage
+            for name, _size in files:
+                storage.delete(name)
+            _remove_empty_folder(storage, folder)
+    return result
+
+
+def _remove_empty_folder(storage, folder: str) -> None:
+    """A folder storage keeps the emptied ``jobs/<org>/<id>/`` (S3 has no folders)."""
+    try:
+        path = storage.path(folder)
+    except NotImplementedError:
+        return
+    with contextlib.suppress(OSError):  # not empty, or already gone
+        os.rmdir(path)

@@ -41,9 +41,20 @@ CONTENT_TYPES = {
 }
 
 
-def attachment(data: bytes, name: str) -> HttpResponse:
-    """A file to save under ``name`` (Chinese kept, RFC 5987), typed by its extension."""
+def attachment_headers(name: str) -> dict[str, str]:
+    """The headers of a file to save under ``name``: its type by its extension, and the
+    name (Chinese kept, RFC 5987)."""
     kind = name.rsplit(".", 1)[-1]
-    response = HttpResponse(data, content_type=CONTENT_TYPES.get(kind, "application/octet-stream"))
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(name)}"
+    return {
+        "Content-Type": CONTENT_TYPES.get(kind, "application/octet-stream"),
+        "Content-Disposition": f"attachment; filename*=UTF-8''{escape_uri_path(name)}",
+    }
+
+
+def attachment(data: bytes, name: str) -> HttpResponse:
+    """A file to save under ``name`` (``attachment_headers``)."""
+    headers = attachment_headers(name)
+    response = HttpResponse(data, content_type=headers.pop("Content-Type"))
+    for header, value in headers.items():
+        response[header] = value
     return response

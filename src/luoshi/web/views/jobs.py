@@ -1,34 +1,50 @@
 """后台生成: the page of one job (正在生成…… turning into the download, or the error),
 its file, the list of the user's jobs, and queuing a failed or timed-out job again."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from luoshi.audit.services import note
 
-from .common import actor_of, attachment, render_page
+from .common import actor_of, attachment_headers, render_page
 
-# a job still waiting after this many seconds: the page says that no runner may be running
-WAITING_LONG = 30
+GONE = 410
 
 
 def _context(actor, job) -> dict:
     from luoshi.jobs.permissions import can_requeue
 
     now = timezone.now()
-    timed_out = job.timed_out(now)
     return {
         "job": job,
         "state": job.display_state(now),
-        "timed_out": timed_out,
-        "polling": not job.finished and not timed_out,
-        "waiting_long": job.state == "queued" and (now - job.created_at).total_seconds() > WAITING_LONG,
-        "can_requeue": (timed_out or job.state == "failed") and can_requeue(actor, job),
+        "timed_out": job.timed_out(now),
+        "polling": job.polling(now),
+        "waiting_long": job.waiting_long(now),
+        "can_requeue": job.requeueable(now) and can_requeue(actor, job),
+        "file_gone": job.done and bool(job.file) and not job.file_kept(),
+        "keep_days": settings.LUOSHI_JOB_KEEP_DAYS,
     }
+
+
+def _pruned(request, actor, pk: int):
+    """The page of a job pruned after its days (410), or a 404 like any other job that
+    is not the actor's."""
+    from luoshi.jobs.permissions import pruned_job_for
+
+    days = pruned_job_for(actor, pk)
+    if days is None:
+        raise Http404("找不到该后台任务")
+    return _gone(request, pk, days)
+
+
+def _gone(request, pk: int, days: int):
+    return render(request, "web/job_pruned.html", {"pk": pk, "days": days}, status=GONE)
 
 
 @login_required
@@ -47,21 +63,34 @@ def job_detail(request, pk: int):
     from luoshi.jobs.permissions import get_job_for
 
     actor = actor_of(request)
-    job = get_job_for(actor, pk)
+    try:
+        job = get_job_for(actor, pk)
+    except Http404:
+        return _pruned(request, actor, pk)
     return render_page(request, "web/job.html", _context(actor, job), partial="web/partials/job_state.html")
 
 
 @login_required
 def job_file(request, pk: int):
+    """The job's file, streamed from the storage (not read into memory)."""
     from luoshi.jobs.permissions import get_job_for
 
-    job = get_job_for(actor_of(request), pk)
-    if job.state != "done" or not job.file:
+    actor = actor_of(request)
+    try:
+        job = get_job_for(actor, pk)
+    except Http404:
+        return _pruned(request, actor, pk)
+    if not job.done or not job.file:
         raise Http404("该任务还没有生成文件")
-    with job.file.open("rb") as handle:
-        data = handle.read()
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:  # removed from the storage by other means than the prune
+        return _gone(request, job.pk, settings.LUOSHI_JOB_KEEP_DAYS)
     note(request, "download_job_file", job, file=job.file_name)
-    return attachment(data, job.file_name)
+    response = FileResponse(handle)
+    for name, value in attachment_headers(job.file_name).items():
+        response[name] = value
+    return response
 
 
 @login_required

@@ -15,6 +15,7 @@ loses the database (a restart of PostgreSQL) waits and starts again instead of e
 """
 
 import io
+import json
 import os
 import random
 import signal
@@ -26,6 +27,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, InterfaceError, close_old_connections, connections
 
 from luoshi.core.jobs import worker_id
+
+PRUNE_EVERY = 24 * 3600  # old jobs and their files are pruned once a day (luoshi jobs prune)
 
 
 class Command(BaseCommand):
@@ -77,12 +80,14 @@ class Command(BaseCommand):
             )
         name = worker_id()
         stop = threading.Event()
-        scheduler = None
-        if not no_schedule and not batch:
-            scheduler = threading.Thread(
-                target=self.schedule, args=(stop, schedule_interval), name="luoshi-scheduler", daemon=True
-            )
-            scheduler.start()
+        if not batch:
+            threading.Thread(
+                target=self.schedule,
+                args=(stop, schedule_interval),
+                kwargs={"tick": not no_schedule},
+                name="luoshi-scheduler",
+                daemon=True,
+            ).start()
         if parent:
             threading.Thread(
                 target=watch_parent, args=(parent, stop), name="luoshi-parent", daemon=True
@@ -115,22 +120,49 @@ class Command(BaseCommand):
         finally:
             stop.set()
 
-    def schedule(self, stop: threading.Event, every: float) -> None:
-        """The scheduler thread: a tick pass now, then every ``every`` seconds (with a little
-        jitter, so workers started together do not all plan at the same instant)."""
+    def schedule(self, stop: threading.Event, every: float, *, tick: bool = True) -> None:
+        """The scheduler thread: a tick pass now (unless ``--no-schedule``) and then every
+        ``every`` seconds (with a little jitter, so workers started together do not all plan
+        at the same instant); and the prune of old jobs now and once a day."""
+        next_prune = 0.0
         while not stop.is_set():
-            try:
-                call_command("tick", "--enqueue-only", "--json", stdout=io.StringIO(), stderr=io.StringIO())
-            except (DatabaseError, InterfaceError) as exc:
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-                self.stderr.write(f"登记到期提醒未完成，稍后重试：{first}")
-            except Exception as exc:  # the worker goes on; the next pass tries again
-                self.stderr.write(f"登记到期提醒出错，稍后重试：{exc.__class__.__name__}: {exc}")
-            finally:
-                close_old_connections()
-                connections.close_all()
+            if tick:
+                self.housekeep(
+                    "登记到期提醒",
+                    lambda: call_command(
+                        "tick", "--enqueue-only", "--json", stdout=io.StringIO(), stderr=io.StringIO()
+                    ),
+                )
+            if time.monotonic() >= next_prune:
+                next_prune = time.monotonic() + PRUNE_EVERY
+                self.housekeep("清理过期的后台任务", self.prune)
             if stop.wait(every * random.uniform(0.9, 1.1)):  # noqa: S311 (jitter, not a secret)
                 break
+
+    def housekeep(self, what: str, work) -> None:
+        """One pass of ``work``; an error is written and the next pass tries again."""
+        try:
+            work()
+        except (DatabaseError, InterfaceError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+            self.stderr.write(f"{what}未完成，稍后重试：{first}")
+        except Exception as exc:  # the worker goes on; the next pass tries again
+            self.stderr.write(f"{what}出错，稍后重试：{exc.__class__.__name__}: {exc}")
+        finally:
+            close_old_connections()
+            connections.close_all()
+
+    def prune(self) -> None:
+        """``luoshi jobs prune`` (by name: core imports no app); a line when it removed any."""
+        out = io.StringIO()
+        call_command("jobs", "prune", "--json", stdout=out)
+        result = json.loads(out.getvalue().strip().splitlines()[-1])
+        if result["jobs"]:
+            self.stdout.write(
+                f"已清理完成或失败超过 {result['days']} 天的后台任务 {result['jobs']} 个，"
+                f"文件 {result['files']} 个（{result['bytes']} 字节）"
+            )
+            self.stdout.flush()
 
 
 def watch_parent(parent: int, stop: threading.Event) -> None:
