@@ -11,13 +11,18 @@ its own, started before gunicorn and before any thread), which makes the documen
 pages queue (bulletins, 旬调度, 季讲评, large plan imports), sends the reminders and runs
 the reminder scheduler every minute, so one machine needs nothing more. ``--no-jobs``
 leaves the jobs to ``luoshi worker``s run elsewhere; the runner stops with the server
-(and on its own if the server is killed outright).
+(and on its own if the server is killed outright). A runner that dies while the server
+runs (a crash, an out-of-memory kill -9) is started again, after 1 s, then 2 s, 4 s … up
+to 60 s while it keeps dying at once (the wait starts again at 1 s once a runner has run
+for ``HEALTHY_SECONDS``); each restart is written to the server's stderr in Chinese.
 """
 
 import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -25,6 +30,8 @@ from django.db import connections
 
 GRACEFUL_SECONDS = 30  # how long requests in hand may take to finish on shutdown
 REQUEST_TIMEOUT = 120  # a worker silent this long is restarted (a bulletin or import can take a while)
+FIRST_BACKOFF, MAX_BACKOFF = 1.0, 60.0  # seconds before a dead runner is started again
+HEALTHY_SECONDS = 60  # a runner that ran this long before dying is started again after FIRST_BACKOFF
 
 
 def cores() -> int:
@@ -90,11 +97,14 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         connections.close_all()  # no connection of this process is handed to the workers
         address = f"http://{host}:{port}/"
-        runner = None if no_jobs else start_runner(schedule=not no_schedule)
+        runner = None if no_jobs else Runner(schedule=not no_schedule, log=self.stderr)
+        if runner is not None:
+            runner.start()
         try:
             self.serve(host, port, workers, threads, address, runner)
         finally:
-            stop_runner(runner)
+            if runner is not None:
+                runner.stop()
 
     def serve(self, host, port, workers, threads, address, runner) -> None:
         jobs = "；后台任务进程 1 个" if runner else "；后台任务由 luoshi worker 执行"
@@ -118,6 +128,8 @@ class Command(BaseCommand):
         from luoshi.wsgi import application
 
         self.stdout.write(self.style.SUCCESS(f"落实 Luoshi 已启动：{address}  （Ctrl+C 停止{jobs}）"))
+        if runner is not None:  # no fork here: a thread watches the runner
+            threading.Thread(target=runner.watch, name="luoshi-runner", daemon=True).start()
         serve(application, host=host, port=port, threads=threads or 8, ident="luoshi")
 
 
@@ -142,11 +154,112 @@ def stop_runner(runner: subprocess.Popen | None) -> None:
         runner.wait()
 
 
-def _gunicorn(host: str, port: int, workers: int, threads: int, runner=None) -> None:
+def how_it_ended(code: int) -> str:
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"信号 {-code}"
+        return f"被 {name} 终止"
+    return f"退出码 {code}"
+
+
+def next_backoff(previous: float, ran: float) -> float:
+    """How long to wait before starting again a runner that died after ``ran`` seconds,
+    the previous wait being ``previous`` (0 at first): 1 s, doubled while runners keep
+    dying at once, at most ``MAX_BACKOFF``; 1 s again after one that ran a while."""
+    if not previous or ran >= HEALTHY_SECONDS:
+        return FIRST_BACKOFF
+    return min(previous * 2, MAX_BACKOFF)
+
+
+class Runner:
+    """The job runner process, started again when it dies while the server runs.
+
+    ``reap`` only notes the exit (gunicorn's master calls it before its own ``waitpid(-1)``
+    would take the runner's exit status); ``tick`` writes what happened and starts a new
+    runner once its wait is over. Under gunicorn both run in the master's loop (about once
+    a second, and at once on SIGCHLD); under waitress ``watch`` runs them in a thread."""
+
+    def __init__(self, *, schedule: bool = True, log=None):
+        self.schedule = schedule
+        self.log = log or sys.stderr
+        self.process: subprocess.Popen | None = None
+        self.started_at = 0.0
+        self.backoff = 0.0  # the last wait; 0 before any restart
+        self.restart_at: float | None = None
+        self.ended: tuple[int, int] | None = None  # (pid, exit code) not yet written
+        self.restarts = 0
+        self.stopping = False
+        self.lock = threading.Lock()
+
+    def start(self) -> subprocess.Popen:
+        self.process = process = start_runner(schedule=self.schedule)
+        self.started_at = time.monotonic()
+        self.restart_at = None
+        return process
+
+    def reap(self) -> None:
+        """Note the runner's exit, if it has ended: no output, no new process."""
+        process = self.process
+        if self.stopping or process is None or process.poll() is None:
+            return
+        self.backoff = next_backoff(self.backoff, time.monotonic() - self.started_at)
+        self.ended = (process.pid, process.returncode)
+        self.process = None
+        self.restart_at = time.monotonic() + self.backoff
+
+    def tick(self) -> None:
+        """Write an exit noted by ``reap`` and start the runner again once its wait is over."""
+        with self.lock:
+            self.reap()
+            if self.stopping:
+                return
+            if self.ended is not None:
+                pid, code = self.ended
+                self.ended = None
+                self.say(
+                    f"后台任务进程 {pid} 意外退出（{how_it_ended(code)}），{self.backoff:g} 秒后重新启动"
+                )
+            if self.process is None and self.restart_at is not None and time.monotonic() >= self.restart_at:
+                process = self.start()
+                self.restarts += 1
+                self.say(f"后台任务进程已重新启动（进程 {process.pid}，第 {self.restarts} 次）")
+
+    def say(self, line: str) -> None:
+        self.log.write(f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] {line}\n")
+        self.log.flush()
+
+    def watch(self) -> None:
+        """The watching thread (waitress, where nothing forks): ``tick`` every second."""
+        while not self.stopping:
+            self.tick()
+            time.sleep(1)
+
+    def stop(self) -> None:
+        """No more restarts; the runner finishes the job in hand and exits."""
+        with self.lock:
+            self.stopping = True
+            stop_runner(self.process)
+
+
+def _gunicorn(host: str, port: int, workers: int, threads: int, runner: Runner | None = None) -> None:
     """Run gunicorn in this process as its master, through its documented custom
     application API, with the options ``luoshi serve`` takes and nothing read from the
-    command line or a gunicorn.conf.py."""
+    command line or a gunicorn.conf.py. The master's loop also watches the job runner."""
     from gunicorn.app.base import BaseApplication
+    from gunicorn.arbiter import Arbiter
+
+    class Master(Arbiter):
+        def reap_workers(self):
+            if runner is not None:
+                runner.reap()  # its own exit status, before waitpid(-1) takes it
+            super().reap_workers()
+
+        def manage_workers(self):
+            super().manage_workers()
+            if runner is not None:
+                runner.tick()
 
     class Luoshi(BaseApplication):
         def __init__(self, options: dict):
@@ -155,12 +268,21 @@ def _gunicorn(host: str, port: int, workers: int, threads: int, runner=None) -> 
 
         def load_config(self):
             for name, value in self.options.items():
-                self.cfg.set(name, value)
+                if name in self.cfg.settings:  # control_socket_disable: gunicorn 25 and later
+                    self.cfg.set(name, value)
 
         def load(self):
             from luoshi.wsgi import application
 
             return application
+
+        def run(self):
+            try:
+                Master(self).run()
+            except RuntimeError as exc:
+                sys.stderr.write(f"\nError: {exc}\n")
+                sys.stderr.flush()
+                sys.exit(1)
 
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     Luoshi(
@@ -178,7 +300,9 @@ def _gunicorn(host: str, port: int, workers: int, threads: int, runner=None) -> 
             "loglevel": "warning",
             # behind nginx on the same host: X-Forwarded-Proto from 127.0.0.1 is trusted
             "forwarded_allow_ips": "127.0.0.1,::1",
-            # the master stops the job runner as it exits (gunicorn reaps it if it ends first)
-            "on_exit": lambda server: stop_runner(runner),
+            # no control socket: one path per user, shared by every server the user runs
+            "control_socket_disable": True,
+            # the master stops the job runner as it exits
+            "on_exit": lambda server: runner.stop() if runner is not None else None,
         }
     ).run()
