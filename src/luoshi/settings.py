@@ -322,6 +322,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("luoshi.web.middleware.IdleTimeoutMiddleware") + 1,
     "luoshi.web.middleware.SecondFactorMiddleware",
 )
+# a password someone else set is changed before anything else (after the second factor)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("luoshi.web.middleware.SecondFactorMiddleware") + 1,
+    "luoshi.web.middleware.PasswordChangeMiddleware",
+)
 LUOSHI_REQUIRE_2FA_ROLES = env_list("LUOSHI_REQUIRE_2FA_ROLES", [])
 OTP_TOTP_ISSUER = "落实"
 # sign out after this many seconds without a request (0: only the session lifetime)

@@ -29,6 +29,7 @@ def test_a_small_tree_is_consistent(db, capsys):
         assert set(units.values_list("organisation_id", flat=True)) == {org.pk}
         profiles = Profile.objects.filter(organisation=org)
         assert profiles.filter(role="coordinator").count() == 1
+        assert not profiles.filter(must_change_password=True).exists()  # they sign in straight away
         assert all(p.unit is None or p.unit.organisation_id == org.pk for p in profiles)
         # the kept rows agree with the reports, the lights read them
         assert plan_status(plan, plan.date.replace(month=7, day=15)).rows

@@ -22,3 +22,14 @@ def test_the_coordinator_is_no_superuser_and_the_system_administrator_has_no_rol
     assert not coordinator.has_perm("reporting.change_report") and not coordinator.has_perm(
         "auth.change_user"
     )
+
+
+def test_the_demo_users_sign_in_straight_away(plan, client):
+    """The demo's passwords are published for trying it out: nobody is asked to change one."""
+    from luoshi.accounts.models import Profile
+    from luoshi.demo.seed import DEMO_PASSWORD
+
+    create_demo_users(plan)
+    assert not Profile.objects.filter(must_change_password=True).exists()
+    assert client.post("/login/", {"username": "zhb", "password": DEMO_PASSWORD}).status_code == 302
+    assert client.get("/").status_code == 200

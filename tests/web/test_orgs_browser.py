@@ -1,6 +1,9 @@
 """下级组织 in a real browser: the city's coordinator creates a district and its first
-administrator, is told in words what is wrong with a duplicate, renames it; the new
-administrator signs in and creates a town of its own."""
+administrator, is told in words what is wrong with a duplicate, renames it and signs out;
+the new administrator signs in, is sent to change the password someone else chose (a weak
+one refused in Chinese), reaches the workspace and creates a town of its own."""
+
+import re
 
 import pytest
 
@@ -46,7 +49,35 @@ def test_a_city_creates_a_district_and_its_admin_creates_a_town(page_for, live_s
     expect(page.locator("#lower-orgs")).to_contain_text("武陵新区")
     shot(page, "orgs-city")
 
-    admin = page_for(get_user_model().objects.get(username="wl_admin"))
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url(re.compile(r"/login/"))
+
+    # the new administrator signs in with the password the city chose: sent to change it
+    admin = page
+    admin.fill("#id_username", "wl_admin")
+    admin.fill("#id_password", PASSWORD)
+    admin.click("button[type=submit]")
+    admin.wait_for_url(re.compile(r"/password/\?next="))
+    expect(admin.locator("#must-change")).to_contain_text("首次登录或密码被重置后，须先修改密码")
+
+    def new_password(value):
+        admin.fill("#id_old_password", PASSWORD)
+        admin.fill("#id_new_password1", value)
+        admin.fill("#id_new_password2", value)
+        admin.get_by_role("button", name="保存").click()
+
+    new_password("wulingqu2025")
+    expect(admin.locator(".errorlist")).to_contain_text("缺少：大写字母、特殊符号")
+    shot(admin, "password-first-sign-in")
+    admin.goto(f"{live_server.url}/orgs/")  # nothing else before the change
+    admin.wait_for_url(re.compile(r"/password/\?next="))
+    new_password("Wl#Admin2025!")
+    admin.wait_for_url(f"{live_server.url}/orgs/")
+    expect(admin.locator(".flash")).to_contain_text("密码已修改")
+    assert not Profile.objects.get(user__username="wl_admin").must_change_password
+    admin.goto(f"{live_server.url}/")
+    expect(admin.get_by_role("navigation", name="主导航")).to_contain_text("下级组织")
+
     admin.goto(f"{live_server.url}/orgs/")
     expect(admin.locator("#lower-orgs")).to_contain_text("还没有下级组织")
     admin.locator("#new-org").get_by_label("组织名称").fill("丹阳街道")

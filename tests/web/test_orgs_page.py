@@ -55,9 +55,16 @@ def test_a_city_creates_a_district_whose_admin_signs_in_and_creates_its_towns(or
     listed = text(city.get("/orgs/"))
     assert "已新增县（市、区）“武陵区”（上级：常德市），管理员 wl_admin" in listed and "wl_admin" in listed
     assert AuditLog.objects.filter(operation="新增组织管理员").exists()
-    # the new administrator signs in with the password given, and creates its town
+    # the new administrator signs in with the password given, sets its own first (someone
+    # else chose that one), and creates its town
     signed_in = Client()
     assert signed_in.post("/login/", {"username": "wl_admin", "password": PASSWORD}).status_code == 302
+    assert signed_in.get("/orgs/")["Location"] == "/password/?next=%2Forgs%2F"
+    own = "Wl#Admin2025!"
+    changed = signed_in.post(
+        "/password/", {"old_password": PASSWORD, "new_password1": own, "new_password2": own, "next": "/orgs/"}
+    )
+    assert changed.status_code == 302 and changed["Location"] == "/orgs/"
     page = text(signed_in.get("/orgs/"))
     assert "还没有下级组织" in page and "鼎城区" not in page  # its own tree only
     assert new_org(signed_in, district, "丹阳街道", "town", "dy_admin").status_code == 302

@@ -12,7 +12,10 @@ class Profile(models.Model):
     """What a user is in Luoshi: a role, the organisation and the unit it belongs to. A
     task-force office runs the campaigns whose task force has its unit as office
     (工作专班办公室设在…), so the link survives every revision of the plan. A user sees
-    its organisation and those below it; below, read-only unless ``manages_below``."""
+    its organisation and those below it; below, read-only unless ``manages_below``.
+    ``must_change_password``: the password was set by someone else (the account made for
+    the user, or reset by an administrator), so the user must choose one before anything
+    else (``web.middleware.PasswordChangeMiddleware``)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile", verbose_name="用户"
@@ -26,6 +29,11 @@ class Profile(models.Model):
         Unit, models.PROTECT, null=True, blank=True, related_name="profiles", verbose_name="所属单位"
     )
     phone = models.CharField("手机", max_length=20, blank=True)
+    must_change_password = models.BooleanField(
+        "须修改密码",
+        default=False,
+        help_text="账号由他人建立或密码被管理员重置后勾选：该用户下次登录须先修改密码，改后自动取消",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

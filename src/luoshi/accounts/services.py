@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import secrets
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -250,3 +250,78 @@ def reset_second_factor(actor: Actor, user) -> int:
     count, _ = TOTPDevice.objects.filter(user=user).delete()
     record_change(actor, "重置两步验证", user, {"两步验证": ["已绑定", "已重置"]}, devices=count)
     return count
+
+
+# ---------------------------------------------------------------- passwords set by someone else
+
+MUST_CHANGE_MESSAGE = "首次登录或密码被重置后，须先修改密码"
+
+
+class PasswordError(ValueError):
+    """A new password that cannot be taken; the message is Chinese, ``field`` the form's
+    field it belongs to."""
+
+    def __init__(self, message: str, field: str = "new_password2"):
+        super().__init__(message)
+        self.field = field
+
+
+def owes_password_change(user) -> bool:
+    """Whether this signed-in user must change the password before anything else (the
+    profile read with the user, ``accounts.auth``: no query of its own)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    try:
+        profile = user.profile
+    except ObjectDoesNotExist:  # the system administrator has no profile
+        return False
+    return bool(profile.must_change_password)
+
+
+@transaction.atomic
+def require_password_change(actor: Actor, user, reason: str) -> bool:
+    """The user's password was set by someone else (``reason``: 管理员重置密码, …): the
+    user must change it at the next sign-in. False for a user without a profile (the
+    system administrator's own account)."""
+    from .models import Profile
+
+    profile = Profile.objects.select_for_update().filter(user=user).first()
+    if profile is None or profile.must_change_password:
+        return profile is not None
+    profile.must_change_password = True
+    profile.save(update_fields=["must_change_password", "updated_at"])
+    record_change(actor, "要求修改密码", profile, {"must_change_password": [False, True]}, reason=reason)
+    return True
+
+
+@transaction.atomic
+def change_own_password(actor: Actor, user, old_password: str, new_password: str) -> None:
+    """The user sets its own password: the present one given, the new one by the password
+    rules (``AUTH_PASSWORD_VALIDATORS``) and not the same; a change owed since someone
+    else set the password is then paid (``must_change_password`` cleared, on the record)."""
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+
+    from .models import Profile
+
+    if actor.user is None or actor.user.pk != user.pk:
+        raise PermissionDenied("只能修改自己的密码")
+    if not user.check_password(old_password or ""):
+        raise PasswordError("原密码不正确，请重新输入", "old_password")
+    if new_password == old_password:
+        raise PasswordError("新密码不能与原密码相同")
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        raise PasswordError("；".join(exc.messages)) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    changes = {"password": ["******", "******"]}
+    owed = Profile.objects.filter(user=user, must_change_password=True).update(
+        must_change_password=False, updated_at=timezone.now()
+    )
+    if owed:
+        changes["must_change_password"] = [True, False]
+        if hasattr(user, "profile"):  # the copy read with the user
+            user.profile.must_change_password = False
+    record_change(actor, "修改密码", user, changes)

@@ -125,7 +125,8 @@ def diff(before: dict, after: dict) -> dict:
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name), after.get(name)
         if old != new:
-            if any(word in name for word in SECRET_WORDS):
+            flag = all(isinstance(v, bool) or v is None for v in (old, new))  # must_change_password
+            if any(word in name for word in SECRET_WORDS) and not flag:
                 old, new = "******", "******"
             changes[name] = [old, new]
     return changes

@@ -191,7 +191,7 @@ def add_lower_organisation(
 ) -> tuple[Organisation, object]:
     """A lower organisation (a city's district, a district's town) and its first
     administrator: a coordinator of it, granted ``manages_below`` unless it is a town
-    (nothing below it). Both or nothing."""
+    (nothing below it), who must change the password at the first sign-in. Both or nothing."""
     from luoshi.accounts.models import Profile
 
     check_manage_orgs(actor, parent)
@@ -203,7 +203,11 @@ def add_lower_organisation(
     org = add_organisation(actor, name, level=level, parent=parent, code=code)
     user.save()
     profile = Profile.objects.create(
-        user=user, role=Role.COORDINATOR, organisation=org, manages_below=org.level != OrgLevel.TOWN
+        user=user,
+        role=Role.COORDINATOR,
+        organisation=org,
+        manages_below=org.level != OrgLevel.TOWN,
+        must_change_password=True,  # its password was chosen by whoever made the account
     )
     record_change(
         actor,
@@ -214,6 +218,7 @@ def add_lower_organisation(
             "role": [None, Role.COORDINATOR.label],
             "organisation": [None, org.name],
             "manages_below": [None, profile.manages_below],
+            "must_change_password": [None, True],
         },
         action=AuditAction.CREATE,
     )

@@ -1,7 +1,7 @@
 """Forms of the pages. They carry the raw input; the services validate and write."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from luoshi.accounts.lockout import failure_limit, lockout_minutes
 
@@ -18,6 +18,22 @@ class LoginForm(AuthenticationForm):
             ),
             "inactive": "该账号已停用，请联系综合协调组办公室。",
         }
+
+
+class OwnPasswordForm(PasswordChangeForm):
+    """Django's password change (the present password, the new one twice, the password
+    rules); the present password is checked, and the new one set, by
+    ``accounts.services.change_own_password`` (the view calls it)."""
+
+    def clean_old_password(self):
+        return self.cleaned_data["old_password"]  # checked once, by the service
+
+    def clean(self):
+        cleaned = super().clean()
+        new = cleaned.get("new_password1")
+        if new and new == cleaned.get("old_password") and not self.has_error("new_password2"):
+            self.add_error("new_password2", "新密码不能与原密码相同")
+        return cleaned
 
 
 class ReportForm(forms.Form):
@@ -154,7 +170,7 @@ class LowerOrgForm(forms.Form):
     admin_password = forms.CharField(
         label="管理员初始密码",
         widget=forms.PasswordInput(render_value=False),
-        help_text="至少10位，同时包含大写字母、小写字母、数字和特殊符号；请告知管理员登录后自行修改",
+        help_text="至少10位，同时包含大写字母、小写字母、数字和特殊符号；管理员首次登录时须改为自己的密码",
     )
 
     def __init__(self, *args, parents=(), levels=(), **kwargs):

@@ -77,6 +77,41 @@ class SecondFactorMiddleware:
         return redirect(target)
 
 
+class PasswordChangeMiddleware:
+    """A user whose password someone else set (``Profile.must_change_password``: the account
+    made for it, or reset by an administrator) reaches only the password change page,
+    sign-out and static files until it sets its own; every other page sends it there, saying
+    why. Placed after ``SecondFactorMiddleware``: a second factor still owed comes first.
+    The API answers such a session 403 in Chinese; a personal API token is no session and
+    goes on."""
+
+    OPEN = ("/password/", "/logout/", "/login/", "/static/", "/favicon.ico", "/public/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from luoshi.accounts.services import MUST_CHANGE_MESSAGE, owes_password_change
+
+        user = getattr(request, "user", None)
+        if (
+            request.path.startswith(self.OPEN)
+            or getattr(user, "_luoshi_2fa_pending", "")  # the second factor first
+            or not owes_password_change(user)
+        ):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            if request.headers.get("Authorization", "").lower().startswith("bearer "):
+                return self.get_response(request)  # a token call: the API signs the token in
+            from django.http import JsonResponse
+
+            return JsonResponse({"error": f"{MUST_CHANGE_MESSAGE}：请先在网页上修改密码"}, status=403)
+        target = f"/password/?{urlencode({'next': request.get_full_path()})}"
+        if request.headers.get("HX-Request"):
+            return IdleTimeoutMiddleware.get_response_for_htmx(target)
+        return redirect(target)
+
+
 class ControlCharacterMiddleware:
     """Refuse a request carrying a control character (NUL and the like) in its path, query,
     headers, cookies, form fields, file names or JSON body: HTTP 400 with a Chinese page (or the

@@ -32,7 +32,7 @@ class OrgOut(Schema):
 
 class AdminIn(Strict):
     username: str = Field(description="管理员用户名", max_length=150)
-    password: str = Field(description="初始密码（按密码规则校验）", max_length=128)
+    password: str = Field(description="初始密码（按密码规则校验；管理员首次登录须修改）", max_length=128)
     full_name: str = Field("", description="管理员姓名", max_length=150)
 
 

@@ -2,13 +2,16 @@
 
 from axes.helpers import get_client_username
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from luoshi.accounts.lockout import failure_limit, lock_for, lockout_message, lockout_minutes
 
-from ..forms import LoginForm
+from ..forms import LoginForm, OwnPasswordForm
 
 
 def _limits() -> dict:
@@ -46,12 +49,47 @@ logout = auth_views.LogoutView.as_view()
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """修改密码. Until a password set by someone else is changed here (the account made
+    for the user, a reset by an administrator), every other page sends the user here
+    (``web.middleware.PasswordChangeMiddleware``), which says why."""
+
     template_name = "web/password.html"
-    success_url = reverse_lazy("web:workspace")
+    form_class = OwnPasswordForm
+
+    def get_context_data(self, **kwargs):
+        from luoshi.accounts.services import MUST_CHANGE_MESSAGE, owes_password_change
+
+        owed = owes_password_change(self.request.user)
+        return {
+            **super().get_context_data(**kwargs),
+            "must_change": MUST_CHANGE_MESSAGE if owed else "",
+            "next": self._next(),
+        }
+
+    def _next(self) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        allowed = url_has_allowed_host_and_scheme(
+            target, {self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        return target if allowed and not target.startswith(reverse("web:password")) else ""
+
+    def get_success_url(self):
+        return self._next() or reverse("web:workspace")
 
     def form_valid(self, form):
+        from luoshi.accounts.permissions import actor_for
+        from luoshi.accounts.services import PasswordError, change_own_password
+
+        user = self.request.user
+        data = form.cleaned_data
+        try:
+            change_own_password(actor_for(user), user, data["old_password"], data["new_password1"])
+        except PasswordError as exc:
+            form.add_error(exc.field, str(exc))
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, user)  # this session stays signed in
         messages.success(self.request, "密码已修改。")
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 password = PasswordChangeView.as_view()
