@@ -29,8 +29,8 @@ from .validation import DATE_FIELDS, LABELS, MONEY_FIELDS, PERCENT_FIELDS, REPOR
 
 FIGURE_COLUMNS = [
     Field("total_investment", ("总投资(万元)", "总投资"), width=12),
-    Field("annual_planned_investment", ("年度计划投资(万元)", "年度计划投资"), width=12),
-    Field("annual_completed_investment", ("年度完成投资(万元)", "年度完成投资", "完成投资"), width=12),
+    Field("annual_planned_investment", ("年度计划投资(万元)", "年度计划投资"), width=16),
+    Field("annual_completed_investment", ("年度完成投资(万元)", "年度完成投资", "完成投资"), width=16),
     Field("funds_applied", ("申报资金(万元)", "申报资金", "申报争取资金"), width=12),
     Field("funds_won", ("争取资金(万元)", "争取资金", "争取到位资金"), width=12),
     Field("funds_allocated", ("到位资金(万元)", "到位资金", "下达资金"), width=12),
