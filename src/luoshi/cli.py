@@ -14,6 +14,8 @@ ALIASES = {
     "import": "import_plan",
     "export": "export_plan",
     "bench-data": "bench_data",
+    "reset-password": "reset_password",
+    "changepassword": "reset_password",  # Django's own would not ask for a new password at sign-in
 }
 
 USAGE = """\
@@ -58,6 +60,7 @@ USAGE = """\
   token create USER --scope read|write --days N   创建个人接口令牌（只显示一次）
   token list USER | token revoke ID              列出、吊销接口令牌
   unlock USER [--address IP] | --address IP | --list   解除登录锁定，列出当前锁定
+  reset-password USER [--password-stdin]         重置用户密码（该用户下次登录须先修改密码）
   audit verify                 校验审计日志哈希链，指出第一条被改动、删除或调换顺序的记录
   audit export --from D --to D [-o F.csv|F.xlsx]   导出审计日志（等保要求保留 6 个月）
   migrate                      建立或升级数据库

@@ -189,3 +189,33 @@ def test_the_system_flags_nobody_without_a_profile(db):
     user = get_user_model().objects.create_superuser("root2", password=PASSWORD)
     assert require_password_change(SYSTEM, user, "管理员重置密码") is False
     assert sign_in("root2").get("/").status_code == 200
+
+
+def test_luoshi_reset_password_follows_the_rules_and_asks_for_a_new_one(personas, today, monkeypatch, capsys):
+    import io
+
+    from luoshi.cli import main as luoshi
+
+    def run(*args, typed=""):
+        monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+        code = luoshi(list(args))
+        out = capsys.readouterr()
+        return code, out.out + out.err
+
+    code, text = run("reset-password", "reporter_a", "--password-stdin", typed="wlbanshi2025\n")
+    assert code == 1 and "新密码不合要求" in text and "缺少：大写字母、特殊符号" in text, text
+    assert personas["reporter_a"].check_password(PASSWORD) and not AuditLog.objects.filter(
+        operation="重置密码"
+    )
+    code, text = run("reset-password", "nobody", "--password-stdin", typed="Reset#Pass2025\n")
+    assert code == 1 and "没有用户 nobody" in text
+    # Django's changepassword, under its name, is this command: the flag is not forgotten
+    code, text = run("changepassword", "reporter_a", "--password-stdin", typed="Reset#Pass2025\n")
+    assert code == 0 and "下次登录须先修改密码" in text, text
+    assert Profile.objects.get(user=personas["reporter_a"]).must_change_password
+    rows = AuditLog.objects.filter(operation__in=["重置密码", "要求修改密码"]).order_by("sequence")
+    assert [(r.username, r.operation, r.address.startswith("cli:")) for r in rows] == [
+        ("系统", "重置密码", True),
+        ("系统", "要求修改密码", True),
+    ]
+    assert sign_in("reporter_a", "Reset#Pass2025").get("/")["Location"].startswith("/password/")

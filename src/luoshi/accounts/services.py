@@ -325,3 +325,25 @@ def change_own_password(actor: Actor, user, old_password: str, new_password: str
         if hasattr(user, "profile"):  # the copy read with the user
             user.profile.must_change_password = False
     record_change(actor, "修改密码", user, changes)
+
+
+@transaction.atomic
+def reset_password(actor: Actor, user, new_password: str) -> bool:
+    """An administrator (the system: ``luoshi reset-password``) sets someone's password by
+    the password rules; its user must change it at the next sign-in. Returns whether the
+    user was asked to (a user without a profile is not)."""
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+
+    if not actor.is_system and not getattr(actor.user, "is_superuser", False):
+        raise PermissionDenied("只有系统管理员可以重置他人的密码")
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        raise PasswordError("；".join(exc.messages)) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record_change(actor, "重置密码", user, {"password": ["******", "******"]})
+    if actor.user is not None and actor.user.pk == user.pk:
+        return False  # one's own: one's own choice
+    return require_password_change(actor, user, "管理员重置密码")
