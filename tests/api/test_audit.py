@@ -52,6 +52,13 @@ def test_rows_are_filtered_and_shown_in_full(personas, auditor, today, client_fo
     assert response.status_code == 404 and response.json() == {"error": "没有第 999999 条审计记录"}
 
 
+def test_a_row_shows_its_organisation_and_the_rule_it_was_hashed_by(personas, auditor, today, client_for):
+    draft(personas["reporter_a"])
+    row = client_for(auditor).get(URL, {"username": "reporter_a"}).json()["items"][0]
+    assert row["hash_version"] == 2
+    assert row["organisation"] == personas["reporter_a"].profile.organisation_id
+
+
 def test_pagination_walks_the_log_newest_first_without_gaps(personas, auditor, today, client_for):
     draft(personas["reporter_a"])
     client = client_for(auditor)

@@ -40,6 +40,8 @@ class AuditRowOut(Schema):
     object_repr: str
     changes: dict
     summary: dict
+    organisation: int | None = Field(description="操作者所属组织的编号（校验规则 2 计入校验值）")
+    hash_version: int = Field(description="校验规则：1 不含所属组织（早先的记录），2 含所属组织（docs/audit.md）")
     prev_hash: str
     hash: str
 
@@ -82,6 +84,8 @@ def row_json(row: AuditLog) -> dict:
         "object_repr": row.object_repr,
         "changes": row.changes if isinstance(row.changes, dict) else {"value": row.changes},
         "summary": row.summary if isinstance(row.summary, dict) else {"value": row.summary},
+        "organisation": row.organisation_id,
+        "hash_version": row.hash_version,
         "prev_hash": row.prev_hash,
         "hash": row.hash,
     }
