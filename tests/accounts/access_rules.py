@@ -372,6 +372,8 @@ POST_ONLY = {
     "web:align_confirm",
     "web:align_reject",
     "web:job_retry",
+    "web:delivery_resend",
+    "web:delivery_confirm",
 }
 
 # pages left out of the matrix, and why

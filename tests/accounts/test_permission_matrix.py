@@ -52,6 +52,7 @@ MATRIX = {
     "manage units": {"coordinator"},
     "close": {"office", "coordinator"},
     "align": {"office", "coordinator"},
+    "settle deliveries": {"coordinator"},
 }
 
 
@@ -222,6 +223,33 @@ def test_align(city_plan, actors, plan):
     link = alignment_rows(plan, city_plan)[0].suggestions[0]
     assert allowed(actors, lambda a: can_align(a, link.lower)) == MATRIX["align"]
     assert allowed(actors, lambda a: let_through(lambda: confirm_link(a, link))) == MATRIX["align"]
+
+
+def test_settle_deliveries(actors, personas, plan):
+    from luoshi.plans.models import Unit
+    from luoshi.reporting.choices import DeliveryState
+    from luoshi.reporting.notify import record_notice
+    from luoshi.reporting.permissions import can_settle_deliveries
+
+    reminder = record_notice(
+        key="test:matrix:doubt",
+        kind="overdue",
+        subject="请报送",
+        body="报送已逾期。",
+        unit=Unit.objects.get(name="县工信局"),
+        webhooks=["https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"],
+    )
+    delivery = reminder.deliveries.get()
+    delivery.state = DeliveryState.DOUBT  # as a send cut off without an answer leaves it
+    delivery.save()
+    assert (
+        allowed(actors, lambda a: can_settle_deliveries(a, reminder.organisation_id))
+        == MATRIX["settle deliveries"]
+    )
+    assert (
+        allowed(actors, lambda a: let_through(lambda: services.confirm_delivery(a, delivery)))
+        == MATRIX["settle deliveries"]
+    )
 
 
 def test_every_action_of_the_matrix_is_tested():

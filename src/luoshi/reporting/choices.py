@@ -47,7 +47,9 @@ class Channel(models.TextChoices):
 
 class DeliveryState(models.TextChoices):
     PENDING = "pending", "待发送"
-    CLAIMED = "claimed", "发送中"
+    CLAIMED = "claimed", "待发出"
+    SENDING = "sending", "发送中"
+    DOUBT = "doubt", "待核实"
     RETRY = "retry", "待重试"
     SENT = "sent", "已发送"
     PARTIAL = "partial", "部分发送失败"

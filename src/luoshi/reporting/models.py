@@ -8,7 +8,14 @@ from django.urls import reverse
 
 from luoshi.core.models import TimeStamped, Transition
 from luoshi.plans.choices import Cadence, TaskRole
-from luoshi.plans.models import Organisation, Target, Task, Unit, default_organisation_id
+from luoshi.plans.models import (
+    Organisation,
+    OrganisationField,
+    Target,
+    Task,
+    Unit,
+    default_organisation_id,
+)
 
 from .choices import Channel, DeliveryState, ReminderKind, ReportState
 
@@ -277,6 +284,9 @@ class Reminder(TimeStamped):
 
     key = models.CharField("去重键", max_length=300, unique=True)
     kind = models.CharField("类型", max_length=40, choices=ReminderKind.choices)
+    # whose notice it is: the office (综合协调组) of this organisation settles its
+    # deliveries in doubt; the unit's, the plan's, or the default organisation
+    organisation = OrganisationField(null=True, blank=True, related_name="reminders", verbose_name="所属组织")
     unit = models.ForeignKey(
         Unit, models.SET_NULL, null=True, blank=True, related_name="reminders", verbose_name="单位"
     )
@@ -311,9 +321,13 @@ class ReminderDelivery(TimeStamped):
     addresses, or the post to one group robot (webhook). ``slot`` names the channel within
     the notice (``inapp``, ``email``, ``webhook:<hash of the URL>``) and is unique with it,
     so a notice goes out on a channel once however many workers try. A worker claims the
-    row (``claimed``, ``claimed_at``, ``claimed_by``) before sending; a failure is tried
-    again after ``next_try_at`` with the interval doubling (``attempts``, the last ``error``
-    in Chinese); a claim left by a killed worker is taken up again once stale."""
+    row (``claimed``, ``claimed_at``, ``claimed_by``), and marks it ``sending``
+    (``sending_at``) just before the message leaves; a failure is tried again after
+    ``next_try_at`` with the interval doubling (``attempts``, the last ``error`` in
+    Chinese); a claim left by a killed worker before sending is taken up again once stale.
+    A send whose outcome is unknown (the worker died while ``sending``, or the request went
+    out and no answer came) is ``doubt`` (待核实): never resent by itself, the office
+    resends it or records it delivered (``settled_by``, ``settled_at``)."""
 
     reminder = models.ForeignKey(Reminder, models.CASCADE, related_name="deliveries", verbose_name="提醒")
     channel = models.CharField("渠道", max_length=20, choices=Channel.choices)
@@ -327,8 +341,18 @@ class ReminderDelivery(TimeStamped):
     next_try_at = models.DateTimeField("下次尝试时间", null=True, blank=True)
     claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
     claimed_by = models.CharField("领取进程", max_length=100, blank=True)
+    sending_at = models.DateTimeField("开始发送时间", null=True, blank=True)
     error = models.TextField("错误", blank=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="核实人",
+    )
+    settled_at = models.DateTimeField("核实时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "提醒发送记录"

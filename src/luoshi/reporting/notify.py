@@ -12,17 +12,27 @@ another machine, a double click) finds the key taken and records nothing.
 Each channel is then sent by whoever claims its delivery row: in a short transaction the
 row is locked (``select_for_update(skip_locked=True)`` on PostgreSQL; SQLite's write lock
 serialises the claims), marked ``claimed`` with the time and the worker, and committed;
+just before the message leaves, the row is marked ``sending`` (``sending_at``, committed);
 the message goes out with no lock held; the outcome is written. In-app messages are rows
 of the same database, so claim, messages and outcome are one transaction: exactly once.
-A channel that fails is tried again after ``LUOSHI_DELIVERY_RETRY_SECONDS`` (doubling
-each time, ``attempts`` and ``next_try_at`` on the row, the last error in Chinese) up to
-``LUOSHI_DELIVERY_MAX_ATTEMPTS`` tries, then left ``failed``. A worker killed while
-sending leaves its claim; ``sweep`` (every scheduler pass) takes up claims older than
-``LUOSHI_DELIVERY_CLAIM_SECONDS`` — far longer than a mail server or robot may take —
-and deliveries whose job was lost. The one window left is a worker killed after the mail
-server accepted a message and before the outcome was written: that message goes out a
-second time, with the same ``Message-ID`` (and the same ``X-Luoshi-Delivery`` header on
-a robot post), so a mail client shows it once.
+
+The rule for mail and robots alike (``_outcome``), since a robot does not deduplicate: a
+send whose outcome is unknown is never resent by itself. It is ``doubt`` (待核实) when
+the message may have reached the other side and nothing says what became of it — the
+worker died while the row was ``sending`` (``sweep`` finds the mark older than
+``LUOSHI_DELIVERY_CLAIM_SECONDS``), or the request went out whole and its answer was
+lost (a robot's read timeout or dropped connection; a mail whose DATA was sent and whose
+reply never came): ``DeliveryError(may_have_arrived=True)``. The office (综合协调组 of the
+notice's organisation) is told in-app once and settles it on the 站内消息 page: 重发
+(``reporting.services.resend_delivery``, the same ``X-Luoshi-Delivery`` and
+``Message-ID``) or 已送达 (``confirm_delivery``). Everything else is a definite failure
+— nothing left (connection refused, DNS, TLS, a request cut off while being written), or
+the other side answered no (HTTP 4xx/5xx, a robot's ``errcode``, an SMTP reply code) —
+and is tried again after ``LUOSHI_DELIVERY_RETRY_SECONDS`` (doubling each time,
+``attempts`` and ``next_try_at`` on the row, the last error in Chinese) up to
+``LUOSHI_DELIVERY_MAX_ATTEMPTS`` tries, then left ``failed``. A worker killed after
+claiming and before sending leaves its claim ``claimed``; ``sweep`` (every scheduler
+pass) takes such claims up again once stale, and deliveries whose job was lost.
 
 Channels:
 
@@ -39,6 +49,7 @@ down, the caller reads them off the returned reminder. Times here are the machin
 (``timezone.now()``), not the plan's fixed today: they time retries, not deadlines.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import http.client
@@ -70,7 +81,17 @@ WEBHOOK_TIMEOUT = 5  # seconds
 EMAIL_TIMEOUT = 10  # seconds, unless EMAIL_TIMEOUT is set
 WEBHOOK_MAX_BYTES = 2000  # WeCom takes at most 2048 bytes of text
 NO_RECIPIENT = "没有接收人：未设置相关用户、联系邮箱或工作群机器人"
-OPEN = (DeliveryState.PENDING, DeliveryState.CLAIMED, DeliveryState.RETRY)
+DOUBT_NOTE = "对方可能已收到，为免重复不自动重发，请核实后选择“重发”或“已送达”"
+# states of a delivery not finished (its notice has no sent_at yet)
+OPEN = (
+    DeliveryState.PENDING,
+    DeliveryState.CLAIMED,
+    DeliveryState.SENDING,
+    DeliveryState.RETRY,
+    DeliveryState.DOUBT,
+)
+# states of a delivery in a worker's hands
+IN_HAND = (DeliveryState.CLAIMED, DeliveryState.SENDING)
 
 
 @dataclass(frozen=True)
@@ -112,7 +133,9 @@ def send_notice(**notice) -> Reminder | None:
     (and their email addresses); ``emails`` extra addresses (e.g. ``unit.email``);
     ``webhooks`` group robot URLs (``unit.webhook_url``, the plan's policy webhook);
     ``url`` a site path such as ``/reports/12/`` for the message link (made absolute in
-    email and webhook text when ``settings.SITE_URL`` is set). Empty values are ignored;
+    email and webhook text when ``settings.SITE_URL`` is set); ``organisation_id`` whose
+    office settles the notice's deliveries in doubt (default: the unit's). Empty values
+    are ignored;
     a notice with no recipient at all is recorded as failed.
 
     Call it outside a transaction, so the record is committed before anything goes out
@@ -148,9 +171,11 @@ def record_notice(
     emails: Iterable[str] = (),
     webhooks: Iterable[str] = (),
     url: str = "",
+    organisation_id: int | None = None,
 ) -> Reminder | None:
     """Insert the notice and a delivery row per channel, in one transaction; None if the
-    key exists already."""
+    key exists already. ``organisation_id`` (default: the unit's) is whose office settles
+    its deliveries in doubt."""
     recipients = Recipients.of(users, emails, webhooks)
     now = timezone.now()
     rows = []
@@ -171,6 +196,7 @@ def record_notice(
                     key=key[:300],
                     kind=kind,
                     unit=unit,
+                    organisation_id=organisation_id or (unit.organisation_id if unit else None),
                     period=period,
                     subject=subject[:300],
                     body=body,
@@ -242,18 +268,25 @@ def _deliver_one(delivery_id: int, worker: str) -> None:
         delivery.attempts += 1
         if delivery.channel == Channel.INAPP:
             # the messages are rows of this database: claim, messages and outcome commit together
-            error = _try(delivery, _inapp)
-            _outcome(delivery, error, now)
+            _outcome(delivery, _try(delivery, _inapp, Attempt(delivery, worker)), now)
             delivery.save()
             if delivery.state == DeliveryState.RETRY:
                 _queue_retry(delivery)
             return
         delivery.state, delivery.claimed_at, delivery.claimed_by = DeliveryState.CLAIMED, now, worker
-        delivery.save(update_fields=["state", "attempts", "claimed_at", "claimed_by", "updated_at"])
+        delivery.sending_at = None
+        delivery.save(
+            update_fields=["state", "attempts", "claimed_at", "claimed_by", "sending_at", "updated_at"]
+        )
     send = _email if delivery.channel == Channel.EMAIL else _webhook
-    error = _try(delivery, send)
+    attempt = Attempt(delivery, worker)
+    try:
+        failure = _try(delivery, send, attempt)
+    except Abandoned:
+        logger.warning("delivery %s was taken over by another worker before sending", delivery.pk)
+        return
     with transaction.atomic():
-        _outcome(delivery, error, timezone.now())
+        _outcome(delivery, failure, timezone.now())
         fields = {
             "state": delivery.state,
             "error": delivery.error,
@@ -262,25 +295,73 @@ def _deliver_one(delivery_id: int, worker: str) -> None:
             "updated_at": timezone.now(),
         }
         # written only while the claim is still ours: a claim taken over as stale is the
-        # other worker's to finish
+        # other worker's to finish, one the office has settled is settled; one the sweep
+        # put in doubt while we waited for the answer takes the answer
         mine = ReminderDelivery.objects.filter(
-            pk=delivery.pk, state=DeliveryState.CLAIMED, claimed_by=worker, claimed_at=delivery.claimed_at
+            pk=delivery.pk,
+            state__in=(*IN_HAND, DeliveryState.DOUBT),
+            claimed_by=worker,
+            claimed_at=delivery.claimed_at,
         ).update(**fields)
         if not mine:
             logger.warning("delivery %s was taken over by another worker while sending", delivery.pk)
         elif delivery.state == DeliveryState.RETRY:
             _queue_retry(delivery)
+    if mine and delivery.state == DeliveryState.DOUBT:
+        tell_office([delivery])
 
 
-def _try(delivery: ReminderDelivery, send) -> str | None:
-    """Run one channel; None when it went out, else why not (Chinese where we can)."""
+class Abandoned(Exception):
+    """The claim was taken over (stale) before the message left: nothing was sent."""
+
+
+class Attempt:
+    """One try of one channel by one worker. The channel calls ``start`` just before the
+    message may leave (a robot: connected, before the request is written; a mail: before
+    DATA): the row is marked ``sending`` with the time, committed, so a worker that dies
+    from here on leaves evidence that the message may have arrived. Runs outside a
+    transaction (as ``deliver`` does)."""
+
+    def __init__(self, delivery: ReminderDelivery, worker: str):
+        self.delivery, self.worker, self.started = delivery, worker, False
+
+    def start(self) -> None:
+        if self.started:
+            return  # a redirect's second connection
+        now = timezone.now()
+        marked = ReminderDelivery.objects.filter(
+            pk=self.delivery.pk,
+            state=DeliveryState.CLAIMED,
+            claimed_by=self.worker,
+            claimed_at=self.delivery.claimed_at,
+        ).update(state=DeliveryState.SENDING, sending_at=now, updated_at=now)
+        if not marked:
+            raise Abandoned
+        self.delivery.state, self.delivery.sending_at = DeliveryState.SENDING, now
+        self.started = True
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a channel did not go out (Chinese where we can), and whether the message may
+    have arrived all the same (then it is in doubt, not retried)."""
+
+    text: str
+    in_doubt: bool
+
+
+def _try(delivery: ReminderDelivery, send, attempt: Attempt) -> Failure | None:
+    """Run one channel; None when it went out. A ``DeliveryError`` says whether the
+    message may have arrived; a bug of ours after ``start`` leaves it in doubt."""
     try:
-        send(delivery.reminder, delivery)
+        send(delivery.reminder, delivery, attempt.start)
+    except Abandoned:
+        raise
     except DeliveryError as exc:
-        return str(exc)
+        return Failure(str(exc), attempt.started and exc.may_have_arrived)
     except Exception as exc:  # a bug of ours must not stop the other channels
         logger.exception("delivering %s by %s failed", delivery.reminder.key, delivery.channel)
-        return f"{exc.__class__.__name__}: {exc}"
+        return Failure(f"{exc.__class__.__name__}: {exc}", attempt.started)
     return None
 
 
@@ -290,14 +371,21 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=settings.LUOSHI_DELIVERY_RETRY_SECONDS * 2 ** max(attempts - 1, 0))
 
 
-def _outcome(delivery: ReminderDelivery, error: str | None, now: dt.datetime) -> None:
-    if error is None:
+def _outcome(delivery: ReminderDelivery, failure: Failure | None, now: dt.datetime) -> None:
+    """The delivery's state from the try: sent; in doubt (never retried by itself); or
+    failed, to be tried again with the interval doubling, or given up."""
+    if failure is None:
         delivery.state, delivery.sent_at, delivery.error, delivery.next_try_at = (
             DeliveryState.SENT,
             now,
             "",
             None,
         )
+        return
+    error = failure.text
+    if failure.in_doubt:
+        delivery.state, delivery.next_try_at = DeliveryState.DOUBT, None
+        delivery.error = f"{error}；{DOUBT_NOTE}"
         return
     most = settings.LUOSHI_DELIVERY_MAX_ATTEMPTS
     if delivery.attempts >= most:
@@ -320,21 +408,27 @@ def _queue_retry(delivery: ReminderDelivery) -> None:
 
 def sum_up(reminder_id: int) -> Reminder:
     """The notice's state from its channels': sent when all went out; pending while any is
-    waiting or being sent; retry while one waits to be tried again; else failed (all) or
-    partial. Under the notice's row lock, so the last worker to finish writes last."""
+    waiting or being sent; retry while one waits to be tried again; doubt while one waits
+    for the office to settle it; else failed (all) or partial. Under the notice's row lock, so the last worker to finish writes last."""
     with transaction.atomic():
         reminder = Reminder.objects.select_for_update().get(pk=reminder_id)
         deliveries = list(reminder.deliveries.order_by("pk"))
         if not deliveries:
             return reminder
         states = {d.state for d in deliveries}
-        failed = [d for d in deliveries if d.state in (DeliveryState.FAILED, DeliveryState.RETRY)]
+        failed = [
+            d
+            for d in deliveries
+            if d.state in (DeliveryState.FAILED, DeliveryState.RETRY, DeliveryState.DOUBT)
+        ]
         if states <= {DeliveryState.SENT}:
             state = DeliveryState.SENT
-        elif states & {DeliveryState.PENDING, DeliveryState.CLAIMED}:
+        elif states & {DeliveryState.PENDING, *IN_HAND}:
             state = DeliveryState.PENDING
         elif DeliveryState.RETRY in states:
             state = DeliveryState.RETRY
+        elif DeliveryState.DOUBT in states:
+            state = DeliveryState.DOUBT
         elif len(failed) == len(deliveries):
             state = DeliveryState.FAILED
         else:
@@ -347,7 +441,8 @@ def sum_up(reminder_id: int) -> Reminder:
 
 
 def sweep(now: dt.datetime | None = None) -> list[int]:
-    """Queue again the deliveries nobody is working on: claims left by a worker that died
+    """Put in doubt what a dead worker left ``sending`` (``into_doubt``), and queue again
+    the deliveries nobody is working on: claims left before sending by a worker that died
     (older than ``LUOSHI_DELIVERY_CLAIM_SECONDS``) and deliveries due that long ago whose
     job was lost — in either case only when no job for the notice is waiting in the queue
     or running since less than that (a long queue is not a lost job). Returns the notices
@@ -355,6 +450,7 @@ def sweep(now: dt.datetime | None = None) -> list[int]:
     from .tasks import deliver_notice
 
     now = now or timezone.now()
+    into_doubt(now)
     long_ago = now - dt.timedelta(seconds=_claim_seconds())
     stale = ReminderDelivery.objects.filter(state=DeliveryState.CLAIMED, claimed_at__lt=long_ago)
     lost = ReminderDelivery.objects.filter(
@@ -372,6 +468,75 @@ def sweep(now: dt.datetime | None = None) -> list[int]:
             jobs.enqueue(deliver_notice, reminder_id)
         queued.append(reminder_id)
     return queued
+
+
+def into_doubt(now: dt.datetime | None = None) -> list[ReminderDelivery]:
+    """The deliveries left ``sending`` longer than ``LUOSHI_DELIVERY_CLAIM_SECONDS`` (far
+    longer than a mail server or robot may take: their worker died between sending and
+    writing the outcome) are put in doubt, never sent again by themselves; their notices
+    summed up and their offices told once. Returns them."""
+    now = now or timezone.now()
+    long_ago = now - dt.timedelta(seconds=_claim_seconds())
+    stale = ReminderDelivery.objects.filter(state=DeliveryState.SENDING, sending_at__lt=long_ago)
+    moved = []
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            delivery = (
+                ReminderDelivery.objects.select_for_update(skip_locked=True)
+                .select_related("reminder")
+                .filter(pk=pk, state=DeliveryState.SENDING, sending_at__lt=long_ago)
+                .first()
+            )
+            if delivery is None:
+                continue  # its worker wrote the outcome after all, or another sweep has it
+            started = timezone.localtime(delivery.sending_at)
+            delivery.state, delivery.next_try_at = DeliveryState.DOUBT, None
+            delivery.error = (
+                f"发送进程 {delivery.claimed_by} 于 {started:%m月%d日 %H:%M:%S} 开始发送后中断，"
+                f"未记下结果；{DOUBT_NOTE}"
+            )
+            delivery.save(update_fields=["state", "next_try_at", "error", "updated_at"])
+        moved.append(delivery)
+    for reminder_id in sorted({d.reminder_id for d in moved}):
+        sum_up(reminder_id)
+    tell_office(moved)
+    return moved
+
+
+class DoubtList:
+    """Where the office settles deliveries in doubt: a section of its 站内消息 page."""
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("web:messages") + "#doubt"
+
+
+def tell_office(deliveries: list[ReminderDelivery]) -> None:
+    """One in-app message to the coordinators (综合协调组) of each organisation whose
+    notices have just gone into doubt: how many, on which channels, to whom."""
+    from django.contrib.auth import get_user_model
+
+    from luoshi.accounts.choices import Role
+
+    by_org: dict[int | None, list[ReminderDelivery]] = {}
+    for delivery in deliveries:
+        by_org.setdefault(delivery.reminder.organisation_id, []).append(delivery)
+    for org_id, rows in by_org.items():
+        if org_id is None:
+            continue
+        office = get_user_model().objects.filter(
+            is_active=True, profile__role=Role.COORDINATOR, profile__organisation_id=org_id
+        )
+        lines = [f"{d.get_channel_display()} → {d.recipient}：{d.reminder.subject}" for d in rows[:20]] + (
+            [f"……共 {len(rows)} 条"] if len(rows) > 20 else []
+        )
+        notify(
+            office,
+            f"{len(rows)} 条提醒的发送结果待核实（对方可能已收到，未自动重发）",
+            DoubtList(),
+            "\n".join(lines),
+        )
 
 
 def _in_hand(task, since: dt.datetime) -> set[int]:
@@ -392,7 +557,15 @@ def _in_hand(task, since: dt.datetime) -> set[int]:
 
 
 class DeliveryError(Exception):
-    """A channel refused the notice; the message says why, in Chinese where it can."""
+    """A channel did not take the notice; the message says why, in Chinese where it can.
+    ``may_have_arrived``: the message went out whole and no answer came back (a read
+    timeout, a dropped connection after the request or the mail's DATA was sent), so it
+    is in doubt rather than failed; False (the default) when nothing left or the other
+    side answered no."""
+
+    def __init__(self, message: str, *, may_have_arrived: bool = False):
+        super().__init__(message)
+        self.may_have_arrived = may_have_arrived
 
 
 def notify(users, subject: str, obj, body: str = "", together=None) -> int | None:
@@ -441,7 +614,7 @@ def _insert_for(users: QuerySet, subject: str, body: str, url: str, together=Non
         return cursor.rowcount
 
 
-def _inapp(reminder: Reminder, delivery: ReminderDelivery) -> None:
+def _inapp(reminder: Reminder, delivery: ReminderDelivery, start) -> None:
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.filter(pk__in=delivery.target.get("users", []), is_active=True)
@@ -461,7 +634,7 @@ def _mail_domain() -> str:
     return sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
 
 
-def _email(reminder: Reminder, delivery: ReminderDelivery) -> None:
+def _email(reminder: Reminder, delivery: ReminderDelivery, start) -> None:
     addresses = delivery.target.get("emails", [])
     context = {
         "subject": reminder.subject,
@@ -473,23 +646,64 @@ def _email(reminder: Reminder, delivery: ReminderDelivery) -> None:
     text = render_to_string("reporting/email/notice.txt", context)
     html = render_to_string("reporting/email/notice.html", context)
     timeout = getattr(settings, "EMAIL_TIMEOUT", None) or EMAIL_TIMEOUT
+    connection = get_connection(timeout=timeout)
     mail = EmailMultiAlternatives(
         subject,
         text,
         None,
         list(addresses),
-        connection=get_connection(timeout=timeout),
+        connection=connection,
         headers={"Message-ID": message_id(reminder, delivery)},
     )
     mail.attach_alternative(html, "text/html")
+    server = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    data = _DataWatch(start)
     try:
+        connection.open()
+        data.watch(connection)
         mail.send()
     except smtplib.SMTPRecipientsRefused as exc:
         raise DeliveryError(f"邮件服务器拒收：{'、'.join(exc.recipients)}") from None
+    except smtplib.SMTPResponseException as exc:  # the server answered no
+        raise DeliveryError(f"邮件服务器拒收（{server}）：{exc.smtp_code} {_text(exc.smtp_error)}") from None
     except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryError(
-            f"邮件发送失败（{settings.EMAIL_HOST}:{settings.EMAIL_PORT}）：{_reason(exc)}"
-        ) from None
+        if data.sent:
+            raise DeliveryError(
+                f"邮件已发给邮件服务器（{server}），未收到答复：{_reason(exc)}", may_have_arrived=True
+            ) from None
+        raise DeliveryError(f"邮件发送失败（{server}）：{_reason(exc)}") from None
+    finally:
+        # the message's fate is decided: a failed QUIT changes nothing
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            connection.close()
+
+
+class _DataWatch:
+    """The two moments of an SMTP conversation that matter: DATA is about to be sent (the
+    mail may arrive from here on: ``start``), and the message text, ending in
+    ``CRLF.CRLF``, was written whole (``sent``: only the server's answer may be missing).
+    Connecting, TLS, login, MAIL and RCPT come before: a failure there is a failure."""
+
+    def __init__(self, start):
+        self.start, self.sent = start, False
+
+    def watch(self, backend) -> None:
+        smtp = getattr(backend, "connection", None)
+        if not isinstance(smtp, smtplib.SMTP):
+            self.start()  # another backend (memory, console, file): it goes out now
+            return
+        data, write = smtp.data, smtp.send
+
+        def start_data(msg):
+            self.start()
+            return data(msg)
+
+        def send(chunk) -> None:
+            write(chunk)
+            if isinstance(chunk, bytes) and chunk.endswith(b"\r\n.\r\n"):
+                self.sent = True
+
+        smtp.data, smtp.send = start_data, send  # type: ignore[method-assign]
 
 
 def webhook_text(reminder: Reminder) -> str:
@@ -504,7 +718,7 @@ def webhook_text(reminder: Reminder) -> str:
     return text
 
 
-def _webhook(reminder: Reminder, delivery: ReminderDelivery) -> None:
+def _webhook(reminder: Reminder, delivery: ReminderDelivery, start) -> None:
     url = delivery.target.get("url", "")
     payload = json.dumps({"msgtype": "text", "text": {"content": webhook_text(reminder)}}, ensure_ascii=False)
     request = urllib.request.Request(
@@ -517,14 +731,17 @@ def _webhook(reminder: Reminder, delivery: ReminderDelivery) -> None:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:
+        with _opener(start).open(request, timeout=WEBHOOK_TIMEOUT) as response:
             answer = response.read(4096)
-    except urllib.error.HTTPError as exc:
+    except urllib.error.HTTPError as exc:  # the robot answered no
         raise DeliveryError(f"工作群机器人返回 HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
+    except urllib.error.URLError as exc:  # connecting, TLS or writing the request: nothing whole left
         raise DeliveryError(f"无法连接工作群机器人：{_reason(exc.reason)}") from None
-    except (OSError, http.client.HTTPException, ValueError) as exc:
-        raise DeliveryError(f"工作群机器人发送失败：{_reason(exc)}") from None
+    except ValueError as exc:
+        raise DeliveryError(f"工作群机器人地址无效：{_reason(exc)}") from None
+    except (OSError, http.client.HTTPException) as exc:  # the request went out, no answer came
+        reason = "等待答复超时" if isinstance(exc, TimeoutError) else _reason(exc)
+        raise DeliveryError(f"请求已发给工作群机器人，未收到答复：{reason}", may_have_arrived=True) from None
     try:
         result = json.loads(answer.decode("utf-8") or "{}")
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -533,6 +750,29 @@ def _webhook(reminder: Reminder, delivery: ReminderDelivery) -> None:
         raise DeliveryError(
             f"工作群机器人拒收：errcode {result.get('errcode')} {result.get('errmsg', '')}".strip()
         )
+
+
+def _opener(start) -> urllib.request.OpenerDirector:
+    """urllib's opener (proxies and redirects as ever) whose connections call ``start``
+    once connected — TCP, TLS, a proxy's tunnel — and before the request is written."""
+
+    def connecting(base):
+        class Connection(base):
+            def connect(self):
+                super().connect()
+                start()
+
+        return Connection
+
+    class Http(urllib.request.HTTPHandler):
+        def do_open(self, http_class, req, **kwargs):
+            return super().do_open(connecting(http_class), req, **kwargs)
+
+    class Https(urllib.request.HTTPSHandler):
+        def do_open(self, http_class, req, **kwargs):
+            return super().do_open(connecting(http_class), req, **kwargs)
+
+    return urllib.request.build_opener(Http, Https)
 
 
 # ---------------------------------------------------------------- helpers
@@ -554,6 +794,10 @@ def redact(url: str) -> str:
         return "（无效地址）"
     query = "&".join(f"{name}=…" for name, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def _text(value) -> str:
+    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
 
 
 def _reason(exc) -> str:

@@ -47,7 +47,7 @@ from luoshi.plans.choices import TaskRole
 from luoshi.plans.models import Plan, Task, TaskUnit
 
 from .choices import ReportState
-from .models import Report
+from .models import ReminderDelivery, Report
 
 # states in which a report has left its unit and others may read it
 HANDED_IN = (ReportState.SUBMITTED, ReportState.APPROVED, ReportState.ACCEPTED, ReportState.RETURNED)
@@ -296,3 +296,41 @@ def can_see_city_board(actor: Actor, org) -> bool:
     """The board of the organisations below ``org`` (各地挂图): who reads every task (the
     coordinator, leaders, verifiers) in ``org`` or an organisation above it; read-only."""
     return actor.reads_all and actor.sees_org(org.path)
+
+
+# ---------------------------------------------------------------- notices' deliveries
+
+
+def can_settle_deliveries(actor: Actor, org_id: int | None = None) -> bool:
+    """Settle the deliveries in doubt (待核实: 重发 or 已送达) of the notices of an
+    organisation (any, without ``org_id``): the coordinator (综合协调组) where it acts,
+    the system."""
+    if actor.is_system:
+        return True
+    return actor.role == Role.COORDINATOR and (org_id is None or actor.acts_in(org_id))
+
+
+def settleable_deliveries(actor: Actor) -> QuerySet[ReminderDelivery]:
+    """The notices' deliveries whose doubts this actor settles: its organisation's (and
+    those below it with ``manages_below``)."""
+    rows = ReminderDelivery.objects.all()
+    if actor.is_system:
+        return rows
+    if not can_settle_deliveries(actor):
+        return rows.none()
+    rows = scoped(rows, actor, "reminder__organisation")
+    return rows if actor.manages_below else rows.filter(reminder__organisation_id=actor.org_id)
+
+
+def get_delivery_for(actor: Actor, pk) -> ReminderDelivery:
+    """One delivery whose doubt the actor settles (404 alike for a missing one and another
+    organisation's)."""
+    delivery = settleable_deliveries(actor).select_related("reminder").filter(pk=pk).first()
+    if delivery is None:
+        raise Http404("没有这条提醒发送记录，或无权处理")
+    return delivery
+
+
+def check_settle_delivery(actor: Actor, delivery: ReminderDelivery) -> None:
+    if not can_settle_deliveries(actor, delivery.reminder.organisation_id):
+        raise PermissionDenied("只有该提醒所属组织的综合协调组可以核实发送结果")

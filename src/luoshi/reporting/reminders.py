@@ -140,6 +140,7 @@ class Planned:
             emails=self.emails,
             webhooks=self.webhooks,
             url=self.url,
+            organisation_id=self.plan.organisation_id,
         )
 
     def as_json(self) -> dict:

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from luoshi.accounts.choices import Role
 from luoshi.accounts.permissions import Actor, users_of
 from luoshi.audit.choices import AuditAction
 from luoshi.audit.services import diff, plain, record_change, record_changes, snapshot
-from luoshi.core import clock, evidence, limits
+from luoshi.core import clock, evidence, jobs, limits
 from luoshi.core.compiled import Compiled
 from luoshi.core.evidence import EvidenceFile
 from luoshi.core.together import Together
@@ -22,9 +23,18 @@ from luoshi.plans.models import Target, Task, TaskUnit, Unit
 from luoshi.plans.permissions import visible_tasks
 
 from . import kept, permissions
-from .choices import ReportState
-from .models import CampaignCadence, Evidence, Period, Report, ReportingPolicy, ReportTransition, TargetValue
-from .notify import notify
+from .choices import DeliveryState, ReportState
+from .models import (
+    CampaignCadence,
+    Evidence,
+    Period,
+    ReminderDelivery,
+    Report,
+    ReportingPolicy,
+    ReportTransition,
+    TargetValue,
+)
+from .notify import notify, sum_up
 from .periods import PeriodSpan, span_for_key
 from .policy import SCHEDULE_ANNOTATIONS, Schedule, ensure_period, store_period
 from .values import parse_progress, parse_value
@@ -712,3 +722,66 @@ def _notify_office(report: Report, subject: str, together: Together | None = Non
     """The offices of the report's campaign, in one query however many there are."""
     office_ids = report.task.part.task_forces.exclude(office=None).values_list("office_id", flat=True)
     notify(users_of(office_ids, [Role.OFFICE]), subject, report, together=together)
+
+
+# ---------------------------------------------------------------- deliveries in doubt
+
+
+def _doubtful(actor: Actor, delivery: ReminderDelivery) -> ReminderDelivery:
+    """The delivery read again and locked, checked: the actor settles its organisation's
+    doubts, and it is in doubt still (a second click, or the worker's late answer)."""
+    delivery = (
+        ReminderDelivery.objects.select_for_update(of=("self",))
+        .select_related("reminder")
+        .get(pk=delivery.pk)
+    )
+    permissions.check_settle_delivery(actor, delivery)
+    if delivery.state != DeliveryState.DOUBT:
+        raise ReportingError(
+            f"这条提醒（{delivery.get_channel_display()} → {delivery.recipient}）"
+            f"{delivery.get_state_display()}，不在待核实状态，无需再处理",
+            "state",
+        )
+    return delivery
+
+
+def resend_delivery(actor: Actor, delivery: ReminderDelivery) -> ReminderDelivery:
+    """重发 a delivery in doubt (the office found it did not arrive): back in the queue at
+    once, the same row, so the same ``X-Luoshi-Delivery`` key and ``Message-ID``; a
+    worker (or the next ``luoshi tick``) sends it."""
+    from .tasks import deliver_notice
+
+    with transaction.atomic():
+        delivery = _doubtful(actor, delivery)
+        now = _machine_now()
+        record_change(actor, "重发提醒", delivery, {"state": [delivery.state, DeliveryState.PENDING]})
+        delivery.state, delivery.next_try_at = DeliveryState.PENDING, now
+        delivery.claimed_at, delivery.claimed_by, delivery.sending_at = None, "", None
+        delivery.error = f"{actor.name} 核实后重发（{_cn_time(now)}）"
+        delivery.save()
+        jobs.enqueue(deliver_notice, delivery.reminder_id)
+        sum_up(delivery.reminder_id)
+    return delivery
+
+
+def confirm_delivery(actor: Actor, delivery: ReminderDelivery) -> ReminderDelivery:
+    """已送达: the office found a delivery in doubt arrived; recorded with who and when."""
+    with transaction.atomic():
+        delivery = _doubtful(actor, delivery)
+        now = _machine_now()
+        record_change(actor, "核实提醒已送达", delivery, {"state": [delivery.state, DeliveryState.SENT]})
+        delivery.state, delivery.sent_at, delivery.next_try_at = DeliveryState.SENT, now, None
+        delivery.settled_by, delivery.settled_at = actor.user, now
+        delivery.error = f"{actor.name} 核实已送达（{_cn_time(now)}）"
+        delivery.save()
+        sum_up(delivery.reminder_id)
+    return delivery
+
+
+def _machine_now():
+    """The machine's time, as the deliveries keep it (they time sends, not deadlines)."""
+    return timezone.now()
+
+
+def _cn_time(moment) -> str:
+    return f"{timezone.localtime(moment):%m月%d日 %H:%M}"

@@ -2,7 +2,8 @@
 
 One pass records every reminder that is due (each under its unique key, so once however
 many ticks run on however many machines) and queues its delivery as a job, queues again
-what a killed worker left (``notify.sweep``), then — unless ``--enqueue-only`` — runs
+what a killed worker left before sending and puts in doubt what it left while sending
+(``notify.sweep``; 待核实, settled by the office, never resent by itself), then — unless ``--enqueue-only`` — runs
 the queued reminder jobs here, so a deployment with cron and no ``luoshi worker`` sends
 as before. With workers running, ``--enqueue-only`` leaves the sending to them (``luoshi
 worker`` runs this pass itself every minute, so cron is then optional). ``--loop``
@@ -164,6 +165,8 @@ class Command(BaseCommand):
             "sent": dict(sent),
             "failed": len(failed),
             "taken_by_another_run": taken,
+            # deliveries waiting for the office to settle them (待核实), all notices
+            "in_doubt": 0 if self.dry_run else _in_doubt(),
             "problems": problems,
             "reminders": reminders,
             "_failures": failed,
@@ -198,9 +201,20 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  失败：{row['kind_label']}　{row['unit'] or '综合协调组'}：{row['error']}"
                 )
+        if summary["in_doubt"]:
+            self.stdout.write(
+                f"另有 {summary['in_doubt']} 条提醒的发送结果待核实（对方可能已收到，不自动重发；"
+                "由综合协调组在站内消息页核实后重发或标记已送达）"
+            )
         for problem in summary["problems"]:
             self.stderr.write(f"提示：{problem}")
         self.stdout.flush()
+
+
+def _in_doubt() -> int:
+    from luoshi.reporting.models import ReminderDelivery
+
+    return ReminderDelivery.objects.filter(state=DeliveryState.DOUBT).count()
 
 
 def parse_as_of(value: str) -> dt.datetime:
