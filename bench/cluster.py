@@ -28,10 +28,13 @@ worker's scheduler thread would) take up what A had claimed once the claim is st
 (``LUOSHI_DELIVERY_CLAIM_SECONDS``, 10 s here). The run ends when no delivery is open.
 
 Printed: submissions stored/lost/duplicated; notices recorded, and per channel the
-deliveries the database says were sent against what arrived: lost (sent per the database
-but never arrived, or never sent) and duplicated (arrived more than once); what worker A
-held when killed; wall and CPU time. Bars: 0 lost and 0 duplicated everywhere; exits 1
-when one is missed.
+deliveries the database says were sent against what arrived: lost (never arrived and not
+in doubt: sent per the database but never arrived, or never sent), duplicated (arrived
+more than once), and in doubt (待核实: the worker died while the delivery was marked
+sending, or the answer was lost; never resent by itself, left to the office) with how
+many of those did arrive and how many did not (waiting for a person, not lost silently);
+what worker A held when killed; wall and CPU time. Bars: 0 lost and 0 duplicated
+everywhere; exits 1 on any duplicate or any notice lost without being in doubt.
 """
 
 import argparse
@@ -163,19 +166,37 @@ def open_deliveries(url: str) -> int:
 
     with psycopg.connect(url) as conn:
         return conn.execute(
-            "SELECT count(*) FROM reporting_reminderdelivery WHERE state IN ('pending', 'claimed', 'retry')"
+            "SELECT count(*) FROM reporting_reminderdelivery "
+            "WHERE state IN ('pending', 'claimed', 'sending', 'retry')"
         ).fetchone()[0]
 
 
 def held_by(url: str, pid: int, conn=None) -> int:
-    """How many deliveries worker ``pid`` has claimed and not finished."""
+    """How many deliveries worker ``pid`` has claimed (or is sending) and not finished."""
     import psycopg
 
-    sql = "SELECT count(*) FROM reporting_reminderdelivery WHERE state = 'claimed' AND claimed_by LIKE %s"
+    sql = (
+        "SELECT count(*) FROM reporting_reminderdelivery "
+        "WHERE state IN ('claimed', 'sending') AND claimed_by LIKE %s"
+    )
     if conn is not None:
         return conn.execute(sql, [f"worker@%:{pid}"]).fetchone()[0]
     with psycopg.connect(url) as own:
         return own.execute(sql, [f"worker@%:{pid}"]).fetchone()[0]
+
+
+def held_states(url: str, pid: int) -> dict:
+    """The deliveries worker ``pid`` left, by channel and state (``claimed``: killed before
+    the message could leave, retried once stale; ``sending``: it may have left, in doubt)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT channel, state, count(*) FROM reporting_reminderdelivery "
+            "WHERE state IN ('claimed', 'sending') AND claimed_by LIKE %s GROUP BY channel, state",
+            [f"worker@%:{pid}"],
+        ).fetchall()
+    return {f"{channel}:{state}": n for channel, state, n in rows}
 
 
 def notices(url: str, mail: MailSink, robot: RobotSink) -> dict:
@@ -226,13 +247,17 @@ def notices(url: str, mail: MailSink, robot: RobotSink) -> dict:
             }
             continue
         ids = {r[0] for r in mine}
+        doubt = [r for r in mine if r[2] == "doubt"]
         figures[channel] = {
             "deliveries": len(mine),
             "sent": len(sent),
             "tried_more_than_once": sum(1 for r in mine if r[3] > 1),
             "arrived": sum(arrived.get(i, 0) for i in ids),
-            "lost": sum(1 for r in mine if arrived.get(r[0], 0) == 0),
+            "lost": sum(1 for r in mine if arrived.get(r[0], 0) == 0 and r[2] != "doubt"),
             "duplicated": sum(max(0, arrived.get(i, 0) - 1) for i in ids),
+            "in_doubt": len(doubt),
+            "in_doubt_arrived": sum(1 for r in doubt if arrived.get(r[0], 0)),
+            "in_doubt_not_arrived": sum(1 for r in doubt if not arrived.get(r[0], 0)),
             "arrived_unknown": sum(v for k, v in arrived.items() if k not in ids),
         }
     return figures
@@ -333,6 +358,7 @@ def main() -> int:
                 after_s=round(time.perf_counter() - started, 1),
                 mails_arrived_before=mail.total(),
                 deliveries_it_held=held_by(args.url, victim.pid),
+                held=held_states(args.url, victim.pid),
             )
             print(f"worker A killed: {killed}", flush=True)
 
@@ -403,6 +429,15 @@ def main() -> int:
     }
     print(json.dumps(figures, ensure_ascii=False, indent=1))
     n = figures["notices"]
+    for channel in ("email", "webhook"):
+        c = n[channel]
+        print(
+            f"{channel}: {c['sent']} sent, {c['arrived']} arrived, {c['lost']} lost, "
+            f"{c['duplicated']} duplicated, {c['in_doubt']} in doubt (待核实: "
+            f"{c['in_doubt_arrived']} had arrived, {c['in_doubt_not_arrived']} had not, "
+            "waiting for the office)",
+            flush=True,
+        )
     missed = (
         figures["submissions"]["lost"]
         or figures["submissions"]["duplicated"]
