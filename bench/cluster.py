@@ -5,6 +5,7 @@ and every notice is counted at its destination.
 
     python bench/cluster.py [--url postgresql://postgres@127.0.0.1:5432/luoshi_jobs_cluster_bench]
                             [--clients 50] [--reports 1000] [--seconds 60] [--sink-delay 0.2]
+                            [--kill-after 20] [--kill-when sending|claimed]
 
 Drops and re-creates the database at ``--url`` (the benchmark's own), builds the data of
 ``bench/submissions.py`` (a plan of ``--reports`` tasks, one unit per client, a reporter
@@ -22,10 +23,13 @@ the unit heads, the office) and 17:00 that day (nothing new: all sent already). 
 are stamped 15 July, so at these moments every unit is still pending; the kinds recorded
 are printed. Each moment is scheduled twice at once
 (``luoshi tick --enqueue-only --as-of …``, as two machines' cron would), right after the
-load starts. Once ``--kill-after`` mails have arrived, worker A is killed with
-SIGKILL the moment it holds a claim (in the middle of a send); worker B carries on, and scheduler passes every few seconds (as cron or a
-worker's scheduler thread would) take up what A had claimed once the claim is stale
-(``LUOSHI_DELIVERY_CLAIM_SECONDS``, 10 s here). The run ends when no delivery is open.
+load starts. Once ``--kill-after`` mails have arrived, worker A is killed with SIGKILL the
+moment it holds a delivery marked sending (``--kill-when sending``, the default: the
+message may be at the other side, the case that used to be sent twice) or any claim
+(``--kill-when claimed``); worker B carries on, and scheduler passes every few seconds (as
+cron or a worker's scheduler thread would) take up what A had claimed before sending, and
+put in doubt what it was sending, once stale (``LUOSHI_DELIVERY_CLAIM_SECONDS``, 10 s
+here). The run ends when no delivery is open.
 
 Printed: submissions stored/lost/duplicated; notices recorded, and per channel the
 deliveries the database says were sent against what arrived: lost (never arrived and not
@@ -171,13 +175,13 @@ def open_deliveries(url: str) -> int:
         ).fetchone()[0]
 
 
-def held_by(url: str, pid: int, conn=None) -> int:
-    """How many deliveries worker ``pid`` has claimed (or is sending) and not finished."""
+def held_by(url: str, pid: int, conn=None, states: tuple[str, ...] = ("claimed", "sending")) -> int:
+    """How many deliveries worker ``pid`` holds in ``states`` (claimed, or being sent)."""
     import psycopg
 
     sql = (
         "SELECT count(*) FROM reporting_reminderdelivery "
-        "WHERE state IN ('claimed', 'sending') AND claimed_by LIKE %s"
+        f"WHERE state IN ({', '.join(repr(s) for s in states)}) AND claimed_by LIKE %s"
     )
     if conn is not None:
         return conn.execute(sql, [f"worker@%:{pid}"]).fetchone()[0]
@@ -274,6 +278,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--sink-delay", type=float, default=0.2, help="seconds each mail and post takes")
     parser.add_argument("--kill-after", type=int, default=20, help="mails arrived before worker A is killed")
+    parser.add_argument(
+        "--kill-when",
+        choices=["claimed", "sending"],
+        default="sending",
+        help="kill A the moment it holds a claim (any), or a delivery marked sending (the message may be out)",
+    )
     parser.add_argument("--step", choices=["build"], help=argparse.SUPPRESS)
     parser.add_argument("--clients-file", help=argparse.SUPPRESS)
     parser.add_argument("--robot", help=argparse.SUPPRESS)
@@ -340,15 +350,18 @@ def main() -> int:
 
         victim = workers[0]
 
+        watched = ("claimed", "sending") if args.kill_when == "claimed" else ("sending",)
+
         def kill_midway() -> None:
-            """Once the mails are under way, kill worker A the moment it holds a claim."""
+            """Once the mails are under way, kill worker A the moment it holds a claim (or,
+            with ``--kill-when sending``, a delivery whose message may be out)."""
             while mail.total() < args.kill_after and time.perf_counter() - started < sub.CAP_SECONDS:
                 time.sleep(0.02)
             import psycopg
 
             with psycopg.connect(args.url, autocommit=True) as conn:  # one connection: a quick poll
                 while (
-                    not held_by(args.url, victim.pid, conn)
+                    not held_by(args.url, victim.pid, conn, watched)
                     and time.perf_counter() - started < sub.CAP_SECONDS
                 ):
                     time.sleep(0.005)
@@ -399,7 +412,7 @@ def main() -> int:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures = {
         "servers": "2 × luoshi serve --workers 1",
-        "workers": "2 × luoshi worker (A killed with SIGKILL midway)",
+        "workers": f"2 × luoshi worker (A killed with SIGKILL midway, holding a {args.kill_when} delivery)",
         "submissions": {
             "sent": len(results),
             "answered_200": len(ok),

@@ -80,10 +80,22 @@ class MilestoneAdmin(AuditedModelAdmin):
 
 class DeliveryInline(ReadOnlyInline):
     """Each channel of the notice: sent, waiting to be tried again (when, and why it
-    failed last), or given up."""
+    failed last), in doubt (待核实, settled on the office's 站内消息 page: by whom, when), or
+    given up."""
 
     model = ReminderDelivery
-    fields = ["channel", "recipient", "state", "attempts", "next_try_at", "sent_at", "error"]
+    fields = [
+        "channel",
+        "recipient",
+        "state",
+        "attempts",
+        "next_try_at",
+        "sending_at",
+        "sent_at",
+        "settled_by",
+        "settled_at",
+        "error",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -12,7 +12,8 @@ another machine, a double click) finds the key taken and records nothing.
 Each channel is then sent by whoever claims its delivery row: in a short transaction the
 row is locked (``select_for_update(skip_locked=True)`` on PostgreSQL; SQLite's write lock
 serialises the claims), marked ``claimed`` with the time and the worker, and committed;
-just before the message leaves, the row is marked ``sending`` (``sending_at``, committed);
+just before the message may leave (a robot: connected, before the request is written; a
+mail: before DATA), the row is marked ``sending`` (``sending_at``, committed);
 the message goes out with no lock held; the outcome is written. In-app messages are rows
 of the same database, so claim, messages and outcome are one transaction: exactly once.
 
