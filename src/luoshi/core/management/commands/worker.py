@@ -4,9 +4,11 @@ imports) from the queue in the database, on as many machines as like.
 It is django-tasks-db's ``db_worker`` on every queue, plus the reminder scheduler
 (``luoshi tick --enqueue-only``) every ``--schedule-interval`` seconds in a thread, so a
 deployment with workers needs no cron line (several workers scheduling at once record each
-reminder once). SIGTERM or Ctrl+C finishes the job in hand and exits; a worker killed
-outright (kill -9, a power cut) loses nothing: what it had claimed is taken up again by
-another worker once the claim is stale (``LUOSHI_DELIVERY_CLAIM_SECONDS``; a document job
+reminder once), and once a day ``luoshi jobs prune`` (the done and failed jobs older than
+``LUOSHI_JOB_KEEP_DAYS`` and their files; with ``--no-schedule`` too). SIGTERM or
+Ctrl+C finishes the job in hand and exits; a worker killed outright (kill -9, a power cut)
+loses nothing: what it had claimed is taken up again by another worker once the claim is
+stale (``LUOSHI_DELIVERY_CLAIM_SECONDS``; a document job
 shows 超时 after ``LUOSHI_JOB_CLAIM_SECONDS`` and can be queued again from its page).
 
 ``luoshi serve`` starts one as its job runner with ``--parent`` (its own process id): the
