@@ -51,6 +51,7 @@ def tree(world, city_plan):  # noqa: F811 (the fixture of test_permission_matrix
 
     from luoshi.bulletins.services import create_bulletin, issue_bulletin
     from luoshi.plans.imports import stage_import
+    from luoshi.plans.organisations import add_organisation
     from luoshi.plans.registry import add_alias
     from luoshi.plans.services import import_plan
     from luoshi.projects.services import register_project, submit_update
@@ -160,6 +161,8 @@ def tree(world, city_plan):  # noqa: F811 (the fixture of test_permission_matrix
         "import": (stage_import(actor["coordinator"], "plan.json", json.dumps(sibling_plan()).encode()),),
         "project": projects,
         "link": tuple(links[t.pk] for t in tasks),
+        "org": (sibling,),
+        "lower_org": (add_organisation(SYSTEM, "邻城镇", level="town", parent=sibling),),
     }
     return city, district, sibling, users, objects
 

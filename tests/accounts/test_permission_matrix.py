@@ -299,7 +299,7 @@ def world(personas, plan, city_plan):
     personas["coordinator"] = get_user_model().objects.get(username="coordinator")  # read anew
     county = plan.organisation
     town = add_organisation(SYSTEM, "城关镇", level="town", parent=county)
-    neighbour = add_organisation(SYSTEM, "邻县", level="district", parent=county.parent)
+    neighbour = add_organisation(SYSTEM, "外县", level="district", parent=county.parent)
     verifier = get_user_model().objects.create_user("verifier", password="Luoshi@2025x")
     Profile.objects.create(user=verifier, role="verifier", organisation=plan.organisation)
     users = {**personas, "verifier": verifier}
@@ -536,7 +536,7 @@ def render(rows) -> str:
         "（页面 403/404 或转到登录页；接口 401/403/404，写操作因状态不符的 400/409/412 也算拒绝）。",
         "单位角色为县工信局的填报员、负责人；专班办公室设在县工信局（附件1）。",
         "综合协调组（示范县）获授“可办理下级组织事项”；组织的“本/外”：示范县及其下的城关镇，"
-        "与示范市下的另一个县（邻县）。",
+        "与示范市下的另一个县（外县）。",
         "每个写接口都在其步骤起始状态的对象上、以有效的请求体逐一调用（调用后回滚）：允许者须真正成功（2xx），",
         "且每个写接口至少有一个角色被允许，以证明请求体有效；接口表中没有规则的写接口会使测试失败。",
         "",
