@@ -41,7 +41,9 @@ class AuditRowOut(Schema):
     changes: dict
     summary: dict
     organisation: int | None = Field(description="操作者所属组织的编号（校验规则 2 计入校验值）")
-    hash_version: int = Field(description="校验规则：1 不含所属组织（早先的记录），2 含所属组织（docs/audit.md）")
+    hash_version: int = Field(
+        description="校验规则：1 不含所属组织（早先的记录），2 含所属组织（docs/audit.md）"
+    )
     prev_hash: str
     hash: str
 
