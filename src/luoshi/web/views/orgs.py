@@ -79,7 +79,7 @@ def org_list(request):
     messages.success(
         request,
         f"已新增{org.get_level_display()}“{org.name}”（上级：{parent.name}），管理员 {user.username}"
-        "（综合协调组办公室）可以登录了。",
+        "（综合协调组办公室）可以登录了，首次登录须先修改密码。",
     )
     return redirect("web:orgs")
 
