@@ -125,13 +125,13 @@ def test_the_page_follows_a_write(city, client):
 
 
 def test_a_view_while_nothing_moved_reads_no_district(city, client, django_assert_max_num_queries):
-    """The page is kept per data version: a second view costs the page frame and two
-    small queries, however many districts there are (no query per district or plan)."""
+    """The page is kept per data version: a second view costs the page frame and one
+    small query, however many districts there are (no query per district or plan)."""
     client.force_login(users(city)["coordinator"])
     assert client.get("/board/orgs/").status_code == 200
     client.get("/board/orgs/")  # the session's activity stamp written once, if due
-    # session, user, the organisation, the data version, the organisations' fingerprint,
-    # the frame's organisation name and unread messages
-    with django_assert_max_num_queries(7):
+    # the session, the user (with its profile, unit and organisation: the frame's names and
+    # the board's organisation), the data version and the unread messages
+    with django_assert_max_num_queries(4):
         page = client.get("/board/orgs/")
     assert page.status_code == 200 and page.context["board"].recomputed == 0

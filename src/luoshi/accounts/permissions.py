@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from luoshi.plans.models import Part, Unit
+from luoshi.plans.models import Organisation, Part, Unit
 
 from .choices import Role, TokenScope
 from .models import Profile
@@ -191,6 +191,17 @@ def unit_of(actor: Actor) -> Unit | None:
     if profile and profile.unit_id == actor.unit_id and Profile.unit.is_cached(profile):
         return profile.unit
     return Unit.objects.filter(pk=actor.unit_id).first()
+
+
+def organisation_of(actor: Actor) -> Organisation | None:
+    """The actor's organisation: the one read with the signed-in user where it was (every
+    page's frame and the boards ask for it), else looked up."""
+    if not actor.org_id:
+        return None
+    profile = getattr(actor.user, "_luoshi_profile", None)
+    if profile and profile.organisation_id == actor.org_id and Profile.organisation.is_cached(profile):
+        return profile.organisation
+    return Organisation.objects.filter(pk=actor.org_id).first()
 
 
 def users_of(unit_ids, roles):

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Max
 
 from luoshi.plans.lookups import latest_plans
 from luoshi.plans.models import Organisation, Plan, Task, TaskLink, TaskUnit
@@ -584,21 +584,15 @@ PAGES = 64  # boards kept with their rendered page part (organisations × dates 
 _pages: OrderedDict[tuple, tuple[CityBoard, str]] = OrderedDict()
 
 
-def _tree_version(org: Organisation) -> tuple:
-    """The organisations below ``org``: how many and their latest change (a name, an
-    order, a district added or moved), which the board's lines follow."""
-    below = Organisation.objects.filter(path__startswith=org.path).order_by()
-    return tuple(below.aggregate(n=Count("pk"), latest=Max("updated_at")).values())
-
-
 def board_page(
     org: Organisation, as_of: dt.date, render: Callable[[CityBoard], str]
 ) -> tuple[CityBoard, str]:
     """The board of ``org`` and ``render(board)`` (its part of the page, the same for
     whoever may see it), worked out and rendered once per organisation, date, data version
-    and organisation tree; a board taken as kept says it worked out nothing."""
+    (which covers the organisations below: their names, order, one added or moved); a
+    board taken as kept says it worked out nothing."""
     version = boards.data_version(org.pk)
-    key = (org.pk, as_of, version, _tree_version(org))
+    key = (org.pk, as_of, version)
     with _lock:
         found = _pages.get(key)
         if found is not None:

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from luoshi.accounts.choices import Role
-from luoshi.accounts.permissions import Actor, actor_for, can_manage_security
+from luoshi.accounts.permissions import Actor, actor_for, can_manage_security, organisation_of, unit_of
 from luoshi.core import clock
 from luoshi.plans.permissions import can_import_plan, can_manage_below
 from luoshi.reporting.permissions import can_fill, can_review
@@ -52,22 +52,14 @@ def luoshi_context(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"today": clock.today()}
     actor = actor_for(user)
-    from luoshi.plans.models import Organisation, Unit
     from luoshi.reporting.models import Message
 
-    unit = (
-        Unit.objects.filter(pk=actor.unit_id).values_list("name", flat=True).first() if actor.unit_id else ""
-    )
-    org = (
-        Organisation.objects.filter(pk=actor.org_id).values_list("name", flat=True).first()
-        if actor.org_id
-        else ""
-    )
+    unit, org = unit_of(actor), organisation_of(actor)  # read with the user: no query
     return {
         "actor": actor,
         "role_label": Role(actor.role).label if actor.role else "未分配角色",
-        "unit_name": unit or "",
-        "org_name": org or "",
+        "unit_name": unit.name if unit else "",
+        "org_name": org.name if org else "",
         "nav": nav_for(actor, request.path),
         "today": clock.today(),
         "unread_count": Message.objects.filter(user=user, read_at=None).count(),

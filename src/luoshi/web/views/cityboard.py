@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from luoshi.accounts.permissions import organisation_of
 from luoshi.core import clock
 from luoshi.plans.models import Organisation
 from luoshi.reporting import board as boards
@@ -39,8 +40,10 @@ def _organisation(request, org_id: int | None) -> Organisation:
     """The organisation asked for, when the user may see its board; else 404 (a district
     user learns nothing of the city's board, nor of a sibling district)."""
     actor = actor_of(request)
-    pk = org_id if org_id is not None else actor.org_id
-    org = Organisation.objects.filter(pk=pk).first() if pk else None
+    if org_id is None or org_id == actor.org_id:
+        org = organisation_of(actor)  # read with the signed-in user
+    else:
+        org = Organisation.objects.filter(pk=org_id).first()
     if org is None or not can_see_city_board(actor, org):
         raise Http404("没有这个组织的挂图")
     return org
