@@ -17,13 +17,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Max
 
-from luoshi.plans.models import Organisation, Plan, Target, Task, TaskLink, TaskUnit, Unit
+from luoshi.plans.models import Plan, TaskLink
+from luoshi.reporting import versions
 from luoshi.reporting.engine import PlanStatus, TaskRow, completeness, plan_status, target_statuses
 from luoshi.reporting.engine import plan as engine_plan
-from luoshi.reporting.models import CampaignCadence, Milestone, ReportingPolicy, Standing, TargetValue
+from luoshi.reporting.models import Standing
 from luoshi.reporting.policy import Schedule
 from luoshi.reporting.status import Rollup, Status
 
@@ -41,108 +41,13 @@ _memo: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
-# What the status engine reads, table by table, with the column that leads from a row to
-# its organisation and what that column points at: the version of an organisation reads
-# only the rows of it and of those below it. The order is the layout of the version
-# (``cityboard`` reads parts of it by place): each table's latest change, then its row
-# count where rows are deleted.
-VERSIONED = (
-    (Standing, "task_id", "tasks", True),  # every write of reports keeps these (``reporting.kept``)
-    (TargetValue, "target_id", "targets", True),
-    (Milestone, "task_id", "tasks", True),
-    (ReportingPolicy, "organisation_id", "organisations", False),
-    (CampaignCadence, "organisation_id", "organisations", True),
-    (Plan, "organisation_id", "organisations", True),  # a revision is a new plan row
-    (Task, "plan_id", "plans", True),
-    (TaskUnit, "task_id", "tasks", True),
-    (Unit, "organisation_id", "organisations", True),  # the names on the rows
-    (Organisation, "id", "organisations", True),  # the lower parts' names; a district moved
-    (TaskLink, "upper_id", "tasks", True),  # the lower parts weighed into an upper task's light
-)
-
-
 def data_version(organisation_id: int | None = None) -> tuple:
-    """A fingerprint of everything the status engine reads, in one query: each table's
-    latest change and row count, over the whole installation or, given an organisation,
-    over the rows of that organisation and every one below it (its tree path a prefix of
-    theirs): what its plans' lights are made of, an upper task weighing the linked tasks
-    below it. A write in a district moves the district's version, its city's and its
-    province's, never a sibling's, and reading it costs the district's rows, not the
-    installation's.
-
-    An organisation with none outside it (the only one of a single-district install, the
-    province of a province's) reads the whole tables, which is cheaper and gives the same
-    figures; that is found out by its first version read in the process and kept (should
-    an organisation be added beside it later, its version moves with that one's writes
-    too: never stale, only refreshed more often than needed)."""
-    quote = connection.ops.quote_name
-    scoped = organisation_id is not None and not _whole.get(organisation_id, False)
-    parts = []
-    for model, column, scope, counted in VERSIONED:
-        table = quote(model._meta.db_table)
-        measure = "MAX(updated_at)"
-        if counted:  # one subquery per table: the latest change and the count, as text
-            measure = "COALESCE(CAST(MAX(updated_at) AS TEXT), '') || '|' || CAST(COUNT(*) AS TEXT)"
-        if not scoped:
-            parts.append(f"(SELECT {measure} FROM {table})")
-            continue
-        where = _among(column, scope)
-        if model is TaskLink:  # a link belongs to the organisations of both its tasks
-            where = f"({where} OR {_among('lower_id', scope)})"
-        parts.append(f"(SELECT {measure} FROM {table} WHERE {where})")
-    sql = "SELECT " + ", ".join(parts)
-    if scoped:
-        sql = _subtree() + sql + ", (SELECT outside FROM v_outside)"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [organisation_id, organisation_id] if scoped else [])
-        values = cursor.fetchone()
-    if scoped:
-        *values, outside = values
-        _whole[organisation_id] = outside == 0
-    version: list[str] = []
-    for (_model, _column, _scope, counted), value in zip(VERSIONED, values, strict=True):
-        version += str(value).split("|") if counted else [str(value)]
-    return tuple(version)
-
-
-def _subtree() -> str:
-    """The ids of the organisation asked for (the first parameter) and those below it (its
-    tree path a prefix of theirs), of their plans and of their plans' tasks and targets,
-    each gathered once; and the number of organisations outside (the second parameter).
-    On PostgreSQL as arrays, so that each table's rows are found through the index of
-    the column that leads to them (``= ANY(…)``), whatever the planner would guess of
-    the size of the subtree."""
-    quote = connection.ops.quote_name
-    org, plan, task, target = (quote(model._meta.db_table) for model in (Organisation, Plan, Task, Target))
-    path = f"(SELECT path FROM {org} WHERE id = %s) || '%%'"
-    if connection.vendor == "postgresql":
-        return (
-            "WITH v_scope AS (SELECT o.ids AS organisations, p.ids AS plans, "
-            f"ARRAY(SELECT id FROM {task} WHERE plan_id = ANY(p.ids)) AS tasks, "
-            f"ARRAY(SELECT id FROM {target} WHERE plan_id = ANY(p.ids)) AS targets "
-            f"FROM (SELECT ARRAY(SELECT id FROM {org} WHERE path LIKE {path}) AS ids) o, "
-            f"LATERAL (SELECT ARRAY(SELECT id FROM {plan} WHERE organisation_id = ANY(o.ids)) AS ids) p), "
-            f"v_outside AS (SELECT COUNT(*) AS outside FROM {org} WHERE NOT path LIKE {path}) "
-        )
-    return (
-        f"WITH v_organisations AS (SELECT id FROM {org} WHERE path LIKE {path}), "
-        f"v_plans AS (SELECT id FROM {plan} WHERE organisation_id IN (SELECT id FROM v_organisations)), "
-        f"v_tasks AS (SELECT id FROM {task} WHERE plan_id IN (SELECT id FROM v_plans)), "
-        f"v_targets AS (SELECT id FROM {target} WHERE plan_id IN (SELECT id FROM v_plans)), "
-        f"v_outside AS (SELECT COUNT(*) AS outside FROM {org} WHERE NOT path LIKE {path}) "
-    )
-
-
-def _among(column: str, scope: str) -> str:
-    """``column`` among the ids of ``scope`` (organisations, plans, tasks, targets) of
-    the subtree (``_subtree``)."""
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(CAST((SELECT {scope} FROM v_scope) AS bigint[]))"
-    return f"{column} IN (SELECT id FROM v_{scope})"
-
-
-# organisation id → whether no organisation lay outside it when its version was first read
-_whole: dict[int, bool] = {}
+    """A mark of everything the status engine reads, over the rows of an organisation and
+    every one below it (None: the installation): what its plans' lights are made of, an
+    upper task weighing the linked tasks below it. A write in a district moves the
+    district's version, its city's and its province's, never a sibling's. Kept by the
+    database's triggers (``versions``): one small query whatever the size of the data."""
+    return versions.read(organisation_id)
 
 
 def memo(key: tuple, compute):
@@ -160,12 +65,10 @@ def memo(key: tuple, compute):
 
 
 def clear_memo() -> None:
-    """Forget every figure and plan structure kept in this process, and which
-    organisations had none outside them."""
+    """Forget every figure and plan structure kept in this process."""
     with _lock:
         _memo.clear()
         _last.clear()
-        _whole.clear()
     engine_plan.forget()
 
 
@@ -311,9 +214,9 @@ def _rollup(rows) -> Rollup:
     return total
 
 
-def reporting_period(plan: Plan, as_of: dt.date):
+def reporting_period(plan: Plan, as_of: dt.date, schedule: Schedule | None = None):
     """The plan's main cadence's latest period whose report was due by ``as_of``."""
-    schedule = Schedule.of(plan)
+    schedule = schedule or Schedule.of(plan)
     latest = None
     for candidate in schedule.plan_spans(schedule.policy.cadence):
         if candidate.start > as_of:

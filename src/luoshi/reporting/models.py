@@ -438,3 +438,50 @@ class Standing(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.task_id} · {self.unit_id}"
+
+
+class OrgVersion(models.Model):
+    """What the database has noted of one organisation's rows of one table (``versions``):
+    its changes so far and how many rows it has, the log folded in. Written by
+    ``versions.fold`` and ``versions.install`` only; ids are plain numbers, not keys, so
+    that no write waits on another's row."""
+
+    organisation_id = models.BigIntegerField("组织")
+    part = models.CharField("数据表", max_length=40)
+    changes = models.BigIntegerField("变动次数", default=0)
+    row_count = models.BigIntegerField("行数", default=0)
+
+    class Meta:
+        verbose_name = "组织数据版本"
+        verbose_name_plural = "组织数据版本"
+        ordering = ["organisation_id", "part"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_id", "part"],
+                name="orgversion_unique",
+                violation_error_message="该组织该数据表已有版本",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} · {self.part}: {self.changes}"
+
+
+class VersionLog(models.Model):
+    """One statement's (PostgreSQL) or one row's (SQLite) write to a versioned table, noted
+    by a database trigger in the writer's transaction: the organisation, the table, the
+    changes and the rows added (negative: taken away). Folded into ``OrgVersion``."""
+
+    organisation_id = models.BigIntegerField("组织")
+    part = models.CharField("数据表", max_length=40)
+    changes = models.BigIntegerField("变动次数")
+    delta = models.BigIntegerField("行数增减")
+
+    class Meta:
+        verbose_name = "数据版本日志"
+        verbose_name_plural = "数据版本日志"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["organisation_id"], name="versionlog_organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} · {self.part}: +{self.changes}"
