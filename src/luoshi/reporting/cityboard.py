@@ -34,6 +34,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import Max
@@ -43,8 +44,11 @@ from luoshi.plans.models import Organisation, Plan, Task, TaskLink, TaskUnit
 
 from . import board as boards
 from .engine import PlanStatus, completeness, plan_status
+from .engine.completeness import due_by_task
 from .engine.plan import Basis, basis_of, judge_again
-from .models import Milestone, Standing
+from .models import Milestone, Period, Standing
+from .periods import PeriodSpan
+from .policy import Schedule
 from .status import Rollup, Status
 
 LAGGING = (Status.SERIOUS, Status.LAGGING)
@@ -99,47 +103,48 @@ class PlanSummary:
 
 @dataclass
 class OrgLine:
-    """One organisation below on the board: its plans' figures taken together."""
+    """One organisation below on the board: its plans' figures taken together (worked out
+    once each: the line is not changed once its plans are in)."""
 
     organisation: Organisation
     has_children: bool
     plans: list[PlanSummary] = field(default_factory=list)
     rank: int = 0
 
-    @property
+    @cached_property
     def total(self) -> Rollup:
         return _sum(plan.total for plan in self.plans)
 
-    @property
+    @cached_property
     def campaigns(self) -> list[CampaignLine]:
         return [c for plan in self.plans for c in plan.campaigns]
 
-    @property
+    @cached_property
     def lagging(self) -> list[LaggingTask]:
         order = {Status.SERIOUS: 0, Status.LAGGING: 1}
         rows = [row for plan in self.plans for row in plan.lagging]
         return sorted(rows, key=lambda r: (order[r.status], r.progress or 0, r.part_key, r.sid))
 
-    @property
+    @cached_property
     def lagging_count(self) -> int:
         return sum(len(plan.lagging) for plan in self.plans)
 
-    @property
+    @cached_property
     def late_units(self) -> list[str]:
         return sorted({unit for plan in self.plans for unit in plan.late_units})
 
-    @property
+    @cached_property
     def missing_reports(self) -> int:
         return sum(plan.missing_reports for plan in self.plans)
 
-    @property
+    @cached_property
     def on_time_rate(self) -> Decimal | None:
         due = sum(plan.due for plan in self.plans)
         if not due:
             return None
         return (Decimal(sum(plan.on_time for plan in self.plans)) / due * HUNDRED).quantize(Decimal("0.1"))
 
-    @property
+    @cached_property
     def score(self) -> Decimal:
         """See ``SCORE_RULE``: an organisation with no task scores nothing."""
         tasks = sum(plan.total.total for plan in self.plans)
@@ -153,7 +158,7 @@ class OrgLine:
         a, b, c = WEIGHTS
         return (a * on_time + b * not_lagging + c * max(units_ok, Decimal(0))).quantize(Decimal("0.1"))
 
-    @property
+    @cached_property
     def period_label(self) -> str:
         return next((plan.period_label for plan in self.plans if plan.period_label), "")
 
@@ -165,19 +170,19 @@ class CityBoard:
     lines: list[OrgLine]
     recomputed: int = 0  # plans worked out for this view (the rest were kept)
 
-    @property
+    @cached_property
     def total(self) -> Rollup:
         return _sum(line.total for line in self.lines)
 
-    @property
+    @cached_property
     def lagging_count(self) -> int:
         return sum(line.lagging_count for line in self.lines)
 
-    @property
+    @cached_property
     def late_units_count(self) -> int:
         return sum(len(line.late_units) for line in self.lines)
 
-    @property
+    @cached_property
     def ranking(self) -> list[OrgLine]:
         return sorted(self.lines, key=lambda line: line.rank)
 
@@ -202,48 +207,95 @@ def summarise(plan: Plan, as_of: dt.date, *, full: bool = False) -> PlanSummary:
     """The board's figures of one plan, from the status engine; ``full`` reads the
     reports themselves, not the kept rows (the recomputation the board is checked against)."""
     if full:
-        return _figures(plan, as_of, plan_status(plan, as_of, full=True), _frame(plan, as_of), full=True)
+        frame = _frame(plan, as_of)
+        due = (0, 0)
+        if frame.span is not None:
+            entries = completeness(plan, frame.span.key, as_of, full=True)[2]
+            due = (sum(e.due for e in entries), sum(e.on_time for e in entries))
+        return _figures(plan, as_of, plan_status(plan, as_of, full=True), frame, due)
     return _worked_out(plan, as_of)[0]
 
 
 @dataclass
 class _Frame:
     """What a plan's figures are summed in that only a change of the plan or its policy
-    moves: its campaigns in order, the period whose 报送率 is counted, and what its rows
-    were judged with besides the reports (None for a plan with tasks linked below: their
-    lights weigh other plans, the status engine judges them again)."""
+    moves: its campaigns in order, its schedule, the period whose 报送率 is counted (and
+    its stored row, once someone has reported on it), and what its rows were judged with
+    besides the reports (None for a plan with tasks linked below: their lights weigh
+    other plans, the status engine judges them again)."""
 
     parts: dict[str, str]
-    span: object  # PeriodSpan | None
+    schedule: Schedule
+    span: PeriodSpan | None
+    period_id: int | None
     basis: Basis | None = None
+
+    def period(self) -> int | None:
+        """The stored period counted (looked up again while nobody had reported on it)."""
+        if self.period_id is None and self.span is not None:
+            self.period_id = (
+                Period.objects.filter(cadence=self.span.cadence, key=self.span.key)
+                .values_list("pk", flat=True)
+                .first()
+            )
+        return self.period_id
 
 
 def _frame(plan: Plan, as_of: dt.date) -> _Frame:
-    span, _due_date = boards.reporting_period(plan, as_of)
-    return _Frame(dict(plan.parts.order_by("order").values_list("key", "title")), span)
+    schedule = Schedule.of(plan)
+    span, _due_date = boards.reporting_period(plan, as_of, schedule)
+    frame = _Frame(dict(plan.parts.order_by("order").values_list("key", "title")), schedule, span, None)
+    frame.period()
+    return frame
 
 
-def _worked_out(plan: Plan, as_of: dt.date, *, upper: bool = True) -> tuple[PlanSummary, PlanStatus, _Frame]:
-    """A plan worked out whole: its figures, its rows and their frame (with the basis of
-    its rows unless it has ``upper`` tasks, linked above others)."""
+def _due(
+    plan: Plan, as_of: dt.date, frame: _Frame, kept: dict | None = None, tasks: set[int] | None = None
+) -> tuple[tuple[int, int], dict | None]:
+    """The reports due for the period counted and those handed in on time, and the same
+    per task (None where the kept rows could not answer): counted again for ``tasks``
+    alone when the counts of the others are ``kept``."""
+    span = frame.span
+    if span is None:
+        return (0, 0), {}
+    if kept is not None and tasks is not None:
+        fresh = due_by_task(plan, frame.schedule, span, frame.period(), as_of, tasks)
+        counts = None if fresh is None else {pk: n for pk, n in kept.items() if pk not in tasks} | fresh
+    elif kept is None and tasks is None:
+        counts = due_by_task(plan, frame.schedule, span, frame.period(), as_of)
+    else:
+        counts = None
+    if counts is None:  # the reports themselves
+        entries = completeness(plan, span.key, as_of)[2]
+        return (sum(e.due for e in entries), sum(e.on_time for e in entries)), None
+    return (sum(due for due, _ in counts.values()), sum(on for _, on in counts.values())), counts
+
+
+def _worked_out(
+    plan: Plan, as_of: dt.date, *, upper: bool = True
+) -> tuple[PlanSummary, PlanStatus, _Frame, dict | None]:
+    """A plan worked out whole: its figures, its rows, their frame (with the basis of its
+    rows unless it has ``upper`` tasks, linked above others) and its reports due per task."""
     status = plan_status(plan, as_of)
     frame = _frame(plan, as_of)
     if not upper:
         frame.basis = basis_of(plan, as_of)
-    return _figures(plan, as_of, status, frame), status, frame
+    due, counts = _due(plan, as_of, frame)
+    return _figures(plan, as_of, status, frame, due), status, frame, counts
 
 
 def _patched(
-    plan: Plan, as_of: dt.date, last: PlanStatus, frame: _Frame, task_ids: set[int]
-) -> tuple[PlanSummary, PlanStatus]:
+    plan: Plan, as_of: dt.date, last: PlanStatus, frame: _Frame, task_ids: set[int], counts: dict | None
+) -> tuple[PlanSummary, PlanStatus, dict | None]:
     """A plan's figures with only ``task_ids`` judged again (their kept rows changed;
-    nothing else of the plan did): the other tasks' rows are kept. Judged from the kept
-    basis where there is one (the kept rows of those tasks read, nothing else), else by
-    the status engine."""
+    nothing else of the plan did): the other tasks' rows and reports due are kept. Judged
+    from the kept basis where there is one (the kept rows of those tasks read, nothing
+    else), else by the status engine."""
+    due, counts = _due(plan, as_of, frame, counts, task_ids)
     if frame.basis is not None:
         status = judge_again(plan, last, frame.basis, task_ids)
         if status is not None:
-            return _figures(plan, as_of, status, frame), status
+            return _figures(plan, as_of, status, frame, due), status, counts
     fresh = {
         row.task_id: row
         for row in plan_status(plan, as_of, tasks=task_ids, window_start=last.window_start).rows
@@ -251,13 +303,14 @@ def _patched(
     status = PlanStatus(
         last.plan, as_of, [fresh.get(row.task_id, row) for row in last.rows], last.window_start
     )
-    return _figures(plan, as_of, status, frame), status
+    return _figures(plan, as_of, status, frame, due), status, counts
 
 
 def _figures(
-    plan: Plan, as_of: dt.date, status: PlanStatus, frame: _Frame, *, full: bool = False
+    plan: Plan, as_of: dt.date, status: PlanStatus, frame: _Frame, due_on_time: tuple[int, int]
 ) -> PlanSummary:
-    """The board's figures of one plan summed from its rows, with its 报送率 counted."""
+    """The board's figures of one plan summed from its rows, with its 报送率 (the reports
+    due for the period counted and those handed in on time)."""
     rows = status.rows
     groups: dict[str, Rollup] = {}
     for row in rows:
@@ -277,12 +330,8 @@ def _figures(
         late.update(row.missing_units)
         missing += len(row.missing_units)
         units.update(row.responsible)
-    due = on_time = 0
+    due, on_time = due_on_time
     span = frame.span
-    if span:
-        for entry in completeness(plan, span.key, as_of, full=full)[2]:  # type: ignore[attr-defined]
-            due += entry.due
-            on_time += entry.on_time
     total = _sum(groups.values())
     return PlanSummary(
         plan.pk,
@@ -296,7 +345,7 @@ def _figures(
         len(units),
         due,
         on_time,
-        span.label if span else "",  # type: ignore[attr-defined]
+        span.label if span else "",
     )
 
 
@@ -386,6 +435,7 @@ class _Kept:
     summary: PlanSummary
     status: PlanStatus
     frame: _Frame
+    counts: dict | None  # task id → reports due for the period, on time (``_due``)
 
 
 # (scope, plan id) → what is kept of the plan for the boards of that scope: the data
@@ -494,15 +544,17 @@ def summaries(
         if moved is not None and entry is not None and entry.as_of == as_of and entry.version == last[0]:
             changed = moved.get(plan.pk)
             if plan.pk in uppers or (changed and len(changed) > PATCH_LIMIT):
-                summary, status, frame = _worked_out(plan, as_of, upper=plan.pk in links)
-                entry = _Kept(as_of, None, version, summary, status, frame)
+                summary, status, frame, counts = _worked_out(plan, as_of, upper=plan.pk in links)
+                entry = _Kept(as_of, None, version, summary, status, frame, counts)
                 worked += 1
             elif changed:
-                summary, status = _patched(plan, as_of, entry.status, entry.frame, changed)
-                entry = _Kept(as_of, None, version, summary, status, entry.frame)
+                summary, status, counts = _patched(
+                    plan, as_of, entry.status, entry.frame, changed, entry.counts
+                )
+                entry = _Kept(as_of, None, version, summary, status, entry.frame, counts)
                 worked += 1
             else:
-                entry = _Kept(as_of, entry.mark, version, entry.summary, entry.status, entry.frame)
+                entry = replace(entry, version=version)
             result[plan.pk] = entry.summary
             with _lock:
                 _kept[(scope, plan.pk)] = entry
@@ -514,10 +566,10 @@ def summaries(
             entry = kept[plan.pk]
             mark = (prints[plan.pk], version[GLOBAL_PARTS], version[LINK_PARTS])
             if entry is not None and entry.as_of == as_of and entry.mark == mark:
-                entry = _Kept(as_of, mark, version, entry.summary, entry.status, entry.frame)
+                entry = replace(entry, mark=mark, version=version)
             else:
-                summary, status, frame = _worked_out(plan, as_of, upper=plan.pk in links)
-                entry = _Kept(as_of, mark, version, summary, status, frame)
+                summary, status, frame, counts = _worked_out(plan, as_of, upper=plan.pk in links)
+                entry = _Kept(as_of, mark, version, summary, status, frame, counts)
                 worked += 1
             result[plan.pk] = entry.summary
             with _lock:
@@ -539,11 +591,28 @@ def current_plans(org_ids: set[int]) -> list[Plan]:
     return latest_plans(Plan.objects.filter(organisation_id__in=org_ids))
 
 
+def _tree(org: Organisation, version: tuple) -> tuple[list[Organisation], list[Organisation], list[Plan]]:
+    """The organisations below ``org``, those right below it in order, and the current plans
+    of all of them: read again only when the version moved other than by reports' kept rows
+    (organisations and plans are parts of it)."""
+    key = ("tree", org.pk)
+    with _lock:
+        found = _checked.get(key)
+    if found is not None and found[0] == version[KEPT_PARTS.stop :]:
+        return found[1]
+    below = list(Organisation.objects.filter(path__startswith=org.path).exclude(pk=org.pk).order_by())
+    children = sorted((o for o in below if o.parent_id == org.pk), key=lambda o: (o.order, o.name, o.pk))
+    tree = (below, children, current_plans({o.pk for o in below}))
+    with _lock:
+        _checked[key] = (version[KEPT_PARTS.stop :], tree)
+    return tree
+
+
 def city_board(org: Organisation, as_of: dt.date, version: tuple | None = None) -> CityBoard:
     """The board of the organisations right below ``org``, each with the plans of its own
     and of every organisation below it (a province's line of a city covers its districts)."""
-    below = list(Organisation.objects.filter(path__startswith=org.path).exclude(pk=org.pk).order_by())
-    children = sorted((o for o in below if o.parent_id == org.pk), key=lambda o: (o.order, o.name, o.pk))
+    version = version or boards.data_version(org.pk)
+    below, children, plans = _tree(org, version)
     with_children = {o.parent_id for o in below}
     lines = {child.pk: OrgLine(child, child.pk in with_children) for child in children}
     line_of = {}  # organisation id → the line (child) it counts in
@@ -551,7 +620,7 @@ def city_board(org: Organisation, as_of: dt.date, version: tuple | None = None) 
         child = next((c for c in children if other.path.startswith(c.path)), None)
         if child is not None:
             line_of[other.pk] = lines[child.pk]
-    plans = current_plans(set(line_of))
+    plans = [plan for plan in plans if plan.organisation_id in line_of]
     kept, worked = summaries(plans, as_of, version, scope=org.pk)
     for plan in sorted(
         plans, key=lambda p: (len(line_of[p.organisation_id].organisation.path), p.year, p.series)

@@ -2,6 +2,7 @@
 time or late, missing, not yet due."""
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -170,3 +171,67 @@ def _kept(
         else:
             row.pending += count - handed_in
     return _ordered(rows)
+
+
+def due_by_task(
+    plan: Plan,
+    schedule: Schedule,
+    span: PeriodSpan,
+    period_id: int | None,
+    as_of: dt.date,
+    tasks: Collection[int] | None = None,
+) -> dict[int, tuple[int, int]] | None:
+    """For each task of the plan (or of ``tasks``) due for the period: the reports due of
+    it and those handed in on time, counted in one query over its task units and their kept
+    rows (the figures ``completeness`` sums per unit, kept per task so that a board can
+    count again only the tasks whose kept rows changed). None when the kept rows cannot
+    answer (something they hold happened after ``as_of``, or a unit handed in three later
+    periods since this one): ``completeness`` then reads the reports."""
+    quote = connection.ops.quote_name
+    task, task_unit, unit, part = (quote(m._meta.db_table) for m in (Task, TaskUnit, Unit, Part))
+    standing, link, plan_table = (quote(m._meta.db_table) for m in (Standing, TaskLink, Plan))
+    handed = "(s.p1 = %(p)s OR s.p2 = %(p)s OR s.p3 = %(p)s)"
+    only = ""
+    params: dict = {"p": period_id or -1, "due": schedule.due(span), "end": span.end, "plan": plan.pk}
+    params |= {"group": UnitKind.GROUP, "confirmed": LinkState.CONFIRMED, "as_of": as_of}
+    if tasks is not None:
+        ids = sorted(tasks)
+        if not ids:
+            return {}
+        only = f"AND t.id IN ({', '.join(f'%(t{i})s' for i in range(len(ids)))})"
+        params |= {f"t{i}": pk for i, pk in enumerate(ids)}
+    sql = f"""
+        SELECT t.id, pa.{quote("key")}, t.cadence, t.start, t.deadline, COUNT(*),
+               SUM(CASE WHEN (s.p1 = %(p)s AND s.d1 <= %(due)s) OR (s.p2 = %(p)s AND s.d2 <= %(due)s)
+                             OR (s.p3 = %(p)s AND s.d3 <= %(due)s) THEN 1 ELSE 0 END),
+               SUM(CASE WHEN s.oldest_end >= %(end)s AND NOT {handed} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN s.stamp > %(as_of)s THEN 1 ELSE 0 END)
+        FROM {task_unit} tu
+        JOIN {task} t ON t.id = tu.task_id
+        JOIN {part} pa ON pa.id = t.part_id
+        JOIN {unit} u ON u.id = tu.unit_id
+        LEFT JOIN {standing} s ON s.task_id = tu.task_id AND s.unit_id = tu.unit_id
+        WHERE t.plan_id = %(plan)s AND u.kind <> %(group)s {only}
+          AND NOT EXISTS (
+            SELECT 1 FROM {link} l
+            JOIN {task} lt ON lt.id = l.lower_id
+            JOIN {plan_table} lp ON lp.id = lt.plan_id
+            WHERE l.upper_id = tu.task_id AND l.state = %(confirmed)s
+              AND (l.via_unit_id = tu.unit_id OR lp.organisation_id = u.represents_id)
+          )
+        GROUP BY t.id, pa.{quote("key")}, t.cadence, t.start, t.deadline
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        groups = cursor.fetchall()
+    found: dict[int, tuple[int, int]] = {}
+    for task_id, part_key, cadence, start, deadline, count, on_time, unsure, later in groups:
+        if later:
+            return None
+        if schedule.cadence(cadence, part_key) == span.cadence and schedule.reports_on(
+            span, schedule.start(_date(start)), schedule.deadline(_date(deadline))
+        ):
+            if unsure:
+                return None
+            found[task_id] = (count, on_time)
+    return found
