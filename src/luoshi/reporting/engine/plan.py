@@ -40,7 +40,7 @@ from ..periods import PeriodSpan, span_for_key
 from ..policy import Schedule
 from ..rollup import carried, combine, links_of, parts_for
 from ..status import Light, Thresholds, combined_progress, expected_progress, task_light
-from .reports import KEY_SHIFT, HandedIn, handed_in, kept_handed_in
+from .reports import KEY_SHIFT, HandedIn, handed_in, kept_handed_in, period_spans
 from .rows import PlanStatus, TaskRow
 
 # A task as stored (its own cadence, start and deadline may be blank): pk, sid, title,
@@ -157,6 +157,7 @@ class Basis:
     overdue: dict[int, tuple[int, tuple[str, dt.date]]]
     periods: tuple
     index: dict[int, int]  # task id → its place among the plan's tasks
+    spans: dict[int, tuple[dt.date, dt.date]]  # those periods' start and end, by id
 
 
 def _periods_stored() -> tuple:
@@ -174,6 +175,7 @@ def basis_of(plan: Plan, as_of: dt.date) -> Basis:
         _overdue_milestones(plan, as_of),
         _periods_stored(),
         {pk: index for index, pk in enumerate(structure.all.ids)},
+        period_spans(),
     )
 
 
@@ -192,7 +194,7 @@ def judge_again(plan: Plan, last: PlanStatus, basis: Basis, tasks: Collection[in
     timings = [every[basis.index[pk]] for pk in loaded.ids]
     due = {pk: every_due[pk] for pk in loaded.ids if pk in every_due}
     with no_collection():
-        reports = kept_handed_in(plan, loaded.task_ids, due, last.window_start, as_of)
+        reports = kept_handed_in(plan, loaded.task_ids, due, last.window_start, as_of, basis.spans)
         if reports is None:
             return None
         rows = _judge(

@@ -152,25 +152,29 @@ def _fill_gaps(
         gaps.difference_update(best)
 
 
+def period_spans() -> dict[int, tuple[dt.date, dt.date]]:
+    """Every stored period's start and end, by id."""
+    return {
+        pk: (start, end) for pk, start, end in Period.objects.order_by().values_list("pk", "start", "end")
+    }
+
+
 def kept_handed_in(
     plan: Plan,
     task_ids: list[int] | None,
     due: dict[int, int | None],
     window_start: dt.date | None,
     as_of: dt.date,
+    periods: dict[int, tuple[dt.date, dt.date]] | None = None,
 ) -> HandedIn | None:
     """The same as ``handed_in``, read from the kept rows (``reporting.kept``): one row
     per task and unit instead of the reports. None when the rows cannot answer for
-    ``as_of`` (something in them happened after it: a past date takes the full path)."""
-    from ..kept import answers_for
+    ``as_of`` (something in them happened after it, ``kept.answers_for``: a past date
+    takes the full path). ``periods``: every stored period's start and end, if known."""
     from ..models import Standing
 
     tasks = Task.objects.filter(plan=plan).values("pk") if task_ids is None else task_ids
-    if not answers_for(Q(task_id__in=tasks), as_of):
-        return None
-    periods = {
-        pk: (start, end) for pk, start, end in Period.objects.order_by().values_list("pk", "start", "end")
-    }
+    periods = periods if periods is not None else period_spans()
     found = HandedIn({}, set())
     latest, due_in = found.latest, found.due_in
     unsure: dict[int, tuple[int, int, int]] = {}  # key → (task, unit, period): beyond the three kept
@@ -183,8 +187,20 @@ def kept_handed_in(
         else Standing.objects.filter(task__plan=plan)
     )
     for row in rows.order_by().values_list(
-        "task_id", "unit_id", "period_id", "progress", "done", "problems", "p1", "p2", "p3", "oldest_end"
+        "task_id",
+        "unit_id",
+        "period_id",
+        "progress",
+        "done",
+        "problems",
+        "p1",
+        "p2",
+        "p3",
+        "oldest_end",
+        "stamp",
     ):
+        if row[10] is not None and row[10] > as_of:
+            return None  # the row holds what happened after the date (``kept.answers_for``)
         task_id = row[0]
         key = task_id << KEY_SHIFT | row[1]
         wanted = due_get(task_id, 0)
