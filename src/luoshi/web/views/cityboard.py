@@ -7,6 +7,10 @@ and data version and kept in this process (``cityboard.board_page``): a view whi
 moved costs the page frame and two small queries.
 """
 
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -24,6 +28,7 @@ from .. import charts
 from .common import actor_of, render_page
 
 
+@lru_cache(maxsize=4096)
 def board_url(plan_id: int, campaign: str | None = None) -> str:
     return (
         reverse("web:board")
@@ -32,8 +37,50 @@ def board_url(plan_id: int, campaign: str | None = None) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
+def _org_url(org_id: int) -> str:
+    return reverse("web:city_board_org", args=[org_id])
+
+
 def org_url(line) -> str:
-    return reverse("web:city_board_org", args=[line.organisation.pk])
+    return _org_url(line.organisation.pk)
+
+
+# Each organisation's rows of the board (its line in the table, its place in the ranking)
+# rendered once per what they show: after a write in one district only its rows are
+# rendered again, the others are taken as they were.
+ROWS = 2048
+_rows: OrderedDict[tuple, str] = OrderedDict()
+_rows_lock = threading.Lock()
+
+
+def _html(template: str, row: dict, shown: tuple) -> str:
+    key = (template, *shown)
+    with _rows_lock:
+        found = _rows.get(key)
+        if found is not None:
+            _rows.move_to_end(key)
+            return found
+    html = render_to_string(template, {"r": row})
+    with _rows_lock:
+        _rows[key] = html
+        while len(_rows) > ROWS:
+            _rows.popitem(last=False)
+    return html
+
+
+def _line_html(row: dict) -> str:
+    line, total = row["line"], row["total"]
+    shown = (line.organisation.pk, line.organisation.name, line.has_children, total.total, total.progress)
+    shown += (total.expected, tuple(n for _s, n in row["mix"]), len(line.late_units), row["board_url"])
+    return _html("web/partials/city_board_line.html", row, shown)
+
+
+def _rank_html(row: dict) -> str:
+    line = row["line"]
+    shown = (line.rank, line.organisation.pk, line.organisation.name, line.score, line.on_time_rate)
+    shown += (line.lagging_count, len(line.late_units), row["total"].progress, row["gap"])
+    return _html("web/partials/city_board_rank.html", row, shown)
 
 
 def _organisation(request, org_id: int | None) -> Organisation:
@@ -69,10 +116,16 @@ def _board_context(board: cityboard.CityBoard) -> dict:
     )
     for item, line in zip(progress["items"], lines, strict=True):
         item["name"] = line.organisation.name
+    rows = {line.organisation.pk: _row(line) for line in lines}
     return {
         "board": board,
-        "lines": [_row(line) for line in lines],
-        "ranking": [_row(line) for line in board.ranking],
+        "lines": [
+            rows[line.organisation.pk] | {"html": _line_html(rows[line.organisation.pk])} for line in lines
+        ],
+        "ranking": [
+            rows[line.organisation.pk] | {"html": _rank_html(rows[line.organisation.pk])}
+            for line in board.ranking
+        ],
         "charts": {"progress": progress},
         "statuses": boards.STATUS_ORDER,
         "score_rule": cityboard.SCORE_RULE,
