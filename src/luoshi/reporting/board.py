@@ -3,12 +3,12 @@
 Everything comes from the status engine (``reporting.engine``): task lights from
 ``plan_status``, reporting from ``completeness``, targets from ``target_statuses``; this
 module only groups, ranks and filters them for people. Results are kept in memory per
-process, keyed by plan, date and a *data version* read from the database in one query
-(the latest change and the row count of every table the engine reads, over the rows of
-the plan's organisation and those below it), so a page after any change — from a page,
-the API, the Excel upload or the command line — is fresh, repeated views cost one small
-query, and another district's writes neither move a district's version nor make it
-dearer to read.
+process, keyed by plan, date and a *data version* the database keeps (``versions``:
+triggers note every write to the tables the engine reads, per organisation), read in one
+small query over the plan's organisation and those below it, so a page after any change —
+from a page, the API, the Excel upload or the command line — is fresh, repeated views
+cost one small query, and another district's writes neither move a district's version
+nor make it dearer to read.
 """
 
 import datetime as dt

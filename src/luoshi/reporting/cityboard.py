@@ -7,8 +7,9 @@ the same a district sees on its own battle map — worked out per plan and kept 
 per process. What a view costs after the first:
 
 1. the data version of the board's organisation and those below it
-   (``board.data_version(org)``, one query over their rows; what is kept is kept per
-   such scope): unchanged since the plans were last checked, everything kept answers;
+   (``board.data_version(org)``, kept by the database's triggers: one small query; what
+   is kept is kept per such scope): unchanged since the plans were last checked,
+   everything kept answers;
 2. else one query fingerprints every plan of the board at once (for each plan, the
    latest change and the count of its kept rows, tasks, task units and milestones, grouped
    by plan — ``fingerprints``), and only the plans whose fingerprint moved are worked out
@@ -18,9 +19,11 @@ After a write of reports alone, a moved plan is not worked out whole: the tasks 
 kept rows changed are judged again from those rows on the basis the plan was judged with
 (``engine.plan.judge_again``; a plan with tasks linked below others by the status engine,
 ``plan_status(tasks=…)``) and put in place of their kept rows, the plan's figures are
-summed again from its rows and its 报送率 counted again (as ``board`` patches a
-district's own board). The board's part of the page is kept rendered under the same
-version (``board_page``). The kept rows answer
+summed again from its rows, and its 报送率 counted again for those tasks alone (the
+reports due and on time are kept per task, ``engine.completeness.due_by_task``). The
+organisations and plans below are read again only when their parts of the version moved.
+The board's part of the page is kept rendered under the same version (``board_page``),
+and each organisation's rows of it per the figures they show (the view). The kept rows answer
 for any date; what depends on the date (序时进度, the lights, the period due) is judged
 for the date asked, and a new day works every plan out again.
 

@@ -212,6 +212,8 @@ def install(using: str = "default") -> None:
     connection = connections[using]
     make = _postgresql if connection.vendor == "postgresql" else _sqlite
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # writers wait (and those under way finish) until counted
+            cursor.execute(f"LOCK TABLE {LOG} IN EXCLUSIVE MODE")
         for table, _counted, routes in PARTS:
             for statement in make(table, routes):
                 cursor.execute(statement)
