@@ -171,22 +171,18 @@ def kept_handed_in(
     per task and unit instead of the reports. None when the rows cannot answer for
     ``as_of`` (something in them happened after it, ``kept.answers_for``: a past date
     takes the full path). ``periods``: every stored period's start and end, if known."""
+    from ..kept import answers_for
     from ..models import Standing
 
-    tasks = Task.objects.filter(plan=plan).values("pk") if task_ids is None else task_ids
     periods = periods if periods is not None else period_spans()
     found = HandedIn({}, set())
     latest, due_in = found.latest, found.due_in
     unsure: dict[int, tuple[int, int, int]] = {}  # key → (task, unit, period): beyond the three kept
     due_get = due.get
     # the rows as they come (task, unit, period, progress, done, problems, …: a
-    # ``ReportFact`` and more), one per task and unit
-    rows = (
-        Standing.objects.filter(task_id__in=tasks)
-        if task_ids is not None
-        else Standing.objects.filter(task__plan=plan)
-    )
-    for row in rows.order_by().values_list(
+    # ``ReportFact`` and more), one per task and unit; for some tasks, whether each holds
+    # what happened after the date is read with it (for a whole plan, one query first)
+    fields = [
         "task_id",
         "unit_id",
         "period_id",
@@ -197,9 +193,17 @@ def kept_handed_in(
         "p2",
         "p3",
         "oldest_end",
-        "stamp",
-    ):
-        if row[10] is not None and row[10] > as_of:
+    ]
+    if task_ids is None:
+        if not answers_for(Q(task_id__in=Task.objects.filter(plan=plan).values("pk")), as_of):
+            return None
+        rows = Standing.objects.filter(task__plan=plan).order_by().values_list(*fields)
+    else:
+        later = ExpressionWrapper(Q(stamp__gt=as_of), BooleanField())
+        rows = Standing.objects.filter(task_id__in=task_ids).order_by().annotate(later=later)
+        rows = rows.values_list(*fields, "later")
+    for row in rows:
+        if task_ids is not None and row[10]:
             return None  # the row holds what happened after the date (``kept.answers_for``)
         task_id = row[0]
         key = task_id << KEY_SHIFT | row[1]
