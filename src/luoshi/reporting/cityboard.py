@@ -467,35 +467,44 @@ def clear_memo() -> None:
 
 
 def _moved_tasks(
-    since: dt.datetime | None, count_delta: int, seen: dict[int, dt.datetime]
+    since: dt.datetime | None, count_delta: int, seen: dict[int, dt.datetime], orgs: set[int] | None = None
 ) -> tuple[dict[int, set[int]] | None, dict[int, dt.datetime]]:
     """Plan id → its tasks whose kept rows were written since ``since`` (one indexed
     query; the rows of the settling window already ``seen`` as they are now left out),
-    when that accounts for every change: the count moved by exactly the rows made since
-    (so none was deleted); else None (the fingerprints decide). Also the window's rows,
-    to be ``seen`` next time."""
+    when that accounts for every change: the count of the scope's rows (those of ``orgs``,
+    None: all) moved by exactly the rows made there since (so none was deleted); else None
+    (the fingerprints decide). Also the window's rows, to be ``seen`` next time."""
     if since is None:
         return None, {}
     rows = list(
         Standing.objects.filter(updated_at__gte=since - SETTLE)
         .order_by()
-        .values_list("pk", "task_id", "task__plan_id", "updated_at", "created_at")
+        .values_list(
+            "pk", "task_id", "task__plan_id", "updated_at", "created_at", "task__plan__organisation_id"
+        )
     )
-    window = {pk: updated for pk, _task, _plan, updated, _created in rows}
-    fresh = [
-        (pk, task, plan, created) for pk, task, plan, updated, created in rows if seen.get(pk) != updated
-    ]
-    made = sum(1 for pk, _task, _plan, created in fresh if pk not in seen and created >= since - SETTLE)
+    window = {row[0]: row[3] for row in rows}
+    fresh = [row for row in rows if seen.get(row[0]) != row[3]]
+    made = sum(
+        1
+        for pk, _task, _plan, _updated, created, org in fresh
+        if pk not in seen and created >= since - SETTLE and (orgs is None or org in orgs)
+    )
     if made != count_delta:
         return None, window
     moved: dict[int, set[int]] = {}
-    for _pk, task, plan, _created in fresh:
+    for _pk, task, plan, *_rest in fresh:
         moved.setdefault(plan, set()).add(task)
     return moved, window
 
 
 def summaries(
-    plans: list[Plan], as_of: dt.date, version: tuple | None = None, *, scope: int | None = None
+    plans: list[Plan],
+    as_of: dt.date,
+    version: tuple | None = None,
+    *,
+    scope: int | None = None,
+    orgs: set[int] | None = None,
 ) -> tuple[dict[int, PlanSummary], int]:
     """Each plan's summary as of a date, and how many were worked out (not kept).
 
@@ -507,7 +516,9 @@ def summaries(
     worked out again.
 
     ``scope``: the organisation whose data version is read (the plans are of it and those
-    below it; None: the installation's); ``version``: that version just read, if it was."""
+    below it; None: the installation's); ``version``: that version just read, if it was.
+    ``orgs``: the scope's organisations (its kept rows are counted in its version).
+    """
     version = version or boards.data_version(scope)
     with _lock:
         kept = {plan.pk: _kept.get((scope, plan.pk)) for plan in plans}
@@ -528,7 +539,7 @@ def summaries(
     uppers: set[int] = set()
     links = _kept_links(scope, version)
     if last is not None and last[0][KEPT_PARTS.stop :] == version[KEPT_PARTS.stop :]:
-        moved, window = _moved_tasks(last[1], int(version[1]) - int(last[0][1]), last[2])
+        moved, window = _moved_tasks(last[1], int(version[1]) - int(last[0][1]), last[2], orgs)
         if moved:
             uppers = _uppers(set(moved), links)
     # the window holds every row changed since the last check: its latest is the latest
@@ -624,7 +635,7 @@ def city_board(org: Organisation, as_of: dt.date, version: tuple | None = None) 
         if child is not None:
             line_of[other.pk] = lines[child.pk]
     plans = [plan for plan in plans if plan.organisation_id in line_of]
-    kept, worked = summaries(plans, as_of, version, scope=org.pk)
+    kept, worked = summaries(plans, as_of, version, scope=org.pk, orgs={org.pk, *(o.pk for o in below)})
     for plan in sorted(
         plans, key=lambda p: (len(line_of[p.organisation_id].organisation.path), p.year, p.series)
     ):
@@ -644,7 +655,7 @@ def org_line(org: Organisation, as_of: dt.date) -> tuple[OrgLine, list[CampaignL
     below = dict(Organisation.objects.filter(path__startswith=org.path).values_list("pk", "parent_id"))
     line = OrgLine(org, any(parent == org.pk for parent in below.values()))
     plans = current_plans(set(below))
-    kept, _ = summaries(plans, as_of, scope=org.pk)
+    kept, _ = summaries(plans, as_of, scope=org.pk, orgs=set(below))
     own = [kept[plan.pk] for plan in plans if plan.organisation_id == org.pk]
     line.plans = own + [kept[plan.pk] for plan in plans if plan.organisation_id != org.pk]
     return line, [c for summary in own for c in summary.campaigns]
