@@ -103,6 +103,50 @@ def completeness(
     return span, due_date, _ordered(rows)
 
 
+# The reports due of a plan's tasks for a period, counted over its task units and their kept
+# rows (group units and the pairs a lower organisation's linked task carries left out):
+# handed in, handed in on time, and those the kept rows cannot tell (a unit handed in three
+# later periods since). Parameters: p (the stored period, -1 if none), due, end, plan,
+# group, confirmed; ``only`` narrows the tasks.
+_HANDED = "(s.p1 = %(p)s OR s.p2 = %(p)s OR s.p3 = %(p)s)"
+_COUNTS = f"""COUNT(*),
+               SUM(CASE WHEN {_HANDED} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN (s.p1 = %(p)s AND s.d1 <= %(due)s) OR (s.p2 = %(p)s AND s.d2 <= %(due)s)
+                             OR (s.p3 = %(p)s AND s.d3 <= %(due)s) THEN 1 ELSE 0 END),
+               SUM(CASE WHEN s.oldest_end >= %(end)s AND NOT {_HANDED} THEN 1 ELSE 0 END)"""
+
+
+def _due_units(only: str = "") -> str:
+    quote = connection.ops.quote_name
+    task, task_unit, unit, part = (quote(m._meta.db_table) for m in (Task, TaskUnit, Unit, Part))
+    standing, link, plan_table = (quote(m._meta.db_table) for m in (Standing, TaskLink, Plan))
+    return f"""
+        FROM {task_unit} tu
+        JOIN {task} t ON t.id = tu.task_id
+        JOIN {part} pa ON pa.id = t.part_id
+        JOIN {unit} u ON u.id = tu.unit_id
+        LEFT JOIN {standing} s ON s.task_id = tu.task_id AND s.unit_id = tu.unit_id
+        WHERE t.plan_id = %(plan)s AND u.kind <> %(group)s {only}
+          AND NOT EXISTS (
+            SELECT 1 FROM {link} l
+            JOIN {task} lt ON lt.id = l.lower_id
+            JOIN {plan_table} lp ON lp.id = lt.plan_id
+            WHERE l.upper_id = tu.task_id AND l.state = %(confirmed)s
+              AND (l.via_unit_id = tu.unit_id OR lp.organisation_id = u.represents_id)
+          )"""
+
+
+def _due_params(plan: Plan, span: PeriodSpan, period_id: int | None, due_date: dt.date) -> dict:
+    return {
+        "p": period_id or -1,
+        "due": due_date,
+        "end": span.end,
+        "plan": plan.pk,
+        "group": UnitKind.GROUP,
+        "confirmed": LinkState.CONFIRMED,
+    }
+
+
 def _ordered(rows: dict[str, CompletenessRow]) -> list[CompletenessRow]:
     return sorted(rows.values(), key=lambda r: (-r.missing, -r.late, r.unit))
 
@@ -122,33 +166,13 @@ def _kept(
     if not answers_for(Q(task_id__in=tasks), as_of):
         return None
     period = Period.objects.filter(cadence=span.cadence, key=span.key).values_list("pk", flat=True).first()
-    quote = connection.ops.quote_name
-    task, task_unit, unit, part = (quote(m._meta.db_table) for m in (Task, TaskUnit, Unit, Part))
-    standing, link, plan_table = (quote(m._meta.db_table) for m in (Standing, TaskLink, Plan))
-    handed = "(s.p1 = %(p)s OR s.p2 = %(p)s OR s.p3 = %(p)s)"
+    key = connection.ops.quote_name("key")
     sql = f"""
-        SELECT u.name, pa.{quote("key")}, t.cadence, t.start, t.deadline, COUNT(*),
-               SUM(CASE WHEN {handed} THEN 1 ELSE 0 END),
-               SUM(CASE WHEN (s.p1 = %(p)s AND s.d1 <= %(due)s) OR (s.p2 = %(p)s AND s.d2 <= %(due)s)
-                             OR (s.p3 = %(p)s AND s.d3 <= %(due)s) THEN 1 ELSE 0 END),
-               SUM(CASE WHEN s.oldest_end >= %(end)s AND NOT {handed} THEN 1 ELSE 0 END)
-        FROM {task_unit} tu
-        JOIN {task} t ON t.id = tu.task_id
-        JOIN {part} pa ON pa.id = t.part_id
-        JOIN {unit} u ON u.id = tu.unit_id
-        LEFT JOIN {standing} s ON s.task_id = tu.task_id AND s.unit_id = tu.unit_id
-        WHERE t.plan_id = %(plan)s AND u.kind <> %(group)s
-          AND NOT EXISTS (
-            SELECT 1 FROM {link} l
-            JOIN {task} lt ON lt.id = l.lower_id
-            JOIN {plan_table} lp ON lp.id = lt.plan_id
-            WHERE l.upper_id = tu.task_id AND l.state = %(confirmed)s
-              AND (l.via_unit_id = tu.unit_id OR lp.organisation_id = u.represents_id)
-          )
-        GROUP BY u.name, pa.{quote("key")}, t.cadence, t.start, t.deadline
+        SELECT u.name, pa.{key}, t.cadence, t.start, t.deadline, {_COUNTS}
+        {_due_units()}
+        GROUP BY u.name, pa.{key}, t.cadence, t.start, t.deadline
     """
-    params = {"p": period or -1, "due": due_date, "end": span.end, "plan": plan.pk, "group": UnitKind.GROUP}
-    params["confirmed"] = LinkState.CONFIRMED
+    params = _due_params(plan, span, period, due_date)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         groups = cursor.fetchall()
@@ -187,45 +211,26 @@ def due_by_task(
     count again only the tasks whose kept rows changed). None when the kept rows cannot
     answer (something they hold happened after ``as_of``, or a unit handed in three later
     periods since this one): ``completeness`` then reads the reports."""
-    quote = connection.ops.quote_name
-    task, task_unit, unit, part = (quote(m._meta.db_table) for m in (Task, TaskUnit, Unit, Part))
-    standing, link, plan_table = (quote(m._meta.db_table) for m in (Standing, TaskLink, Plan))
-    handed = "(s.p1 = %(p)s OR s.p2 = %(p)s OR s.p3 = %(p)s)"
     only = ""
-    params: dict = {"p": period_id or -1, "due": schedule.due(span), "end": span.end, "plan": plan.pk}
-    params |= {"group": UnitKind.GROUP, "confirmed": LinkState.CONFIRMED, "as_of": as_of}
+    params = _due_params(plan, span, period_id, schedule.due(span)) | {"as_of": as_of}
     if tasks is not None:
         ids = sorted(tasks)
         if not ids:
             return {}
         only = f"AND t.id IN ({', '.join(f'%(t{i})s' for i in range(len(ids)))})"
         params |= {f"t{i}": pk for i, pk in enumerate(ids)}
+    key = connection.ops.quote_name("key")
     sql = f"""
-        SELECT t.id, pa.{quote("key")}, t.cadence, t.start, t.deadline, COUNT(*),
-               SUM(CASE WHEN (s.p1 = %(p)s AND s.d1 <= %(due)s) OR (s.p2 = %(p)s AND s.d2 <= %(due)s)
-                             OR (s.p3 = %(p)s AND s.d3 <= %(due)s) THEN 1 ELSE 0 END),
-               SUM(CASE WHEN s.oldest_end >= %(end)s AND NOT {handed} THEN 1 ELSE 0 END),
+        SELECT t.id, pa.{key}, t.cadence, t.start, t.deadline, {_COUNTS},
                SUM(CASE WHEN s.stamp > %(as_of)s THEN 1 ELSE 0 END)
-        FROM {task_unit} tu
-        JOIN {task} t ON t.id = tu.task_id
-        JOIN {part} pa ON pa.id = t.part_id
-        JOIN {unit} u ON u.id = tu.unit_id
-        LEFT JOIN {standing} s ON s.task_id = tu.task_id AND s.unit_id = tu.unit_id
-        WHERE t.plan_id = %(plan)s AND u.kind <> %(group)s {only}
-          AND NOT EXISTS (
-            SELECT 1 FROM {link} l
-            JOIN {task} lt ON lt.id = l.lower_id
-            JOIN {plan_table} lp ON lp.id = lt.plan_id
-            WHERE l.upper_id = tu.task_id AND l.state = %(confirmed)s
-              AND (l.via_unit_id = tu.unit_id OR lp.organisation_id = u.represents_id)
-          )
-        GROUP BY t.id, pa.{quote("key")}, t.cadence, t.start, t.deadline
+        {_due_units(only)}
+        GROUP BY t.id, pa.{key}, t.cadence, t.start, t.deadline
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         groups = cursor.fetchall()
     found: dict[int, tuple[int, int]] = {}
-    for task_id, part_key, cadence, start, deadline, count, on_time, unsure, later in groups:
+    for task_id, part_key, cadence, start, deadline, count, _handed_in, on_time, unsure, later in groups:
         if later:
             return None
         if schedule.cadence(cadence, part_key) == span.cadence and schedule.reports_on(
