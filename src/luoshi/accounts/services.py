@@ -299,8 +299,6 @@ def change_own_password(actor: Actor, user, old_password: str, new_password: str
     """The user sets its own password: the present one given, the new one by the password
     rules (``AUTH_PASSWORD_VALIDATORS``) and not the same; a change owed since someone
     else set the password is then paid (``must_change_password`` cleared, on the record)."""
-    from django.contrib.auth import password_validation
-    from django.core.exceptions import ValidationError
 
     from .models import Profile
 
@@ -310,12 +308,7 @@ def change_own_password(actor: Actor, user, old_password: str, new_password: str
         raise PasswordError("原密码不正确，请重新输入", "old_password")
     if new_password == old_password:
         raise PasswordError("新密码不能与原密码相同")
-    try:
-        password_validation.validate_password(new_password, user)
-    except ValidationError as exc:
-        raise PasswordError("；".join(exc.messages)) from None
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
+    _set_password(user, new_password)
     changes = {"password": ["******", "******"]}
     owed = Profile.objects.filter(user=user, must_change_password=True).update(
         must_change_password=False, updated_at=timezone.now()
@@ -327,22 +320,28 @@ def change_own_password(actor: Actor, user, old_password: str, new_password: str
     record_change(actor, "修改密码", user, changes)
 
 
-@transaction.atomic
-def reset_password(actor: Actor, user, new_password: str) -> bool:
-    """An administrator (the system: ``luoshi reset-password``) sets someone's password by
-    the password rules; its user must change it at the next sign-in. Returns whether the
-    user was asked to (a user without a profile is not)."""
+def _set_password(user, new_password: str) -> None:
+    """The password set, once it passes the rules (``AUTH_PASSWORD_VALIDATORS``)."""
     from django.contrib.auth import password_validation
     from django.core.exceptions import ValidationError
 
-    if not actor.is_system and not getattr(actor.user, "is_superuser", False):
-        raise PermissionDenied("只有系统管理员可以重置他人的密码")
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as exc:
         raise PasswordError("；".join(exc.messages)) from None
     user.set_password(new_password)
     user.save(update_fields=["password"])
+
+
+@transaction.atomic
+def reset_password(actor: Actor, user, new_password: str) -> bool:
+    """An administrator (the system: ``luoshi reset-password``) sets someone's password by
+    the password rules; its user must change it at the next sign-in. Returns whether the
+    user was asked to (a user without a profile is not)."""
+
+    if not actor.is_system and not getattr(actor.user, "is_superuser", False):
+        raise PermissionDenied("只有系统管理员可以重置他人的密码")
+    _set_password(user, new_password)
     record_change(actor, "重置密码", user, {"password": ["******", "******"]})
     if actor.user is not None and actor.user.pk == user.pk:
         return False  # one's own: one's own choice
