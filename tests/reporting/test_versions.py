@@ -34,14 +34,14 @@ def read_counts(org: Organisation) -> dict[int, int]:
     return {place: int(version[place]) for place in (STANDING, TASK, TASK_UNIT)}
 
 
-def test_the_layout_is_what_the_boards_read_by_place(tree):
+def test_the_layout_is_what_the_boards_read_by_place(tree):  # noqa: F811
     version = board.data_version(tree["district"].pk)
     assert len(version) == sum(2 if is_counted else 1 for _table, is_counted, _routes in versions.PARTS)
     assert [table for table, *_ in versions.PARTS][:1] == ["reporting_standing"]
     assert counted(tree["district"]) == read_counts(tree["district"])
 
 
-def test_writes_of_every_kind_keep_the_counts_true_and_a_fold_changes_no_version(tree):
+def test_writes_of_every_kind_keep_the_counts_true_and_a_fold_changes_no_version(tree):  # noqa: F811
     district, city, province = tree["district"], tree["city"], tree["province"]
     report_in(district)  # a service: a kept row made or changed
     # a queryset's bulk update and delete, as a command or an import would make them
@@ -62,13 +62,13 @@ def test_writes_of_every_kind_keep_the_counts_true_and_a_fold_changes_no_version
     assert all_versions(tree) == before
 
 
-def test_a_bulk_update_moves_the_districts_version_and_its_uppers_only(tree):
+def test_a_bulk_update_moves_the_districts_version_and_its_uppers_only(tree):  # noqa: F811
     before = all_versions(tree)
     assert Standing.objects.filter(task__plan__organisation=tree["district"]).update(progress=55) > 0
     assert moved(before, all_versions(tree)) == {"district", "city", "province"}
 
 
-def test_a_version_never_comes_back_after_a_fold_and_more_writes(tree):
+def test_a_version_never_comes_back_after_a_fold_and_more_writes(tree):  # noqa: F811
     district = tree["district"]
     seen = {board.data_version(district.pk)}
     for _ in range(3):
@@ -79,7 +79,7 @@ def test_a_version_never_comes_back_after_a_fold_and_more_writes(tree):
         seen.add(version)
 
 
-def test_reinstalling_counts_afresh_and_moves_every_version(tree):
+def test_reinstalling_counts_afresh_and_moves_every_version(tree):  # noqa: F811
     district = tree["district"]
     OrgVersion.objects.filter(organisation_id=district.pk).update(row_count=0)  # drifted
     before = all_versions(tree)
@@ -89,7 +89,7 @@ def test_reinstalling_counts_afresh_and_moves_every_version(tree):
     assert not VersionLog.objects.exists()
 
 
-def test_an_organisation_removed_takes_its_version_with_it(tree):
+def test_an_organisation_removed_takes_its_version_with_it(tree):  # noqa: F811
     town = add_organisation(SYSTEM, "新镇", level="town", parent=tree["district"])
     assert VersionLog.objects.filter(organisation_id=town.pk).exists()
     versions.fold()
@@ -101,7 +101,7 @@ def test_an_organisation_removed_takes_its_version_with_it(tree):
     assert board.data_version(tree["district"].pk) != before  # the parent noted the removal
 
 
-def test_one_log_row_per_organisation_for_a_bulk_statement_on_postgresql(tree):
+def test_one_log_row_per_organisation_for_a_bulk_statement_on_postgresql(tree):  # noqa: F811
     """PostgreSQL notes a statement once per organisation, however many rows it wrote;
     SQLite notes each row."""
     versions.fold()
