@@ -183,25 +183,26 @@ def actor_for(user) -> Actor:
     )
 
 
-def unit_of(actor: Actor) -> Unit | None:
-    """The actor's unit: the one read with the signed-in user where it was, else looked up."""
-    if not actor.unit_id:
+def _read_with_user(actor: Actor, field: str, pk: int | None, model):
+    """The profile's ``field`` (unit, organisation) as read with the signed-in user
+    (``accounts.auth``), when it is the one asked for; else looked up; None without ``pk``."""
+    if not pk:
         return None
     profile = getattr(actor.user, "_luoshi_profile", None)
-    if profile and profile.unit_id == actor.unit_id and Profile.unit.is_cached(profile):
-        return profile.unit
-    return Unit.objects.filter(pk=actor.unit_id).first()
+    if profile and getattr(profile, f"{field}_id") == pk and getattr(Profile, field).is_cached(profile):
+        return getattr(profile, field)
+    return model.objects.filter(pk=pk).first()
+
+
+def unit_of(actor: Actor) -> Unit | None:
+    """The actor's unit: the one read with the signed-in user where it was, else looked up."""
+    return _read_with_user(actor, "unit", actor.unit_id, Unit)
 
 
 def organisation_of(actor: Actor) -> Organisation | None:
     """The actor's organisation: the one read with the signed-in user where it was (every
     page's frame and the boards ask for it), else looked up."""
-    if not actor.org_id:
-        return None
-    profile = getattr(actor.user, "_luoshi_profile", None)
-    if profile and profile.organisation_id == actor.org_id and Profile.organisation.is_cached(profile):
-        return profile.organisation
-    return Organisation.objects.filter(pk=actor.org_id).first()
+    return _read_with_user(actor, "organisation", actor.org_id, Organisation)
 
 
 def users_of(unit_ids, roles):
