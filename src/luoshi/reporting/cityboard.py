@@ -213,8 +213,7 @@ def summarise(plan: Plan, as_of: dt.date, *, full: bool = False) -> PlanSummary:
         frame = _frame(plan, as_of)
         due = (0, 0)
         if frame.span is not None:
-            entries = completeness(plan, frame.span.key, as_of, full=True)[2]
-            due = (sum(e.due for e in entries), sum(e.on_time for e in entries))
+            due = _due_in(completeness(plan, frame.span.key, as_of, full=True)[2])
         return _figures(plan, as_of, plan_status(plan, as_of, full=True), frame, due)
     return _worked_out(plan, as_of)[0]
 
@@ -257,21 +256,23 @@ def _due(
 ) -> tuple[tuple[int, int], dict | None]:
     """The reports due for the period counted and those handed in on time, and the same
     per task (None where the kept rows could not answer): counted again for ``tasks``
-    alone when the counts of the others are ``kept``."""
+    alone when the counts of the others are ``kept``, else for the whole plan."""
     span = frame.span
     if span is None:
         return (0, 0), {}
     if kept is not None and tasks is not None:
         fresh = due_by_task(plan, frame.schedule, span, frame.period(), as_of, tasks)
         counts = None if fresh is None else {pk: n for pk, n in kept.items() if pk not in tasks} | fresh
-    elif kept is None and tasks is None:
-        counts = due_by_task(plan, frame.schedule, span, frame.period(), as_of)
     else:
-        counts = None
+        counts = due_by_task(plan, frame.schedule, span, frame.period(), as_of)
     if counts is None:  # the reports themselves
-        entries = completeness(plan, span.key, as_of)[2]
-        return (sum(e.due for e in entries), sum(e.on_time for e in entries)), None
+        return _due_in(completeness(plan, span.key, as_of)[2]), None
     return (sum(due for due, _ in counts.values()), sum(on for _, on in counts.values())), counts
+
+
+def _due_in(entries) -> tuple[int, int]:
+    """The reports due and those on time of a 报送率 table (``completeness``)."""
+    return sum(e.due for e in entries), sum(e.on_time for e in entries)
 
 
 def _worked_out(
