@@ -41,6 +41,8 @@ from functools import cached_property
 
 from django.db import connection
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from luoshi.plans.lookups import latest_plans
 from luoshi.plans.models import Organisation, Plan, Task, TaskLink, TaskUnit
@@ -467,36 +469,59 @@ def clear_memo() -> None:
         _pages.clear()
 
 
-def _moved_tasks(
-    since: dt.datetime | None, count_delta: int, seen: dict[int, dt.datetime], orgs: set[int] | None = None
-) -> tuple[dict[int, set[int]] | None, dict[int, dt.datetime]]:
-    """Plan id → its tasks whose kept rows were written since ``since`` (one indexed
-    query; the rows of the settling window already ``seen`` as they are now left out),
-    when that accounts for every change: the count of the scope's rows (those of ``orgs``,
-    None: all) moved by exactly the rows made there since (so none was deleted); else None
-    (the fingerprints decide). Also the window's rows, to be ``seen`` next time."""
-    if since is None:
-        return None, {}
-    rows = list(
-        Standing.objects.filter(updated_at__gte=since - SETTLE)
-        .order_by()
-        .values_list(
-            "pk", "task_id", "task__plan_id", "updated_at", "created_at", "task__plan__organisation_id"
+def _marked(mark: str) -> dt.datetime:
+    """A kept row's latest change as ``_window`` reads it (text), as a datetime."""
+    value = parse_datetime(mark)
+    if value is None:
+        raise ValueError(f"not a time: {mark!r}")
+    return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+
+
+def _window(since: dt.datetime) -> list[tuple]:
+    """The kept rows changed since ``since`` less the settling window, one indexed query:
+    (id, the latest change as text — compared as read, none parsed —, task, plan,
+    organisation, whether made in the window)."""
+    q = connection.ops.quote_name
+    standing, task, plan = (q(m._meta.db_table) for m in (Standing, Task, Plan))
+    start = connection.ops.adapt_datetimefield_value(since - SETTLE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.id, CAST(s.updated_at AS TEXT), s.task_id, t.plan_id, p.organisation_id, "
+            f"CASE WHEN s.created_at >= %s THEN 1 ELSE 0 END "
+            f"FROM {standing} s JOIN {task} t ON t.id = s.task_id JOIN {plan} p ON p.id = t.plan_id "
+            f"WHERE s.updated_at >= %s",
+            [start, start],
         )
-    )
-    window = {row[0]: row[3] for row in rows}
-    fresh = [row for row in rows if seen.get(row[0]) != row[3]]
+        return cursor.fetchall()
+
+
+def _moved_tasks(
+    since: dt.datetime | None, count_delta: int, seen: dict[int, str], orgs: set[int] | None = None
+) -> tuple[dict[int, set[int]] | None, dict[int, str], dt.datetime | None]:
+    """Plan id → its tasks whose kept rows were written since ``since`` (the rows of the
+    settling window already ``seen`` as they are now left out), when that accounts for
+    every change: the count of the scope's rows (those of ``orgs``, None: all) moved by
+    exactly the rows made there since (so none was deleted); else None (the fingerprints
+    decide). Also the window's rows, to be ``seen`` next time, and the latest change
+    among them (None: the window is empty)."""
+    if since is None:
+        return None, {}, None
+    rows = _window(since)
+    window = {row[0]: row[1] for row in rows}
+    fresh = [row for row in rows if seen.get(row[0]) != row[1]]
+    # a row not changed since it was seen is no later than the last check
+    latest = max([since, *(_marked(row[1]) for row in fresh)]) if rows else None
     made = sum(
         1
-        for pk, _task, _plan, _updated, created, org in fresh
-        if pk not in seen and created >= since - SETTLE and (orgs is None or org in orgs)
+        for pk, _mark, _task, _plan, org, new in fresh
+        if pk not in seen and new and (orgs is None or org in orgs)
     )
     if made != count_delta:
-        return None, window
+        return None, window, latest
     moved: dict[int, set[int]] = {}
-    for _pk, task, plan, *_rest in fresh:
+    for _pk, _mark, task, plan, *_rest in fresh:
         moved.setdefault(plan, set()).add(task)
-    return moved, window
+    return moved, window, latest
 
 
 def summaries(
@@ -536,23 +561,18 @@ def summaries(
     if not unsure:
         return result, worked
     moved: dict[int, set[int]] | None = None
-    window: dict = {}
+    window: dict[int, str] = {}
+    watermark: dt.datetime | None = None
     uppers: set[int] = set()
     links = _kept_links(scope, version)
     if last is not None and last[0][KEPT_PARTS.stop :] == version[KEPT_PARTS.stop :]:
-        moved, window = _moved_tasks(last[1], int(version[1]) - int(last[0][1]), last[2], orgs)
+        moved, window, watermark = _moved_tasks(last[1], int(version[1]) - int(last[0][1]), last[2], orgs)
         if moved:
             uppers = _uppers(set(moved), links)
-    # the window holds every row changed since the last check: its latest is the latest
-    watermark = (
-        max(window.values()) if window else Standing.objects.aggregate(latest=Max("updated_at"))["latest"]
-    )
-    if not window and watermark is not None:
-        window = dict(
-            Standing.objects.filter(updated_at__gte=watermark - SETTLE)
-            .order_by()
-            .values_list("pk", "updated_at")
-        )
+    if watermark is None:  # the latest change of the kept rows, and the rows changed then
+        watermark = Standing.objects.aggregate(latest=Max("updated_at"))["latest"]
+        if watermark is not None:
+            window = {row[0]: row[1] for row in _window(watermark)}
     fingerprinted = []
     for plan in unsure:
         entry = kept[plan.pk]
