@@ -30,7 +30,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 
 from luoshi.plans.choices import TaskRole, UnitKind
 from luoshi.plans.models import Part, Plan, Section, Task, TaskUnit, Unit
@@ -161,8 +161,12 @@ class Basis:
 
 
 def _periods_stored() -> tuple:
-    found = Period.objects.order_by().aggregate(n=Count("pk"), latest=Max("pk"))
-    return (found["n"], found["latest"])
+    """How many periods are stored and the latest id: one small query, written out (a
+    board judging one task again reads it on every view after a write)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), MAX(id) FROM {connection.ops.quote_name(Period._meta.db_table)}")
+        n, latest = cursor.fetchone()
+    return (n, latest)
 
 
 def basis_of(plan: Plan, as_of: dt.date) -> Basis:

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
+from luoshi.core.compiled import Compiled
 from luoshi.plans.models import Plan, Task
 
 from ..choices import ReportState
@@ -152,6 +153,35 @@ def _fill_gaps(
         gaps.difference_update(best)
 
 
+# what ``kept_handed_in`` reads of a kept row (``stamp``, when some tasks are asked for: the
+# latest date the row holds, to tell whether it answers for the date)
+KEPT_FIELDS = (
+    "task_id",
+    "unit_id",
+    "period_id",
+    "progress",
+    "done",
+    "problems",
+    "p1",
+    "p2",
+    "p3",
+    "oldest_end",
+)
+
+
+def _kept_of_tasks(**tasks: int):
+    from ..models import Standing
+
+    ids = [tasks[f"t{i}"] for i in range(len(tasks))]
+    return Standing.objects.filter(task_id__in=ids).order_by().values_list(*KEPT_FIELDS, "stamp")
+
+
+# the kept rows of a few tasks (a board judging again the tasks whose reports were written):
+# built once per process and number of tasks, up to this many
+FEW_TASKS = 16
+_KEPT_OF_TASKS = Compiled(_kept_of_tasks)
+
+
 def period_spans() -> dict[int, tuple[dt.date, dt.date]]:
     """Every stored period's start and end, by id."""
     return {
@@ -182,28 +212,16 @@ def kept_handed_in(
     # the rows as they come (task, unit, period, progress, done, problems, …: a
     # ``ReportFact`` and more), one per task and unit; for some tasks, whether each holds
     # what happened after the date is read with it (for a whole plan, one query first)
-    fields = [
-        "task_id",
-        "unit_id",
-        "period_id",
-        "progress",
-        "done",
-        "problems",
-        "p1",
-        "p2",
-        "p3",
-        "oldest_end",
-    ]
     if task_ids is None:
         if not answers_for(Q(task_id__in=Task.objects.filter(plan=plan).values("pk")), as_of):
             return None
-        rows = Standing.objects.filter(task__plan=plan).order_by().values_list(*fields)
+        rows = Standing.objects.filter(task__plan=plan).order_by().values_list(*KEPT_FIELDS)
+    elif 0 < len(task_ids) <= FEW_TASKS:  # a few: the statement built once per process
+        rows = _KEPT_OF_TASKS.all((len(task_ids),), **{f"t{i}": pk for i, pk in enumerate(task_ids)})
     else:
-        later = ExpressionWrapper(Q(stamp__gt=as_of), BooleanField())
-        rows = Standing.objects.filter(task_id__in=task_ids).order_by().annotate(later=later)
-        rows = rows.values_list(*fields, "later")
+        rows = Standing.objects.filter(task_id__in=task_ids).order_by().values_list(*KEPT_FIELDS, "stamp")
     for row in rows:
-        if task_ids is not None and row[10]:
+        if task_ids is not None and row[10] is not None and row[10] > as_of:
             return None  # the row holds what happened after the date (``kept.answers_for``)
         task_id = row[0]
         key = task_id << KEY_SHIFT | row[1]
