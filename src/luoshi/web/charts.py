@@ -29,26 +29,26 @@ def status_mix(mix: Iterable[tuple[Status, int]], url_of: Callable[[Status], str
     return {"kind": "status", "total": sum(i["value"] for i in items), "items": items}
 
 
-def campaign_progress(campaigns, url_of: Callable[[str], str], statuses: Iterable[Status] = Status) -> dict:
-    """Mean progress of each campaign against its 序时进度, with its status counts."""
-    statuses = list(statuses)
-    items = []
-    for row in campaigns:
-        items.append(
-            {
-                "key": row.key,
-                "name": f"{row.key} {row.title}".strip(),
-                "progress": number(row.rollup.progress),
-                "expected": number(row.rollup.expected),
-                "tasks": row.rollup.total,
-                "mix": [
-                    {"name": s.label, "value": row.rollup.count(s), "colour": s.colour}
-                    for s in statuses
-                    if row.rollup.count(s)
-                ],
-                "url": url_of(row.key),
-            }
-        )
+def progress_item(key: str, name: str, rollup, url: str, statuses: Iterable[Status] = Status) -> dict:
+    """One bar of ``campaign_progress``: a rollup's mean progress against its 序时进度,
+    with its status counts."""
+    return {
+        "key": key,
+        "name": name,
+        "progress": number(rollup.progress),
+        "expected": number(rollup.expected),
+        "tasks": rollup.total,
+        "mix": [
+            {"name": s.label, "value": rollup.count(s), "colour": s.colour}
+            for s in statuses
+            if rollup.count(s)
+        ],
+        "url": url,
+    }
+
+
+def progress_chart(items: list[dict]) -> dict:
+    """The chart of ``progress_item`` bars."""
     return {
         "kind": "progress",
         "items": items,
@@ -57,6 +57,17 @@ def campaign_progress(campaigns, url_of: Callable[[str], str], statuses: Iterabl
             {"name": EXPECTED_LABEL, "colour": EXPECTED_COLOUR},
         ],
     }
+
+
+def campaign_progress(campaigns, url_of: Callable[[str], str], statuses: Iterable[Status] = Status) -> dict:
+    """Mean progress of each campaign against its 序时进度, with its status counts."""
+    statuses = list(statuses)
+    return progress_chart(
+        [
+            progress_item(row.key, f"{row.key} {row.title}".strip(), row.rollup, url_of(row.key), statuses)
+            for row in campaigns
+        ]
+    )
 
 
 def target_attainment(targets, url_of: Callable[[str], str]) -> dict:

@@ -9,7 +9,9 @@ moved costs the page frame and two small queries.
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -47,26 +49,30 @@ def org_url(line) -> str:
 
 
 # Each organisation's rows of the board (its line in the table, its place in the ranking)
-# rendered once per what they show: after a write in one district only its rows are
-# rendered again, the others are taken as they were.
+# rendered once per what they show, and its bar of the chart made once (``_bar``): after a
+# write in one district only its rows are rendered again, the others are taken as they were.
 ROWS = 2048
-_rows: OrderedDict[tuple, str] = OrderedDict()
+_rows: OrderedDict[tuple, Any] = OrderedDict()
 _rows_lock = threading.Lock()
 
 
-def _html(template: str, row: dict, shown: tuple) -> str:
-    key = (template, *shown)
+def _once(key: tuple, make: Callable[[], Any]) -> Any:
+    """What ``make`` makes, made once per ``key`` (the last ``ROWS`` kept)."""
     with _rows_lock:
         found = _rows.get(key)
         if found is not None:
             _rows.move_to_end(key)
             return found
-    html = render_to_string(template, {"r": row})
+    made = make()
     with _rows_lock:
-        _rows[key] = html
+        _rows[key] = made
         while len(_rows) > ROWS:
             _rows.popitem(last=False)
-    return html
+    return made
+
+
+def _html(template: str, row: dict, shown: tuple) -> str:
+    return _once((template, *shown), lambda: render_to_string(template, {"r": row}))
 
 
 def _line_html(row: dict) -> str:
@@ -109,14 +115,8 @@ def _body(org: Organisation) -> tuple[cityboard.CityBoard, str] | None:
 
 def _board_context(board: cityboard.CityBoard) -> dict:
     lines = board.lines
-    progress = charts.campaign_progress(
-        [_ChartRow(line) for line in lines],
-        lambda key: reverse("web:city_board_org", args=[int(key)]),
-        boards.STATUS_ORDER,
-    )
-    for item, line in zip(progress["items"], lines, strict=True):
-        item["name"] = line.organisation.name
     rows = {line.organisation.pk: _row(line) for line in lines}
+    progress = charts.progress_chart([_bar(rows[line.organisation.pk]) for line in lines])
     return {
         "board": board,
         "lines": [
@@ -132,13 +132,17 @@ def _board_context(board: cityboard.CityBoard) -> dict:
     }
 
 
-class _ChartRow:
-    """An organisation as a bar of the progress chart (key, title, rollup)."""
-
-    def __init__(self, line: cityboard.OrgLine):
-        self.key = str(line.organisation.pk)
-        self.title = line.organisation.name
-        self.rollup = line.total
+def _bar(row: dict) -> dict:
+    """An organisation's bar of the progress chart, made once per what it shows."""
+    line, total = row["line"], row["total"]
+    shown = (line.organisation.pk, line.organisation.name, total.total, total.progress, total.expected)
+    shown += tuple(n for _s, n in row["mix"])
+    return _once(
+        ("bar", *shown),
+        lambda: charts.progress_item(
+            str(line.organisation.pk), line.organisation.name, total, row["url"], boards.STATUS_ORDER
+        ),
+    )
 
 
 def _row(line: cityboard.OrgLine) -> dict:
