@@ -135,3 +135,44 @@ def test_a_view_while_nothing_moved_reads_no_district(city, client, django_asser
     with django_assert_max_num_queries(4):
         page = client.get("/board/orgs/")
     assert page.status_code == 200 and page.context["board"].recomputed == 0
+
+
+def test_the_reports_due_counted_again_from_kept_rows_equal_the_query(city):
+    """A board counts the 报送率 of the tasks whose reports were written from their kept
+    rows (``due_again``); for every plan and each of the last three 旬 (handed in on time,
+    late and not at all among them) that equals what the query counts, before and after
+    a kept row changes."""
+    from luoshi.reporting.engine.completeness import due_again, due_by_task
+    from luoshi.reporting.engine.reports import kept_rows
+    from luoshi.reporting.models import Period, Standing
+    from luoshi.reporting.periods import span_for_key
+    from luoshi.reporting.policy import Schedule
+
+    compared = on_time = late = 0
+    for plan in Plan.objects.filter(organisation__parent=city):
+        schedule = Schedule.of(plan)
+        tasks = list(plan.tasks.values_list("pk", flat=True))
+        for key in ("2025-12-1", "2025-12-2", LAST):
+            span = span_for_key(key)
+            period_id = Period.objects.get(cadence=span.cadence, key=key).pk
+            due = schedule.due(span)
+            counted = due_by_task(plan, schedule, span, period_id, TODAY)
+            assert counted, key
+            assert due_again(counted, kept_rows(tasks), period_id, due, span.end, TODAY) == counted, key
+            compared += 1
+            on_time += sum(n.on_time for n in counted.values())
+            late += sum(n.due - n.on_time for n in counted.values())
+            # a report of the period handed in on time found late after all: both count it so
+            row, slot = next(
+                (r, i)
+                for r in kept_rows(tasks)
+                for i in (0, 1, 2)
+                if r[6 + i] == period_id and r[11 + i] is not None and r[11 + i] <= due
+            )
+            Standing.objects.filter(task_id=row[0], unit_id=row[1]).update(
+                **{f"d{slot + 1}": due + dt.timedelta(days=1)}
+            )
+            after = due_by_task(plan, schedule, span, period_id, TODAY)
+            assert after[row[0]].on_time == counted[row[0]].on_time - 1
+            assert due_again(counted, kept_rows(tasks), period_id, due, span.end, TODAY) == after, key
+    assert compared == 9 and on_time and late  # both kinds were there to count

@@ -49,8 +49,9 @@ from luoshi.plans.models import Organisation, Plan, Task, TaskLink, TaskUnit
 
 from . import board as boards
 from .engine import PlanStatus, completeness, plan_status
-from .engine.completeness import due_by_task
+from .engine.completeness import DueOfTask, due_again, due_by_task
 from .engine.plan import Basis, basis_of, judge_again
+from .engine.reports import kept_rows
 from .models import Milestone, Period, Standing
 from .periods import PeriodSpan
 from .policy import Schedule
@@ -254,22 +255,33 @@ def _frame(plan: Plan, as_of: dt.date) -> _Frame:
 
 
 def _due(
-    plan: Plan, as_of: dt.date, frame: _Frame, kept: dict | None = None, tasks: set[int] | None = None
-) -> tuple[tuple[int, int], dict | None]:
+    plan: Plan,
+    as_of: dt.date,
+    frame: _Frame,
+    kept: dict[int, DueOfTask] | None = None,
+    tasks: set[int] | None = None,
+    rows: list[tuple] | None = None,
+) -> tuple[tuple[int, int], dict[int, DueOfTask] | None]:
     """The reports due for the period counted and those handed in on time, and the same
     per task (None where the kept rows could not answer): counted again for ``tasks``
-    alone when the counts of the others are ``kept``, else for the whole plan."""
+    alone when the counts of the others are ``kept`` (from those tasks' kept ``rows``
+    when read), else for the whole plan."""
     span = frame.span
     if span is None:
         return (0, 0), {}
     if kept is not None and tasks is not None:
-        fresh = due_by_task(plan, frame.schedule, span, frame.period(), as_of, tasks)
+        fresh = None
+        if rows is not None:
+            asked = {pk: kept[pk] for pk in tasks if pk in kept}  # the others are not due
+            fresh = due_again(asked, rows, frame.period(), frame.schedule.due(span), span.end, as_of)
+        if fresh is None:
+            fresh = due_by_task(plan, frame.schedule, span, frame.period(), as_of, tasks)
         counts = None if fresh is None else {pk: n for pk, n in kept.items() if pk not in tasks} | fresh
     else:
         counts = due_by_task(plan, frame.schedule, span, frame.period(), as_of)
     if counts is None:  # the reports themselves
         return _due_in(completeness(plan, span.key, as_of)[2]), None
-    return (sum(due for due, _ in counts.values()), sum(on for _, on in counts.values())), counts
+    return (sum(n.due for n in counts.values()), sum(n.on_time for n in counts.values())), counts
 
 
 def _due_in(entries) -> tuple[int, int]:
@@ -297,9 +309,10 @@ def _patched(
     nothing else of the plan did): the other tasks' rows and reports due are kept. Judged
     from the kept basis where there is one (the kept rows of those tasks read, nothing
     else), else by the status engine."""
-    due, counts = _due(plan, as_of, frame, counts, task_ids)
+    rows = kept_rows(task_ids)  # read once: judged again and counted again from them
+    due, counts = _due(plan, as_of, frame, counts, task_ids, rows)
     if frame.basis is not None:
-        status = judge_again(plan, last, frame.basis, task_ids)
+        status = judge_again(plan, last, frame.basis, task_ids, rows)
         if status is not None:
             return _figures(plan, as_of, status, frame, due), status, counts
     fresh = {
@@ -441,7 +454,7 @@ class _Kept:
     summary: PlanSummary
     status: PlanStatus
     frame: _Frame
-    counts: dict | None  # task id → reports due for the period, on time (``_due``)
+    counts: dict[int, DueOfTask] | None  # task id → reports due for the period, on time (``_due``)
 
 
 # (scope, plan id) → what is kept of the plan for the boards of that scope: the data

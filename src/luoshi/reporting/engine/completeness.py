@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Q
@@ -197,6 +198,15 @@ def _kept(
     return _ordered(rows)
 
 
+class DueOfTask(NamedTuple):
+    """A task's reports due for a period (one per unit answering for it), those handed
+    in on time, and the units they are due of."""
+
+    due: int
+    on_time: int
+    units: frozenset[int]
+
+
 def due_by_task(
     plan: Plan,
     schedule: Schedule,
@@ -204,13 +214,13 @@ def due_by_task(
     period_id: int | None,
     as_of: dt.date,
     tasks: Collection[int] | None = None,
-) -> dict[int, tuple[int, int]] | None:
+) -> dict[int, DueOfTask] | None:
     """For each task of the plan (or of ``tasks``) due for the period: the reports due of
     it and those handed in on time, counted in one query over its task units and their kept
     rows (the figures ``completeness`` sums per unit, kept per task so that a board can
-    count again only the tasks whose kept rows changed). None when the kept rows cannot
-    answer (something they hold happened after ``as_of``, or a unit handed in three later
-    periods since this one): ``completeness`` then reads the reports."""
+    count again only the tasks whose kept rows changed, ``due_again``). None when the kept
+    rows cannot answer (something they hold happened after ``as_of``, or a unit handed in
+    three later periods since this one): ``completeness`` then reads the reports."""
     only = ""
     params = _due_params(plan, span, period_id, schedule.due(span)) | {"as_of": as_of}
     if tasks is not None:
@@ -221,22 +231,71 @@ def due_by_task(
         params |= {f"t{i}": pk for i, pk in enumerate(ids)}
     key = connection.ops.quote_name("key")
     sql = f"""
-        SELECT t.id, pa.{key}, t.cadence, t.start, t.deadline, {_COUNTS},
+        SELECT t.id, pa.{key}, t.cadence, t.start, t.deadline, tu.unit_id, {_COUNTS},
                SUM(CASE WHEN s.stamp > %(as_of)s THEN 1 ELSE 0 END)
         {_due_units(only)}
-        GROUP BY t.id, pa.{key}, t.cadence, t.start, t.deadline
+        GROUP BY t.id, pa.{key}, t.cadence, t.start, t.deadline, tu.unit_id
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         groups = cursor.fetchall()
-    found: dict[int, tuple[int, int]] = {}
-    for task_id, part_key, cadence, start, deadline, count, _handed_in, on_time, unsure, later in groups:
+    found: dict[int, DueOfTask] = {}
+    due_of: dict[tuple, bool] = {}  # what makes a task due → whether it is, for the period
+    for (
+        task_id,
+        part_key,
+        cadence,
+        start,
+        deadline,
+        unit_id,
+        count,
+        _handed,
+        on_time,
+        unsure,
+        later,
+    ) in groups:
         if later:
             return None
-        if schedule.cadence(cadence, part_key) == span.cadence and schedule.reports_on(
-            span, schedule.start(_date(start)), schedule.deadline(_date(deadline))
-        ):
+        what = (part_key, cadence, start, deadline)
+        if what not in due_of:
+            due_of[what] = schedule.cadence(cadence, part_key) == span.cadence and schedule.reports_on(
+                span, schedule.start(_date(start)), schedule.deadline(_date(deadline))
+            )
+        if due_of[what]:
             if unsure:
                 return None
-            found[task_id] = (count, on_time)
+            before = found.get(task_id, DueOfTask(0, 0, frozenset()))
+            found[task_id] = DueOfTask(before.due + count, before.on_time + on_time, before.units | {unit_id})
     return found
+
+
+def due_again(
+    kept: dict[int, DueOfTask],
+    rows: list[tuple],
+    period_id: int | None,
+    due_date: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+) -> dict[int, DueOfTask] | None:
+    """``kept`` (``due_by_task``'s counts of some tasks) counted again from their kept rows
+    as ``kept_rows`` reads them (the tasks' units and whether they are due do not change
+    with the reports): a row of a unit the task is due of counts on time when it holds the
+    period handed in by the due date, as ``_COUNTS`` says. None where those rows cannot
+    tell (a unit that has not handed in the period has handed in three later ones since,
+    or a row holds what happened after ``as_of``)."""
+    period = -1 if period_id is None else period_id  # as ``_due_params``: none stored, none handed in
+    on_time = dict.fromkeys(kept, 0)
+    for row in rows:
+        task_id, unit_id = row[0], row[1]
+        if task_id not in kept or unit_id not in kept[task_id].units:
+            continue
+        p1, p2, p3, oldest_end, stamp, d1, d2, d3 = row[6:14]
+        if stamp is not None and stamp > as_of:
+            return None
+        if period in (p1, p2, p3):
+            on_time[task_id] += any(
+                p == period and d is not None and d <= due_date for p, d in ((p1, d1), (p2, d2), (p3, d3))
+            )
+        elif oldest_end is not None and oldest_end >= end:
+            return None
+    return {pk: due._replace(on_time=on_time[pk]) for pk, due in kept.items()}

@@ -183,12 +183,15 @@ def basis_of(plan: Plan, as_of: dt.date) -> Basis:
     )
 
 
-def judge_again(plan: Plan, last: PlanStatus, basis: Basis, tasks: Collection[int]) -> PlanStatus | None:
-    """``last`` (the whole plan's status) with ``tasks`` judged again from their kept rows,
-    everything else as ``basis`` holds it: for a caller that knows only kept rows changed
-    since (nothing of the plan, its policy or milestones), and that none of the plan's
-    tasks has lower parts linked (their lights weigh other plans). None when it cannot
-    answer: a period stored since, or kept rows that do not answer for the date."""
+def judge_again(
+    plan: Plan, last: PlanStatus, basis: Basis, tasks: Collection[int], rows: list[tuple] | None = None
+) -> PlanStatus | None:
+    """``last`` (the whole plan's status) with ``tasks`` judged again from their kept rows
+    (``rows``, if the caller read them: ``kept_rows(tasks)``), everything else as
+    ``basis`` holds it: for a caller that knows only kept rows changed since (nothing of
+    the plan, its policy or milestones), and that none of the plan's tasks has lower parts
+    linked (their lights weigh other plans). None when it cannot answer: a period stored
+    since, or kept rows that do not answer for the date."""
     as_of = last.as_of
     if _periods_stored() != basis.periods:
         return None
@@ -198,7 +201,9 @@ def judge_again(plan: Plan, last: PlanStatus, basis: Basis, tasks: Collection[in
     timings = [every[basis.index[pk]] for pk in loaded.ids]
     due = {pk: every_due[pk] for pk in loaded.ids if pk in every_due}
     with no_collection():
-        reports = kept_handed_in(plan, loaded.task_ids, due, last.window_start, as_of, basis.spans)
+        if rows is not None and len(loaded.ids) != len(tasks):  # only the plan's tasks
+            rows = [row for row in rows if row[0] in basis.index]
+        reports = kept_handed_in(plan, loaded.task_ids, due, last.window_start, as_of, basis.spans, rows)
         if reports is None:
             return None
         rows = _judge(

@@ -8,6 +8,7 @@ that ends last (of two ending the same day, the longer one).
 """
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -153,8 +154,8 @@ def _fill_gaps(
         gaps.difference_update(best)
 
 
-# what ``kept_handed_in`` reads of a kept row (``stamp``, when some tasks are asked for: the
-# latest date the row holds, to tell whether it answers for the date)
+# what ``kept_handed_in`` reads of a kept row; ``kept_rows`` adds the latest date it holds
+# (``stamp``: whether it answers for a date) and the dates the three periods were handed in
 KEPT_FIELDS = (
     "task_id",
     "unit_id",
@@ -167,19 +168,31 @@ KEPT_FIELDS = (
     "p3",
     "oldest_end",
 )
+ROW_FIELDS = (*KEPT_FIELDS, "stamp", "d1", "d2", "d3")
 
 
 def _kept_of_tasks(**tasks: int):
     from ..models import Standing
 
     ids = [tasks[f"t{i}"] for i in range(len(tasks))]
-    return Standing.objects.filter(task_id__in=ids).order_by().values_list(*KEPT_FIELDS, "stamp")
+    return Standing.objects.filter(task_id__in=ids).order_by().values_list(*ROW_FIELDS)
 
 
 # the kept rows of a few tasks (a board judging again the tasks whose reports were written):
 # built once per process and number of tasks, up to this many
 FEW_TASKS = 16
 _KEPT_OF_TASKS = Compiled(_kept_of_tasks)
+
+
+def kept_rows(task_ids: Collection[int]) -> list[tuple]:
+    """The kept rows of these tasks, as ``ROW_FIELDS``: read once by a caller that both
+    judges the tasks again (``kept_handed_in``) and counts their reports due."""
+    from ..models import Standing
+
+    ids = list(task_ids)
+    if 0 < len(ids) <= FEW_TASKS:
+        return _KEPT_OF_TASKS.all((len(ids),), **{f"t{i}": pk for i, pk in enumerate(ids)})
+    return list(Standing.objects.filter(task_id__in=ids).order_by().values_list(*ROW_FIELDS))
 
 
 def period_spans() -> dict[int, tuple[dt.date, dt.date]]:
@@ -196,11 +209,13 @@ def kept_handed_in(
     window_start: dt.date | None,
     as_of: dt.date,
     periods: dict[int, tuple[dt.date, dt.date]] | None = None,
+    rows: list[tuple] | None = None,
 ) -> HandedIn | None:
     """The same as ``handed_in``, read from the kept rows (``reporting.kept``): one row
     per task and unit instead of the reports. None when the rows cannot answer for
     ``as_of`` (something in them happened after it, ``kept.answers_for``: a past date
-    takes the full path). ``periods``: every stored period's start and end, if known."""
+    takes the full path). ``periods``: every stored period's start and end, if known;
+    ``rows``: the kept rows of ``task_ids`` (``kept_rows``), if read already."""
     from ..kept import answers_for
     from ..models import Standing
 
@@ -216,10 +231,8 @@ def kept_handed_in(
         if not answers_for(Q(task_id__in=Task.objects.filter(plan=plan).values("pk")), as_of):
             return None
         rows = Standing.objects.filter(task__plan=plan).order_by().values_list(*KEPT_FIELDS)
-    elif 0 < len(task_ids) <= FEW_TASKS:  # a few: the statement built once per process
-        rows = _KEPT_OF_TASKS.all((len(task_ids),), **{f"t{i}": pk for i, pk in enumerate(task_ids)})
-    else:
-        rows = Standing.objects.filter(task_id__in=task_ids).order_by().values_list(*KEPT_FIELDS, "stamp")
+    elif rows is None:
+        rows = kept_rows(task_ids)
     for row in rows:
         if task_ids is not None and row[10] is not None and row[10] > as_of:
             return None  # the row holds what happened after the date (``kept.answers_for``)
