@@ -176,3 +176,38 @@ def test_the_reports_due_counted_again_from_kept_rows_equal_the_query(city):
             assert after[row[0]].on_time == counted[row[0]].on_time - 1
             assert due_again(counted, kept_rows(tasks), period_id, due, span.end, TODAY) == after, key
     assert compared == 9 and on_time and late  # both kinds were there to count
+
+
+def test_a_period_stored_since_the_board_was_kept_is_judged_with(city):
+    """A period stored (the first report of a new 旬 anywhere) moves every task's due
+    periods: the tasks of a report written since are not judged again on the periods the
+    plan was judged with (the periods stored are read with the rows changed), the plan is
+    worked out again."""
+    from luoshi.reporting.engine import plan_status
+    from luoshi.reporting.engine.plan import basis_of, judge_again, periods_stored
+    from luoshi.reporting.models import Period
+    from luoshi.reporting.periods import span_for_key
+    from luoshi.reporting.policy import ensure_period
+
+    district = Organisation.objects.filter(parent=city).order_by("path").first()
+    plan = Plan.objects.get(organisation=district)
+    cityboard.city_board(city, TODAY)
+    status, basis = plan_status(plan, TODAY), basis_of(plan, TODAY)
+    task = status.rows[0].task_id
+    assert judge_again(plan, status, basis, {task}) is not None
+    assert not Period.objects.filter(key="2026-01-1").exists()
+    ensure_period(span_for_key("2026-01-1"))
+    assert judge_again(plan, status, basis, {task}) is None
+    assert judge_again(plan, status, basis, {task}, periods=periods_stored()) is None
+    assert cityboard._window(cityboard.timezone.now())[1] == periods_stored()
+    people = users(district)
+    report = Report.objects.filter(
+        task__plan__organisation=district,
+        unit=people["head1"].profile.unit,
+        period__key=LAST,
+        state="submitted",
+    ).first()
+    accept_report(actor_for(people["coordinator"]), approve_report(actor_for(people["head1"]), report))
+    after = cityboard.city_board(city, TODAY)
+    assert after.recomputed == 1
+    assert_equals_full_path(after)

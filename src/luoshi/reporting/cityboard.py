@@ -50,7 +50,7 @@ from luoshi.plans.models import Organisation, Plan, Task, TaskLink, TaskUnit
 from . import board as boards
 from .engine import PlanStatus, completeness, plan_status
 from .engine.completeness import DueOfTask, due_again, due_by_task
-from .engine.plan import Basis, basis_of, judge_again
+from .engine.plan import Basis, basis_of, judge_again, periods_sql
 from .engine.reports import kept_rows
 from .models import Milestone, Period, Standing
 from .periods import PeriodSpan
@@ -303,16 +303,22 @@ def _worked_out(
 
 
 def _patched(
-    plan: Plan, as_of: dt.date, last: PlanStatus, frame: _Frame, task_ids: set[int], counts: dict | None
-) -> tuple[PlanSummary, PlanStatus, dict | None]:
+    plan: Plan,
+    as_of: dt.date,
+    last: PlanStatus,
+    frame: _Frame,
+    task_ids: set[int],
+    counts: dict[int, DueOfTask] | None,
+    periods: tuple | None = None,
+) -> tuple[PlanSummary, PlanStatus, dict[int, DueOfTask] | None]:
     """A plan's figures with only ``task_ids`` judged again (their kept rows changed;
     nothing else of the plan did): the other tasks' rows and reports due are kept. Judged
     from the kept basis where there is one (the kept rows of those tasks read, nothing
-    else), else by the status engine."""
+    else; ``periods``: the periods stored, if read), else by the status engine."""
     rows = kept_rows(task_ids)  # read once: judged again and counted again from them
     due, counts = _due(plan, as_of, frame, counts, task_ids, rows)
     if frame.basis is not None:
-        status = judge_again(plan, last, frame.basis, task_ids, rows)
+        status = judge_again(plan, last, frame.basis, task_ids, rows, periods)
         if status is not None:
             return _figures(plan, as_of, status, frame, due), status, counts
     fresh = {
@@ -490,36 +496,40 @@ def _marked(mark: str) -> dt.datetime:
     return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
 
 
-def _window(since: dt.datetime) -> list[tuple]:
+def _window(since: dt.datetime) -> tuple[list[tuple], tuple]:
     """The kept rows changed since ``since`` less the settling window, one indexed query:
     (id, the latest change as text — compared as read, none parsed —, task, plan,
-    organisation, whether made in the window)."""
+    organisation, whether made in the window); and, asked with them, the periods stored
+    (``engine.plan.periods_stored``, which the tasks judged again are judged against)."""
     q = connection.ops.quote_name
     standing, task, plan = (q(m._meta.db_table) for m in (Standing, Task, Plan))
     start = connection.ops.adapt_datetimefield_value(since - SETTLE)
     with connection.cursor() as cursor:
         cursor.execute(
+            f"SELECT -1, NULL, n.*, NULL, NULL FROM ({periods_sql()}) n UNION ALL "
             f"SELECT s.id, CAST(s.updated_at AS TEXT), s.task_id, t.plan_id, p.organisation_id, "
             f"CASE WHEN s.created_at >= %s THEN 1 ELSE 0 END "
             f"FROM {standing} s JOIN {task} t ON t.id = s.task_id JOIN {plan} p ON p.id = t.plan_id "
             f"WHERE s.updated_at >= %s",
             [start, start],
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    head = next(row for row in rows if row[0] == -1)
+    return [row for row in rows if row[0] != -1], (head[2], head[3])
 
 
 def _moved_tasks(
     since: dt.datetime | None, count_delta: int, seen: dict[int, str], orgs: set[int] | None = None
-) -> tuple[dict[int, set[int]] | None, dict[int, str], dt.datetime | None]:
+) -> tuple[dict[int, set[int]] | None, dict[int, str], dt.datetime | None, tuple | None]:
     """Plan id → its tasks whose kept rows were written since ``since`` (the rows of the
     settling window already ``seen`` as they are now left out), when that accounts for
     every change: the count of the scope's rows (those of ``orgs``, None: all) moved by
     exactly the rows made there since (so none was deleted); else None (the fingerprints
-    decide). Also the window's rows, to be ``seen`` next time, and the latest change
-    among them (None: the window is empty)."""
+    decide). Also the window's rows, to be ``seen`` next time, the latest change among
+    them (None: the window is empty) and the periods stored (``_window``)."""
     if since is None:
-        return None, {}, None
-    rows = _window(since)
+        return None, {}, None, None
+    rows, periods = _window(since)
     window = {row[0]: row[1] for row in rows}
     fresh = [row for row in rows if seen.get(row[0]) != row[1]]
     # a row not changed since it was seen is no later than the last check
@@ -530,11 +540,11 @@ def _moved_tasks(
         if pk not in seen and new and (orgs is None or org in orgs)
     )
     if made != count_delta:
-        return None, window, latest
+        return None, window, latest, periods
     moved: dict[int, set[int]] = {}
     for _pk, _mark, task, plan, *_rest in fresh:
         moved.setdefault(plan, set()).add(task)
-    return moved, window, latest
+    return moved, window, latest, periods
 
 
 def summaries(
@@ -576,16 +586,19 @@ def summaries(
     moved: dict[int, set[int]] | None = None
     window: dict[int, str] = {}
     watermark: dt.datetime | None = None
+    periods: tuple | None = None
     uppers: set[int] = set()
     links = _kept_links(scope, version)
     if last is not None and last[0][KEPT_PARTS.stop :] == version[KEPT_PARTS.stop :]:
-        moved, window, watermark = _moved_tasks(last[1], int(version[1]) - int(last[0][1]), last[2], orgs)
+        moved, window, watermark, periods = _moved_tasks(
+            last[1], int(version[1]) - int(last[0][1]), last[2], orgs
+        )
         if moved:
             uppers = _uppers(set(moved), links)
     if watermark is None:  # the latest change of the kept rows, and the rows changed then
         watermark = Standing.objects.aggregate(latest=Max("updated_at"))["latest"]
         if watermark is not None:
-            window = {row[0]: row[1] for row in _window(watermark)}
+            window = {row[0]: row[1] for row in _window(watermark)[0]}
     fingerprinted = []
     for plan in unsure:
         entry = kept[plan.pk]
@@ -597,7 +610,7 @@ def summaries(
                 worked += 1
             elif changed:
                 summary, status, counts = _patched(
-                    plan, as_of, entry.status, entry.frame, changed, entry.counts
+                    plan, as_of, entry.status, entry.frame, changed, entry.counts, periods
                 )
                 entry = _Kept(as_of, None, version, summary, status, entry.frame, counts)
                 worked += 1

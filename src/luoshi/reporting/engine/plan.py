@@ -160,11 +160,16 @@ class Basis:
     spans: dict[int, tuple[dt.date, dt.date]]  # those periods' start and end, by id
 
 
-def _periods_stored() -> tuple:
-    """How many periods are stored and the latest id: one small query, written out (a
-    board judging one task again reads it on every view after a write)."""
+def periods_sql() -> str:
+    """How many periods are stored and the latest id (a period stored moves the tasks' due
+    periods): one small query, written out (a board judging one task again reads it on
+    every view after a write, ``cityboard`` with its other question)."""
+    return f"SELECT COUNT(*), MAX(id) FROM {connection.ops.quote_name(Period._meta.db_table)}"
+
+
+def periods_stored() -> tuple:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), MAX(id) FROM {connection.ops.quote_name(Period._meta.db_table)}")
+        cursor.execute(periods_sql())
         n, latest = cursor.fetchone()
     return (n, latest)
 
@@ -177,23 +182,29 @@ def basis_of(plan: Plan, as_of: dt.date) -> Basis:
         structure,
         Schedule.of(plan),
         _overdue_milestones(plan, as_of),
-        _periods_stored(),
+        periods_stored(),
         {pk: index for index, pk in enumerate(structure.all.ids)},
         period_spans(),
     )
 
 
 def judge_again(
-    plan: Plan, last: PlanStatus, basis: Basis, tasks: Collection[int], rows: list[tuple] | None = None
+    plan: Plan,
+    last: PlanStatus,
+    basis: Basis,
+    tasks: Collection[int],
+    rows: list[tuple] | None = None,
+    periods: tuple | None = None,
 ) -> PlanStatus | None:
     """``last`` (the whole plan's status) with ``tasks`` judged again from their kept rows
     (``rows``, if the caller read them: ``kept_rows(tasks)``), everything else as
     ``basis`` holds it: for a caller that knows only kept rows changed since (nothing of
     the plan, its policy or milestones), and that none of the plan's tasks has lower parts
     linked (their lights weigh other plans). None when it cannot answer: a period stored
-    since, or kept rows that do not answer for the date."""
+    since (``periods``: ``periods_stored()``, if the caller read it), or kept rows that do
+    not answer for the date."""
     as_of = last.as_of
-    if _periods_stored() != basis.periods:
+    if (periods if periods is not None else periods_stored()) != basis.periods:
         return None
     structure, schedule = basis.structure, basis.schedule
     loaded = structure.loaded(None, None, tasks)
