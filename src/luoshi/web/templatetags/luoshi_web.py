@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from luoshi.reporting.status import Status
+from luoshi.web.context import fixed_urls
 
 register = template.Library()
 
@@ -101,3 +102,11 @@ def op_label(value):
         return TargetOp(value).label
     except ValueError:
         return value
+
+
+@register.simple_tag(takes_context=True)
+def fixed_url(context, name):
+    """``{% url name %}`` for a URL name without arguments, reversed once per process
+    (``luoshi.web.context.fixed_urls``; the page's own copy when the context processor ran)."""
+    urls = context.get("fixed_urls") or fixed_urls()
+    return urls[name]
