@@ -1,6 +1,6 @@
 """The page frame (the top bar, its navigation) shows what it did before its addresses were
 reversed once per process: each role's navigation item for item, the active item following
-the path."""
+the path, the unread badge."""
 
 import re
 
@@ -79,6 +79,26 @@ def test_each_role_sees_the_navigation_it_saw_and_the_active_item_follows_the_pa
             assert nav_of(page) == [(url, LABELS[url], url == active) for url in urls], (who, path)
             assert top_bar_links(page) == ["/messages/", "/password/", "/account/tokens/", "/logout/"]
             assert '<a class="brand" href="/">' in page
+
+
+@pytest.mark.django_db
+def test_the_unread_badge_counts_the_unread_messages_and_an_htmx_part_has_no_top_bar(
+    personas, today, client_for, city_plan, plan
+):
+    from luoshi.reporting.notify import notify
+
+    reporter = personas["reporter_a"]
+    client = client_for(reporter)
+    assert 'class="badge"' not in client.get("/tasks/").content.decode()
+    notify([reporter, reporter, personas["head_a"]], "请填报", None)
+    assert '消息<b class="badge">2</b></a>' in client.get("/tasks/").content.decode()
+    assert 'class="badge"' not in client.get("/messages/").content.decode()  # read on viewing them
+    assert 'class="badge"' not in client.get("/tasks/").content.decode()
+    city = client_for(personas["city_coordinator"])
+    notify([personas["city_coordinator"]], "请审核", None)
+    assert '消息<b class="badge">1</b></a>' in city.get("/board/orgs/").content.decode()
+    part = city.get(f"/board/orgs/{plan.organisation_id}/", headers={"HX-Request": "true"})
+    assert part.status_code == 200 and 'class="who"' not in part.content.decode()
 
 
 @pytest.mark.django_db
