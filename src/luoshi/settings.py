@@ -275,7 +275,7 @@ LOGGING = {
 
 
 MIDDLEWARE += [
-    "csp.middleware.CSPMiddleware",
+    "luoshi.web.middleware.CSPMiddleware",  # django-csp's, the settings' policy built once
     "luoshi.web.middleware.IdleTimeoutMiddleware",
     "luoshi.audit.middleware.AuditMiddleware",
 ]
