@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Max
@@ -77,8 +78,7 @@ class CampaignLine:
     plan_id: int
 
 
-@dataclass(frozen=True)
-class LaggingTask:
+class LaggingTask(NamedTuple):  # a tuple: made for every lagging task each time a plan is summed
     task_id: int
     sid: str
     title: str
