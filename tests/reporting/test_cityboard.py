@@ -85,6 +85,10 @@ def assert_equals_full_path(result: cityboard.CityBoard) -> None:
         for summary in line.plans:
             plan = Plan.objects.get(pk=summary.plan_id)
             assert summary == cityboard.summarise(plan, TODAY, full=True), plan.organisation.name
+        # the line's own figures (kept from the last board where its plans' are the same)
+        fresh = cityboard.OrgLine(line.organisation, line.has_children, list(line.plans))
+        for name in ("total", "lagging", "late_units", "missing_reports", "on_time_rate", "score"):
+            assert getattr(line, name) == getattr(fresh, name), (line.organisation.name, name)
 
 
 def test_after_random_writes_the_board_equals_the_full_recomputation(city):

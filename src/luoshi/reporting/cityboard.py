@@ -687,6 +687,7 @@ def city_board(org: Organisation, as_of: dt.date, version: tuple | None = None) 
         plans, key=lambda p: (len(line_of[p.organisation_id].organisation.path), p.year, p.series)
     ):
         line_of[plan.organisation_id].plans.append(kept[plan.pk])
+    _figures_as_before(org.pk, lines)
     ranking = sorted(
         lines.values(),
         key=lambda line: (-line.score, line.lagging_count, line.organisation.order, line.organisation.name),
@@ -694,6 +695,26 @@ def city_board(org: Organisation, as_of: dt.date, version: tuple | None = None) 
     for index, line in enumerate(ranking, start=1):
         line.rank = index
     return CityBoard(org, as_of, list(lines.values()), worked)
+
+
+# what an organisation's line works out from its plans' figures alone (its rank is set on the board)
+_DERIVED = tuple(name for name, value in vars(OrgLine).items() if isinstance(value, cached_property))
+
+
+def _figures_as_before(scope: int, lines: dict[int, OrgLine]) -> None:
+    """Each line whose plans' figures are the very ones of the scope's last board takes
+    the figures that line worked out (totals, score, late units…): after a write in one
+    district the others' lines are not summed again (the figures kept are compared by
+    identity: a plan summed again is a new object)."""
+    with _lock:
+        last = _checked.get(("lines", scope), {})
+    for pk, line in lines.items():
+        before = last.get(pk)
+        same = before is not None and len(before.plans) == len(line.plans)
+        if same and all(a is b for a, b in zip(before.plans, line.plans, strict=True)):
+            line.__dict__.update({k: v for k, v in before.__dict__.items() if k in _DERIVED})
+    with _lock:
+        _checked[("lines", scope)] = dict(lines)
 
 
 def org_line(org: Organisation, as_of: dt.date) -> tuple[OrgLine, list[CampaignLine]]:
