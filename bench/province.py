@@ -24,8 +24,8 @@ process, the figures in milliseconds:
    warm turns of both boards also what no board goes below: the page frame alone,
    ``/messages/`` as the same user, and the data version every view reads first);
 5. a district reporter's /board/, task list and report form on the province and on the
-   single-district install, each in a fresh child process, the two in turns (twice each;
-   per page the better round of each install), and their ratio.
+   single-district install, each in a fresh child process, the two in turns (three rounds
+   each, a page's times of the three taken together), and their ratio.
 
 Bars: board p95 ≤ 2 × the raw roll-up's p95 of the same run (warm and after a write); a
 district user's pages p95 ≤ 1.25 × the single-district install's (as fast, within the noise of
@@ -47,6 +47,7 @@ TODAY = dt.date(2026, 1, 12)
 PROVINCE = "postgresql://postgres@127.0.0.1:5432/luoshi_cityboard_province"
 SINGLE = "postgresql://postgres@127.0.0.1:5432/luoshi_cityboard_single"
 SIZES = {"province": "1+14+130", "single": "1"}
+ROUNDS = 3  # child processes per install for the district pages, in turns
 
 
 def ensure_database(url: str) -> None:
@@ -105,13 +106,14 @@ def get_ok(client, url: str):
 
 
 def page_times(client, url: str, runs: int) -> dict:
-    get_ok(client, url)()  # the first (cold) view is not counted
+    """Each view's wall and CPU times (the first, cold view not counted)."""
+    get_ok(client, url)()
     walls, cpus = [], []
     for _ in range(runs):
         wall, cpu = timed(get_ok(client, url))
         walls.append(wall)
         cpus.append(cpu)
-    return figures(walls, cpus)
+    return {"walls": walls, "cpus": cpus}
 
 
 def district_pages(runs: int) -> dict:
@@ -346,10 +348,11 @@ def main() -> int:
             ok = ok and met
             print(f"  bar {label}: board p95 / raw p95 = {ratio:.2f} (≤ 2): {'met' if met else 'MISSED'}")
 
-    # each install's pages in a fresh process of its own, the two in turns (twice each), so
-    # that neither is timed after the other's work or in a process the boards above filled
-    rounds: dict[str, list[dict]] = {"province": [], "single": []}
-    for kind in ("province", "single", "province", "single"):
+    # each install's pages in a fresh process of its own, the two in turns (three rounds
+    # each), so that neither is timed after the other's work or in a process the boards
+    # above filled; each page's times of the three rounds taken together
+    pooled: dict[str, dict[str, dict[str, list[float]]]] = {"province": {}, "single": {}}
+    for kind in ("province", "single") * ROUNDS:
         child = subprocess.run(
             [
                 sys.executable,
@@ -367,10 +370,12 @@ def main() -> int:
             text=True,
             check=True,
         )
-        rounds[kind].append(json.loads(child.stdout.strip().splitlines()[-1]))
-    # per page, each install's better round (a round a passing load slowed is not the install's)
+        for name, times in json.loads(child.stdout.strip().splitlines()[-1]).items():
+            into = pooled[kind].setdefault(name, {"walls": [], "cpus": []})
+            into["walls"] += times["walls"]
+            into["cpus"] += times["cpus"]
     here, single = (
-        {name: min((r[name] for r in rounds[kind]), key=lambda f: f["p95"]) for name in rounds[kind][0]}
+        {name: figures(t["walls"], t["cpus"]) for name, t in pooled[kind].items()}
         for kind in ("province", "single")
     )
     print("a district reporter's pages: province data set vs single-district install (same plan size)")

@@ -215,3 +215,27 @@ def test_a_period_stored_since_the_board_was_kept_is_judged_with(city):
     after = cityboard.city_board(city, TODAY)
     assert after.recomputed == 1
     assert_equals_full_path(after)
+
+
+def test_the_first_view_after_a_write_reads_that_writes_tasks_only(
+    city, client, django_assert_max_num_queries
+):
+    """After a report accepted in one district the page works out that district's plan
+    alone, from the rows the write changed: a few small queries, none per district."""
+    district = Organisation.objects.filter(parent=city).order_by("path").first()
+    client.force_login(users(city)["coordinator"])
+    client.get("/board/orgs/")
+    client.get("/board/orgs/")  # the session's activity stamp written once, if due
+    people = users(district)
+    report = Report.objects.filter(
+        task__plan__organisation=district,
+        unit=people["head1"].profile.unit,
+        period__key=LAST,
+        state="submitted",
+    ).first()
+    accept_report(actor_for(people["coordinator"]), approve_report(actor_for(people["head1"]), report))
+    # the session, the user, the data version, the kept rows changed (with the periods
+    # stored), the changed task's kept rows, the unread messages
+    with django_assert_max_num_queries(6):
+        page = client.get("/board/orgs/")
+    assert page.status_code == 200 and page.context["board"].recomputed == 1

@@ -15,15 +15,22 @@ per process. What a view costs after the first:
    by plan — ``fingerprints``), and only the plans whose fingerprint moved are worked out
    again: a report written in one district costs that district's plan, not the city's.
 
-After a write of reports alone, a moved plan is not worked out whole: the tasks whose
-kept rows changed are judged again from those rows on the basis the plan was judged with
-(``engine.plan.judge_again``; a plan with tasks linked below others by the status engine,
-``plan_status(tasks=…)``) and put in place of their kept rows, the plan's figures are
-summed again from its rows, and its 报送率 counted again for those tasks alone (the
-reports due and on time are kept per task, ``engine.completeness.due_by_task``). The
+After a write of reports alone, a moved plan is not worked out whole. The kept rows
+changed since the last check are found by one indexed query (their change read as text,
+none parsed; the periods stored asked with them); the changed tasks' kept rows are read
+once (``engine.reports.kept_rows``), those tasks judged again from them on the basis the
+plan was judged with (``engine.plan.judge_again``; a plan with tasks linked below others
+by the status engine, ``plan_status(tasks=…)``) and put in place of their kept rows, the
+plan's figures summed again from its rows, and its 报送率 counted again for those tasks
+alone from the same rows (the reports due and on time are kept per task with the units
+they are due of, ``engine.completeness.due_by_task``; ``due_again`` counts as its query
+does, the query itself only where the rows cannot tell). A line whose plans' figures are
+the very ones of the last board keeps the figures it worked out (totals, score). The
 organisations and plans below are read again only when their parts of the version moved.
 The board's part of the page is kept rendered under the same version (``board_page``),
-and each organisation's rows of it per the figures they show (the view). The kept rows answer
+and each organisation's rows and chart bar of it per the figures they show (the view).
+A first view after a write in one district: 5 queries (session, user, data version, the
+rows changed, the changed tasks' kept rows) besides the unread count. The kept rows answer
 for any date; what depends on the date (序时进度, the lights, the period due) is judged
 for the date asked, and a new day works every plan out again.
 
