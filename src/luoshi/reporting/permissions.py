@@ -46,7 +46,7 @@ from luoshi.accounts.permissions import BELOW_READ_ONLY, Actor, scoped
 from luoshi.plans.choices import TaskRole
 from luoshi.plans.models import Plan, Task, TaskUnit
 
-from .choices import ReportState
+from .choices import DeliveryState, ReportState
 from .models import ReminderDelivery, Report
 
 # states in which a report has left its unit and others may read it
@@ -320,6 +320,17 @@ def settleable_deliveries(actor: Actor) -> QuerySet[ReminderDelivery]:
         return rows.none()
     rows = scoped(rows, actor, "reminder__organisation")
     return rows if actor.manages_below else rows.filter(reminder__organisation_id=actor.org_id)
+
+
+def deliveries_in_doubt(actor: Actor) -> QuerySet[ReminderDelivery]:
+    """The deliveries in doubt (待核实) whose doubts this actor settles, the latest first,
+    with their notices (the office's list on 站内消息)."""
+    return (
+        settleable_deliveries(actor)
+        .filter(state=DeliveryState.DOUBT)
+        .select_related("reminder")
+        .order_by("-sending_at", "-pk")
+    )
 
 
 def get_delivery_for(actor: Actor, pk) -> ReminderDelivery:

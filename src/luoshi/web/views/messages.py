@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core import clock
 from luoshi.reporting import permissions, services
-from luoshi.reporting.choices import DeliveryState
 from luoshi.reporting.models import Message
 from luoshi.reporting.services import ReportingError
 
@@ -24,12 +23,7 @@ def message_list(request):
     Message.objects.filter(user=request.user, read_at=None).update(read_at=clock.now())
     doubt = []
     if permissions.can_settle_deliveries(actor):
-        doubt = list(
-            permissions.settleable_deliveries(actor)
-            .filter(state=DeliveryState.DOUBT)
-            .select_related("reminder")
-            .order_by("-sending_at", "-pk")[:200]
-        )
+        doubt = list(permissions.deliveries_in_doubt(actor)[:200])
     return render(request, "web/messages.html", {"page": page, "doubt": doubt})
 
 
