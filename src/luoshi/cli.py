@@ -45,7 +45,7 @@ USAGE = """\
   upload FILE.xlsx [--draft] [--json]            上传填好的模板（全部无误才导入）
   tick [--loop] [--enqueue-only]                 登记并发送到期的催报提醒（可每分钟由 cron 运行）
   worker [--queue Q] [--no-schedule]             运行后台任务（页面上生成的文件、大文件解析、提醒发送等），可在多台服务器上同时运行
-  jobs prune [--days N] [--dry-run] [--json]     清理完成或失败超过保留天数（默认 30）的后台任务及其文件
+  jobs prune [--days N] [--dry-run] [--json]     清理完成或失败超过保留天数（默认 30）的后台任务及其文件，以及队列中已结束的任务结果
 
 通报与讲评：
   bulletin --month 2025-05 [--campaign C] -o F.docx [--issue]   月通报（Word，公文格式）

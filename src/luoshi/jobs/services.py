@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from luoshi.accounts.permissions import Actor, actor_for
 from luoshi.audit.choices import AuditAction
-from luoshi.audit.services import record_change
+from luoshi.audit.services import record, record_change
 from luoshi.bulletins.lookups import BulletinError, resolve_campaign
 from luoshi.bulletins.models import Bulletin
 from luoshi.bulletins.permissions import check_read_documents, get_bulletin_for
@@ -38,6 +39,9 @@ from luoshi.reporting.periods import span_for_key
 
 from .choices import JobKind, JobState
 from .models import Job, result_path
+
+if TYPE_CHECKING:
+    from django_tasks_db.models import DBTaskResultQuerySet
 from .permissions import check_requeue
 
 FORMATS = {"xlsx": "Excel", "docx": "Word"}
@@ -370,6 +374,8 @@ def _fail(job: Job, message: str) -> None:
 # ---------------------------------------------------------------- pruning
 
 PRUNE_OPERATION = "清理后台任务"
+TASK_RESULTS_OPERATION = "清理队列中的任务结果"
+TASK_RESULTS_BATCH = 10_000  # rows deleted per statement (and per transaction)
 
 
 @dataclass
@@ -381,6 +387,7 @@ class Pruned:
     jobs: int = 0
     files: int = 0
     bytes: int = 0
+    task_results: int = 0  # django-tasks' finished result rows (the queue table)
     titles: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -390,6 +397,7 @@ class Pruned:
             "jobs": self.jobs,
             "files": self.files,
             "bytes": self.bytes,
+            "task_results": self.task_results,
         }
 
 
@@ -426,8 +434,9 @@ def prune_jobs(actor: Actor, days: int | None = None, *, dry_run: bool = False) 
     """Delete the done and failed jobs older than ``days`` (``LUOSHI_JOB_KEEP_DAYS`` by
     default) with their files, one job at a time: its row locked and still finished (a
     job queued again meanwhile is left alone), its files deleted, its row deleted and
-    recorded (``清理后台任务``, which the job's page reads to say 已清理). Run daily by
-    every ``luoshi worker`` and by ``luoshi jobs prune``."""
+    recorded (``清理后台任务``, which the job's page reads to say 已清理); then
+    django-tasks' own result rows finished as long ago (``prune_task_results``). Run
+    daily by every ``luoshi worker`` and by ``luoshi jobs prune``."""
     if not actor.is_system:
         raise PermissionDenied("只有系统（luoshi jobs prune 或后台任务进程）可以清理后台任务")
     days = settings.LUOSHI_JOB_KEEP_DAYS if days is None else days
@@ -465,7 +474,52 @@ def prune_jobs(actor: Actor, days: int | None = None, *, dry_run: bool = False) 
             for name, _size in files:
                 storage.delete(name)
             _remove_empty_folder(storage, folder)
+    result.task_results = prune_task_results(actor, days, now, dry_run=dry_run)
     return result
+
+
+def old_task_results(days: int, now: dt.datetime | None = None) -> "DBTaskResultQuerySet":
+    """django-tasks-db's result rows (one per job queued: every notice's delivery, every
+    document job, every rebuild) that finished, successful or failed, more than ``days``
+    days ago; never a READY or RUNNING one. Luoshi reads only those two (``notify._in_hand``:
+    the notices with a delivery in hand); a delivery's own record and its key are the
+    ``ReminderDelivery``'s, so nothing it reads goes with these rows."""
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    return cast("DBTaskResultQuerySet", DBTaskResult.objects.finished().filter(finished_at__lt=cutoff))
+
+
+def prune_task_results(actor: Actor, days: int, now: dt.datetime, *, dry_run: bool = False) -> int:
+    """Delete ``old_task_results`` (the count only on a dry run), ``TASK_RESULTS_BATCH`` at
+    a time, each batch in one statement and one transaction with one audit row saying how
+    many (a daily prune: one row; the first prune of a table years old: one per batch, so
+    the queue's workers are never held long). Returns how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    if not actor.is_system:
+        raise PermissionDenied("只有系统（luoshi jobs prune 或后台任务进程）可以清理后台任务")
+    old = old_task_results(days, now)
+    if dry_run:
+        return int(old.count())
+    total = 0
+    while True:
+        with transaction.atomic():
+            batch = old.order_by().values("pk")[:TASK_RESULTS_BATCH]
+            deleted = int(DBTaskResult.objects.filter(pk__in=batch).delete()[0])
+            if deleted:
+                record(
+                    action=AuditAction.DELETE,
+                    user=None,
+                    username="系统",
+                    operation=TASK_RESULTS_OPERATION,
+                    object_type=DBTaskResult._meta.label_lower,
+                    object_repr=f"已结束超过 {days} 天的任务结果 {deleted} 条",
+                    summary={"days": days, "task_results": deleted},
+                )
+        total += deleted
+        if deleted < TASK_RESULTS_BATCH:
+            return total
 
 
 def _remove_empty_folder(storage, folder: str) -> None:

@@ -5,7 +5,8 @@ It is django-tasks-db's ``db_worker`` on every queue, plus the reminder schedule
 (``luoshi tick --enqueue-only``) every ``--schedule-interval`` seconds in a thread, so a
 deployment with workers needs no cron line (several workers scheduling at once record each
 reminder once), and once a day ``luoshi jobs prune`` (the done and failed jobs older than
-``LUOSHI_JOB_KEEP_DAYS`` and their files; with ``--no-schedule`` too). SIGTERM or
+``LUOSHI_JOB_KEEP_DAYS`` and their files, and the queue's result rows of the jobs that
+finished as long ago; with ``--no-schedule`` too). SIGTERM or
 Ctrl+C finishes the job in hand and exits; a worker killed outright (kill -9, a power cut)
 loses nothing: what it had claimed is taken up again by another worker once the claim is
 stale (``LUOSHI_DELIVERY_CLAIM_SECONDS``; a document job
@@ -159,10 +160,11 @@ class Command(BaseCommand):
         out = io.StringIO()
         call_command("jobs", "prune", "--json", stdout=out)
         result = json.loads(out.getvalue().strip().splitlines()[-1])
-        if result["jobs"]:
+        if result["jobs"] or result.get("task_results"):
             self.stdout.write(
                 f"已清理完成或失败超过 {result['days']} 天的后台任务 {result['jobs']} 个，"
-                f"文件 {result['files']} 个（{result['bytes']} 字节）"
+                f"文件 {result['files']} 个（{result['bytes']} 字节），"
+                f"队列中已结束的任务结果 {result.get('task_results', 0)} 条"
             )
             self.stdout.flush()
 
