@@ -238,3 +238,17 @@ def test_the_first_view_after_a_write_reads_that_writes_tasks_only(
     with django_assert_max_num_queries(6):
         page = client.get("/board/orgs/")
     assert page.status_code == 200 and page.context["board"].recomputed == 1
+
+
+def test_kept_rows_of_a_period_not_known_cannot_answer(city):
+    """Rows read after a period was stored that the periods known do not hold (stored
+    between the two reads) leave the judging to the full path, no error."""
+    from luoshi.reporting.engine.reports import kept_handed_in, kept_rows, period_spans
+
+    plan = Plan.objects.get(organisation=Organisation.objects.filter(parent=city).order_by("path").first())
+    task = plan.tasks.order_by("pk").first().pk
+    rows = kept_rows([task])
+    spans = period_spans()
+    assert kept_handed_in(plan, [task], {}, None, TODAY, spans, rows) is not None
+    known = {pk: span for pk, span in spans.items() if pk != rows[0][2]}
+    assert kept_handed_in(plan, [task], {}, None, TODAY, known, rows) is None

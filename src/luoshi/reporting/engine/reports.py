@@ -231,8 +231,10 @@ def kept_handed_in(
         if not answers_for(Q(task_id__in=Task.objects.filter(plan=plan).values("pk")), as_of):
             return None
         rows = Standing.objects.filter(task__plan=plan).order_by().values_list(*KEPT_FIELDS)
-    elif rows is None:
-        rows = kept_rows(task_ids)
+    else:
+        rows = kept_rows(task_ids) if rows is None else rows
+        if any(r[2] not in periods or (r[8] is not None and r[8] not in periods) for r in rows):
+            return None  # a period stored after those known (a write since): cannot answer
     for row in rows:
         if task_ids is not None and row[10] is not None and row[10] > as_of:
             return None  # the row holds what happened after the date (``kept.answers_for``)
