@@ -275,7 +275,7 @@ LOGGING = {
 
 
 MIDDLEWARE += [
-    "luoshi.web.middleware.CSPMiddleware",  # django-csp's, the settings' policy built once
+    "csp.middleware.CSPMiddleware",
     "luoshi.web.middleware.IdleTimeoutMiddleware",
     "luoshi.audit.middleware.AuditMiddleware",
 ]

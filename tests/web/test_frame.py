@@ -1,19 +1,12 @@
 """The page frame (the top bar, its navigation, the Content-Security-Policy header) shows and
-sends what it did before its addresses were reversed once per process and the policy built
-once: each role's navigation item for item, the active item following the path, the
-unread badge, the headers string for string (django-csp's own middleware beside ours)."""
+sends what it did before its addresses were reversed once per process: each role's
+navigation item for item, the active item following the path, the unread badge, the
+settings' policy."""
 
 import re
 
 import pytest
-from csp.constants import NONCE, NONE, SELF
-from csp.decorators import csp, csp_exempt, csp_replace, csp_update
-from csp.middleware import CSPMiddleware as UpstreamCSPMiddleware
-from django.http import HttpResponse
-from django.test import RequestFactory, override_settings
 from django.urls import set_script_prefix
-
-from luoshi.web.middleware import CSPMiddleware
 
 LABELS = {
     "/": "工作台",
@@ -129,99 +122,6 @@ def test_the_fixed_addresses_follow_the_script_prefix():
 
 
 # ---------------------------------------------------------------- the CSP header
-
-
-def _respond(response_of):
-    """Both middlewares' answer to the same request and response."""
-    answers = []
-    for middleware in (UpstreamCSPMiddleware, CSPMiddleware):
-        request = RequestFactory().get("/tasks/")
-        answer = middleware(lambda request: response_of(request))(request)
-        after = None
-        try:
-            str(request.csp_nonce)
-        except Exception as exc:  # the nonce asked for after the header was written
-            after = type(exc).__name__
-        headers = [
-            answer.get(name) for name in ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
-        ]
-        # the nonce is new each time: its place and form are compared
-        answers.append(
-            (*[header and re.sub(r"'nonce-[^']+'", "'nonce-N'", header) for header in headers], after)
-        )
-    return answers
-
-
-def _plain(request):
-    return HttpResponse("x")
-
-
-def _header_set(request):
-    response = HttpResponse("x")
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
-
-
-def _nonce_asked(request):
-    str(request.csp_nonce)
-    return HttpResponse("x")
-
-
-def _not_found(request):
-    return HttpResponse("x", status=404)
-
-
-MAPS = {"img-src": ["https://maps.example"]}
-# a view's own policy, through django-csp's decorators (whatever they set on the response)
-CASES = {
-    "plain": _plain,
-    "exempt": csp_exempt()(_plain),
-    "exempt report-only": csp_exempt(REPORT_ONLY=True)(_plain),
-    "updated": csp_update(MAPS)(_plain),
-    "replaced": csp_replace({"script-src": [SELF, "https://cdn.example"]})(_plain),
-    "own policy": csp({"default-src": [NONE]})(_plain),
-    "updated report-only": csp_update(MAPS, REPORT_ONLY=True)(_plain),
-    "header set by the view": _header_set,
-    "nonce asked": _nonce_asked,
-    "not found": _not_found,
-}
-REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"], "report-uri": "/csp-report/"}}
-
-
-@pytest.mark.parametrize(
-    "overrides",
-    [
-        {},
-        {"CONTENT_SECURITY_POLICY_REPORT_ONLY": REPORT_ONLY},
-        {
-            "CONTENT_SECURITY_POLICY": {
-                "EXCLUDE_URL_PREFIXES": ["/tasks/"],
-                "DIRECTIVES": {"default-src": ["'self'"]},
-            }
-        },
-        {"CONTENT_SECURITY_POLICY": {"DIRECTIVES": {"script-src": [SELF, NONCE]}}},
-        {"CONTENT_SECURITY_POLICY": None},
-        {"DEBUG": True},
-    ],
-    ids=["settings", "report-only too", "excluded prefix", "nonce in policy", "no policy", "debug"],
-)
-@pytest.mark.parametrize("case", list(CASES))
-def test_the_csp_headers_are_django_csp_s_own(case, overrides):
-    with override_settings(**overrides):
-        upstream, ours = _respond(CASES[case])
-    assert ours == upstream
-
-
-def test_the_csp_header_follows_the_settings_when_they_change():
-    before = _respond(CASES["plain"])[1][0]
-    assert before and "script-src 'self'" in before
-    with override_settings(CONTENT_SECURITY_POLICY={"DIRECTIVES": {"script-src": [SELF, NONCE]}}):
-        upstream, ours = _respond(CASES["nonce asked"])
-        assert ours == upstream and "'nonce-N'" in ours[0]
-        upstream, ours = _respond(CASES["plain"])
-        assert ours == upstream and ours[1:] == (None, "CSPNonceError")
-        assert sorted(ours[0].split("; ")) == ["default-src 'self'", "script-src 'self'"]
-    assert _respond(CASES["plain"])[1][0] == before
 
 
 @pytest.mark.django_db

@@ -1,11 +1,7 @@
 """Sign a user out after a spell of inactivity (idle session time-out)."""
 
-import http.client
 import time
 
-from csp import middleware as csp_middleware
-from csp.constants import HEADER, HEADER_REPORT_ONLY
-from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
@@ -48,67 +44,6 @@ class IdleTimeoutMiddleware:
 
         response = HttpResponse(status=204)
         response["HX-Redirect"] = target
-        return response
-
-
-# what a view may set on its response to change its policy (django-csp's decorators)
-_OWN_POLICY = (
-    "_csp_config",
-    "_csp_update",
-    "_csp_replace",
-    "_csp_config_ro",
-    "_csp_update_ro",
-    "_csp_replace_ro",
-)
-
-
-class CSPMiddleware(csp_middleware.CSPMiddleware):
-    """django-csp's middleware with the settings' policy built once: a response without a
-    policy of its own (django-csp's ``csp_update``/``csp_replace``/``csp`` decorators) on a
-    request that asked for no nonce gets the headers ``build_policy`` makes of the settings
-    alone, the same strings every time, which django-csp built afresh twice a request. They
-    are built again when either setting is replaced (``override_settings``). Every other
-    response goes through django-csp's own ``process_response``; the checks below are
-    its own, in its order."""
-
-    _built: tuple | None = None  # (policy setting, report-only setting, header, report-only header)
-
-    def _headers(self) -> tuple:
-        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
-        policy_ro = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-        built = self._built
-        if built is None or built[0] is not policy or built[1] is not policy_ro:
-            built = self._built = (policy, policy_ro, build_policy(), build_policy(report_only=True))
-        return built
-
-    def process_response(self, request, response):
-        if getattr(request, "_csp_nonce", None) is not None or any(
-            getattr(response, name, None) is not None for name in _OWN_POLICY
-        ):
-            return super().process_response(request, response)
-        if settings.DEBUG and response.status_code in (
-            http.client.INTERNAL_SERVER_ERROR,
-            http.client.NOT_FOUND,
-        ):
-            return response
-        policy, policy_ro, header, header_ro = self._headers()
-        path = request.path_info
-        if (
-            header
-            and getattr(response, "_csp_exempt", False) is False
-            and HEADER not in response
-            and not path.startswith(tuple((policy or {}).get("EXCLUDE_URL_PREFIXES", None) or ()))
-        ):
-            response[HEADER] = header
-        if (
-            header_ro
-            and getattr(response, "_csp_exempt_ro", False) is False
-            and HEADER_REPORT_ONLY not in response
-            and not path.startswith(tuple((policy_ro or {}).get("EXCLUDE_URL_PREFIXES", None) or ()))
-        ):
-            response[HEADER_REPORT_ONLY] = header_ro
-        # as django-csp: a nonce asked for after the header was written is an error
-        request.csp_nonce = csp_middleware.CheckableLazyObject(self._csp_nonce_post_response)
         return response
 
 
