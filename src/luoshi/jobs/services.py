@@ -39,10 +39,10 @@ from luoshi.reporting.periods import span_for_key
 
 from .choices import JobKind, JobState
 from .models import Job, result_path
+from .permissions import check_requeue
 
 if TYPE_CHECKING:
     from django_tasks_db.models import DBTaskResultQuerySet
-from .permissions import check_requeue
 
 FORMATS = {"xlsx": "Excel", "docx": "Word"}
 QUARTER = re.compile(r"^\d{4}Q[1-4]$")
@@ -430,6 +430,11 @@ def old_jobs(days: int, now: dt.datetime | None = None):
     )
 
 
+def _check_prune(actor: Actor) -> None:
+    if not actor.is_system:
+        raise PermissionDenied("只有系统（luoshi jobs prune 或后台任务进程）可以清理后台任务")
+
+
 def prune_jobs(actor: Actor, days: int | None = None, *, dry_run: bool = False) -> Pruned:
     """Delete the done and failed jobs older than ``days`` (``LUOSHI_JOB_KEEP_DAYS`` by
     default) with their files, one job at a time: its row locked and still finished (a
@@ -437,8 +442,7 @@ def prune_jobs(actor: Actor, days: int | None = None, *, dry_run: bool = False) 
     recorded (``清理后台任务``, which the job's page reads to say 已清理); then
     django-tasks' own result rows finished as long ago (``prune_task_results``). Run
     daily by every ``luoshi worker`` and by ``luoshi jobs prune``."""
-    if not actor.is_system:
-        raise PermissionDenied("只有系统（luoshi jobs prune 或后台任务进程）可以清理后台任务")
+    _check_prune(actor)
     days = settings.LUOSHI_JOB_KEEP_DAYS if days is None else days
     if days < 1:
         raise JobError(f"保留天数应为正整数，收到 {days}")
@@ -497,8 +501,7 @@ def prune_task_results(actor: Actor, days: int, now: dt.datetime, *, dry_run: bo
     the queue's workers are never held long). Returns how many."""
     from django_tasks_db.models import DBTaskResult
 
-    if not actor.is_system:
-        raise PermissionDenied("只有系统（luoshi jobs prune 或后台任务进程）可以清理后台任务")
+    _check_prune(actor)
     old = old_task_results(days, now)
     if dry_run:
         return int(old.count())

@@ -160,11 +160,11 @@ class Command(BaseCommand):
         out = io.StringIO()
         call_command("jobs", "prune", "--json", stdout=out)
         result = json.loads(out.getvalue().strip().splitlines()[-1])
-        if result["jobs"] or result.get("task_results"):
+        if result["jobs"] or result["task_results"]:
             self.stdout.write(
                 f"已清理完成或失败超过 {result['days']} 天的后台任务 {result['jobs']} 个，"
                 f"文件 {result['files']} 个（{result['bytes']} 字节），"
-                f"队列中已结束的任务结果 {result.get('task_results', 0)} 条"
+                f"队列中已结束的任务结果 {result['task_results']} 条"
             )
             self.stdout.flush()
 
